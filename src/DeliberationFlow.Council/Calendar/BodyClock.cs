@@ -1,0 +1,28 @@
+namespace DeliberationFlow.Council.Calendar;
+
+/// <summary>
+/// Calendar arithmetic in a body's local time. "Seven days before a meeting at 15:00" means 15:00 local
+/// time seven calendar days earlier, even when a daylight-saving change lies between.
+/// </summary>
+public static class BodyClock
+{
+    public static DateTimeOffset LocalDaysBefore(DateTimeOffset instant, int days, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone).DateTime.AddDays(-days);
+        return FromLocal(local, zone);
+    }
+
+    /// <summary>The instant of a wall-clock time in the zone. A time skipped by the spring change moves forward by the gap.</summary>
+    public static DateTimeOffset FromLocal(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(local))
+        {
+            local = local.AddHours(1);
+        }
+
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    public static DateTimeOffset ToLocal(DateTimeOffset instant, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(instant, zone);
+}

@@ -1,0 +1,34 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Committees;
+
+public sealed record CommitteeView(
+    Guid Id,
+    string Key,
+    string Name,
+    string? ShortName,
+    string? Classification,
+    int SubmissionDeadlineDays,
+    int NoticePeriodDays,
+    int MemberCount);
+
+/// <summary>The committees (Gremien) of the caller's body.</summary>
+public sealed class ListCommittees(ICouncilDb db, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<CommitteeView>> HandleAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var committees = await db.Organizations.AsNoTracking()
+            .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.Committee)
+            .OrderBy(o => o.Name)
+            .ToListAsync(cancellationToken);
+        var memberships = await db.Memberships.AsNoTracking().Where(m => m.BodyId == caller.BodyId).ToListAsync(cancellationToken);
+        return committees.Select(c => new CommitteeView(
+                c.Id, c.Key, c.Name, c.ShortName, c.Classification, c.SubmissionDeadlineDays, c.NoticePeriodDays,
+                memberships.Count(m => m.OrganizationId == c.Id && m.IsActiveOn(today))))
+            .ToList();
+    }
+}

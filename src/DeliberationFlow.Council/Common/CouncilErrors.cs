@@ -1,0 +1,52 @@
+namespace DeliberationFlow.Council.Common;
+
+/// <summary>A request that cannot be carried out as asked. The API turns each kind into a problem details response.</summary>
+public abstract class CouncilException(string message) : Exception(message);
+
+/// <summary>The request is malformed; <see cref="Errors"/> names each field and what is wrong with it.</summary>
+public sealed class RequestValidationException(IDictionary<string, string[]> errors)
+    : CouncilException("The request is invalid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")))
+{
+    public IDictionary<string, string[]> Errors { get; } = errors;
+
+    public static RequestValidationException For(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
+}
+
+public sealed class NotFoundException(string message) : CouncilException(message);
+
+public sealed class ForbiddenException(string message) : CouncilException(message);
+
+/// <summary>The request clashes with the current state (a finished step, a concurrent change, a duplicate).</summary>
+public sealed class ConflictException(string message) : CouncilException(message);
+
+/// <summary>Collects validation errors so a request reports all of them at once.</summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = [];
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    public void Required(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, $"'{field}' is required.");
+        }
+    }
+
+    public void ThrowIfAny()
+    {
+        if (_errors.Count > 0)
+        {
+            throw new RequestValidationException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace DeliberationFlow.Council.Common;
+
+/// <summary>
+/// The unit of work of a use case: council records, the engine's rows and the outbox in one database,
+/// so one step commits in one transaction. Persistence implements it for PostgreSQL and SQLite.
+/// </summary>
+public interface ICouncilDb
+{
+    DbSet<Body> Bodies { get; }
+    DbSet<Organization> Organizations { get; }
+    DbSet<Person> Persons { get; }
+    DbSet<Membership> Memberships { get; }
+    DbSet<Meeting> Meetings { get; }
+    DbSet<Paper> Papers { get; }
+    DbSet<Consultation> Consultations { get; }
+    DbSet<UserAccount> Users { get; }
+    DbSet<IdempotencyRecord> IdempotencyRecords { get; }
+    DbSet<OutboxMessage> OutboxMessages { get; }
+
+    DbSet<WorkflowInstance> WorkflowInstances { get; }
+    DbSet<Bookmark> Bookmarks { get; }
+    DbSet<WorkflowTimer> Timers { get; }
+    DbSet<JournalEntry> Journal { get; }
+
+    DatabaseFacade Database { get; }
+
+    Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker ChangeTracker { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>True when the exception is the database refusing a duplicate of a unique key.</summary>
+    bool IsUniqueViolation(DbUpdateException exception);
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Council.Timers;
+using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Consultations;
+
+/// <summary>
+/// The outcome of a consultation as the minutes record it. <see cref="ResultText"/> is the wording
+/// ("einstimmig beschlossen"); <see cref="Outcome"/> the normalised value, read from the wording when omitted.
+/// </summary>
+public sealed record RecordOutcomeRequest(string? Outcome, string? ResultText, string? ResolutionText);
+
+/// <summary>What recording an outcome did: the consultation as recorded, and the paper's state after the step.</summary>
+public sealed record RecordOutcomeResponse(ConsultationView Consultation, PaperDetails Paper);
+
+/// <summary>
+/// Records an outcome and advances the paper's workflow in one transaction: the consultation, the burnt
+/// bookmark, the next consultation, its timers, the outcome notice and the idempotency record commit together.
+/// </summary>
+public sealed class RecordOutcome(
+    ICouncilDb db,
+    WorkflowRunner runner,
+    IWorkflowDefinitionProvider definitions,
+    PaperReader reader,
+    ITimerScheduler timers,
+    IOutboxSignal outbox,
+    TimeProvider clock)
+{
+    private const string Operation = "record-outcome";
+
+    public async Task<IdempotentResult<RecordOutcomeResponse>> HandleAsync(
+        Caller caller, Guid consultationId, RecordOutcomeRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var requestHash = Hash(consultationId, request);
+        if (idempotencyKey is not null && await FindEarlierAnswerAsync(caller, idempotencyKey, requestHash, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
+        var outcome = Validate(request, idempotencyKey);
+        try
+        {
+            return await RecordAsync(caller, consultationId, request, outcome, idempotencyKey, requestHash, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || db.IsUniqueViolation(ex))
+        {
+            // Someone else committed first. If it was this very request (same key), hand back its answer.
+            db.ChangeTracker.Clear();
+            if (idempotencyKey is not null && await FindEarlierAnswerAsync(caller, idempotencyKey, requestHash, cancellationToken) is { } first)
+            {
+                return first;
+            }
+
+            throw new ConflictException("Another outcome was recorded for this consultation at the same moment; reload the paper and check.");
+        }
+    }
+
+    private async Task<IdempotentResult<RecordOutcomeResponse>> RecordAsync(
+        Caller caller, Guid consultationId, RecordOutcomeRequest request, Outcome outcome, string? idempotencyKey, string requestHash,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var consultation = await db.Consultations.SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
+        var paper = consultation is null ? null : await db.Papers.SingleAsync(p => p.Id == consultation.PaperId, cancellationToken);
+        if (consultation is null || paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
+        {
+            throw new NotFoundException($"No consultation with id {consultationId}.");
+        }
+
+        var committee = await db.Organizations.SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
+        if (!caller.MayRecordFor(committee.Id))
+        {
+            throw new ForbiddenException($"You may record outcomes only for your own committees; '{committee.Name}' is not one of them.");
+        }
+
+        if (consultation.Status != ConsultationStatus.Planned)
+        {
+            throw new ConflictException(
+                $"The consultation in '{committee.Name}' is already {Vocabulary.Label(consultation.Status)} ({consultation.ResultText}, recorded {consultation.RecordedAt:O} by {consultation.RecordedBy}); its outcome cannot be recorded again.");
+        }
+
+        var key = consultationId.ToString();
+        var bookmark = await db.Bookmarks.SingleOrDefaultAsync(b => b.Key == key && b.Name == ConsultationActivity.OutcomeBookmark, cancellationToken)
+            ?? throw new ConflictException("The paper's workflow is not waiting for this consultation's outcome.");
+        var instance = await db.WorkflowInstances.SingleAsync(i => i.Id == bookmark.InstanceId, cancellationToken);
+        var definition = definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
+            ?? throw new ConflictException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} of this paper is no longer installed.");
+
+        if (outcome != Outcome.Deferred && definition.FindConnection(bookmark.ActivityId, outcome.ToString()) is null)
+        {
+            var allowed = definition.ConnectedOutcomes(bookmark.ActivityId).Append(nameof(Outcome.Deferred));
+            throw RequestValidationException.For("outcome",
+                $"The workflow '{definition.Name}' has no path for '{outcome}' after this consultation; possible outcomes: {string.Join(", ", allowed)}.");
+        }
+
+        var run = await runner.ResumeAsync(definition, instance, bookmark,
+            new Stimulus(caller.UserName, clock.GetUtcNow(), new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim())),
+            cancellationToken);
+
+        var now = clock.GetUtcNow();
+        if (run.Instance.Status == WorkflowStatus.Finished)
+        {
+            paper.Status = outcome == Outcome.Withdrawn ? PaperStatus.Withdrawn : PaperStatus.Done;
+        }
+
+        paper.Modified = now;
+        await QueueOutcomeNoticeAsync(consultation, committee, paper, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var details = await reader.ReadAsync(caller, paper.Id, cancellationToken);
+        var response = new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
+        if (idempotencyKey is not null)
+        {
+            db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                Key = idempotencyKey,
+                UserId = caller.UserId,
+                Operation = Operation,
+                RequestHash = requestHash,
+                StatusCode = 200,
+                ResponseJson = JsonSerializer.Serialize(response, JsonSerializerOptions.Web),
+                CreatedAt = now,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        await timers.ScheduleAsync(run.Timers, cancellationToken);
+        outbox.MessagesQueued();
+        return new IdempotentResult<RecordOutcomeResponse>(response, Replayed: false);
+    }
+
+    private async Task QueueOutcomeNoticeAsync(Consultation consultation, Organization committee, Paper paper, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var leadOffice = paper.LeadOfficeId is { } leadId ? await db.Organizations.SingleAsync(o => o.Id == leadId, cancellationToken) : null;
+        if (leadOffice?.Email is null)
+        {
+            return;
+        }
+
+        var body = await db.Bodies.SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
+        var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.SingleAsync(m => m.Id == meetingId, cancellationToken) : null;
+        db.OutboxMessages.Add(Notices.OutcomeNotice(consultation, leadOffice, committee, meeting, paper, body, now));
+    }
+
+    private async Task<IdempotentResult<RecordOutcomeResponse>?> FindEarlierAnswerAsync(
+        Caller caller, string key, string requestHash, CancellationToken cancellationToken)
+    {
+        var record = await db.IdempotencyRecords.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.Key == key && r.UserId == caller.UserId && r.Operation == Operation, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        if (record.RequestHash != requestHash)
+        {
+            throw RequestValidationException.For("Idempotency-Key",
+                $"The key '{key}' was already used for a different request; use a new key for a new outcome.");
+        }
+
+        return new IdempotentResult<RecordOutcomeResponse>(
+            JsonSerializer.Deserialize<RecordOutcomeResponse>(record.ResponseJson, JsonSerializerOptions.Web)!, Replayed: true);
+    }
+
+    private static Outcome Validate(RecordOutcomeRequest request, string? idempotencyKey)
+    {
+        var errors = new ValidationErrors();
+        errors.Required("resultText", request.ResultText);
+        Outcome? outcome = null;
+        if (!string.IsNullOrWhiteSpace(request.Outcome))
+        {
+            if (Enum.TryParse<Outcome>(request.Outcome, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                && !int.TryParse(request.Outcome, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            {
+                outcome = parsed;
+            }
+            else
+            {
+                errors.Add("outcome", $"Unknown outcome '{request.Outcome}'; use one of: {string.Join(", ", Enum.GetNames<Outcome>())}.");
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(request.ResultText))
+        {
+            outcome = Vocabulary.NormaliseOutcome(request.ResultText);
+            if (outcome is null)
+            {
+                errors.Add("outcome", $"The result '{request.ResultText}' is not a known wording; give 'outcome' as one of: {string.Join(", ", Enum.GetNames<Outcome>())}.");
+            }
+        }
+
+        if (idempotencyKey is { Length: > 200 })
+        {
+            errors.Add("Idempotency-Key", "An idempotency key has at most 200 characters.");
+        }
+
+        errors.ThrowIfAny();
+        return outcome!.Value;
+    }
+
+    private static string Hash(Guid consultationId, RecordOutcomeRequest request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+            JsonSerializer.Serialize(new { consultationId, request.Outcome, request.ResultText, request.ResolutionText }))));
+}
+
+/// <summary>An answer that may be the stored first answer to an earlier request with the same idempotency key.</summary>
+public sealed record IdempotentResult<T>(T Value, bool Replayed);

@@ -1,0 +1,21 @@
+namespace DeliberationFlow.Council.Model;
+
+/// <summary>A municipality (Körperschaft). Every council record belongs to one, so one installation serves several.</summary>
+public sealed class Body
+{
+    public Guid Id { get; init; }
+    public required string Key { get; init; }
+    public required string Name { get; set; }
+    public string? ShortName { get; set; }
+
+    /// <summary>Amtlicher Gemeindeschlüssel.</summary>
+    public string? Ags { get; set; }
+
+    /// <summary>IANA zone in which meetings and deadlines are local times.</summary>
+    public string TimeZone { get; set; } = "Europe/Berlin";
+
+    public DateTimeOffset Created { get; init; }
+    public DateTimeOffset Modified { get; set; }
+
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}

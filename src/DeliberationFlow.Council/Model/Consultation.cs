@@ -1,0 +1,49 @@
+namespace DeliberationFlow.Council.Model;
+
+/// <summary>One step of a paper's Beratungsfolge: the paper in one committee, in one meeting, with one outcome.</summary>
+public sealed class Consultation
+{
+    public Guid Id { get; init; }
+    public Guid BodyId { get; init; }
+    public Guid PaperId { get; init; }
+    public Guid OrganizationId { get; init; }
+    public Guid? MeetingId { get; set; }
+
+    /// <summary>Position in the Beratungsfolge (1-based).</summary>
+    public int Position { get; init; }
+
+    public ConsultationRole Role { get; init; }
+
+    /// <summary>The role as the body words it ("Vorberatung", "Entscheidung").</summary>
+    public required string RoleText { get; init; }
+
+    /// <summary>A decision is taken in this consultation.</summary>
+    public bool Authoritative { get; init; }
+
+    public ConsultationStatus Status { get; set; } = ConsultationStatus.Planned;
+    public Outcome? Outcome { get; set; }
+
+    /// <summary>The result as the minutes word it ("einstimmig beschlossen").</summary>
+    public string? ResultText { get; set; }
+
+    public string? ResolutionText { get; set; }
+    public DateTimeOffset? RecordedAt { get; set; }
+    public string? RecordedBy { get; set; }
+
+    /// <summary>The workflow activity that planned this consultation.</summary>
+    public string? ActivityId { get; init; }
+
+    public DateTimeOffset Created { get; init; }
+    public DateTimeOffset Modified { get; set; }
+
+    /// <summary>Optimistic concurrency: two outcomes for one consultation cannot both commit.</summary>
+    public int Revision { get; set; }
+}
+
+public enum ConsultationStatus
+{
+    Planned,
+    Done,
+    Deferred,
+    Withdrawn,
+}

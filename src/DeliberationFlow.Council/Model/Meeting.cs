@@ -1,0 +1,33 @@
+namespace DeliberationFlow.Council.Model;
+
+/// <summary>A Sitzung of one committee. Start and end are instants; they were entered as local times of the body.</summary>
+public sealed class Meeting
+{
+    public Guid Id { get; init; }
+    public Guid BodyId { get; init; }
+    public Guid OrganizationId { get; init; }
+    public required string Name { get; set; }
+    public DateTimeOffset Start { get; set; }
+    public DateTimeOffset? End { get; set; }
+    public string? Location { get; set; }
+    public MeetingState State { get; set; } = MeetingState.Scheduled;
+    public bool Cancelled { get; set; }
+    public MeetingPublicity Publicity { get; set; } = MeetingPublicity.Public;
+    public DateTimeOffset Created { get; init; }
+    public DateTimeOffset Modified { get; set; }
+}
+
+/// <summary>OParl's recommended meeting states: terminiert, eingeladen, durchgeführt.</summary>
+public enum MeetingState
+{
+    Scheduled,
+    Invited,
+    Held,
+}
+
+public enum MeetingPublicity
+{
+    Public,
+    NonPublic,
+    Mixed,
+}

@@ -1,0 +1,39 @@
+namespace DeliberationFlow.Council.Model;
+
+/// <summary>A Vorlage (Drucksache) travelling through its committees.</summary>
+public sealed class Paper
+{
+    public Guid Id { get; init; }
+    public Guid BodyId { get; init; }
+
+    /// <summary>The paper's number, e.g. <c>21-15513-01</c>.</summary>
+    public required string Reference { get; init; }
+
+    public required string Name { get; set; }
+
+    /// <summary>Free text as the body uses it ("Beschlussvorlage", "Mitteilung", "Stellungnahme").</summary>
+    public required string PaperType { get; set; }
+
+    /// <summary>The paper's date; deadlines count from it.</summary>
+    public DateOnly Date { get; set; }
+
+    /// <summary>The lead office (Federführung, OParl <c>underDirectionOf</c>).</summary>
+    public Guid? LeadOfficeId { get; set; }
+
+    /// <summary>Participating offices (Beteiligt).</summary>
+    public List<Guid> ParticipatingOfficeIds { get; set; } = [];
+
+    public Guid? SuperordinatedPaperId { get; set; }
+    public bool IsPublic { get; set; } = true;
+    public PaperStatus Status { get; set; } = PaperStatus.InProgress;
+    public Guid? WorkflowInstanceId { get; set; }
+    public DateTimeOffset Created { get; init; }
+    public DateTimeOffset Modified { get; set; }
+}
+
+public enum PaperStatus
+{
+    InProgress,
+    Done,
+    Withdrawn,
+}

@@ -1,0 +1,34 @@
+namespace DeliberationFlow.Council.Model;
+
+public sealed class Person
+{
+    public Guid Id { get; init; }
+    public Guid BodyId { get; init; }
+    public required string Name { get; set; }
+    public string? GivenName { get; set; }
+    public string? FamilyName { get; set; }
+    public string? FormOfAddress { get; set; }
+    public string? Email { get; set; }
+    public DateTimeOffset Created { get; init; }
+    public DateTimeOffset Modified { get; set; }
+}
+
+/// <summary>A person's seat in an organization for a period.</summary>
+public sealed class Membership
+{
+    public Guid Id { get; init; }
+    public Guid BodyId { get; init; }
+    public Guid PersonId { get; init; }
+    public Guid OrganizationId { get; init; }
+
+    /// <summary>Free text as in OParl ("Vorsitzende", "Mitglied", "Stellvertreter").</summary>
+    public string? Role { get; set; }
+
+    public bool VotingRight { get; set; } = true;
+    public DateOnly? StartDate { get; set; }
+    public DateOnly? EndDate { get; set; }
+    public DateTimeOffset Created { get; init; }
+    public DateTimeOffset Modified { get; set; }
+
+    public bool IsActiveOn(DateOnly day) => (StartDate is null || StartDate <= day) && (EndDate is null || EndDate >= day);
+}

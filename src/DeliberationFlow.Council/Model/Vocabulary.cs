@@ -1,0 +1,132 @@
+namespace DeliberationFlow.Council.Model;
+
+/// <summary>Normalised consultation roles; the raw wording is kept beside them.</summary>
+public enum ConsultationRole
+{
+    Hearing,
+    PreDeliberation,
+    Decision,
+    Noting,
+    Deliberation,
+    Unknown,
+}
+
+/// <summary>Normalised consultation outcomes; the raw wording is kept beside them.</summary>
+public enum Outcome
+{
+    Adopted,
+    AdoptedAmended,
+    Rejected,
+    Noted,
+    Deferred,
+    Referred,
+    Withdrawn,
+}
+
+/// <summary>
+/// Maps the free wording found in council systems (ALLRIS, SessionNet, OParl data) to the normalised
+/// values, and gives the German label for each.
+/// </summary>
+public static class Vocabulary
+{
+    public static ConsultationRole NormaliseRole(string? text) => Clean(text) switch
+    {
+        "anhörung" => ConsultationRole.Hearing,
+        "vorberatung" or "empfehlung" or "federführende beratung" => ConsultationRole.PreDeliberation,
+        "entscheidung" or "beschlussfassung" or "zustimmung" => ConsultationRole.Decision,
+        "kenntnisnahme" => ConsultationRole.Noting,
+        "beratung" or "behandlung" or "1. lesung" => ConsultationRole.Deliberation,
+        _ => ConsultationRole.Unknown,
+    };
+
+    public static string Label(ConsultationRole role) => role switch
+    {
+        ConsultationRole.Hearing => "Anhörung",
+        ConsultationRole.PreDeliberation => "Vorberatung",
+        ConsultationRole.Decision => "Entscheidung",
+        ConsultationRole.Noting => "Kenntnisnahme",
+        ConsultationRole.Deliberation => "Beratung",
+        _ => "unbekannt",
+    };
+
+    /// <summary>Reads a result as minutes word it; <c>null</c> when the wording is not recognised.</summary>
+    public static Outcome? NormaliseOutcome(string? text)
+    {
+        var clean = Clean(text);
+        if (clean.Length == 0)
+        {
+            return null;
+        }
+
+        if (clean.StartsWith("verwiesen", StringComparison.Ordinal) || clean.StartsWith("weiterbehandlung", StringComparison.Ordinal))
+        {
+            return Outcome.Referred;
+        }
+
+        if (clean.Contains("kenntnis", StringComparison.Ordinal))
+        {
+            return Outcome.Noted;
+        }
+
+        if (clean.Contains("abgelehnt", StringComparison.Ordinal))
+        {
+            return Outcome.Rejected;
+        }
+
+        if (clean.Contains("vertagt", StringComparison.Ordinal) || clean.Contains("zurückgestellt", StringComparison.Ordinal))
+        {
+            return Outcome.Deferred;
+        }
+
+        if (clean.Contains("zurückgezogen", StringComparison.Ordinal) || clean.Contains("abgesetzt", StringComparison.Ordinal))
+        {
+            return Outcome.Withdrawn;
+        }
+
+        if ((clean.Contains("geändert", StringComparison.Ordinal) && !clean.Contains("ungeändert", StringComparison.Ordinal))
+            || clean.Contains("mit änderungen", StringComparison.Ordinal)
+            || clean.Contains("geändertem", StringComparison.Ordinal))
+        {
+            return Outcome.AdoptedAmended;
+        }
+
+        if (clean.Contains("beschlossen", StringComparison.Ordinal) || clean.Contains("zugestimmt", StringComparison.Ordinal)
+            || clean.Contains("vorberaten", StringComparison.Ordinal) || clean.Contains("empfohlen", StringComparison.Ordinal))
+        {
+            return Outcome.Adopted;
+        }
+
+        return Enum.TryParse<Outcome>(text, ignoreCase: true, out var parsed) ? parsed : null;
+    }
+
+    public static string Label(Outcome outcome) => outcome switch
+    {
+        Outcome.Adopted => "beschlossen",
+        Outcome.AdoptedAmended => "geändert beschlossen",
+        Outcome.Rejected => "abgelehnt",
+        Outcome.Noted => "zur Kenntnis genommen",
+        Outcome.Deferred => "vertagt",
+        Outcome.Referred => "verwiesen",
+        Outcome.Withdrawn => "zurückgezogen",
+        _ => outcome.ToString(),
+    };
+
+    public static string Label(ConsultationStatus status) => status switch
+    {
+        ConsultationStatus.Planned => "Geplant",
+        ConsultationStatus.Done => "Erledigt",
+        ConsultationStatus.Deferred => "Vertagt",
+        ConsultationStatus.Withdrawn => "Zurückgezogen",
+        _ => status.ToString(),
+    };
+
+    public static string Label(PaperStatus status) => status switch
+    {
+        PaperStatus.InProgress => "In Beratung",
+        PaperStatus.Done => "Erledigt",
+        PaperStatus.Withdrawn => "Zurückgezogen",
+        _ => status.ToString(),
+    };
+
+    private static string Clean(string? text) => (text ?? "").Trim().ToLowerInvariant();
+}

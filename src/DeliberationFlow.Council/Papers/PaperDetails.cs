@@ -1,0 +1,147 @@
+using System.Globalization;
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Papers;
+
+/// <summary>A paper as the API shows it: its Beratungsfolge, its business timeline and the technical journal.</summary>
+public sealed record PaperDetails(
+    Guid Id,
+    string Reference,
+    string Name,
+    string PaperType,
+    DateOnly Date,
+    string Status,
+    string StatusLabel,
+    bool IsPublic,
+    OrganizationRef? LeadOffice,
+    IReadOnlyList<OrganizationRef> ParticipatingOffices,
+    WorkflowSummary? Workflow,
+    IReadOnlyList<ConsultationView> Consultations,
+    IReadOnlyList<string> Timeline,
+    IReadOnlyList<JournalView> Journal);
+
+public sealed record OrganizationRef(Guid Id, string Key, string Name);
+
+public sealed record WorkflowSummary(Guid InstanceId, string DefinitionId, int Version, string Status, string? CurrentActivityId);
+
+public sealed record ConsultationView(
+    Guid Id,
+    int Position,
+    OrganizationRef Committee,
+    Guid? MeetingId,
+    DateTimeOffset? MeetingStart,
+    string? Date,
+    string Role,
+    string RoleText,
+    bool Authoritative,
+    string Status,
+    string StatusLabel,
+    string? Outcome,
+    string? ResultText,
+    string? ResolutionText,
+    DateTimeOffset? RecordedAt,
+    string? RecordedBy);
+
+public sealed record JournalView(long Sequence, DateTimeOffset Timestamp, string Kind, string? ActivityId, string? Outcome, string Actor, string Message);
+
+/// <summary>Reads a paper for a caller, and decides who may see it.</summary>
+public sealed class PaperReader(ICouncilDb db)
+{
+    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
+
+    /// <summary>
+    /// Public papers are visible to every user of the body. A non-public paper only to admins, and to
+    /// secretaries and members of the committees it is consulted in; to anyone else it does not exist.
+    /// </summary>
+    public async Task<bool> MaySeeAsync(Caller caller, Paper paper, CancellationToken cancellationToken)
+    {
+        if (paper.BodyId != caller.BodyId)
+        {
+            return false;
+        }
+
+        if (paper.IsPublic || caller.IsAdmin)
+        {
+            return true;
+        }
+
+        var committees = await db.Consultations.Where(c => c.PaperId == paper.Id).Select(c => c.OrganizationId).Distinct().ToListAsync(cancellationToken);
+        if (caller.Role == UserRole.Secretary)
+        {
+            return committees.Any(caller.CommitteeIds.Contains);
+        }
+
+        return caller.PersonId is { } personId
+               && await db.Memberships.AnyAsync(m => m.PersonId == personId && committees.Contains(m.OrganizationId), cancellationToken);
+    }
+
+    public async Task<PaperDetails> ReadAsync(Caller caller, Guid paperId, CancellationToken cancellationToken)
+    {
+        var paper = await db.Papers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken);
+        if (paper is null || !await MaySeeAsync(caller, paper, cancellationToken))
+        {
+            throw new NotFoundException($"No paper with id {paperId}.");
+        }
+
+        return await DescribeAsync(paper, cancellationToken);
+    }
+
+    public async Task<PaperDetails> ReadByReferenceAsync(Caller caller, string reference, CancellationToken cancellationToken)
+    {
+        var paper = await db.Papers.AsNoTracking().SingleOrDefaultAsync(p => p.Reference == reference && p.BodyId == caller.BodyId, cancellationToken);
+        if (paper is null || !await MaySeeAsync(caller, paper, cancellationToken))
+        {
+            throw new NotFoundException($"No paper with reference '{reference}'.");
+        }
+
+        return await DescribeAsync(paper, cancellationToken);
+    }
+
+    private async Task<PaperDetails> DescribeAsync(Paper paper, CancellationToken cancellationToken)
+    {
+        var body = await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
+        var consultations = await db.Consultations.AsNoTracking().Where(c => c.PaperId == paper.Id).ToListAsync(cancellationToken);
+        var organizationIds = consultations.Select(c => c.OrganizationId).Concat(paper.ParticipatingOfficeIds)
+            .Append(paper.LeadOfficeId ?? Guid.Empty).Distinct().ToList();
+        var organizations = await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
+        var meetingIds = consultations.Where(c => c.MeetingId != null).Select(c => c.MeetingId!.Value).ToList();
+        var meetings = await db.Meetings.AsNoTracking().Where(m => meetingIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
+
+        var views = consultations.OrderBy(c => c.Position).Select(c =>
+        {
+            var meeting = c.MeetingId is { } id ? meetings[id] : null;
+            var committee = organizations[c.OrganizationId];
+            return new ConsultationView(
+                c.Id, c.Position, Ref(committee), c.MeetingId, meeting?.Start,
+                meeting is null ? null : BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy", German),
+                c.Role.ToString(), c.RoleText, c.Authoritative, c.Status.ToString(), Vocabulary.Label(c.Status),
+                c.Outcome?.ToString(), c.ResultText, c.ResolutionText, c.RecordedAt, c.RecordedBy);
+        }).ToList();
+
+        var timeline = views.Select(v => $"{v.Committee.Name}, {v.Date ?? "ohne Termin"}: {v.ResultText ?? v.StatusLabel} ({v.RoleText})").ToList();
+
+        WorkflowSummary? workflow = null;
+        IReadOnlyList<JournalView> journal = [];
+        if (paper.WorkflowInstanceId is { } instanceId)
+        {
+            var instance = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == instanceId, cancellationToken);
+            workflow = new WorkflowSummary(instance.Id, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), instance.CurrentActivityId);
+            journal = (await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken))
+                .Select(j => new JournalView(j.Sequence, j.Timestamp, j.Kind.ToString(), j.ActivityId, j.Outcome, j.Actor, j.Message))
+                .ToList();
+        }
+
+        return new PaperDetails(
+            paper.Id, paper.Reference, paper.Name, paper.PaperType, paper.Date, paper.Status.ToString(), Vocabulary.Label(paper.Status), paper.IsPublic,
+            paper.LeadOfficeId is { } lead && organizations.TryGetValue(lead, out var leadOffice) ? Ref(leadOffice) : null,
+            paper.ParticipatingOfficeIds.Where(organizations.ContainsKey).Select(id => Ref(organizations[id])).ToList(),
+            workflow, views, timeline, journal);
+    }
+
+    private static OrganizationRef Ref(Organization organization) => new(organization.Id, organization.Key, organization.Name);
+}

@@ -1,0 +1,127 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Timers;
+using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Papers;
+
+/// <summary>Registers a paper and starts its workflow, which plans the first consultation.</summary>
+public sealed record RegisterPaperRequest(
+    string? Reference,
+    string? Name,
+    string? PaperType,
+    string? LeadOffice,
+    IReadOnlyList<string>? ParticipatingOffices,
+    bool? IsPublic,
+    DateOnly? Date,
+    string? Workflow);
+
+public sealed class RegisterPaper(
+    ICouncilDb db,
+    WorkflowRunner runner,
+    WorkflowSelection workflows,
+    PaperReader reader,
+    ITimerScheduler timers,
+    IOutboxSignal outbox,
+    TimeProvider clock)
+{
+    public async Task<PaperDetails> HandleAsync(Caller caller, RegisterPaperRequest request, CancellationToken cancellationToken)
+    {
+        if (!caller.MayRegisterPapers)
+        {
+            throw new ForbiddenException("Only admins and committee secretaries register papers.");
+        }
+
+        var errors = new ValidationErrors();
+        errors.Required("reference", request.Reference);
+        errors.Required("name", request.Name);
+        errors.Required("paperType", request.PaperType);
+        errors.Required("leadOffice", request.LeadOffice);
+        if (request.Reference is { Length: > 40 })
+        {
+            errors.Add("reference", "A reference has at most 40 characters.");
+        }
+
+        errors.ThrowIfAny();
+
+        var offices = await db.Organizations
+            .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.AdministrativeOffice)
+            .ToListAsync(cancellationToken);
+        var lead = offices.FirstOrDefault(o => o.Key == request.LeadOffice);
+        if (lead is null)
+        {
+            errors.Add("leadOffice", $"No office '{request.LeadOffice}' in this body; known offices: {string.Join(", ", offices.Select(o => o.Key))}.");
+        }
+
+        var participating = new List<Guid>();
+        var participatingKeys = request.ParticipatingOffices ?? [];
+        for (var i = 0; i < participatingKeys.Count; i++)
+        {
+            var office = offices.FirstOrDefault(o => o.Key == participatingKeys[i]);
+            if (office is null)
+            {
+                errors.Add($"participatingOffices[{i}]", $"No office '{participatingKeys[i]}' in this body.");
+            }
+            else
+            {
+                participating.Add(office.Id);
+            }
+        }
+
+        var definition = workflows.Find(request.Workflow, request.PaperType!);
+        if (definition is null)
+        {
+            errors.Add(request.Workflow is null ? "paperType" : "workflow",
+                $"No published workflow for {(request.Workflow is null ? $"paper type '{request.PaperType}'" : $"'{request.Workflow}'")}; available: {string.Join("; ", workflows.Describe())}.");
+        }
+
+        errors.ThrowIfAny();
+
+        if (await db.Papers.AnyAsync(p => p.BodyId == caller.BodyId && p.Reference == request.Reference, cancellationToken))
+        {
+            throw new ConflictException($"A paper with reference '{request.Reference}' is already registered.");
+        }
+
+        var now = clock.GetUtcNow();
+        var body = await db.Bodies.SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
+        var paper = new Paper
+        {
+            Id = Guid.CreateVersion7(now),
+            BodyId = caller.BodyId,
+            Reference = request.Reference!.Trim(),
+            Name = request.Name!.Trim(),
+            PaperType = request.PaperType!.Trim(),
+            Date = request.Date ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, body.Zone).DateTime),
+            LeadOfficeId = lead!.Id,
+            ParticipatingOfficeIds = participating,
+            IsPublic = request.IsPublic ?? true,
+            Created = now,
+            Modified = now,
+        };
+
+        RunResult run;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            db.Papers.Add(paper);
+            run = await runner.StartAsync(definition!, caller.BodyId, paper.Id.ToString(), caller.UserName, cancellationToken);
+            paper.WorkflowInstanceId = run.Instance.Id;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+            {
+                throw new ConflictException($"A paper with reference '{request.Reference}' is already registered.");
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await timers.ScheduleAsync(run.Timers, cancellationToken);
+        outbox.MessagesQueued();
+        return await reader.ReadAsync(caller, paper.Id, cancellationToken);
+    }
+}

@@ -1,0 +1,20 @@
+namespace DeliberationFlow.Engine.Runtime;
+
+/// <summary>
+/// Carries out a timer of one kind once it has been claimed. It runs inside the claim's transaction,
+/// so what it writes (outbox rows, journal) commits together with the claim or not at all.
+/// </summary>
+public interface ITimerHandler
+{
+    string Kind { get; }
+
+    Task<TimerHandling> HandleAsync(WorkflowTimer timer, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>What became of a claimed timer: done, or skipped with a reason (e.g. the meeting was cancelled).</summary>
+public sealed record TimerHandling(bool Skipped, string Message)
+{
+    public static TimerHandling Fired(string message) => new(false, message);
+
+    public static TimerHandling Skip(string reason) => new(true, reason);
+}

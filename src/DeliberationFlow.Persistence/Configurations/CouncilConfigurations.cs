@@ -1,0 +1,169 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DeliberationFlow.Persistence.Configurations;
+
+internal sealed class BodyConfiguration(string? schema) : IEntityTypeConfiguration<Body>
+{
+    public void Configure(EntityTypeBuilder<Body> builder)
+    {
+        builder.ToTable("bodies", schema);
+        builder.HasKey(b => b.Id);
+        builder.Property(b => b.Key).HasMaxLength(100);
+        builder.Property(b => b.Name).HasMaxLength(300);
+        builder.Property(b => b.ShortName).HasMaxLength(100);
+        builder.Property(b => b.Ags).HasMaxLength(20);
+        builder.Property(b => b.TimeZone).HasMaxLength(100);
+        builder.Ignore(b => b.Zone);
+        builder.HasIndex(b => b.Key).IsUnique();
+    }
+}
+
+internal sealed class OrganizationConfiguration(string? schema) : IEntityTypeConfiguration<Organization>
+{
+    public void Configure(EntityTypeBuilder<Organization> builder)
+    {
+        builder.ToTable("organizations", schema);
+        builder.HasKey(o => o.Id);
+        builder.Property(o => o.Key).HasMaxLength(100);
+        builder.Property(o => o.Name).HasMaxLength(300);
+        builder.Property(o => o.ShortName).HasMaxLength(100);
+        builder.Property(o => o.Classification).HasMaxLength(100);
+        builder.Property(o => o.Email).HasMaxLength(320);
+        builder.HasOne<Body>().WithMany().HasForeignKey(o => o.BodyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(o => new { o.BodyId, o.Key }).IsUnique();
+    }
+}
+
+internal sealed class PersonConfiguration(string? schema) : IEntityTypeConfiguration<Person>
+{
+    public void Configure(EntityTypeBuilder<Person> builder)
+    {
+        builder.ToTable("persons", schema);
+        builder.HasKey(p => p.Id);
+        builder.Property(p => p.Name).HasMaxLength(300);
+        builder.Property(p => p.GivenName).HasMaxLength(200);
+        builder.Property(p => p.FamilyName).HasMaxLength(200);
+        builder.Property(p => p.FormOfAddress).HasMaxLength(100);
+        builder.Property(p => p.Email).HasMaxLength(320);
+        builder.HasOne<Body>().WithMany().HasForeignKey(p => p.BodyId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class MembershipConfiguration(string? schema) : IEntityTypeConfiguration<Membership>
+{
+    public void Configure(EntityTypeBuilder<Membership> builder)
+    {
+        builder.ToTable("memberships", schema);
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Role).HasMaxLength(100);
+        builder.HasOne<Body>().WithMany().HasForeignKey(m => m.BodyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Person>().WithMany().HasForeignKey(m => m.PersonId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class MeetingConfiguration(string? schema) : IEntityTypeConfiguration<Meeting>
+{
+    public void Configure(EntityTypeBuilder<Meeting> builder)
+    {
+        builder.ToTable("meetings", schema);
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Name).HasMaxLength(300);
+        builder.Property(m => m.Location).HasMaxLength(500);
+        builder.HasOne<Body>().WithMany().HasForeignKey(m => m.BodyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(m => new { m.OrganizationId, m.Start });
+    }
+}
+
+internal sealed class PaperConfiguration(string? schema) : IEntityTypeConfiguration<Paper>
+{
+    public void Configure(EntityTypeBuilder<Paper> builder)
+    {
+        builder.ToTable("papers", schema);
+        builder.HasKey(p => p.Id);
+        builder.Property(p => p.Reference).HasMaxLength(40);
+        builder.Property(p => p.Name).HasMaxLength(1000);
+        builder.Property(p => p.PaperType).HasMaxLength(100);
+        builder.HasOne<Body>().WithMany().HasForeignKey(p => p.BodyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(p => p.LeadOfficeId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Paper>().WithMany().HasForeignKey(p => p.SuperordinatedPaperId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<WorkflowInstance>().WithMany().HasForeignKey(p => p.WorkflowInstanceId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(p => new { p.BodyId, p.Reference }).IsUnique();
+    }
+}
+
+internal sealed class ConsultationConfiguration(string? schema) : IEntityTypeConfiguration<Consultation>
+{
+    public void Configure(EntityTypeBuilder<Consultation> builder)
+    {
+        builder.ToTable("consultations", schema);
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.RoleText).HasMaxLength(100);
+        builder.Property(c => c.ResultText).HasMaxLength(500);
+        builder.Property(c => c.ResolutionText).HasMaxLength(10_000);
+        builder.Property(c => c.RecordedBy).HasMaxLength(200);
+        builder.Property(c => c.ActivityId).HasMaxLength(100);
+        builder.Property(c => c.Revision).IsConcurrencyToken();
+        builder.HasOne<Body>().WithMany().HasForeignKey(c => c.BodyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Paper>().WithMany().HasForeignKey(c => c.PaperId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Meeting>().WithMany().HasForeignKey(c => c.MeetingId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => new { c.PaperId, c.Position }).IsUnique();
+    }
+}
+
+internal sealed class UserAccountConfiguration(string? schema) : IEntityTypeConfiguration<UserAccount>
+{
+    public void Configure(EntityTypeBuilder<UserAccount> builder)
+    {
+        builder.ToTable("users", schema);
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.UserName).HasMaxLength(100);
+        builder.Property(u => u.DisplayName).HasMaxLength(200);
+        builder.Property(u => u.Email).HasMaxLength(320);
+        builder.Property(u => u.PasswordHash).HasMaxLength(500);
+        builder.HasOne<Body>().WithMany().HasForeignKey(u => u.BodyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Person>().WithMany().HasForeignKey(u => u.PersonId).OnDelete(DeleteBehavior.Restrict);
+
+        // User names are unique across the installation, so a login needs no body.
+        builder.HasIndex(u => u.UserName).IsUnique();
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration(string? schema) : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> builder)
+    {
+        builder.ToTable("idempotency_records", schema);
+        builder.HasKey(r => new { r.UserId, r.Operation, r.Key });
+        builder.Property(r => r.Key).HasMaxLength(200);
+        builder.Property(r => r.Operation).HasMaxLength(100);
+        builder.Property(r => r.RequestHash).HasMaxLength(64);
+    }
+}
+
+internal sealed class OutboxMessageConfiguration(string? schema) : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("outbox_messages", schema);
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Kind).HasMaxLength(100);
+        builder.Property(m => m.DeduplicationKey).HasMaxLength(300);
+        builder.Property(m => m.RecipientAddress).HasMaxLength(320);
+        builder.Property(m => m.RecipientName).HasMaxLength(300);
+        builder.Property(m => m.Subject).HasMaxLength(500);
+        builder.Property(m => m.LastError).HasMaxLength(2000);
+        builder.Property(m => m.MessageId).HasMaxLength(300);
+        builder.HasIndex(m => m.DeduplicationKey).IsUnique();
+        builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        builder.HasIndex(m => m.PaperId);
+    }
+}

@@ -1,0 +1,66 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Engine.Runtime;
+using DeliberationFlow.Persistence.Configurations;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Persistence;
+
+/// <summary>
+/// One context for the engine's rows (schema <c>engine</c>) and the council's (schema <c>council</c>), so a
+/// step commits the instance, its bookmark, timers, consultation and outbox rows in a single transaction.
+/// Each provider has its own subclass, because each has its own migrations.
+/// </summary>
+public abstract class DeliberationDbContext(DbContextOptions options) : DbContext(options), ICouncilDb
+{
+    public const string EngineSchema = "engine";
+    public const string CouncilSchema = "council";
+
+    public DbSet<Body> Bodies => Set<Body>();
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Person> Persons => Set<Person>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<Meeting> Meetings => Set<Meeting>();
+    public DbSet<Paper> Papers => Set<Paper>();
+    public DbSet<Consultation> Consultations => Set<Consultation>();
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
+    public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
+    public DbSet<WorkflowTimer> Timers => Set<WorkflowTimer>();
+    public DbSet<JournalEntry> Journal => Set<JournalEntry>();
+
+    /// <summary>SQLite has no schemas; its subclass returns false and every table lives in the one file.</summary>
+    protected virtual bool SupportsSchemas => true;
+
+    public abstract bool IsUniqueViolation(DbUpdateException exception);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var engine = SupportsSchemas ? EngineSchema : null;
+        var council = SupportsSchemas ? CouncilSchema : null;
+        modelBuilder.ApplyConfiguration(new WorkflowInstanceConfiguration(engine));
+        modelBuilder.ApplyConfiguration(new BookmarkConfiguration(engine));
+        modelBuilder.ApplyConfiguration(new WorkflowTimerConfiguration(engine));
+        modelBuilder.ApplyConfiguration(new JournalEntryConfiguration(engine));
+        modelBuilder.ApplyConfiguration(new BodyConfiguration(council));
+        modelBuilder.ApplyConfiguration(new OrganizationConfiguration(council));
+        modelBuilder.ApplyConfiguration(new PersonConfiguration(council));
+        modelBuilder.ApplyConfiguration(new MembershipConfiguration(council));
+        modelBuilder.ApplyConfiguration(new MeetingConfiguration(council));
+        modelBuilder.ApplyConfiguration(new PaperConfiguration(council));
+        modelBuilder.ApplyConfiguration(new ConsultationConfiguration(council));
+        modelBuilder.ApplyConfiguration(new UserAccountConfiguration(council));
+        modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration(council));
+        modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration(council));
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in SQL and safe when members are added.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
+    }
+}
