@@ -1,0 +1,117 @@
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace DeliberationFlow.Notifications;
+
+/// <summary>
+/// Delivers committed outbox rows. Each row is claimed with a lease by a conditional update, so several
+/// delivery jobs on several nodes never send one message twice; the outcome of every attempt is written
+/// back to the row, which is the delivery log.
+/// </summary>
+public sealed class OutboxDispatcher(
+    DeliberationDbContext db,
+    IMailTransport transport,
+    MailOptions options,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger)
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <summary>Sends everything that is due, batch by batch; returns how many messages were accepted.</summary>
+    public async Task<int> DispatchAsync(CancellationToken cancellationToken)
+    {
+        var accepted = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var batch = await ClaimBatchAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            var results = await transport.SendAsync(batch.Select(Compose).ToList(), cancellationToken);
+            var now = clock.GetUtcNow();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                accepted += await RecordAsync(batch[i], results[i], now, cancellationToken) ? 1 : 0;
+            }
+        }
+
+        return accepted;
+    }
+
+    private async Task<List<OutboxMessage>> ClaimBatchAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var candidates = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .OrderBy(m => m.NextAttemptAt)
+            .Take(options.BatchSize)
+            .ToListAsync(cancellationToken);
+        var claimed = new List<OutboxMessage>(candidates.Count);
+        var leaseUntil = now + Lease;
+        foreach (var message in candidates)
+        {
+            var rows = await db.OutboxMessages
+                .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, leaseUntil), cancellationToken);
+            if (rows == 1)
+            {
+                claimed.Add(message);
+            }
+        }
+
+        return claimed;
+    }
+
+    private MimeMessage Compose(OutboxMessage message)
+    {
+        var mime = new MimeMessage
+        {
+            Subject = message.Subject,
+            Date = message.CreatedAt,
+
+            // Stable per outbox row: should a retry follow a send whose answer was lost, receivers can drop the copy.
+            MessageId = $"{message.Id:N}@deliberationflow",
+            Body = new TextPart("plain") { Text = message.TextBody },
+        };
+        mime.From.Add(new MailboxAddress(options.FromName, options.FromAddress));
+        mime.To.Add(new MailboxAddress(message.RecipientName ?? "", message.RecipientAddress));
+        mime.Headers.Add("X-DeliberationFlow-Kind", message.Kind);
+        return mime;
+    }
+
+    private async Task<bool> RecordAsync(OutboxMessage message, DeliveryResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (result.Accepted)
+        {
+            await db.OutboxMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, OutboxStatus.Sent)
+                .SetProperty(m => m.SentAt, now)
+                .SetProperty(m => m.Attempts, message.Attempts + 1)
+                .SetProperty(m => m.MessageId, $"{message.Id:N}@deliberationflow")
+                .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+            return true;
+        }
+
+        var attempts = message.Attempts + 1;
+        var giveUp = attempts >= options.MaxAttempts;
+        var error = result.Error is { Length: > 2000 } text ? text[..2000] : result.Error;
+        logger.LogWarning("Delivery of outbox message {MessageId} to {Recipient} failed (attempt {Attempt}): {Error}",
+            message.Id, message.RecipientAddress, attempts, result.Error);
+        await db.OutboxMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, giveUp ? OutboxStatus.Failed : OutboxStatus.Pending)
+            .SetProperty(m => m.Attempts, attempts)
+            .SetProperty(m => m.LastError, error)
+            .SetProperty(m => m.SmtpStatusCode, result.SmtpStatusCode)
+            .SetProperty(m => m.NextAttemptAt, now + Backoff(attempts))
+            .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+        return false;
+    }
+
+    /// <summary>1, 2, 4 … minutes, at most six hours.</summary>
+    internal static TimeSpan Backoff(int attempts) => TimeSpan.FromMinutes(Math.Min(360, Math.Pow(2, attempts - 1)));
+}

@@ -1,0 +1,63 @@
+using DeliberationFlow.Engine.Runtime;
+using DeliberationFlow.Notifications;
+using DeliberationFlow.Persistence;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace DeliberationFlow.Scheduling;
+
+/// <summary>
+/// Makes the jobs match the timer rows: every pending timer due within the horizon gets a live job, whether
+/// its job was never created (a crash after commit), lost (in-memory storage after a restart) or ended
+/// without firing it. Running it more than once, or on several nodes, only creates spare jobs, and the
+/// timer's claim makes spare jobs harmless.
+/// </summary>
+public sealed class TimerReconciler(
+    DeliberationDbContext db,
+    JobStorage storage,
+    HangfireTimerScheduler scheduler,
+    OutboxDispatcher outbox,
+    SchedulingOptions options,
+    TimeProvider clock,
+    ILogger<TimerReconciler> logger)
+{
+    private static readonly HashSet<string> LiveStates =
+        [ScheduledState.StateName, EnqueuedState.StateName, ProcessingState.StateName, AwaitingState.StateName];
+
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var horizon = clock.GetUtcNow() + options.Horizon;
+        var due = await db.Timers.AsNoTracking()
+            .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= horizon)
+            .OrderBy(t => t.DueAt)
+            .Take(10_000)
+            .ToListAsync(cancellationToken);
+
+        var created = 0;
+        using (var connection = storage.GetConnection())
+        {
+            foreach (var timer in due)
+            {
+                var state = timer.JobId is null ? null : connection.GetJobData(timer.JobId)?.State;
+                if (state is not null && LiveStates.Contains(state))
+                {
+                    continue;
+                }
+
+                await scheduler.ScheduleOneAsync(timer.Id, timer.DueAt, cancellationToken);
+                created++;
+            }
+        }
+
+        if (created > 0)
+        {
+            logger.LogInformation("Timer reconciliation created {Count} job(s) for pending timers.", created);
+        }
+
+        // Mail whose delivery job was lost, or whose retry has come due.
+        await outbox.DispatchAsync(cancellationToken);
+        return created;
+    }
+}

@@ -1,0 +1,43 @@
+using DeliberationFlow.Server.Security;
+using Hangfire;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
+
+namespace DeliberationFlow.Server.Api;
+
+public static class ApiExtensions
+{
+    public static WebApplicationBuilder AddDeliberationApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemMapping>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        return builder;
+    }
+
+    public static WebApplication MapCouncilApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapPapersApi();
+        api.MapConsultationsApi();
+        api.MapCommitteesApi();
+        return app;
+    }
+
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        // Probes of orchestrators and load balancers carry no credentials; they reveal nothing but up or down.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+
+        // The dashboard is behind the admin policy; Hangfire's own local-requests-only filter is not needed then.
+        app.MapHangfireDashboard("/jobs", new DashboardOptions { Authorization = [], DashboardTitle = "DeliberationFlow – Jobs" })
+            .RequireAuthorization(SecurityExtensions.AdminPolicy);
+        return app;
+    }
+}

@@ -1,0 +1,32 @@
+using DeliberationFlow.Engine.Runtime;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Server.Demo;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Server.Hosting;
+
+public static class DatabaseStartup
+{
+    /// <summary>
+    /// Applies migrations when configured to (the embedded mode and tests; EF Core takes a database lock, so
+    /// nodes starting together do not race), checks the workflow definitions, and loads the demo data.
+    /// </summary>
+    public static async Task PrepareAsync(this WebApplication app)
+    {
+        // Reading the definitions here makes an invalid file stop the start, naming the file and JSON path.
+        app.Services.GetRequiredService<IWorkflowDefinitionProvider>();
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+        var db = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();
+        if (options.MigrateOnStartup)
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        if (app.Configuration.GetValue("DemoData:Enabled", true))
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoData>().LoadAsync(CancellationToken.None);
+        }
+    }
+}
