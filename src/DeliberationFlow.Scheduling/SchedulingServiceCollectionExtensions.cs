@@ -2,7 +2,9 @@ using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Scheduling;
 using Hangfire;
+using Hangfire.InMemory;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 
 #pragma warning disable IDE0130 // Extension methods for the container live where callers look for them.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -18,28 +20,17 @@ public static class SchedulingServiceCollectionExtensions
     public static IServiceCollection AddDeliberationScheduling(this IServiceCollection services, SchedulingOptions options, DatabaseOptions database)
     {
         services.AddSingleton(options);
-        services.AddHangfire(configuration =>
-        {
-            configuration
-                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            if (database.Provider == DatabaseProvider.Postgres)
-            {
-                configuration.UsePostgreSqlStorage(
-                    storage => storage.UseNpgsqlConnection(database.ConnectionString),
-                    new PostgreSqlStorageOptions
-                    {
-                        SchemaName = "hangfire",
-                        QueuePollInterval = options.PollInterval,
-                        PrepareSchemaIfNecessary = true,
-                    });
-            }
-            else
-            {
-                configuration.UseInMemoryStorage();
-            }
-        });
+        // The storage is this host's own object rather than Hangfire's static JobStorage.Current, so several
+        // hosts in one process (integration tests) never share or swap storages. It is created inside
+        // Hangfire's configuration callback, after Hangfire has taken this host's logger factory.
+        services.AddSingleton<JobStorage>(_ => database.Provider == DatabaseProvider.Postgres
+            ? new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, PostgresStorageOptions(options)), PostgresStorageOptions(options))
+            : new InMemoryStorage());
+        services.AddHangfire((provider, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
 
         if (options.RunServer)
         {
@@ -59,4 +50,11 @@ public static class SchedulingServiceCollectionExtensions
         services.AddScoped<TimerReconciler>();
         return services;
     }
+
+    private static PostgreSqlStorageOptions PostgresStorageOptions(SchedulingOptions options) => new()
+    {
+        SchemaName = "hangfire",
+        QueuePollInterval = options.PollInterval,
+        PrepareSchemaIfNecessary = true,
+    };
 }

@@ -1,0 +1,112 @@
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DeliberationFlow.Tests.Infrastructure;
+
+/// <summary>One service instance on its own fresh database, with its own SMTP server; disposed after the test.</summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private TestApp(DatabaseProvider provider, string connectionString, string dataPath, FakeTimeProvider clock, TestSmtpServer smtp)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        DataPath = dataPath;
+        Smtp = smtp;
+        App = new DeliberationFlowApp(provider, connectionString, clock, smtp.Port, dataPath);
+    }
+
+    public DatabaseProvider Provider { get; }
+    public string ConnectionString { get; }
+    public string DataPath { get; }
+    public TestSmtpServer Smtp { get; }
+    public DeliberationFlowApp App { get; private set; }
+    public FakeTimeProvider Clock => App.Clock;
+
+    public static async Task<TestApp> StartAsync(DatabaseProvider provider, FakeTimeProvider clock)
+    {
+        var dataPath = DeliberationFlowApp.NewDataPath();
+        var connectionString = provider == DatabaseProvider.Postgres
+            ? await PostgresServer.CreateDatabaseAsync()
+            : DeliberationFlowApp.SqliteConnectionString(dataPath);
+        var app = new TestApp(provider, connectionString, dataPath, clock, new TestSmtpServer());
+        _ = app.App.Server; // starts the host: migrations, demo data, Hangfire server
+        return app;
+    }
+
+    /// <summary>Stops the host and starts a new one on the same database, as a restart of the service would.</summary>
+    public async Task RestartAsync(Action<DeliberationFlowApp>? whileStopped = null)
+    {
+        var clock = App.Clock;
+        await App.DisposeAsync();
+        whileStopped?.Invoke(App);
+        App = new DeliberationFlowApp(Provider, ConnectionString, clock, Smtp.Port, DataPath);
+        _ = App.Server;
+    }
+
+    public HttpClient ClientFor(string userName) => App.ClientFor(userName);
+
+    /// <summary>What the every-minute reconciliation job does; tests call it after moving the fake clock.</summary>
+    public Task ReconcileTimersAsync() =>
+        App.WithScopeAsync(sp => sp.GetRequiredService<TimerReconciler>().ReconcileAsync(CancellationToken.None));
+
+    public async Task<PaperDetails> RegisterAsync(string userName, RegisterPaperRequest request)
+    {
+        var response = await ClientFor(userName).PostAsJsonAsync("/api/papers", request);
+        await Http.EnsureAsync(response, System.Net.HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<PaperDetails>())!;
+    }
+
+    public async Task<PaperDetails> GetPaperAsync(string userName, Guid id)
+    {
+        var response = await ClientFor(userName).GetAsync($"/api/papers/{id}");
+        await Http.EnsureAsync(response, System.Net.HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<PaperDetails>())!;
+    }
+
+    public Task<HttpResponseMessage> RecordAsync(string userName, Guid consultationId, RecordOutcomeRequest request, string? idempotencyKey = null)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, $"/api/consultations/{consultationId}/outcome") { Content = JsonContent.Create(request) };
+        if (idempotencyKey is not null)
+        {
+            message.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return ClientFor(userName).SendAsync(message);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        Smtp.Dispose();
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            await PostgresServer.DropDatabaseAsync(ConnectionString);
+        }
+
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a closing connection; the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+public static class Http
+{
+    /// <summary>Asserts the status, showing the problem details the service sent when it differs.</summary>
+    public static async Task EnsureAsync(HttpResponseMessage response, System.Net.HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+        {
+            Assert.Fail($"Expected {(int)expected} but got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+}

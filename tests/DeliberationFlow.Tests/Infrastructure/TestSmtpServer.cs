@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MimeKit;
+using netDumbster.smtp;
+
+namespace DeliberationFlow.Tests.Infrastructure;
+
+/// <summary>A real SMTP server in the test process; MailKit delivers to it over TCP.</summary>
+public sealed class TestSmtpServer : IDisposable
+{
+    private readonly SimpleSmtpServer _server;
+
+    public TestSmtpServer()
+    {
+        Port = FreePort();
+        _server = SimpleSmtpServer.Start(Port);
+    }
+
+    public int Port { get; }
+
+    public IReadOnlyList<MimeMessage> Messages =>
+        _server.ReceivedEmail.Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data)))).ToList();
+
+    /// <summary>Waits (on real mail arriving, not on time passing in the service) until the predicate's messages have come.</summary>
+    public async Task<IReadOnlyList<MimeMessage>> WaitForAsync(Func<MimeMessage, bool> predicate, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var matching = Messages.Where(predicate).ToList();
+            if (matching.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return matching;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public void Dispose() => _server.Dispose();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
