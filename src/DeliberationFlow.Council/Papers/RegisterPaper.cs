@@ -45,13 +45,11 @@ public sealed class RegisterPaper(
             errors.Add("reference", "A reference has at most 40 characters.");
         }
 
-        errors.ThrowIfAny();
-
         var offices = await db.Organizations
             .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.AdministrativeOffice)
             .ToListAsync(cancellationToken);
         var lead = offices.FirstOrDefault(o => o.Key == request.LeadOffice);
-        if (lead is null)
+        if (lead is null && !string.IsNullOrWhiteSpace(request.LeadOffice))
         {
             errors.Add("leadOffice", $"No office '{request.LeadOffice}' in this body; known offices: {string.Join(", ", offices.Select(o => o.Key))}.");
         }
@@ -71,8 +69,8 @@ public sealed class RegisterPaper(
             }
         }
 
-        var definition = workflows.Find(request.Workflow, request.PaperType!);
-        if (definition is null)
+        var definition = string.IsNullOrWhiteSpace(request.PaperType) ? null : workflows.Find(request.Workflow, request.PaperType);
+        if (definition is null && !string.IsNullOrWhiteSpace(request.PaperType))
         {
             errors.Add(request.Workflow is null ? "paperType" : "workflow",
                 $"No published workflow for {(request.Workflow is null ? $"paper type '{request.PaperType}'" : $"'{request.Workflow}'")}; available: {string.Join("; ", workflows.Describe())}.");

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>Recording outcomes: idempotency keys, races between secretaries, permissions and bad input.</summary>
+[Collection(HostCollection.Name)]
+public sealed class OutcomeRecordingTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task RecordOutcome_SameKeyTwice_AdvancesOnceAndReturnsTheFirstAnswer(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17001");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        var request = new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null);
+
+        var first = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, request, "key-1");
+        var second = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, request, "key-1");
+
+        await Http.EnsureAsync(first, HttpStatusCode.OK);
+        await Http.EnsureAsync(second, HttpStatusCode.OK);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.True(second.Headers.Contains("Idempotent-Replayed"));
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(2, after.Consultations.Count);
+        Assert.Single(after.Journal, j => j.Kind == "BookmarkResumed");
+        Assert.Equal(1, await CountOutcomeNoticesAsync(test, paper.Id));
+    }
+
+    [Fact]
+    public async Task RecordOutcome_SameKeyWithDifferentOutcome_IsRefusedAndChangesNothing()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17002");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("admin", paper.Consultations[0].Id, new("Adopted", "beschlossen", null), "k"), HttpStatusCode.OK);
+
+        var reused = await test.RecordAsync("admin", paper.Consultations[0].Id, new("Rejected", "abgelehnt", null), "k");
+
+        await Http.EnsureAsync(reused, HttpStatusCode.BadRequest);
+        var problem = await reused.Content.ReadFromJsonAsync<ValidationProblemDetails>();
+        Assert.Contains("Idempotency-Key", problem!.Errors.Keys);
+        Assert.Equal("Adopted", (await test.GetPaperAsync("admin", paper.Id)).Consultations[0].Outcome);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task RecordOutcome_TwoDifferentOutcomesAtOnce_OneSucceedsAndOneGets409(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var papers = new List<PaperDetails>();
+        for (var round = 0; round < 5; round++)
+        {
+            papers.Add(await RegisterAsync(test, $"21-1710{round}"));
+        }
+
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        foreach (var paper in papers)
+        {
+            var consultation = paper.Consultations[0].Id;
+            using var start = new ManualResetEventSlim();
+            var adopted = Task.Run(async () => { start.Wait(); return await test.RecordAsync("sekretariat-fpa", consultation, new("Adopted", "beschlossen", null), $"a-{paper.Reference}"); });
+            var rejected = Task.Run(async () => { start.Wait(); return await test.RecordAsync("admin", consultation, new("Rejected", "abgelehnt", null), $"r-{paper.Reference}"); });
+            start.Set();
+            var responses = await Task.WhenAll(adopted, rejected);
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+            var winner = responses.Single(r => r.StatusCode == HttpStatusCode.OK);
+            var recorded = (await winner.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Consultation.Outcome;
+            var after = await test.GetPaperAsync("admin", paper.Id);
+            Assert.Equal(2, after.Consultations.Count);
+            Assert.Single(after.Journal, j => j.Kind == "BookmarkResumed");
+            Assert.Equal(recorded, after.Consultations[0].Outcome);
+            Assert.Equal(1, await CountOutcomeNoticesAsync(test, paper.Id));
+        }
+    }
+
+    [Fact]
+    public async Task RecordOutcome_ForAFinishedConsultation_Gets409NamingTheRecordedResult()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17003");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("admin", paper.Consultations[0].Id, new(null, "einstimmig beschlossen", null), "x"), HttpStatusCode.OK);
+
+        var late = await test.RecordAsync("admin", paper.Consultations[0].Id, new(null, "abgelehnt", null), "y");
+
+        await Http.EnsureAsync(late, HttpStatusCode.Conflict);
+        var problem = await late.Content.ReadFromJsonAsync<ProblemDetails>();
+        Assert.Contains("einstimmig beschlossen", problem!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordOutcome_BySecretaryOfAnotherCommittee_Gets403AndChangesNothing()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17004");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+
+        var response = await test.RecordAsync("sekretariat-plua", paper.Consultations[0].Id, new("Adopted", "beschlossen", null), "z");
+
+        await Http.EnsureAsync(response, HttpStatusCode.Forbidden);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal("Planned", Assert.Single(after.Consultations).Status);
+        Assert.Equal(paper.Journal.Count, after.Journal.Count);
+    }
+
+    [Fact]
+    public async Task RecordOutcome_WithBadInput_GetsProblemDetailsNamingTheFieldAndChangesNothing()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17005");
+        var consultation = paper.Consultations[0].Id;
+
+        var noText = await test.RecordAsync("admin", consultation, new("Adopted", null, null));
+        var unknown = await test.RecordAsync("admin", consultation, new("Vielleicht", "vielleicht", null));
+        var noPath = await test.RecordAsync("admin", consultation, new("Noted", "zur Kenntnis genommen", null));
+        var unreadable = await test.ClientFor("admin").PostAsync($"/api/consultations/{consultation}/outcome",
+            new StringContent("{\"outcome\": ", System.Text.Encoding.UTF8, "application/json"));
+        var missing = await test.RecordAsync("admin", Guid.NewGuid(), new("Adopted", "beschlossen", null));
+
+        Assert.Contains("resultText", (await ValidationErrorsAsync(noText)).Keys);
+        Assert.Contains("outcome", (await ValidationErrorsAsync(unknown)).Keys);
+        var noPathErrors = await ValidationErrorsAsync(noPath);
+        Assert.Contains("Adopted", noPathErrors["outcome"][0], StringComparison.Ordinal);
+        await Http.EnsureAsync(unreadable, HttpStatusCode.BadRequest);
+        Assert.Equal("application/problem+json", unreadable.Content.Headers.ContentType!.MediaType);
+        await Http.EnsureAsync(missing, HttpStatusCode.NotFound);
+
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal("Planned", Assert.Single(after.Consultations).Status);
+        Assert.Equal(paper.Journal.Count, after.Journal.Count);
+    }
+
+    [Fact]
+    public async Task RegisterPaper_WithBadInput_ReportsEveryFieldAndRegistersNothing()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+
+        var invalid = await test.ClientFor("admin").PostAsJsonAsync("/api/papers",
+            new RegisterPaperRequest("21-17006", "", "Haushaltsplan", "fb99", ["fb10", "nope"], true, null, null));
+        var byCouncillor = await test.ClientFor("ratsmitglied").PostAsJsonAsync("/api/papers",
+            new RegisterPaperRequest("21-17007", "Antrag", "Beschlussvorlage", "fb10", null, true, null, null));
+        var duplicate = await test.ClientFor("admin").PostAsJsonAsync("/api/papers",
+            new RegisterPaperRequest("21-15813", "Doppelt", "Beschlussvorlage", "fb10", null, true, null, null));
+
+        var errors = await ValidationErrorsAsync(invalid);
+        Assert.Equal(["leadOffice", "name", "paperType", "participatingOffices[1]"], errors.Keys.Order(StringComparer.Ordinal));
+        await Http.EnsureAsync(byCouncillor, HttpStatusCode.Forbidden);
+        await Http.EnsureAsync(duplicate, HttpStatusCode.Conflict);
+        Assert.Equal(2, await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Papers.CountAsync()));
+    }
+
+    private static async Task<IDictionary<string, string[]>> ValidationErrorsAsync(HttpResponseMessage response)
+    {
+        await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        return (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+    }
+
+    private static Task<PaperDetails> RegisterAsync(TestApp test, string reference) =>
+        test.RegisterAsync("admin", new RegisterPaperRequest(reference, "Testvorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+
+    private static Task<int> CountOutcomeNoticesAsync(TestApp test, Guid paperId) =>
+        test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages
+            .CountAsync(m => m.PaperId == paperId && m.Kind == "outcome-notice"));
+}
