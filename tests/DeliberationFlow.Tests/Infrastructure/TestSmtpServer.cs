@@ -12,8 +12,14 @@ public sealed class TestSmtpServer : IDisposable
     private readonly SimpleSmtpServer _server;
 
     public TestSmtpServer()
+        : this(FreePort())
     {
-        Port = FreePort();
+    }
+
+    /// <summary>A server on a given port, e.g. to bring the SMTP server back after an outage.</summary>
+    public TestSmtpServer(int port)
+    {
+        Port = port;
         _server = SimpleSmtpServer.Start(Port);
     }
 

@@ -1,0 +1,59 @@
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Tests.Infrastructure;
+
+namespace DeliberationFlow.Tests.Council;
+
+public sealed class CalendarAndVocabularyTests
+{
+    [Fact]
+    public void Invitation_ForTheMondayAfterTheSpringChange_IsAtTheSameLocalTimeAWeekBefore()
+    {
+        // Summer time began on Sunday 28.03.2021; a meeting on Monday 29.03.2021, 15:00 CEST.
+        var meeting = Berlin.At(2021, 3, 29, 15);
+
+        var invitation = BodyClock.LocalDaysBefore(meeting, 7, Berlin.Zone);
+
+        Assert.Equal(new DateTimeOffset(2021, 3, 29, 13, 0, 0, TimeSpan.Zero), meeting);
+        Assert.Equal(new DateTimeOffset(2021, 3, 22, 14, 0, 0, TimeSpan.Zero), invitation);
+        Assert.Equal(15, BodyClock.ToLocal(invitation, Berlin.Zone).Hour);
+    }
+
+    [Fact]
+    public void LocalTime_SkippedByTheSpringChange_MovesForward()
+    {
+        var instant = BodyClock.FromLocal(new DateTime(2021, 3, 28, 2, 30, 0), Berlin.Zone);
+
+        Assert.Equal(new DateTime(2021, 3, 28, 3, 30, 0), BodyClock.ToLocal(instant, Berlin.Zone).DateTime);
+    }
+
+    [Theory]
+    [InlineData("zur Kenntnis genommen", Outcome.Noted)]
+    [InlineData("Kenntnisnahme", Outcome.Noted)]
+    [InlineData("ungeändert beschlossen", Outcome.Adopted)]
+    [InlineData("einstimmig beschlossen", Outcome.Adopted)]
+    [InlineData("mehrheitlich zugestimmt", Outcome.Adopted)]
+    [InlineData("vorberaten ohne Änderungen", Outcome.Adopted)]
+    [InlineData("geändert beschlossen", Outcome.AdoptedAmended)]
+    [InlineData("Zugestimmt zu geändertem Beschlusstext", Outcome.AdoptedAmended)]
+    [InlineData("mehrheitlich abgelehnt", Outcome.Rejected)]
+    [InlineData("bei Stimmengleichheit abgelehnt", Outcome.Rejected)]
+    [InlineData("vertagt", Outcome.Deferred)]
+    [InlineData("verwiesen in den Planungsausschuss", Outcome.Referred)]
+    [InlineData("zurückgezogen", Outcome.Withdrawn)]
+    public void Outcome_WordedAsInRealMinutes_IsNormalised(string wording, Outcome expected) =>
+        Assert.Equal(expected, Vocabulary.NormaliseOutcome(wording));
+
+    [Theory]
+    [InlineData("Anhörung", ConsultationRole.Hearing)]
+    [InlineData("Vorberatung", ConsultationRole.PreDeliberation)]
+    [InlineData("Entscheidung", ConsultationRole.Decision)]
+    [InlineData("Kenntnisnahme", ConsultationRole.Noting)]
+    [InlineData("Beratung", ConsultationRole.Deliberation)]
+    [InlineData("unbekannt", ConsultationRole.Unknown)]
+    public void Role_WordedAsInRealData_IsNormalised(string wording, ConsultationRole expected) =>
+        Assert.Equal(expected, Vocabulary.NormaliseRole(wording));
+
+    [Fact]
+    public void Outcome_UnknownWording_IsNotGuessed() => Assert.Null(Vocabulary.NormaliseOutcome("Wiedervorlage erbeten"));
+}

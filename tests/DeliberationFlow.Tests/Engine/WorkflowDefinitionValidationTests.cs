@@ -1,0 +1,97 @@
+using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Activities;
+using DeliberationFlow.Engine.Definitions;
+
+namespace DeliberationFlow.Tests.Engine;
+
+public sealed class WorkflowDefinitionValidationTests
+{
+    private static readonly ActivityRegistry Activities = new([new StartActivity(), new EndActivity(), new ConsultationActivity(null!, null!)]);
+
+    [Fact]
+    public void ShippedWorkflows_AllLoadAndValidate()
+    {
+        var catalog = WorkflowDefinitionCatalog.LoadFolder(Path.Combine(AppContext.BaseDirectory, "workflows"), Activities);
+
+        Assert.Contains(catalog.All, d => d.DefinitionId == "beschlussvorlage");
+        Assert.Contains(catalog.All, d => d.DefinitionId == "mitteilung");
+        Assert.Equal(1, catalog.FindLatestPublished("beschlussvorlage")!.Version);
+    }
+
+    [Fact]
+    public void Read_ReportsTheJsonPathOfAMistypedProperty()
+    {
+        var result = WorkflowDefinitionReader.Read("""
+            { "definitionId": "x", "version": 1, "name": "X",
+              "activities": [ { "id": "start", "tpye": "Start" } ], "connections": [] }
+            """);
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Null(result.Definition);
+        Assert.StartsWith("$.activities[0]", problem.Path, StringComparison.Ordinal);
+        Assert.Contains("tpye", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_ReportsMissingRequiredValuesWithTheirPaths()
+    {
+        var result = WorkflowDefinitionReader.Read("""
+            { "definitionId": "", "version": 0, "name": "X",
+              "activities": [ { "id": "start", "type": "" } ], "connections": [ { "source": "start", "outcome": "Done" } ] }
+            """);
+
+        Assert.Equal(["$.activities[0].type", "$.connections[0].target", "$.definitionId", "$.version"], result.Problems.Select(p => p.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_ReportsEveryProblemAtOnce_EachWithPathAndAdvice()
+    {
+        var definition = new WorkflowDefinition
+        {
+            DefinitionId = "broken",
+            Version = 1,
+            Name = "Broken",
+            Activities =
+            [
+                new() { Id = "start", Type = "Start" },
+                new() { Id = "fpa", Type = "Consultation", Properties = Properties("""{ "role": "Vorberatung", "authoritative": "ja", "colour": "red" }""") },
+                new() { Id = "lost", Type = "Consultation", Properties = Properties("""{ "committee": "rat", "role": "Entscheidung" }""") },
+                new() { Id = "vote", Type = "Voting" },
+            ],
+            Connections = [new("start", "Done", "fpa"), new("fpa", "Approved", "end"), new("fpa", "Adopted", "nowhere")],
+        };
+
+        var problems = new WorkflowDefinitionValidator(Activities).Validate(definition);
+
+        var paths = problems.Select(p => p.Path).ToList();
+        Assert.Contains("$.activities[1].properties.committee", paths);
+        Assert.Contains("$.activities[1].properties.authoritative", paths);
+        Assert.Contains("$.activities[1].properties.colour", paths);
+        Assert.Contains("$.activities[3].type", paths);
+        Assert.Contains("$.connections[1].outcome", paths);
+        Assert.Contains("$.connections[1].target", paths);
+        Assert.Contains("$.connections[2].target", paths);
+        Assert.Contains("$.activities[2]", paths);
+        Assert.Contains(problems, p => p.Path == "$.activities" && p.Message.Contains("'End'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Path == "$.activities[3].type" && p.Message.Contains("Consultation", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoadFolder_RefusesAnInvalidFile_NamingTheFileAndThePath()
+    {
+        var folder = Directory.CreateTempSubdirectory("workflows-").FullName;
+        File.WriteAllText(Path.Combine(folder, "two-starts.json"), """
+            { "definitionId": "two-starts", "version": 1, "name": "Two starts",
+              "activities": [ { "id": "a", "type": "Start" }, { "id": "b", "type": "Start" }, { "id": "end", "type": "End" } ],
+              "connections": [ { "source": "a", "outcome": "Done", "target": "end" }, { "source": "b", "outcome": "Done", "target": "end" } ] }
+            """);
+
+        var error = Assert.Throws<InvalidWorkflowDefinitionException>(() => WorkflowDefinitionCatalog.LoadFolder(folder, Activities));
+
+        Assert.Contains("two-starts.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("$.activities: Keep exactly one 'Start' activity", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, System.Text.Json.JsonElement> Properties(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(json)!;
+}

@@ -1,0 +1,114 @@
+using DeliberationFlow.Engine.Activities;
+using DeliberationFlow.Engine.Definitions;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DeliberationFlow.Tests.Engine;
+
+public sealed class WorkflowRunnerTests
+{
+    private readonly InMemoryWorkflowStore _store = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2021, 4, 1, 7, 0, 0, TimeSpan.Zero));
+    private readonly WorkflowRunner _runner;
+
+    public WorkflowRunnerTests() =>
+        _runner = new WorkflowRunner(new ActivityRegistry([new StartActivity(), new EndActivity(), new ApprovalActivity(), new PassActivity()]), _store, _clock);
+
+    [Fact]
+    public async Task Start_RunsToTheFirstWaitingActivity_AndSuspendsOnItsBookmark()
+    {
+        var result = await _runner.StartAsync(Definition(), Guid.NewGuid(), "paper-1", "alice", TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkflowStatus.Suspended, result.Instance.Status);
+        Assert.Equal("approve", result.Instance.CurrentActivityId);
+        Assert.Equal(("approval", "paper-1"), (Assert.Single(_store.Bookmarks).Name, _store.Bookmarks[0].Key));
+        Assert.Equal(("approval", "paper-1"), (Assert.Single(result.Timers).Kind, result.Timers[0].Key));
+        Assert.Equal(_clock.GetUtcNow().AddDays(7), result.Timers[0].DueAt);
+    }
+
+    [Theory]
+    [InlineData("Yes", "end")]
+    [InlineData("No", "end")]
+    public async Task Resume_FollowsTheConnectionOfTheOutcome_ToTheEnd(string answer, string last)
+    {
+        var definition = Definition();
+        var started = await _runner.StartAsync(definition, Guid.NewGuid(), "paper-1", "alice", TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromDays(2));
+
+        var resumed = await _runner.ResumeAsync(definition, started.Instance, _store.Bookmarks[0], new Stimulus("bob", _clock.GetUtcNow(), answer), TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkflowStatus.Finished, resumed.Instance.Status);
+        Assert.Equal(last, resumed.Instance.CurrentActivityId);
+        Assert.Equal(_clock.GetUtcNow(), resumed.Instance.FinishedAt);
+        Assert.Empty(_store.Bookmarks);
+        var journal = _store.Journal.Select(j => (j.Kind, j.ActivityId, j.Outcome)).ToList();
+        Assert.Contains((JournalEventKind.ActivityCompleted, "approve", answer), journal);
+        Assert.Equal(JournalEventKind.InstanceFinished, journal[^1].Kind);
+        Assert.Equal("bob", _store.Journal[^1].Actor);
+        Assert.True(started.Instance.Revision >= 2);
+    }
+
+    [Fact]
+    public async Task Resume_OfAFinishedInstance_IsRefused()
+    {
+        var definition = Definition();
+        var started = await _runner.StartAsync(definition, Guid.NewGuid(), "paper-1", "alice", TestContext.Current.CancellationToken);
+        var bookmark = _store.Bookmarks[0];
+        await _runner.ResumeAsync(definition, started.Instance, bookmark, new Stimulus("bob", _clock.GetUtcNow(), "Yes"), TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<WorkflowStateException>(() =>
+            _runner.ResumeAsync(definition, started.Instance, bookmark, new Stimulus("bob", _clock.GetUtcNow(), "No"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Start_OfALoopThatNeverWaits_FailsInsteadOfSpinningForever()
+    {
+        var loop = Definition() with
+        {
+            Activities = [new() { Id = "start", Type = "Start" }, new() { Id = "a", Type = "Pass" }, new() { Id = "b", Type = "Pass" }, new() { Id = "end", Type = "End" }],
+            Connections = [new("start", "Done", "a"), new("a", "Done", "b"), new("b", "Done", "a")],
+        };
+
+        var error = await Assert.ThrowsAsync<WorkflowStateException>(() =>
+            _runner.StartAsync(loop, Guid.NewGuid(), "paper-1", "alice", TestContext.Current.CancellationToken));
+        Assert.Contains("loops", error.Message, StringComparison.Ordinal);
+    }
+
+    private static WorkflowDefinition Definition() => new()
+    {
+        DefinitionId = "approval",
+        Version = 3,
+        Name = "Approval",
+        Activities =
+        [
+            new() { Id = "start", Type = "Start" },
+            new() { Id = "approve", Type = "Approval" },
+            new() { Id = "end", Type = "End" },
+        ],
+        Connections = [new("start", "Done", "approve"), new("approve", "Yes", "end"), new("approve", "No", "end")],
+    };
+
+    /// <summary>Waits for an answer; the stimulus input is the outcome.</summary>
+    private sealed class ApprovalActivity : IActivity
+    {
+        public ActivityDescriptor Descriptor { get; } = new("Approval", "Approval", ["Yes", "No"], []);
+
+        public ValueTask<ActivityResult> ExecuteAsync(ActivityExecutionContext context, CancellationToken cancellationToken)
+        {
+            context.CreateBookmark("approval", context.Instance.CorrelationId);
+            context.CreateTimer("approval", context.Instance.CorrelationId, context.Now.AddDays(7));
+            return ValueTask.FromResult(ActivityResult.Suspend());
+        }
+
+        public ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(ActivityResult.Done((string)stimulus.Input!));
+    }
+
+    private sealed class PassActivity : IActivity
+    {
+        public ActivityDescriptor Descriptor { get; } = new("Pass", "Pass", ["Done"], []);
+
+        public ValueTask<ActivityResult> ExecuteAsync(ActivityExecutionContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(ActivityResult.Done("Done"));
+    }
+}

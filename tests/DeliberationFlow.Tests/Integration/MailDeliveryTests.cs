@@ -1,0 +1,65 @@
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Notifications;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>Mail is never lost: an SMTP outage leaves the message queued with its error, and it goes out later, once.</summary>
+[Collection(HostCollection.Name)]
+public sealed class MailDeliveryTests
+{
+    [Fact]
+    public async Task OutcomeNotice_DuringAnSmtpOutage_IsRetriedAndDeliveredOnce()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-20001", "Testvorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        test.Smtp.Dispose();
+
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("admin", paper.Consultations[0].Id, new("Adopted", "beschlossen", null)), System.Net.HttpStatusCode.OK);
+        var failed = await WaitForNoticeAsync(test, paper.Id, m => m.Attempts >= 1);
+        Assert.Equal(OutboxStatus.Pending, failed.Status);
+        Assert.NotNull(failed.LastError);
+        Assert.Equal(test.Clock.GetUtcNow().AddMinutes(1), failed.NextAttemptAt);
+
+        // The server is back; the reconciliation (every minute) finds the message due again.
+        using var smtp = new TestSmtpServer(test.Smtp.Port);
+        test.Clock.Advance(TimeSpan.FromMinutes(1));
+        await test.ReconcileTimersAsync();
+        await test.ReconcileTimersAsync();
+
+        var delivered = await WaitForNoticeAsync(test, paper.Id, m => m.Status == OutboxStatus.Sent);
+        Assert.Equal(2, delivered.Attempts);
+        var received = await smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Beratungsergebnis 21-20001", StringComparison.Ordinal), 1);
+        Assert.Single(received);
+        Assert.Equal($"{delivered.Id:N}@deliberationflow", received[0].MessageId);
+    }
+
+    [Fact]
+    public void Backoff_GrowsToSixHoursAtMost()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(1), OutboxDispatcher.Backoff(1));
+        Assert.Equal(TimeSpan.FromMinutes(8), OutboxDispatcher.Backoff(4));
+        Assert.Equal(TimeSpan.FromHours(6), OutboxDispatcher.Backoff(20));
+    }
+
+    private static async Task<OutboxMessage> WaitForNoticeAsync(TestApp test, Guid paperId, Func<OutboxMessage, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var notice = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages.AsNoTracking()
+                .SingleAsync(m => m.PaperId == paperId && m.Kind == "outcome-notice"));
+            if (condition(notice) || DateTime.UtcNow > deadline)
+            {
+                return notice;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
