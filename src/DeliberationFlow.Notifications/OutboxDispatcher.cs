@@ -18,7 +18,11 @@ public sealed class OutboxDispatcher(
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger)
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a claim keeps other delivery jobs away: long enough for a whole batch to time out message by
+    /// message, so a slow server never makes a second job send the same message while the first still tries.
+    /// </summary>
+    private TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(300, options.Smtp.TimeoutSeconds * (options.BatchSize + 2)));
 
     /// <summary>Sends everything that is due, batch by batch; returns how many messages were accepted.</summary>
     public async Task<int> DispatchAsync(CancellationToken cancellationToken)

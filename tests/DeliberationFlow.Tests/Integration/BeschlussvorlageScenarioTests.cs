@@ -103,10 +103,16 @@ public sealed class BeschlussvorlageScenarioTests
 
     private static async Task<RecordOutcomeResponse> RecordAsync(TestApp test, string user, Guid consultationId, string? outcome, string resultText)
     {
+        var sent = test.Smtp.Messages.Count(IsOutcomeNotice);
         var response = await test.RecordAsync(user, consultationId, new RecordOutcomeRequest(outcome, resultText, null), Guid.NewGuid().ToString());
         await Http.EnsureAsync(response, HttpStatusCode.OK);
+
+        // As the secretary would see it: the notice is out before the next day's business begins.
+        await test.Smtp.WaitForAsync(IsOutcomeNotice, sent + 1);
         return (await response.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!;
     }
+
+    private static bool IsOutcomeNotice(MimeMessage message) => Subject(message).StartsWith($"Beratungsergebnis {Reference}", StringComparison.Ordinal);
 
     private static bool IsInvitation(MimeMessage message) =>
         Subject(message).StartsWith("Einladung:", StringComparison.Ordinal) && Subject(message).EndsWith(Reference, StringComparison.Ordinal);
