@@ -29,15 +29,23 @@ public static class CouncilServiceCollectionExtensions
         services.AddScoped<IActivity, StartActivity>();
         services.AddScoped<IActivity, EndActivity>();
         services.AddScoped<IActivity, ConsultationActivity>();
+        services.AddScoped<IActivity, HearingActivity>();
+        services.AddScoped<IActivity, OutcomeDecisionActivity>();
+        services.AddScoped<IActivity, ConditionActivity>();
+        services.AddScoped<IActivity, NotifyActivity>();
+        services.AddScoped<IActivity, WaitActivity>();
+        services.AddScoped<IActivity, WithdrawActivity>();
         services.TryAddScoped<IActivityRegistry, ActivityRegistry>();
         services.TryAddScoped<IWorkflowStore, CouncilWorkflowStore>();
         services.TryAddScoped<WorkflowRunner>();
         services.TryAddSingleton<IWorkflowDefinitionProvider>(sp =>
         {
-            // Validation needs the activity descriptors only, which do not depend on the scope's services.
-            var descriptors = new DescriptorOnlyRegistry([new StartActivity(), new EndActivity(), new ConsultationActivity(null!, null!)]);
-            return WorkflowDefinitionCatalog.LoadFolder(workflowFolder, descriptors);
+            // Descriptors and checks of the activities do not touch the database; a scope only satisfies their constructors.
+            using var scope = sp.CreateScope();
+            return WorkflowDefinitionCatalog.LoadFolder(workflowFolder, scope.ServiceProvider.GetRequiredService<IActivityRegistry>());
         });
+        services.TryAddScoped<ConsultationPlanner>();
+        services.TryAddScoped<PaperModel>();
 
         services.TryAddScoped<MeetingPlanner>();
         services.TryAddScoped<WorkflowSelection>();
@@ -49,15 +57,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<ListMeetings>();
         services.TryAddScoped<FireTimer>();
         services.AddScoped<ITimerHandler, InvitationTimerHandler>();
+        services.AddScoped<ITimerHandler, WaitTimerHandler>();
         return services;
-    }
-
-    private sealed class DescriptorOnlyRegistry(IEnumerable<IActivity> activities) : IActivityRegistry
-    {
-        private readonly ActivityRegistry _inner = new(activities);
-
-        public IActivity? Find(string type) => _inner.Find(type);
-
-        public IReadOnlyCollection<ActivityDescriptor> Descriptors => _inner.Descriptors;
     }
 }

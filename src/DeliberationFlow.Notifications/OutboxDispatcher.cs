@@ -36,12 +36,10 @@ public sealed class OutboxDispatcher(
                 break;
             }
 
-            var results = await transport.SendAsync(batch.Select(Compose).ToList(), cancellationToken);
-            var now = clock.GetUtcNow();
-            for (var i = 0; i < batch.Count; i++)
+            await transport.SendAsync(batch.Select(Compose).ToList(), async (index, result) =>
             {
-                accepted += await RecordAsync(batch[i], results[i], now, cancellationToken) ? 1 : 0;
-            }
+                accepted += await RecordAsync(batch[index], result, clock.GetUtcNow(), cancellationToken) ? 1 : 0;
+            }, cancellationToken);
         }
 
         return accepted;

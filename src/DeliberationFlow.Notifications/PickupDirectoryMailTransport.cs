@@ -8,33 +8,30 @@ namespace DeliberationFlow.Notifications;
 /// </summary>
 public sealed class PickupDirectoryMailTransport(MailOptions options) : IMailTransport
 {
-    public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken cancellationToken)
+    public async Task SendAsync(IReadOnlyList<MimeMessage> messages, Func<int, DeliveryResult, Task> report, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.PickupDirectory);
-        var results = new List<DeliveryResult>(messages.Count);
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
+            var message = messages[i];
             var name = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{SafeFileName(message.MessageId)}.eml";
             var path = Path.Combine(options.PickupDirectory, name);
             var partial = path + ".partial";
+            DeliveryResult result;
             try
             {
                 // Written under a temporary name first, so a reader never sees half a message.
                 await message.WriteToAsync(partial, cancellationToken);
                 File.Move(partial, path, overwrite: true);
-                results.Add(DeliveryResult.Ok);
+                result = DeliveryResult.Ok;
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                results.Add(new DeliveryResult(false, ex.Message));
+                result = new DeliveryResult(false, ex.Message);
             }
-            catch (UnauthorizedAccessException ex)
-            {
-                results.Add(new DeliveryResult(false, ex.Message));
-            }
-        }
 
-        return results;
+            await report(i, result);
+        }
     }
 
     private static string SafeFileName(string? value) =>

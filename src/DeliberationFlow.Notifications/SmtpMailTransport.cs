@@ -11,11 +11,10 @@ namespace DeliberationFlow.Notifications;
 /// </summary>
 public sealed class SmtpMailTransport(MailOptions options) : IMailTransport
 {
-    public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken cancellationToken)
+    public async Task SendAsync(IReadOnlyList<MimeMessage> messages, Func<int, DeliveryResult, Task> report, CancellationToken cancellationToken)
     {
-        var results = new DeliveryResult[messages.Count];
         using var client = new SmtpClient { Timeout = options.Smtp.TimeoutSeconds * 1000 };
-        var sent = 0;
+        var next = 0;
         try
         {
             await client.ConnectAsync(options.Smtp.Host!, options.Smtp.Port,
@@ -25,23 +24,21 @@ public sealed class SmtpMailTransport(MailOptions options) : IMailTransport
                 await client.AuthenticateAsync(options.Smtp.UserName, options.Smtp.Password ?? "", cancellationToken);
             }
 
-            for (; sent < messages.Count; sent++)
+            for (; next < messages.Count; next++)
             {
+                DeliveryResult result;
                 try
                 {
-                    await client.SendAsync(messages[sent], cancellationToken);
-                    results[sent] = DeliveryResult.Ok;
+                    await client.SendAsync(messages[next], cancellationToken);
+                    result = DeliveryResult.Ok;
                 }
-                catch (SmtpCommandException ex)
+                catch (SmtpCommandException ex) when (client.IsConnected)
                 {
                     // The server refused this message (recipient, size…); the connection is still usable.
-                    results[sent] = new DeliveryResult(false, $"{ex.ErrorCode}: {ex.Message}", (int)ex.StatusCode);
-                    if (!client.IsConnected)
-                    {
-                        sent++;
-                        throw;
-                    }
+                    result = new DeliveryResult(false, $"{ex.ErrorCode}: {ex.Message}", (int)ex.StatusCode);
                 }
+
+                await report(next, result);
             }
 
             await client.DisconnectAsync(quit: true, cancellationToken);
@@ -51,12 +48,10 @@ public sealed class SmtpMailTransport(MailOptions options) : IMailTransport
                                        or SslHandshakeException or TimeoutException)
         {
             var status = ex is SmtpCommandException command ? (int?)command.StatusCode : null;
-            for (var i = sent; i < messages.Count; i++)
+            for (; next < messages.Count; next++)
             {
-                results[i] ??= new DeliveryResult(false, $"{ex.GetType().Name}: {ex.Message}", status);
+                await report(next, new DeliveryResult(false, $"{ex.GetType().Name}: {ex.Message}", status));
             }
         }
-
-        return results;
     }
 }

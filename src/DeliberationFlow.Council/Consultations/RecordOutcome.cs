@@ -17,8 +17,9 @@ namespace DeliberationFlow.Council.Consultations;
 /// <summary>
 /// The outcome of a consultation as the minutes record it. <see cref="ResultText"/> is the wording
 /// ("einstimmig beschlossen"); <see cref="Outcome"/> the normalised value, read from the wording when omitted.
+/// For "verwiesen" (Referred), <see cref="ReferTo"/> names the committee the paper goes to.
 /// </summary>
-public sealed record RecordOutcomeRequest(string? Outcome, string? ResultText, string? ResolutionText);
+public sealed record RecordOutcomeRequest(string? Outcome, string? ResultText, string? ResolutionText, string? ReferTo = null);
 
 /// <summary>What recording an outcome did: the consultation as recorded, and the paper's state after the step.</summary>
 public sealed record RecordOutcomeResponse(ConsultationView Consultation, PaperDetails Paper);
@@ -31,6 +32,7 @@ public sealed class RecordOutcome(
     ICouncilDb db,
     WorkflowRunner runner,
     IWorkflowDefinitionProvider definitions,
+    Engine.Activities.IActivityRegistry activities,
     PaperReader reader,
     ITimerScheduler timers,
     IOutboxSignal outbox,
@@ -90,30 +92,33 @@ public sealed class RecordOutcome(
         }
 
         var key = consultationId.ToString();
-        var bookmark = await db.Bookmarks.SingleOrDefaultAsync(b => b.Key == key && b.Name == ConsultationActivity.OutcomeBookmark, cancellationToken)
+        var bookmark = await db.Bookmarks.SingleOrDefaultAsync(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark, cancellationToken)
             ?? throw new ConflictException("The paper's workflow is not waiting for this consultation's outcome.");
         var instance = await db.WorkflowInstances.SingleAsync(i => i.Id == bookmark.InstanceId, cancellationToken);
         var definition = definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
             ?? throw new ConflictException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} of this paper is no longer installed.");
-
-        if (outcome != Outcome.Deferred && definition.FindConnection(bookmark.ActivityId, outcome.ToString()) is null)
+        var activityDefinition = definition.GetActivity(bookmark.ActivityId);
+        var accepted = activities.Find(activityDefinition.Type) is IOutcomeActivity waiting
+            ? waiting.AcceptedOutcomes(definition, activityDefinition, bookmark)
+            : [];
+        if (!accepted.Contains(outcome))
         {
-            var allowed = definition.ConnectedOutcomes(bookmark.ActivityId).Append(nameof(Outcome.Deferred));
             throw RequestValidationException.For("outcome",
-                $"The workflow '{definition.Name}' has no path for '{outcome}' after this consultation; possible outcomes: {string.Join(", ", allowed)}.");
+                $"The workflow '{definition.Name}' has no path for '{outcome}' at this consultation; possible outcomes: {string.Join(", ", accepted)}.");
+        }
+
+        if (outcome == Outcome.Referred)
+        {
+            await ValidateReferralAsync(caller, request.ReferTo, committee, cancellationToken);
         }
 
         var run = await runner.ResumeAsync(definition, instance, bookmark,
-            new Stimulus(caller.UserName, clock.GetUtcNow(), new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim())),
+            new Stimulus(caller.UserName, clock.GetUtcNow(),
+                new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim(), request.ReferTo?.Trim())),
             cancellationToken);
 
         var now = clock.GetUtcNow();
-        if (run.Instance.Status == WorkflowStatus.Finished)
-        {
-            paper.Status = outcome == Outcome.Withdrawn ? PaperStatus.Withdrawn : PaperStatus.Done;
-        }
-
-        paper.Modified = now;
+        PaperProgress.Apply(paper, run.Instance, now);
         await QueueOutcomeNoticeAsync(consultation, committee, paper, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
@@ -138,6 +143,23 @@ public sealed class RecordOutcome(
         await timers.ScheduleAsync(run.Timers, cancellationToken);
         outbox.MessagesQueued();
         return new IdempotentResult<RecordOutcomeResponse>(response, Replayed: false);
+    }
+
+    private async Task ValidateReferralAsync(Caller caller, string? referTo, Organization from, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(referTo))
+        {
+            throw RequestValidationException.For("referTo", "For 'verwiesen' name the committee the paper is referred to (its key, e.g. \"plua\").");
+        }
+
+        var target = await db.Organizations.SingleOrDefaultAsync(
+            o => o.BodyId == caller.BodyId && o.Key == referTo && o.Kind == OrganizationKind.Committee, cancellationToken);
+        if (target is null || target.Id == from.Id)
+        {
+            var committees = await db.Organizations.Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.Committee && o.Id != from.Id)
+                .Select(o => o.Key).ToListAsync(cancellationToken);
+            throw RequestValidationException.For("referTo", $"'{referTo}' is not another committee of this body; choose one of: {string.Join(", ", committees)}.");
+        }
     }
 
     private async Task QueueOutcomeNoticeAsync(Consultation consultation, Organization committee, Paper paper, DateTimeOffset now, CancellationToken cancellationToken)

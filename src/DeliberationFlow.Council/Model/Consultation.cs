@@ -46,4 +46,7 @@ public enum ConsultationStatus
     Done,
     Deferred,
     Withdrawn,
+
+    /// <summary>Will not take place: another hearing decided the step, or the paper was withdrawn.</summary>
+    Skipped,
 }

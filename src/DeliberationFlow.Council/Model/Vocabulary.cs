@@ -117,6 +117,7 @@ public static class Vocabulary
         ConsultationStatus.Done => "Erledigt",
         ConsultationStatus.Deferred => "Vertagt",
         ConsultationStatus.Withdrawn => "Zurückgezogen",
+        ConsultationStatus.Skipped => "Entfallen",
         _ => status.ToString(),
     };
 

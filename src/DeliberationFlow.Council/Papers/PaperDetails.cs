@@ -21,11 +21,15 @@ public sealed record PaperDetails(
     OrganizationRef? LeadOffice,
     IReadOnlyList<OrganizationRef> ParticipatingOffices,
     WorkflowSummary? Workflow,
+    PaperRef? SuperordinatedPaper,
+    IReadOnlyList<PaperRef> SubordinatedPapers,
     IReadOnlyList<ConsultationView> Consultations,
     IReadOnlyList<string> Timeline,
     IReadOnlyList<JournalView> Journal);
 
 public sealed record OrganizationRef(Guid Id, string Key, string Name);
+
+public sealed record PaperRef(Guid Id, string Reference, string Name);
 
 public sealed record WorkflowSummary(Guid InstanceId, string DefinitionId, int Version, string Status, string? CurrentActivityId);
 
@@ -136,11 +140,17 @@ public sealed class PaperReader(ICouncilDb db)
                 .ToList();
         }
 
+        var superordinated = paper.SuperordinatedPaperId is { } parentId
+            ? await db.Papers.AsNoTracking().Where(p => p.Id == parentId).Select(p => new PaperRef(p.Id, p.Reference, p.Name)).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        var subordinated = await db.Papers.AsNoTracking().Where(p => p.SuperordinatedPaperId == paper.Id)
+            .OrderBy(p => p.Reference).Select(p => new PaperRef(p.Id, p.Reference, p.Name)).ToListAsync(cancellationToken);
+
         return new PaperDetails(
             paper.Id, paper.Reference, paper.Name, paper.PaperType, paper.Date, paper.Status.ToString(), Vocabulary.Label(paper.Status), paper.IsPublic,
             paper.LeadOfficeId is { } lead && organizations.TryGetValue(lead, out var leadOffice) ? Ref(leadOffice) : null,
             paper.ParticipatingOfficeIds.Where(organizations.ContainsKey).Select(id => Ref(organizations[id])).ToList(),
-            workflow, views, timeline, journal);
+            workflow, superordinated, subordinated, views, timeline, journal);
     }
 
     private static OrganizationRef Ref(Organization organization) => new(organization.Id, organization.Key, organization.Name);

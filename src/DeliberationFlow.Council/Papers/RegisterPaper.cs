@@ -19,7 +19,7 @@ public sealed record RegisterPaperRequest(
     DateOnly? Date,
     string? Workflow);
 
-public sealed class RegisterPaper(
+public sealed partial class RegisterPaper(
     ICouncilDb db,
     WorkflowRunner runner,
     WorkflowSelection workflows,
@@ -28,6 +28,8 @@ public sealed class RegisterPaper(
     IOutboxSignal outbox,
     TimeProvider clock)
 {
+    private static readonly System.Text.RegularExpressions.Regex FollowUp = FollowUpPattern();
+
     public async Task<PaperDetails> HandleAsync(Caller caller, RegisterPaperRequest request, CancellationToken cancellationToken)
     {
         if (!caller.MayRegisterPapers)
@@ -85,11 +87,19 @@ public sealed class RegisterPaper(
 
         var now = clock.GetUtcNow();
         var body = await db.Bodies.SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
+
+        // Braunschweig numbering: 21-15513-01 follows up 21-15513 (e.g. the administration's Stellungnahme to an Antrag).
+        var reference = request.Reference!.Trim();
+        var baseReference = FollowUp.Match(reference) is { Success: true } match ? match.Groups["base"].Value : null;
+        var superordinated = baseReference is null
+            ? null
+            : await db.Papers.Where(p => p.BodyId == caller.BodyId && p.Reference == baseReference).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(cancellationToken);
         var paper = new Paper
         {
             Id = Guid.CreateVersion7(now),
             BodyId = caller.BodyId,
-            Reference = request.Reference!.Trim(),
+            Reference = reference,
+            SuperordinatedPaperId = superordinated,
             Name = request.Name!.Trim(),
             PaperType = request.PaperType!.Trim(),
             Date = request.Date ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, body.Zone).DateTime),
@@ -122,4 +132,7 @@ public sealed class RegisterPaper(
         outbox.MessagesQueued();
         return await reader.ReadAsync(caller, paper.Id, cancellationToken);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<base>.+)-\d{2}$")]
+    private static partial System.Text.RegularExpressions.Regex FollowUpPattern();
 }

@@ -9,7 +9,7 @@ namespace DeliberationFlow.Council.Timers;
 /// inside the transaction that also holds the handler's effects: however many jobs run for one timer,
 /// on however many nodes, exactly one claim succeeds.
 /// </summary>
-public sealed class FireTimer(ICouncilDb db, IEnumerable<ITimerHandler> handlers, IOutboxSignal outbox, TimeProvider clock)
+public sealed class FireTimer(ICouncilDb db, IEnumerable<ITimerHandler> handlers, ITimerScheduler scheduler, IOutboxSignal outbox, TimeProvider clock)
 {
     public async Task<FireTimerResult> HandleAsync(Guid timerId, CancellationToken cancellationToken)
     {
@@ -51,6 +51,7 @@ public sealed class FireTimer(ICouncilDb db, IEnumerable<ITimerHandler> handlers
             now, "system", handling.Message));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await scheduler.ScheduleAsync(handling.NewTimers, cancellationToken);
         outbox.MessagesQueued();
         return handling.Skipped ? FireTimerResult.Skipped : FireTimerResult.Fired;
     }

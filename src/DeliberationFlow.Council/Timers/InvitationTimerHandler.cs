@@ -12,7 +12,7 @@ namespace DeliberationFlow.Council.Timers;
 /// <summary>The Ladungsfrist has come: invite the committee's members to the meeting that will deliberate the paper.</summary>
 public sealed class InvitationTimerHandler(ICouncilDb db) : ITimerHandler
 {
-    public string Kind => ConsultationActivity.InvitationTimer;
+    public string Kind => ConsultationPlanner.InvitationTimer;
 
     public async Task<TimerHandling> HandleAsync(WorkflowTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
     {

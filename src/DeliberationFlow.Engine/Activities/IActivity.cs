@@ -1,3 +1,4 @@
+using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 
 namespace DeliberationFlow.Engine.Activities;
@@ -12,6 +13,15 @@ public interface IActivity
 
     /// <summary>Runs the activity when the flow reaches it.</summary>
     ValueTask<ActivityResult> ExecuteAsync(ActivityExecutionContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The outcome ports of one use of this activity. Most types have fixed ports; some (a consultation
+    /// limited to certain outcomes) depend on the activity's properties. Each must be connected.
+    /// </summary>
+    IReadOnlyList<string> OutcomesOf(ActivityDefinition activity) => Descriptor.Outcomes;
+
+    /// <summary>Checks what the generic property check cannot (an expression's syntax, a committee's existence).</summary>
+    IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context) => [];
 
     /// <summary>Continues the activity when a stimulus arrives for one of its bookmarks.</summary>
     ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken) =>
@@ -33,6 +43,8 @@ public enum PropertyKind
 {
     Text,
     Boolean,
+    TextList,
+    Number,
 }
 
 public sealed record PropertyDescriptor(string Name, PropertyKind Kind, bool Required, string Description);

@@ -57,3 +57,14 @@ public sealed record DesignerPosition(double X, double Y, double? Width = null, 
 
 /// <summary>Leaving <see cref="Source"/> through the port <see cref="Outcome"/> continues at <see cref="Target"/>.</summary>
 public sealed record Connection(string Source, string Outcome, string Target);
+
+public static class ActivityDefinitionExtensions
+{
+    public static IReadOnlyList<string>? GetTextList(this ActivityDefinition activity, string name) =>
+        activity.Properties.TryGetValue(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? value.EnumerateArray().Where(e => e.ValueKind == System.Text.Json.JsonValueKind.String).Select(e => e.GetString()!).ToList()
+            : null;
+
+    public static double? GetNumber(this ActivityDefinition activity, string name) =>
+        activity.Properties.TryGetValue(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Number ? value.GetDouble() : null;
+}

@@ -6,8 +6,11 @@ namespace DeliberationFlow.Engine.Definitions;
 /// <summary>Checks a definition against the registered activity types and reports every problem at once.</summary>
 public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
 {
-    public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition)
+    public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition) => Validate(definition, DefinitionValidationContext.Empty);
+
+    public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition, DefinitionValidationContext context)
     {
+        context = context with { Definition = definition };
         var problems = new List<DefinitionProblem>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
 
@@ -28,6 +31,10 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
             }
 
             ValidateProperties(problems, i, activity, type.Descriptor);
+            foreach (var message in SafeValidate(type, activity, context))
+            {
+                problems.Add(new($"$.activities[{i}]", message));
+            }
         }
 
         var starts = definition.Activities.Where(a => activities.Find(a.Type)?.Descriptor.IsStart == true).ToList();
@@ -54,10 +61,11 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
                 problems.Add(new($"$.connections[{i}].source", $"No activity has the id '{connection.Source}'; connect an existing activity."));
             }
             else if (activities.Find(definition.Activities[sourceIndex].Type) is { } source
-                     && !source.Descriptor.Outcomes.Contains(connection.Outcome, StringComparer.Ordinal))
+                     && SafeOutcomes(source, definition.Activities[sourceIndex]) is var outcomes
+                     && !outcomes.Contains(connection.Outcome, StringComparer.Ordinal))
             {
                 problems.Add(new($"$.connections[{i}].outcome",
-                    $"Activity '{connection.Source}' ({source.Descriptor.Type}) has no outcome '{connection.Outcome}'; use one of: {string.Join(", ", source.Descriptor.Outcomes)}."));
+                    $"Activity '{connection.Source}' ({source.Descriptor.Type}) has no outcome '{connection.Outcome}'; use one of: {(outcomes.Count == 0 ? "none, it ends the workflow" : string.Join(", ", outcomes))}."));
             }
 
             if (!index.ContainsKey(connection.Target))
@@ -71,12 +79,106 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
             }
         }
 
+        ValidateOpenPorts(problems, definition);
         if (starts.Count == 1)
         {
             ValidateReachability(problems, definition, starts[0].Id);
+            ValidateWayOut(problems, definition, starts[0].Id);
         }
 
         return problems;
+    }
+
+    /// <summary>An outcome without a connection would leave an instance stranded when it happens.</summary>
+    private void ValidateOpenPorts(List<DefinitionProblem> problems, WorkflowDefinition definition)
+    {
+        for (var i = 0; i < definition.Activities.Count; i++)
+        {
+            var activity = definition.Activities[i];
+            if (activities.Find(activity.Type) is not { } type)
+            {
+                continue;
+            }
+
+            var connected = definition.Connections.Where(c => c.Source == activity.Id).Select(c => c.Outcome).ToHashSet(StringComparer.Ordinal);
+            foreach (var outcome in SafeOutcomes(type, activity).Where(o => !connected.Contains(o)))
+            {
+                problems.Add(new($"$.activities[{i}]",
+                    $"Outcome '{outcome}' of '{activity.Id}' has no connection; connect it to the next activity (or to an 'End')."));
+            }
+        }
+    }
+
+    /// <summary>Every activity the flow can reach must be able to reach an end; otherwise it loops with no way out.</summary>
+    private void ValidateWayOut(List<DefinitionProblem> problems, WorkflowDefinition definition, string startId)
+    {
+        var ends = definition.Activities.Where(a => activities.Find(a.Type)?.Descriptor.IsEnd == true).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var canFinish = new HashSet<string>(ends, StringComparer.Ordinal);
+        var queue = new Queue<string>(ends);
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var connection in definition.Connections.Where(c => c.Target == id))
+            {
+                if (canFinish.Add(connection.Source))
+                {
+                    queue.Enqueue(connection.Source);
+                }
+            }
+        }
+
+        var reachable = Reachable(definition, startId);
+        for (var i = 0; i < definition.Activities.Count; i++)
+        {
+            var id = definition.Activities[i].Id;
+            if (reachable.Contains(id) && !canFinish.Contains(id) && ends.Count > 0)
+            {
+                problems.Add(new($"$.activities[{i}]",
+                    $"From '{id}' no path leads to an 'End': the flow would loop with no way out. Connect one of its outcomes towards an end."));
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> SafeOutcomes(IActivity activity, ActivityDefinition definition)
+    {
+        try
+        {
+            return activity.OutcomesOf(definition);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException)
+        {
+            // Malformed properties are reported by the property check; fall back to the type's ports.
+            return activity.Descriptor.Outcomes;
+        }
+    }
+
+    private static List<string> SafeValidate(IActivity activity, ActivityDefinition definition, DefinitionValidationContext context)
+    {
+        try
+        {
+            return activity.Validate(definition, context).ToList();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException)
+        {
+            return [$"The properties of '{definition.Id}' could not be checked: {ex.Message}"];
+        }
+    }
+
+    private static HashSet<string> Reachable(WorkflowDefinition definition, string startId)
+    {
+        var reachable = new HashSet<string>(StringComparer.Ordinal) { startId };
+        var queue = new Queue<string>([startId]);
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var connection in definition.Connections.Where(c => c.Source == id))
+            {
+                if (reachable.Add(connection.Target))
+                {
+                    queue.Enqueue(connection.Target);
+                }
+            }
+        }
+
+        return reachable;
     }
 
     private static void ValidateProperties(List<DefinitionProblem> problems, int i, ActivityDefinition activity, ActivityDescriptor descriptor)
@@ -98,11 +200,20 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
             {
                 PropertyKind.Text => value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()),
                 PropertyKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+                PropertyKind.Number => value.ValueKind == JsonValueKind.Number,
+                PropertyKind.TextList => value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
+                                         && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.GetString())),
                 _ => false,
             };
             if (!fits)
             {
-                var expected = property.Kind == PropertyKind.Boolean ? "true or false" : "a non-empty text";
+                var expected = property.Kind switch
+                {
+                    PropertyKind.Boolean => "true or false",
+                    PropertyKind.Number => "a number",
+                    PropertyKind.TextList => "a non-empty list of texts",
+                    _ => "a non-empty text",
+                };
                 problems.Add(new(path, $"'{property.Name}' must be {expected}."));
             }
         }
@@ -116,19 +227,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
 
     private static void ValidateReachability(List<DefinitionProblem> problems, WorkflowDefinition definition, string startId)
     {
-        var reachable = new HashSet<string>(StringComparer.Ordinal) { startId };
-        var queue = new Queue<string>([startId]);
-        while (queue.TryDequeue(out var id))
-        {
-            foreach (var connection in definition.Connections.Where(c => c.Source == id))
-            {
-                if (reachable.Add(connection.Target))
-                {
-                    queue.Enqueue(connection.Target);
-                }
-            }
-        }
-
+        var reachable = Reachable(definition, startId);
         for (var i = 0; i < definition.Activities.Count; i++)
         {
             if (!reachable.Contains(definition.Activities[i].Id))

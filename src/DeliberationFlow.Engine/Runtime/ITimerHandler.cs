@@ -11,10 +11,16 @@ public interface ITimerHandler
     Task<TimerHandling> HandleAsync(WorkflowTimer timer, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
-/// <summary>What became of a claimed timer: done, or skipped with a reason (e.g. the meeting was cancelled).</summary>
+/// <summary>
+/// What became of a claimed timer: done, or skipped with a reason (e.g. the meeting was cancelled); and the
+/// timers its handling created (a resumed workflow may plan the next consultation), to schedule after commit.
+/// </summary>
 public sealed record TimerHandling(bool Skipped, string Message)
 {
-    public static TimerHandling Fired(string message) => new(false, message);
+    public IReadOnlyList<WorkflowTimer> NewTimers { get; init; } = [];
+
+    public static TimerHandling Fired(string message, IReadOnlyList<WorkflowTimer>? newTimers = null) =>
+        new(false, message) { NewTimers = newTimers ?? [] };
 
     public static TimerHandling Skip(string reason) => new(true, reason);
 }

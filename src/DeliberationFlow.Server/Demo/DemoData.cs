@@ -27,7 +27,7 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         ("admin", "Admin, Stadt Braunschweig"),
         ("sekretariat-fpa", "Sitzungsdienst Finanz- und Personalausschuss"),
         ("sekretariat-va", "Sitzungsdienst Verwaltungsausschuss und Rat"),
-        ("sekretariat-plua", "Sitzungsdienst Planungs- und Umweltausschuss, Stadtbezirksrat 112"),
+        ("sekretariat-plua", "Sitzungsdienst Planungs- und Umweltausschuss, Stadtbezirksräte 112 und 120"),
         ("ratsmitglied", "Ratsfrau Jana Beispiel (Rat, Finanz- und Personalausschuss)"),
         ("admin-wf", "Admin, Stadt Wolfenbüttel (zweite Körperschaft)"),
     ];
@@ -76,6 +76,7 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         var fpa = Committee("fpa", "Finanz- und Personalausschuss", "FPA", "Ausschuss", 14, 7);
         var plua = Committee("plua", "Planungs- und Umweltausschuss", "PlUA", "Ausschuss", 14, 7);
         var sbr = Committee("sbr-112", "Stadtbezirksrat 112 Wabe-Schunter-Beberbach", "SBR 112", "Stadtbezirksrat", 14, 7);
+        var sbr120 = Committee("sbr-120", "Stadtbezirksrat 120 Östliches Ringgebiet", "SBR 120", "Stadtbezirksrat", 14, 7);
         Office("fb10", "10 Fachbereich Zentrale Dienste", "fb10@braunschweig.example");
         Office("fb01", "01 Fachbereich Zentrale Steuerung", "fb01@braunschweig.example");
         Office("fb20", "20 Fachbereich Finanzen", "fb20@braunschweig.example");
@@ -114,6 +115,7 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         Members(fpa, 3, 0, 2, 6, 10);
         Members(plua, 4, 5, 8, 11);
         Members(sbr, 7, 9, 10);
+        Members(sbr120, 2, 6, 11);
 
         const string ratssaal = "Rathaus, Großer Sitzungssaal, Platz der Deutschen Einheit 1, 38100 Braunschweig";
         const string raum = "Rathaus, Raum A1.129, Platz der Deutschen Einheit 1, 38100 Braunschweig";
@@ -129,6 +131,7 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         Meeting(body, plua, "Sitzung des Planungs- und Umweltausschusses", new(2021, 4, 14, 15, 0, 0), raum, MeetingPublicity.Mixed, now);
         Meeting(body, plua, "Sitzung des Planungs- und Umweltausschusses", new(2021, 5, 26, 15, 0, 0), raum, MeetingPublicity.Mixed, now);
         Meeting(body, sbr, "Sitzung des Stadtbezirksrates 112", new(2021, 4, 13, 19, 0, 0), "Gemeinschaftshaus Querum", MeetingPublicity.Public, now);
+        Meeting(body, sbr120, "Sitzung des Stadtbezirksrates 120", new(2021, 4, 15, 18, 0, 0), "Stadtteilzentrum Ringgebiet", MeetingPublicity.Public, now);
 
         // A calendar ahead, so papers registered today find their meetings.
         var from = BodyClock.ToLocal(now, Berlin).Date;
@@ -142,6 +145,7 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
                      (fpa, 0, 15, raum, MeetingPublicity.Mixed), (plua, 1, 15, raum, MeetingPublicity.Mixed),
                      (va, 5, 15, raum, MeetingPublicity.NonPublic), (rat, 12, 14, ratssaal, MeetingPublicity.Mixed),
                      (sbr, 2, 19, "Gemeinschaftshaus Querum", MeetingPublicity.Public),
+                     (sbr120, 3, 18, "Stadtteilzentrum Ringgebiet", MeetingPublicity.Public),
                  })
         {
             for (var cycle = 0; cycle < 13; cycle++)
@@ -155,7 +159,7 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         {
             ["sekretariat-fpa"] = [fpa.Id],
             ["sekretariat-va"] = [va.Id, rat.Id],
-            ["sekretariat-plua"] = [plua.Id, sbr.Id],
+            ["sekretariat-plua"] = [plua.Id, sbr.Id, sbr120.Id],
         };
         AddUser(body, "admin", "Sitzungsdienst (Admin)", UserRole.Admin, [], null, now);
         foreach (var (userName, committees) in secretaryScopes)

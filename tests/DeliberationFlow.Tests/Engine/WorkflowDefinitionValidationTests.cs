@@ -6,7 +6,11 @@ namespace DeliberationFlow.Tests.Engine;
 
 public sealed class WorkflowDefinitionValidationTests
 {
-    private static readonly ActivityRegistry Activities = new([new StartActivity(), new EndActivity(), new ConsultationActivity(null!, null!)]);
+    private static readonly ActivityRegistry Activities = new(
+    [
+        new StartActivity(), new EndActivity(), new ConsultationActivity(null!), new HearingActivity(null!, null!), new OutcomeDecisionActivity(null!),
+        new ConditionActivity(null!, null!), new NotifyActivity(null!, null!, null!), new WaitActivity(null!, null!), new WithdrawActivity(null!),
+    ]);
 
     [Fact]
     public void ShippedWorkflows_AllLoadAndValidate()

@@ -3,6 +3,7 @@ using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Scheduling;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -53,6 +54,33 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>What the every-minute reconciliation job does; tests call it after moving the fake clock.</summary>
     public Task ReconcileTimersAsync() =>
         App.WithScopeAsync(sp => sp.GetRequiredService<TimerReconciler>().ReconcileAsync(CancellationToken.None));
+
+    /// <summary>Waits until every message that is due has been delivered (or has failed and waits for its retry).</summary>
+    public async Task WaitForMailOutAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var now = Clock.GetUtcNow();
+            var busy = await App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages
+                .AnyAsync(m => m.Status == global::DeliberationFlow.Council.Notifications.OutboxStatus.Pending && (m.LeaseUntil != null || m.NextAttemptAt <= now)));
+            if (!busy)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("Mail was still being delivered after 30 s.");
+    }
+
+    /// <summary>Moves the clock on, once the mail of what happened so far is out (as in real life, where days pass in between).</summary>
+    public async Task MoveClockToAsync(DateTimeOffset instant)
+    {
+        await WaitForMailOutAsync();
+        Clock.SetUtcNow(instant);
+    }
 
     public async Task<PaperDetails> RegisterAsync(string userName, RegisterPaperRequest request)
     {

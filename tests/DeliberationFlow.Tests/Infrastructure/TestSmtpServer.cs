@@ -25,8 +25,24 @@ public sealed class TestSmtpServer : IDisposable
 
     public int Port { get; }
 
-    public IReadOnlyList<MimeMessage> Messages =>
-        _server.ReceivedEmail.Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data)))).ToList();
+    public IReadOnlyList<MimeMessage> Messages
+    {
+        get
+        {
+            // netDumbster's list is not safe to read while a message arrives; read again until a snapshot succeeds.
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    return _server.ReceivedEmail.ToList().Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data)))).ToList();
+                }
+                catch (Exception ex) when (attempt < 20 && ex is IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+                {
+                    Thread.Sleep(10);
+                }
+            }
+        }
+    }
 
     /// <summary>Waits (on real mail arriving, not on time passing in the service) until the predicate's messages have come.</summary>
     public async Task<IReadOnlyList<MimeMessage>> WaitForAsync(Func<MimeMessage, bool> predicate, int count, TimeSpan? timeout = null)

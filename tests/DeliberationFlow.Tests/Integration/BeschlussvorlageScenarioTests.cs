@@ -38,13 +38,13 @@ public sealed class BeschlussvorlageScenarioTests
         Assert.Equal(("fpa", "29.04.2021", "Planned"), (fpa.Committee.Key, fpa.Date, fpa.Status));
 
         // Ladungsfrist: seven days before 29.04.2021 15:00 the FPA's members are invited.
-        test.Clock.SetUtcNow(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
         await test.ReconcileTimersAsync();
         var fpaInvitations = await test.Smtp.WaitForAsync(IsInvitation, FpaMembers.Length);
         Assert.Equal(FpaMembers.Select(Address).Order(), fpaInvitations.Select(Recipient).Order());
         Assert.All(fpaInvitations, m => Assert.Equal($"Einladung: Finanz- und Personalausschuss am 29.04.2021 – {Reference}", m.Subject));
 
-        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
         var afterFpa = await RecordAsync(test, "sekretariat-fpa", fpa.Id, "Adopted", "einstimmig beschlossen");
         var va = afterFpa.Paper.Consultations[1];
         Assert.Equal(("va", "04.05.2021", "Planned"), (va.Committee.Key, va.Date, va.Status));
@@ -54,18 +54,18 @@ public sealed class BeschlussvorlageScenarioTests
         Assert.Equal(VaMembers.Select(Address).Order(), vaInvitations.Select(Recipient).Order());
         Assert.All(vaInvitations, m => Assert.Equal($"Einladung: Verwaltungsausschuss am 04.05.2021 – {Reference}", m.Subject));
 
-        test.Clock.SetUtcNow(Berlin.At(2021, 5, 4, 17, 0));
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 4, 17, 0));
         var afterVa = await RecordAsync(test, "sekretariat-va", va.Id, null, "beschlossen");
         var rat = afterVa.Paper.Consultations[2];
         Assert.Equal(("rat", "18.05.2021", "Entscheidung", true), (rat.Committee.Key, rat.Date, rat.RoleText, rat.Authoritative));
 
-        test.Clock.SetUtcNow(Berlin.At(2021, 5, 11, 14, 0, 1));
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 11, 14, 0, 1));
         await test.ReconcileTimersAsync();
         var ratInvitations = await test.Smtp.WaitForAsync(m => IsInvitation(m) && Subject(m).Contains("Rat der Stadt", StringComparison.Ordinal), 12);
         Assert.Equal(12, ratInvitations.Count);
         Assert.All(ratInvitations, m => Assert.Equal($"Einladung: Rat der Stadt Braunschweig am 18.05.2021 – {Reference}", m.Subject));
 
-        test.Clock.SetUtcNow(Berlin.At(2021, 5, 18, 19, 0));
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 18, 19, 0));
         var final = await RecordAsync(test, "sekretariat-va", rat.Id, "Adopted", "mehrheitlich beschlossen");
 
         var done = await test.GetPaperAsync("ratsmitglied", paper.Id);

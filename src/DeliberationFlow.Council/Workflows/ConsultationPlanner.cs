@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text.Json;
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Workflows;
+
+/// <summary>
+/// Plans one consultation of a paper: into the committee's next meeting that the deadlines allow, with a
+/// bookmark waiting for its outcome and the invitation timer at the Ladungsfrist. Shared by the council's
+/// activities (consultation, hearing, referral, deferral).
+/// </summary>
+public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
+{
+    public const string OutcomeBookmark = "consultation.outcome";
+    public const string InvitationTimer = "consultation.invitation";
+
+    public async Task<Paper> PaperOfAsync(WorkflowInstance instance, CancellationToken cancellationToken)
+    {
+        var paperId = Guid.Parse(instance.CorrelationId, CultureInfo.InvariantCulture);
+        return db.Papers.Local.FirstOrDefault(p => p.Id == paperId)
+               ?? await db.Papers.SingleAsync(p => p.Id == paperId, cancellationToken);
+    }
+
+    public async Task<Organization> CommitteeAsync(Paper paper, string key, string activityId, CancellationToken cancellationToken) =>
+        await db.Organizations.SingleOrDefaultAsync(o => o.BodyId == paper.BodyId && o.Key == key && o.Kind == OrganizationKind.Committee, cancellationToken)
+        ?? throw new WorkflowStateException($"The body of paper {paper.Reference} has no committee '{key}' (activity '{activityId}').");
+
+    /// <summary>The latest planned meeting of the paper so far: the next consultation comes after it.</summary>
+    public async Task<DateTimeOffset> NotBeforeAsync(Paper paper, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var consultations = await AllConsultationsAsync(paper.Id, cancellationToken);
+        var meetingIds = consultations.Where(c => c.MeetingId != null).Select(c => c.MeetingId!.Value).ToList();
+        var latest = meetingIds.Count == 0
+            ? (DateTimeOffset?)null
+            : (await db.Meetings.Where(m => meetingIds.Contains(m.Id)).Select(m => m.Start).ToListAsync(cancellationToken)).Max();
+        return latest is { } start && start > now ? start : now;
+    }
+
+    public async Task<Consultation> PlanAsync(
+        ActivityExecutionContext context,
+        Paper paper,
+        Organization committee,
+        string roleText,
+        bool authoritative,
+        DateTimeOffset notBefore,
+        ConsultationBookmark bookmark,
+        CancellationToken cancellationToken)
+    {
+        var meeting = await meetings.FindNextAsync(committee, paper, notBefore, cancellationToken);
+        var position = (await AllConsultationsAsync(paper.Id, cancellationToken)).Select(c => c.Position).DefaultIfEmpty(0).Max() + 1;
+        var consultation = new Consultation
+        {
+            Id = Guid.CreateVersion7(context.Now),
+            BodyId = paper.BodyId,
+            PaperId = paper.Id,
+            OrganizationId = committee.Id,
+            MeetingId = meeting?.Id,
+            Position = position,
+            Role = Vocabulary.NormaliseRole(roleText),
+            RoleText = roleText,
+            Authoritative = authoritative,
+            ActivityId = context.Activity.Id,
+            Created = context.Now,
+            Modified = context.Now,
+        };
+        db.Consultations.Add(consultation);
+        context.CreateBookmark(OutcomeBookmark, consultation.Id.ToString(), JsonSerializer.Serialize(bookmark, JsonSerializerOptions.Web));
+
+        if (meeting is null)
+        {
+            context.Journal(JournalEventKind.ActivityExecuted,
+                $"{committee.Name}: keine Sitzung, die die Fristen noch zulassen; die Beratung wartet auf einen Termin.");
+            return consultation;
+        }
+
+        var zone = (await db.Bodies.SingleAsync(b => b.Id == paper.BodyId, cancellationToken)).Zone;
+        context.Journal(JournalEventKind.ActivityExecuted,
+            $"{committee.Name}: eingeplant in die Sitzung am {BodyClock.ToLocal(meeting.Start, zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)} ({roleText}).");
+        context.CreateTimer(InvitationTimer, consultation.Id.ToString(), BodyClock.LocalDaysBefore(meeting.Start, committee.NoticePeriodDays, zone));
+        return consultation;
+    }
+
+    /// <summary>Writes the outcome onto the consultation whose bookmark was resumed, and stops its pending timers.</summary>
+    public async Task<Consultation> RecordAsync(ActivityExecutionContext context, Bookmark bookmark, OutcomeStimulus input, string actor, CancellationToken cancellationToken)
+    {
+        var consultationId = Guid.Parse(bookmark.Key, CultureInfo.InvariantCulture);
+        var consultation = await db.Consultations.SingleAsync(c => c.Id == consultationId, cancellationToken);
+        consultation.Outcome = input.Outcome;
+        consultation.ResultText = input.ResultText;
+        consultation.ResolutionText = input.ResolutionText;
+        consultation.RecordedAt = context.Now;
+        consultation.RecordedBy = actor;
+        consultation.Modified = context.Now;
+        consultation.Revision++;
+        consultation.Status = input.Outcome switch
+        {
+            Outcome.Deferred => ConsultationStatus.Deferred,
+            Outcome.Withdrawn => ConsultationStatus.Withdrawn,
+            _ => ConsultationStatus.Done,
+        };
+        await CancelPendingTimersAsync(consultationId, $"Abgebrochen: Ergebnis erfasst am {context.Now:O}.", cancellationToken);
+
+        var committee = await db.Organizations.SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
+        var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.SingleAsync(m => m.Id == meetingId, cancellationToken) : null;
+        context.Journal(JournalEventKind.ActivityCompleted,
+            $"{committee.Name}{(meeting is null ? "" : ", " + meeting.Start.ToString("O", CultureInfo.InvariantCulture))}: {input.ResultText}",
+            input.Outcome.ToString());
+        return consultation;
+    }
+
+    /// <summary>A consultation that will not take place any more (another hearing decided, the paper was withdrawn).</summary>
+    public async Task SkipAsync(Consultation consultation, DateTimeOffset now, string reason, CancellationToken cancellationToken)
+    {
+        consultation.Status = ConsultationStatus.Skipped;
+        consultation.ResultText = reason;
+        consultation.Modified = now;
+        consultation.Revision++;
+        var key = consultation.Id.ToString();
+        var bookmark = await db.Bookmarks.SingleOrDefaultAsync(b => b.Key == key && b.Name == OutcomeBookmark, cancellationToken);
+        if (bookmark is not null)
+        {
+            db.Bookmarks.Remove(bookmark);
+        }
+
+        await CancelPendingTimersAsync(consultation.Id, reason, cancellationToken);
+    }
+
+    public async Task<Organization> CommitteeOfAsync(Consultation consultation, CancellationToken cancellationToken) =>
+        await db.Organizations.SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
+
+    public async Task<Meeting?> MeetingOfAsync(Consultation consultation, CancellationToken cancellationToken) =>
+        consultation.MeetingId is { } id ? await db.Meetings.SingleAsync(m => m.Id == id, cancellationToken) : null;
+
+    /// <summary>The consultations of the paper, including those staged in this step and not yet saved.</summary>
+    public async Task<List<Consultation>> AllConsultationsAsync(Guid paperId, CancellationToken cancellationToken)
+    {
+        var stored = await db.Consultations.Where(c => c.PaperId == paperId).ToListAsync(cancellationToken);
+        return stored.Concat(db.Consultations.Local.Where(c => c.PaperId == paperId)).DistinctBy(c => c.Id).ToList();
+    }
+
+    private async Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)
+    {
+        var key = consultationId.ToString();
+        foreach (var timer in await db.Timers.Where(t => t.Key == key && t.Status == TimerStatus.Pending).ToListAsync(cancellationToken))
+        {
+            timer.Status = TimerStatus.Cancelled;
+            timer.Note = note;
+        }
+    }
+}
+
+/// <summary>What a consultation's bookmark waits for: the ordinary step, one hearing of several, or a referral that returns.</summary>
+public sealed record ConsultationBookmark(string Kind, string? ReturnTo = null)
+{
+    public const string Ordinary = "consultation";
+    public const string Hearing = "hearing";
+    public const string Referral = "referral";
+
+    public static ConsultationBookmark Read(Bookmark bookmark) =>
+        bookmark.Payload is { Length: > 0 } json
+            ? JsonSerializer.Deserialize<ConsultationBookmark>(json, JsonSerializerOptions.Web) ?? new ConsultationBookmark(Ordinary)
+            : new ConsultationBookmark(Ordinary);
+}
+
+/// <summary>The stimulus of a consultation's bookmark: the recorded outcome (and, for "verwiesen", where to).</summary>
+public sealed record OutcomeStimulus(Outcome Outcome, string ResultText, string? ResolutionText, string? ReferTo = null);
+
+/// <summary>A council activity that waits for consultation outcomes, and says which it can take now.</summary>
+public interface IOutcomeActivity
+{
+    IReadOnlyCollection<Outcome> AcceptedOutcomes(Engine.Definitions.WorkflowDefinition definition, Engine.Definitions.ActivityDefinition activity, Bookmark bookmark);
+}

@@ -1,0 +1,99 @@
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Engine.Activities;
+using DeliberationFlow.Engine.Definitions;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Workflows;
+
+/// <summary>
+/// Hearings in several committees at once — as the Stadtbezirksräte are heard (§ 94 NKomVG) before the Rat or
+/// the Verwaltungsausschuss decide. The flow goes on when all have spoken (join "all"), or after the first
+/// (join "any"; the hearings not held any more are marked as such).
+/// </summary>
+public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncilDb db) : IActivity, IOutcomeActivity
+{
+    public const string TypeName = "Hearing";
+    public const string DoneOutcome = "Done";
+
+    private static readonly Outcome[] Accepted = [Outcome.Adopted, Outcome.AdoptedAmended, Outcome.Rejected, Outcome.Noted, Outcome.Deferred];
+
+    public ActivityDescriptor Descriptor { get; } = new(
+        TypeName,
+        "Anhörung mehrerer Gremien",
+        [DoneOutcome],
+        [
+            new("committees", PropertyKind.TextList, true, "the keys of the committees to hear (e.g. [\"sbr-112\", \"sbr-120\"])."),
+            new("join", PropertyKind.Text, false, "\"all\" (default): go on when every committee was heard; \"any\": go on after the first."),
+            new("role", PropertyKind.Text, false, "the role wording (default: Anhörung)."),
+        ]);
+
+    public IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context)
+    {
+        if (activity.GetString("join") is { } join && join is not ("all" or "any"))
+        {
+            yield return $"'join' is \"{join}\"; use \"all\" or \"any\".";
+        }
+
+        if (context.Known(CouncilReferences.Committees) is { } committees)
+        {
+            foreach (var key in (activity.GetTextList("committees") ?? []).Where(k => !committees.Contains(k)))
+            {
+                yield return $"The body has no committee '{key}'; known committees: {string.Join(", ", committees.Order(StringComparer.Ordinal))}.";
+            }
+        }
+    }
+
+    public async ValueTask<ActivityResult> ExecuteAsync(ActivityExecutionContext context, CancellationToken cancellationToken)
+    {
+        var paper = await planner.PaperOfAsync(context.Instance, cancellationToken);
+        var committees = new List<Organization>();
+        foreach (var key in context.Activity.GetTextList("committees")!)
+        {
+            committees.Add(await planner.CommitteeAsync(paper, key, context.Activity.Id, cancellationToken));
+        }
+
+        var notBefore = await planner.NotBeforeAsync(paper, context.Now, cancellationToken);
+        foreach (var committee in committees)
+        {
+            await planner.PlanAsync(context, paper, committee, context.Activity.GetString("role") ?? "Anhörung", authoritative: false,
+                notBefore, new ConsultationBookmark(ConsultationBookmark.Hearing), cancellationToken);
+        }
+
+        return ActivityResult.Suspend();
+    }
+
+    public IReadOnlyCollection<Outcome> AcceptedOutcomes(WorkflowDefinition definition, ActivityDefinition activity, Bookmark bookmark) => Accepted;
+
+    public async ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken)
+    {
+        var input = stimulus.Input as OutcomeStimulus
+            ?? throw new WorkflowStateException($"A hearing resumes with an outcome, not with {stimulus.Input?.GetType().Name ?? "nothing"}.");
+        var consultation = await planner.RecordAsync(context, bookmark, input, stimulus.Actor, cancellationToken);
+        var paper = await planner.PaperOfAsync(context.Instance, cancellationToken);
+        if (input.Outcome == Outcome.Deferred)
+        {
+            await planner.PlanAsync(context, paper, await planner.CommitteeOfAsync(consultation, cancellationToken), consultation.RoleText, authoritative: false,
+                await planner.NotBeforeAsync(paper, context.Now, cancellationToken), new ConsultationBookmark(ConsultationBookmark.Hearing), cancellationToken);
+            return ActivityResult.Suspend();
+        }
+
+        // The other hearings of this activity still waiting (the resumed bookmark is already burnt).
+        var waiting = await db.Bookmarks.Where(b => b.InstanceId == context.Instance.Id && b.ActivityId == context.Activity.Id && b.Id != bookmark.Id)
+            .ToListAsync(cancellationToken);
+        var join = context.Activity.GetString("join") ?? "all";
+        if (join == "all" && waiting.Count > 0)
+        {
+            context.Journal(JournalEventKind.ActivityExecuted, $"Anhörung: noch {waiting.Count} Gremium/Gremien ausstehend.");
+            return ActivityResult.Suspend();
+        }
+
+        foreach (var other in waiting)
+        {
+            var otherConsultation = await db.Consultations.SingleAsync(c => c.Id == Guid.Parse(other.Key), cancellationToken);
+            await planner.SkipAsync(otherConsultation, context.Now, "Entfallen: die Anhörung ist abgeschlossen.", cancellationToken);
+        }
+
+        return ActivityResult.Done(DoneOutcome);
+    }
+}

@@ -1,0 +1,132 @@
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Engine.Activities;
+using DeliberationFlow.Engine.Definitions;
+using DeliberationFlow.Engine.Runtime;
+using Fluid;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Workflows;
+
+/// <summary>
+/// Sends an e-mail from a Liquid template (subject and text) to the lead office, the participating offices or
+/// the members of a committee. The template sees <c>paper</c> (as conditions do) and <c>recipient</c>.
+/// </summary>
+public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, PaperModel papers) : IActivity
+{
+    public const string TypeName = "Notify";
+    public const string DoneOutcome = "Done";
+
+    private static readonly FluidParser Parser = new();
+
+    public ActivityDescriptor Descriptor { get; } = new(
+        TypeName,
+        "Benachrichtigung",
+        [DoneOutcome],
+        [
+            new("recipients", PropertyKind.TextList, true, "who gets it: \"leadOffice\", \"participatingOffices\" and/or \"committee:<key>\" (its members)."),
+            new("subject", PropertyKind.Text, true, "the subject, a Liquid template, e.g. \"Stellungnahme erbeten: {{ paper.reference }}\"."),
+            new("text", PropertyKind.Text, true, "the text, a Liquid template over paper and recipient."),
+        ]);
+
+    public IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context)
+    {
+        foreach (var name in new[] { "subject", "text" })
+        {
+            if (activity.GetString(name) is { } template && !Parser.TryParse(template, out _, out var error))
+            {
+                yield return $"'{name}' is not a valid Liquid template: {error}";
+            }
+        }
+
+        foreach (var recipient in activity.GetTextList("recipients") ?? [])
+        {
+            if (recipient is "leadOffice" or "participatingOffices")
+            {
+                continue;
+            }
+
+            if (!recipient.StartsWith("committee:", StringComparison.Ordinal))
+            {
+                yield return $"Unknown recipient '{recipient}'; use \"leadOffice\", \"participatingOffices\" or \"committee:<key>\".";
+            }
+            else if (context.Known(CouncilReferences.Committees) is { } committees && !committees.Contains(recipient["committee:".Length..]))
+            {
+                yield return $"The body has no committee '{recipient["committee:".Length..]}'.";
+            }
+        }
+    }
+
+    public async ValueTask<ActivityResult> ExecuteAsync(ActivityExecutionContext context, CancellationToken cancellationToken)
+    {
+        var paper = await planner.PaperOfAsync(context.Instance, cancellationToken);
+        var model = await papers.DescribeAsync(paper, cancellationToken);
+        var recipients = await RecipientsAsync(paper, context.Activity.GetTextList("recipients")!, context.Now, cancellationToken);
+        var subjectTemplate = Parse(context.Activity.GetString("subject")!);
+        var textTemplate = Parse(context.Activity.GetString("text")!);
+        var queued = 0;
+        foreach (var (address, name) in recipients)
+        {
+            var key = $"notify:{context.Instance.Id}:{context.Activity.Id}:{context.Instance.Revision}:{address}";
+            if (db.OutboxMessages.Local.Any(m => m.DeduplicationKey == key) || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
+            {
+                continue;
+            }
+
+            var values = new TemplateContext(new Dictionary<string, object?> { ["paper"] = model, ["recipient"] = new Dictionary<string, object?> { ["name"] = name, ["address"] = address } });
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Id = Guid.CreateVersion7(context.Now),
+                BodyId = paper.BodyId,
+                Kind = "notification",
+                DeduplicationKey = key,
+                RecipientAddress = address,
+                RecipientName = name,
+                Subject = (await subjectTemplate.RenderAsync(values)).Trim(),
+                TextBody = await textTemplate.RenderAsync(values),
+                PaperId = paper.Id,
+                CreatedAt = context.Now,
+                NextAttemptAt = context.Now,
+            });
+            queued++;
+        }
+
+        context.Journal(JournalEventKind.NotificationQueued, $"Benachrichtigung an {queued} Empfänger: {string.Join(", ", recipients.Select(r => r.Address))}.");
+        return ActivityResult.Done(DoneOutcome);
+    }
+
+    private static IFluidTemplate Parse(string template) =>
+        Parser.TryParse(template, out var parsed, out var error)
+            ? parsed
+            : throw new WorkflowStateException($"Invalid Liquid template: {error}");
+
+    private async Task<List<(string Address, string? Name)>> RecipientsAsync(Paper paper, IReadOnlyList<string> kinds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var recipients = new List<(string, string?)>();
+        foreach (var kind in kinds)
+        {
+            if (kind == "leadOffice" && paper.LeadOfficeId is { } lead)
+            {
+                recipients.AddRange(await db.Organizations.Where(o => o.Id == lead && o.Email != null).Select(o => ValueTuple.Create(o.Email!, (string?)o.Name)).ToListAsync(cancellationToken));
+            }
+            else if (kind == "participatingOffices")
+            {
+                recipients.AddRange(await db.Organizations.Where(o => paper.ParticipatingOfficeIds.Contains(o.Id) && o.Email != null)
+                    .Select(o => ValueTuple.Create(o.Email!, (string?)o.Name)).ToListAsync(cancellationToken));
+            }
+            else if (kind.StartsWith("committee:", StringComparison.Ordinal))
+            {
+                var committee = await planner.CommitteeAsync(paper, kind["committee:".Length..], "notify", cancellationToken);
+                var today = DateOnly.FromDateTime(now.UtcDateTime);
+                var members = await (from m in db.Memberships
+                                     join p in db.Persons on m.PersonId equals p.Id
+                                     where m.OrganizationId == committee.Id && p.Email != null
+                                     select new { m, p }).ToListAsync(cancellationToken);
+                recipients.AddRange(members.Where(x => x.m.IsActiveOn(today)).Select(x => (x.p.Email!, (string?)x.p.Name)));
+            }
+        }
+
+        return recipients.DistinctBy(r => r.Item1).ToList();
+    }
+}

@@ -1,0 +1,51 @@
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Engine.Activities;
+using DeliberationFlow.Engine.Definitions;
+using DeliberationFlow.Engine.Runtime;
+
+namespace DeliberationFlow.Council.Workflows;
+
+/// <summary>
+/// Branches on what an earlier consultation or hearing ended with. Over several hearings: Rejected if any
+/// committee rejected, else AdoptedAmended if any asked for changes, else Noted if all only noted, else Adopted.
+/// </summary>
+public sealed class OutcomeDecisionActivity(ConsultationPlanner planner) : IActivity
+{
+    public const string TypeName = "OutcomeDecision";
+
+    public ActivityDescriptor Descriptor { get; } = new(
+        TypeName,
+        "Entscheidung nach Beratungsergebnis",
+        [nameof(Outcome.Adopted), nameof(Outcome.AdoptedAmended), nameof(Outcome.Rejected), nameof(Outcome.Noted)],
+        [new("of", PropertyKind.Text, true, "the id of the earlier Consultation or Hearing activity whose outcome decides.")]);
+
+    public IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context)
+    {
+        if (activity.GetString("of") is { } of && context.Definition is { } definition
+            && !definition.Activities.Any(a => a.Id == of && a.Type is ConsultationActivity.TypeName or HearingActivity.TypeName))
+        {
+            yield return $"'of' names '{of}', which is not a Consultation or Hearing activity of this workflow.";
+        }
+    }
+
+    public async ValueTask<ActivityResult> ExecuteAsync(ActivityExecutionContext context, CancellationToken cancellationToken)
+    {
+        var paper = await planner.PaperOfAsync(context.Instance, cancellationToken);
+        var of = context.Activity.GetString("of")!;
+        var outcomes = (await planner.AllConsultationsAsync(paper.Id, cancellationToken))
+            .Where(c => c.ActivityId == of && c.Status == ConsultationStatus.Done && c.Outcome is not null)
+            .Select(c => c.Outcome!.Value)
+            .ToList();
+        if (outcomes.Count == 0)
+        {
+            throw new WorkflowStateException($"'{context.Activity.Id}' decides on '{of}', but no outcome of it has been recorded.");
+        }
+
+        var decision = outcomes.Contains(Outcome.Rejected) ? Outcome.Rejected
+            : outcomes.Contains(Outcome.AdoptedAmended) ? Outcome.AdoptedAmended
+            : outcomes.All(o => o == Outcome.Noted) ? Outcome.Noted
+            : Outcome.Adopted;
+        context.Journal(JournalEventKind.ActivityExecuted, $"Entscheidung nach dem Ergebnis von '{of}': {Vocabulary.Label(decision)}.");
+        return ActivityResult.Done(decision.ToString());
+    }
+}
