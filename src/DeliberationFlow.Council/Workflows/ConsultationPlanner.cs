@@ -30,14 +30,16 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         ?? throw new WorkflowStateException($"The body of paper {paper.Reference} has no committee '{key}' (activity '{activityId}').");
 
     /// <summary>The latest planned meeting of the paper so far: the next consultation comes after it.</summary>
-    public async Task<DateTimeOffset> NotBeforeAsync(Paper paper, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset> NotBeforeAsync(Paper paper, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await LastMeetingStartAsync(paper, cancellationToken) is { } start && start > now ? start : now;
+
+    public async Task<DateTimeOffset?> LastMeetingStartAsync(Paper paper, CancellationToken cancellationToken)
     {
         var consultations = await AllConsultationsAsync(paper.Id, cancellationToken);
-        var meetingIds = consultations.Where(c => c.MeetingId != null).Select(c => c.MeetingId!.Value).ToList();
-        var latest = meetingIds.Count == 0
-            ? (DateTimeOffset?)null
+        var meetingIds = consultations.Where(c => c.MeetingId != null && c.Status != ConsultationStatus.Skipped).Select(c => c.MeetingId!.Value).ToList();
+        return meetingIds.Count == 0
+            ? null
             : (await db.Meetings.Where(m => meetingIds.Contains(m.Id)).Select(m => m.Start).ToListAsync(cancellationToken)).Max();
-        return latest is { } start && start > now ? start : now;
     }
 
     public async Task<Consultation> PlanAsync(

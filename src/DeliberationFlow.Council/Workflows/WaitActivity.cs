@@ -59,7 +59,7 @@ public sealed class WaitActivity(ICouncilDb db, ConsultationPlanner planner) : I
         }
         else
         {
-            var lastMeeting = await planner.NotBeforeAsync(paper, context.Now, cancellationToken);
+            var lastMeeting = await planner.LastMeetingStartAsync(paper, cancellationToken) ?? context.Now;
             due = BodyClock.LocalDaysBefore(lastMeeting, -(int)context.Activity.GetNumber("daysAfterLastMeeting")!.Value, zone);
         }
 

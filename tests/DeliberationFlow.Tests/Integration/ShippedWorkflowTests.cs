@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>Every workflow shipped in workflows/ runs to its end, with the outcomes, hearings, referrals and waits councils use.</summary>
+[Collection(HostCollection.Name)]
+public sealed class ShippedWorkflowTests
+{
+    [Fact]
+    public async Task BeschlussvorlageMitFachausschuss_RunsFourCommittees_ThenTheBeschlusskontrolle()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-30001", "Radverkehrskonzept", "Beschlussvorlage", "fb61", ["fb20"], true, null, "beschlussvorlage-fachausschuss"));
+
+        var done = await RunToEndAsync(test, paper, _ => ("Adopted", "beschlossen"));
+
+        Assert.Equal(["plua", "fpa", "va", "rat"], done.Consultations.Select(c => c.Committee.Key));
+        Assert.Equal("Suspended", done.Workflow!.Status);
+        Assert.Equal("wartezeit", done.Workflow.CurrentActivityId);
+
+        // 90 days after the Rat's meeting the lead office is asked to report on the implementation.
+        var ratMeeting = done.Consultations[^1].MeetingStart!.Value;
+        await test.MoveClockToAsync(ratMeeting.AddDays(90).AddMinutes(1));
+        await test.ReconcileTimersAsync();
+        var reminder = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Beschlusskontrolle 21-30001", StringComparison.Ordinal), 1);
+        Assert.Equal("fb61@braunschweig.example", Assert.Single(reminder).To.Mailboxes.Single().Address);
+        var finished = await WaitForStatusAsync(test, paper.Id, "Finished");
+        Assert.Equal("Done", finished.Status);
+        Assert.Contains(finished.Journal, j => j.Kind == "NotificationQueued" && j.ActivityId == "beschlusskontrolle");
+    }
+
+    [Theory]
+    [InlineData(new[] { "fb20" }, new[] { "fpa", "rat" })]
+    [InlineData(new[] { "fb01" }, new[] { "rat" })]
+    public async Task Mitteilung_IsNotedByTheFinanceCommitteeToo_WhenFinanceTakesPart(string[] participating, string[] expectedCommittees)
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-30002", "Quartalsbericht", "Mitteilung", "fb10", participating, true, null, null));
+        Assert.Equal(2, paper.Workflow!.Version);
+
+        var done = await RunToEndAsync(test, paper, _ => ("Noted", "zur Kenntnis genommen"));
+
+        Assert.Equal(expectedCommittees, done.Consultations.Select(c => c.Committee.Key));
+        Assert.All(done.Consultations, c => Assert.Equal(("Kenntnisnahme", "Noted"), (c.RoleText, c.Outcome)));
+        Assert.Equal(("Done", "Finished"), (done.Status, done.Workflow!.Status));
+    }
+
+    [Fact]
+    public async Task Antrag_AsksForTheStellungnahme_WhichFollowsAsPaper01_AndBothRunToTheEnd()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 1, 9));
+        var motion = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-16100", "Umsetzung der Smart City Strategie beschleunigen", "Antrag", "fb10", ["fb01"], true, null, null));
+        var request = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Stellungnahme erbeten: 21-16100", StringComparison.Ordinal), 2);
+        Assert.Equal(["fb01@braunschweig.example", "fb10@braunschweig.example"], request.Select(m => m.To.Mailboxes.Single().Address).Order());
+
+        var statement = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-16100-01", "Stellungnahme der Verwaltung", "Stellungnahme", "fb10", ["fb01"], true, null, null));
+        Assert.Equal("21-16100", statement.SuperordinatedPaper!.Reference);
+        Assert.Equal(["21-16100-01"], (await test.GetPaperAsync("admin", motion.Id)).SubordinatedPapers.Select(p => p.Reference));
+
+        var statementDone = await RunToEndAsync(test, statement, _ => ("Noted", "zur Kenntnis genommen"));
+        var motionDone = await RunToEndAsync(test, motion, c => c.Committee.Key == "rat" ? ("Rejected", "mehrheitlich abgelehnt") : ("Adopted", "empfohlen"));
+
+        Assert.Equal(["rat"], statementDone.Consultations.Select(c => c.Committee.Key));
+        Assert.Equal(["fpa", "va", "rat"], motionDone.Consultations.Select(c => c.Committee.Key));
+        Assert.Equal("Rejected", motionDone.Consultations[^1].Outcome);
+        Assert.Equal(("Done", "Done"), (statementDone.Status, motionDone.Status));
+    }
+
+    [Fact]
+    public async Task Bauleitplanung_HearsBothStadtbezirksraete_BeforeTheCommittees_AndReportsARejection()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 20, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-30004", "Bebauungsplan „Holzmoor-Nord“, HA 141", "Bebauungsplan", "fb61", null, true, null, null));
+        Assert.Equal(["sbr-112", "sbr-120"], paper.Consultations.Select(c => c.Committee.Key).Order(StringComparer.Ordinal));
+
+        // The first hearing alone does not move the paper on: the Rat may decide only after every district was heard.
+        var sbr112 = paper.Consultations.Single(c => c.Committee.Key == "sbr-112");
+        await test.MoveClockToAsync(sbr112.MeetingStart!.Value.AddHours(3));
+        await RecordAsync(test, "sekretariat-plua", sbr112.Id, "Rejected", "mehrheitlich abgelehnt");
+        var waiting = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(2, waiting.Consultations.Count);
+        Assert.Equal("anhoerung", waiting.Workflow!.CurrentActivityId);
+
+        var done = await RunToEndAsync(test, waiting, _ => ("Adopted", "zugestimmt"));
+
+        Assert.Equal(["sbr-112", "sbr-120", "plua", "va", "rat"], done.Consultations.Select(c => c.Committee.Key));
+        Assert.Equal(("Anhörung", "Rejected"), (done.Consultations.Single(c => c.Committee.Key == "sbr-112").RoleText, done.Consultations.Single(c => c.Committee.Key == "sbr-112").Outcome));
+        var rejection = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("21-30004: Ablehnung", StringComparison.Ordinal), 5);
+        Assert.Equal(5, rejection.Count); // the lead office and the four members of the Planungs- und Umweltausschuss
+        Assert.Contains(rejection, m => (m.TextBody ?? "").Contains("Stadtbezirksrat 112 Wabe-Schunter-Beberbach: mehrheitlich abgelehnt", StringComparison.Ordinal));
+        Assert.Equal("Done", done.Status);
+    }
+
+    [Fact]
+    public async Task Consultation_DeferredReferredAndBack_KeepsTheBeratungsfolgeAndEndsInTheRat()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-30005", "Sanierung Sporthalle", "Beschlussvorlage", "fb10", null, true, null, null));
+        Assert.Equal("29.04.2021", paper.Consultations[0].Date);
+
+        // Vertagt: the FPA takes it up again in its next meeting.
+        var first = paper.Consultations[0];
+        await test.MoveClockToAsync(first.MeetingStart!.Value.AddHours(3));
+        var deferred = (await RecordAsync(test, "sekretariat-fpa", first.Id, null, "vertagt")).Paper;
+        var again = deferred.Consultations[1];
+        Assert.Equal(("fpa", "Deferred"), (again.Committee.Key, deferred.Consultations[0].Status));
+        Assert.True(again.MeetingStart > first.MeetingStart);
+
+        // Verwiesen an den Planungs- und Umweltausschuss, then back to the FPA.
+        await test.MoveClockToAsync(again.MeetingStart!.Value.AddHours(3));
+        var referral = await test.RecordAsync("sekretariat-fpa", again.Id, new RecordOutcomeRequest(null, "verwiesen in den Planungs- und Umweltausschuss", null, "plua"));
+        await Http.EnsureAsync(referral, HttpStatusCode.OK);
+        var referred = (await referral.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Paper;
+        var plua = referred.Consultations[2];
+        Assert.Equal(("plua", "Beratung"), (plua.Committee.Key, plua.RoleText));
+
+        var done = await RunToEndAsync(test, referred, _ => ("Adopted", "beschlossen"));
+
+        Assert.Equal(["fpa", "fpa", "plua", "fpa", "va", "rat"], done.Consultations.Select(c => c.Committee.Key));
+        Assert.Equal(["Deferred", "Referred", "Adopted", "Adopted", "Adopted", "Adopted"], done.Consultations.Select(c => c.Outcome));
+        Assert.Equal("Done", done.Status);
+    }
+
+    [Fact]
+    public async Task Withdrawal_EndsTheWorkflow_AndMarksThePaperWithdrawn()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-30006", "Zurückgezogene Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(paper.Consultations[0].MeetingStart!.Value.AddHours(3));
+
+        var after = (await RecordAsync(test, "sekretariat-fpa", paper.Consultations[0].Id, null, "zurückgezogen")).Paper;
+
+        Assert.Equal(("Withdrawn", "Zurückgezogen", "Finished"), (after.Status, after.StatusLabel, after.Workflow!.Status));
+        Assert.Equal("Withdrawn", Assert.Single(after.Consultations).Status);
+    }
+
+    [Fact]
+    public async Task Referral_ToAnUnknownCommittee_IsRefusedWithTheCommitteesToChooseFrom()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-30007", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+
+        var response = await test.RecordAsync("admin", paper.Consultations[0].Id, new RecordOutcomeRequest("Referred", "verwiesen", null, "kulturausschuss"));
+
+        await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("plua", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Planned", Assert.Single((await test.GetPaperAsync("admin", paper.Id)).Consultations).Status);
+    }
+
+    /// <summary>Records an outcome for every planned consultation, meeting by meeting, until the workflow stops waiting for outcomes.</summary>
+    private static async Task<PaperDetails> RunToEndAsync(TestApp test, PaperDetails paper, Func<ConsultationView, (string Outcome, string Text)> decide)
+    {
+        for (var step = 0; step < 20; step++)
+        {
+            var planned = paper.Consultations.Where(c => c.Status == "Planned").OrderBy(c => c.MeetingStart).FirstOrDefault();
+            if (planned is null)
+            {
+                return paper;
+            }
+
+            Assert.NotNull(planned.MeetingStart);
+            var after = planned.MeetingStart!.Value.AddHours(3);
+            if (after > test.Clock.GetUtcNow())
+            {
+                await test.MoveClockToAsync(after);
+            }
+
+            var (outcome, text) = decide(planned);
+            paper = (await RecordAsync(test, "admin", planned.Id, outcome, text)).Paper;
+        }
+
+        Assert.Fail("The workflow did not end within 20 consultations.");
+        return paper;
+    }
+
+    private static async Task<RecordOutcomeResponse> RecordAsync(TestApp test, string user, Guid consultationId, string? outcome, string text)
+    {
+        var response = await test.RecordAsync(user, consultationId, new RecordOutcomeRequest(outcome, text, null), Guid.NewGuid().ToString());
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!;
+    }
+
+    private static async Task<PaperDetails> WaitForStatusAsync(TestApp test, Guid paperId, string workflowStatus)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var paper = await test.GetPaperAsync("admin", paperId);
+            if (paper.Workflow?.Status == workflowStatus || DateTime.UtcNow > deadline)
+            {
+                return paper;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
