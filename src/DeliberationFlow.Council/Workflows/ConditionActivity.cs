@@ -70,7 +70,7 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
             return TypeConverter.ToBoolean(engine.Evaluate(expression));
         }
         catch (Exception ex) when (ex is JavaScriptException or TimeoutException or StatementsCountOverflowException or MemoryLimitExceededException
-                                       or RecursionDepthOverflowException or ExecutionCanceledException or Acornima.ParseErrorException)
+                                       or RecursionDepthOverflowException or ExecutionCanceledException or Acornima.ParseErrorException or ScriptPreparationException)
         {
             throw new WorkflowStateException($"The condition „{expression}“ failed: {ex.Message}");
         }
@@ -83,9 +83,9 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
             Jint.Engine.PrepareScript(expression, strict: true);
             return null;
         }
-        catch (Acornima.ParseErrorException ex)
+        catch (Exception ex) when (ex is Acornima.ParseErrorException or ScriptPreparationException)
         {
-            return ex.Message;
+            return ex.InnerException?.Message ?? ex.Message;
         }
     }
 }

@@ -144,7 +144,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         {
             return activity.OutcomesOf(definition);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Malformed properties are reported by the property check; fall back to the type's ports.
             return activity.Descriptor.Outcomes;
@@ -157,8 +157,9 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         {
             return activity.Validate(definition, context).ToList();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // A check that breaks on odd input must not break validation: it becomes one more reported problem.
             return [$"The properties of '{definition.Id}' could not be checked: {ex.Message}"];
         }
     }
