@@ -17,7 +17,7 @@ public sealed class BenchmarkOptions
     public int Clients { get; private set; } = 16;
 
     /// <summary>Papers driven through the whole workflow before the measured phase, so the JIT and the pools are warm.</summary>
-    public int WarmupPapers { get; private set; } = 160;
+    public int WarmupPapers { get; private set; } = 320;
 
     /// <summary>Steps measured at each stored-instance count of the scale phase.</summary>
     public int ScaleSteps { get; private set; } = 500;
@@ -30,6 +30,9 @@ public sealed class BenchmarkOptions
 
     /// <summary>TPC-B scale of the baseline (branches; 100 000 accounts each). pgbench advises at least one branch per client.</summary>
     public int BaselineScale { get; private set; } = 16;
+
+    /// <summary>Diagnostic: replace the creation of Hangfire jobs after commit by nothing, to see what they cost. Not the service's path.</summary>
+    public bool WithoutJobs { get; private set; }
 
     /// <summary>Keep the benchmark database instead of dropping it (to look at it afterwards).</summary>
     public bool KeepDatabase { get; private set; }
@@ -58,6 +61,7 @@ public sealed class BenchmarkOptions
                 case "--scale-max": options.ScaleMax = Number(0); break;
                 case "--baseline-scale": options.BaselineScale = Number(1); break;
                 case "--keep-database": options.KeepDatabase = true; break;
+                case "--without-jobs": options.WithoutJobs = true; break;
                 case "--help" or "-h":
                     throw new ArgumentException(Usage);
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.{Environment.NewLine}{Usage}");
@@ -78,9 +82,10 @@ public sealed class BenchmarkOptions
     }
 
     public const string Usage = """
-        usage: DeliberationFlow.Benchmarks [--connection CS] [--papers 2000] [--clients 16] [--warmup-papers 160]
-                                           [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--keep-database]
+        usage: DeliberationFlow.Benchmarks [--connection CS] [--papers 2000] [--clients 16] [--warmup-papers 320]
+                                           [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--keep-database] [--without-jobs]
           CS: PostgreSQL connection allowed to create databases (default: environment variable DELIBERATIONFLOW_BENCH_POSTGRES)
           --scale-max 0 skips the scale phase; 100000 makes a quick run.
+          --without-jobs (diagnostic) skips creating Hangfire jobs after each commit; its figures are not the service's.
         """;
 }

@@ -56,13 +56,18 @@ Say($"DeliberationFlow benchmark: {Environment.ProcessorCount} cores, {RuntimeIn
     $"PostgreSQL {serverVersion} at {admin.Host}:{admin.Port}, database {databaseName}");
 Say($"papers {options.Papers} (+{options.WarmupPapers} warm-up), clients {options.Clients}, scale {options.ScaleMin:N0} → {options.ScaleMax:N0} stored instances, " +
     $"{options.ScaleSteps} steps each; workflow beschlussvorlage (FPA → VA → Rat)");
+Say($"load average at start: {LoadAverage()}");
+if (options.WithoutJobs)
+{
+    Say("DIAGNOSTIC RUN (--without-jobs): no Hangfire jobs are created after commit; these figures are not the service's.");
+}
 
 var exitCode = 0;
 try
 {
     var clock = new SettableClock(WorkflowDriver.RegistrationTime);
     var started = Stopwatch.StartNew();
-    await using var host = await ServiceHost.StartAsync(connectionString, clock, dataPath);
+    await using var host = await ServiceHost.StartAsync(connectionString, clock, dataPath, options.WithoutJobs);
     Say($"service composition up (migrations, demo data of Stadt Braunschweig) in {started.Elapsed.TotalSeconds:F1} s");
     var driver = new WorkflowDriver(host, clock, options.Clients);
 
@@ -79,7 +84,13 @@ try
 
     // Main phase: N papers, three recorded outcomes each.
     Say($"main phase ({options.Papers} papers):");
-    var (_, stepPhases) = await driver.RunWorkflowAsync("MAIN", options.Papers, Report);
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var (_, stepPhases) = await driver.RunWorkflowAsync("MAIN", options.Papers, phase =>
+    {
+        Report(phase);
+        Say($"    RSS after this phase (after a full GC): {ProcessMemory.Mb(ProcessMemory.ResidentAfterCollection())}");
+    });
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
     var steps = stepPhases.Sum(p => p.Succeeded);
     var requests = stepPhases.Sum(p => p.Requests);
     var stepTime = TimeSpan.FromTicks(stepPhases.Sum(p => p.Elapsed.Ticks));
@@ -89,6 +100,7 @@ try
     var heapAfter = GC.GetTotalMemory(forceFullCollection: false);
     var rssGrowth = 100.0 * (rssAfter - rssBefore) / rssBefore;
     Say($"  steps: {steps} of {requests} requests advanced the workflow in {stepTime.TotalSeconds:F2} s = {F(stepsPerSecond)} steps/s; {stepLatencies.Describe()}");
+    Say($"  CPU of this process in the main phase (registrations and steps): {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / (steps + options.Papers):F2} ms per request");
     Say($"  RSS after {steps} steps: {ProcessMemory.Mb(rssAfter)} (managed heap {ProcessMemory.Mb(heapAfter)}): growth {F(rssGrowth)} %");
     if (steps < requests)
     {
@@ -142,6 +154,7 @@ try
         Say("scale phase skipped (--scale-max 0); scale_ratio_1m_10k is reported as 0.00");
     }
 
+    Say($"load average at end: {LoadAverage()}");
     Say($"total {total.Elapsed.TotalSeconds:F0} s; targets: ratio >= 0.5, p99 <= 20 ms, scale ratio <= 1.2, RSS growth <= 10 % " +
         $"(measured over {steps} steps)");
     Say($"RESULT steps_per_s={F(stepsPerSecond)} baseline_tps={F(baselineTps)} ratio={F(ratio)} p99_ms={F(stepLatencies.Percentile(99))} " +
@@ -173,3 +186,15 @@ finally
 }
 
 return exitCode;
+
+static string LoadAverage()
+{
+    try
+    {
+        return File.ReadAllText("/proc/loadavg").Trim();
+    }
+    catch (IOException)
+    {
+        return "unknown";
+    }
+}
