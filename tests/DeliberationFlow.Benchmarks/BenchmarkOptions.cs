@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace DeliberationFlow.Benchmarks;
+
+/// <summary>The command line: <c>--connection</c>, <c>--papers</c>, <c>--clients</c>, <c>--scale-max</c> and the rest.</summary>
+public sealed class BenchmarkOptions
+{
+    public const string ConnectionVariable = "DELIBERATIONFLOW_BENCH_POSTGRES";
+
+    /// <summary>A PostgreSQL connection with the right to create databases; the benchmark makes its own database there.</summary>
+    public string Connection { get; private set; } = Environment.GetEnvironmentVariable(ConnectionVariable) ?? "";
+
+    /// <summary>Papers driven through FPA → VA → Rat in the main phase (three steps each).</summary>
+    public int Papers { get; private set; } = 2000;
+
+    /// <summary>Concurrent clients, each one request at a time (as 16 secretaries' browsers would).</summary>
+    public int Clients { get; private set; } = 16;
+
+    /// <summary>Papers driven through the whole workflow before the measured phase, so the JIT and the pools are warm.</summary>
+    public int WarmupPapers { get; private set; } = 320;
+
+    /// <summary>Steps measured at each stored-instance count of the scale phase.</summary>
+    public int ScaleSteps { get; private set; } = 500;
+
+    /// <summary>The smaller stored-instance count of the scale phase.</summary>
+    public int ScaleMin { get; private set; } = 10_000;
+
+    /// <summary>The larger stored-instance count of the scale phase; 0 skips the scale phase.</summary>
+    public int ScaleMax { get; private set; } = 1_000_000;
+
+    /// <summary>TPC-B scale of the baseline (branches; 100 000 accounts each). pgbench advises at least one branch per client.</summary>
+    public int BaselineScale { get; private set; } = 16;
+
+    /// <summary>Diagnostic: replace the creation of Hangfire jobs after commit by nothing, to see what they cost. Not the service's path.</summary>
+    public bool WithoutJobs { get; private set; }
+
+    /// <summary>Keep the benchmark database instead of dropping it (to look at it afterwards).</summary>
+    public bool KeepDatabase { get; private set; }
+
+    public static BenchmarkOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Number(int min)
+            {
+                var name = args[i];
+                var value = int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+                return value >= min ? value : throw new ArgumentException($"{name} must be at least {min}.");
+            }
+
+            switch (args[i])
+            {
+                case "--connection": options.Connection = Value(); break;
+                case "--papers": options.Papers = Number(1); break;
+                case "--clients": options.Clients = Number(1); break;
+                case "--warmup-papers": options.WarmupPapers = Number(0); break;
+                case "--scale-steps": options.ScaleSteps = Number(1); break;
+                case "--scale-min": options.ScaleMin = Number(1); break;
+                case "--scale-max": options.ScaleMax = Number(0); break;
+                case "--baseline-scale": options.BaselineScale = Number(1); break;
+                case "--keep-database": options.KeepDatabase = true; break;
+                case "--without-jobs": options.WithoutJobs = true; break;
+                case "--help" or "-h":
+                    throw new ArgumentException(Usage);
+                default: throw new ArgumentException($"Unknown option '{args[i]}'.{Environment.NewLine}{Usage}");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Connection))
+        {
+            throw new ArgumentException($"No PostgreSQL given: pass --connection or set {ConnectionVariable}.{Environment.NewLine}{Usage}");
+        }
+
+        if (options.ScaleMax != 0 && options.ScaleMax < options.ScaleMin)
+        {
+            throw new ArgumentException("--scale-max must be 0 (no scale phase) or at least --scale-min.");
+        }
+
+        return options;
+    }
+
+    public const string Usage = """
+        usage: DeliberationFlow.Benchmarks [--connection CS] [--papers 2000] [--clients 16] [--warmup-papers 320]
+                                           [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--keep-database] [--without-jobs]
+          CS: PostgreSQL connection allowed to create databases (default: environment variable DELIBERATIONFLOW_BENCH_POSTGRES)
+          --scale-max 0 skips the scale phase; 100000 makes a quick run.
+          --without-jobs (diagnostic) skips creating Hangfire jobs after each commit; its figures are not the service's.
+        """;
+}

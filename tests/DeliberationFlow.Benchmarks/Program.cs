@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using DeliberationFlow.Benchmarks;
+using Npgsql;
+
+// The benchmark of issue 3, item 9: workflow steps through the service's own use cases against PostgreSQL,
+// compared with a pgbench-like transaction on the same database; step cost at 10 k and 1 M stored instances;
+// memory growth over the measured steps. Last line: RESULT steps_per_s=… baseline_tps=… ratio=… p99_ms=…
+// scale_ratio_1m_10k=… rss_growth_pct=…
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+var total = Stopwatch.StartNew();
+void Say(string line) => Console.WriteLine(line);
+string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+void Report(PhaseResult phase)
+{
+    Say($"  {phase.Name,-16} {phase.Succeeded,6}/{phase.Requests,-6} in {phase.Elapsed.TotalSeconds,6:F2} s = {phase.PerSecond,7:F1}/s; {phase.Latencies.Describe()}");
+    foreach (var error in phase.Errors)
+    {
+        Say($"    error: {error}");
+    }
+}
+
+// Fresh database of our own, dropped at the end, so every run starts alike.
+var admin = new NpgsqlConnectionStringBuilder(options.Connection);
+var databaseName = $"df_bench_{Guid.NewGuid():N}";
+var connectionString = new NpgsqlConnectionStringBuilder(options.Connection)
+{
+    Database = databaseName,
+    MaxPoolSize = Math.Max(100, (options.Clients * 2) + 20),
+}.ConnectionString;
+string serverVersion;
+await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+{
+    await connection.OpenAsync();
+    serverVersion = connection.PostgreSqlVersion.ToString();
+    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databaseName}\"", connection);
+    await create.ExecuteNonQueryAsync();
+}
+
+var dataPath = Directory.CreateTempSubdirectory("deliberationflow-bench-").FullName;
+Say($"DeliberationFlow benchmark: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +
+    $"PostgreSQL {serverVersion} at {admin.Host}:{admin.Port}, database {databaseName}");
+Say($"papers {options.Papers} (+{options.WarmupPapers} warm-up), clients {options.Clients}, scale {options.ScaleMin:N0} → {options.ScaleMax:N0} stored instances, " +
+    $"{options.ScaleSteps} steps each; workflow beschlussvorlage (FPA → VA → Rat)");
+Say($"load average at start: {LoadAverage()}");
+if (options.WithoutJobs)
+{
+    Say("DIAGNOSTIC RUN (--without-jobs): no Hangfire jobs are created after commit; these figures are not the service's.");
+}
+
+var exitCode = 0;
+try
+{
+    var clock = new SettableClock(WorkflowDriver.RegistrationTime);
+    var started = Stopwatch.StartNew();
+    await using var host = await ServiceHost.StartAsync(connectionString, clock, dataPath, options.WithoutJobs);
+    Say($"service composition up (migrations, demo data of Stadt Braunschweig) in {started.Elapsed.TotalSeconds:F1} s");
+    var driver = new WorkflowDriver(host, clock, options.Clients);
+
+    // Warm-up: the same workflow, unmeasured, so JIT, EF Core's query cache and the connection pools are warm.
+    if (options.WarmupPapers > 0)
+    {
+        Say("warm-up:");
+        await driver.RunWorkflowAsync("WARM", options.WarmupPapers, Report);
+    }
+
+    var rssBefore = ProcessMemory.ResidentAfterCollection();
+    var heapBefore = GC.GetTotalMemory(forceFullCollection: false);
+    Say($"RSS after warm-up: {ProcessMemory.Mb(rssBefore)} (managed heap {ProcessMemory.Mb(heapBefore)})");
+
+    // Main phase: N papers, three recorded outcomes each.
+    Say($"main phase ({options.Papers} papers):");
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var (_, stepPhases) = await driver.RunWorkflowAsync("MAIN", options.Papers, phase =>
+    {
+        Report(phase);
+        Say($"    RSS after this phase (after a full GC): {ProcessMemory.Mb(ProcessMemory.ResidentAfterCollection())}");
+    });
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    var steps = stepPhases.Sum(p => p.Succeeded);
+    var requests = stepPhases.Sum(p => p.Requests);
+    var stepTime = TimeSpan.FromTicks(stepPhases.Sum(p => p.Elapsed.Ticks));
+    var stepLatencies = new Latencies(stepPhases.SelectMany(p => p.Latencies.Values));
+    var stepsPerSecond = steps / stepTime.TotalSeconds;
+    var rssAfter = ProcessMemory.ResidentAfterCollection();
+    var heapAfter = GC.GetTotalMemory(forceFullCollection: false);
+    var rssGrowth = 100.0 * (rssAfter - rssBefore) / rssBefore;
+    Say($"  steps: {steps} of {requests} requests advanced the workflow in {stepTime.TotalSeconds:F2} s = {F(stepsPerSecond)} steps/s; {stepLatencies.Describe()}");
+    Say($"  CPU of this process in the main phase (registrations and steps): {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / (steps + options.Papers):F2} ms per request");
+    Say($"  RSS after {steps} steps: {ProcessMemory.Mb(rssAfter)} (managed heap {ProcessMemory.Mb(heapAfter)}): growth {F(rssGrowth)} %");
+    if (steps < requests)
+    {
+        exitCode = 1;
+    }
+
+    // Baseline: pgbench's TPC-B-like transaction by as many clients, as long as the steps took (at least 10 s).
+    Say($"baseline (TPC-B-like transaction, scale {options.BaselineScale}, {options.Clients} clients):");
+    var loadBaseline = Stopwatch.StartNew();
+    await TpcbBaseline.CreateAsync(connectionString, options.BaselineScale);
+    Say($"  tables loaded in {loadBaseline.Elapsed.TotalSeconds:F1} s");
+    await TpcbBaseline.RunAsync(connectionString, options.BaselineScale, options.Clients, TimeSpan.FromSeconds(2));
+    var baselineDuration = TimeSpan.FromSeconds(Math.Clamp(stepTime.TotalSeconds, 10, 60));
+    var (transactions, baselineTime, baselineLatencies) =
+        await TpcbBaseline.RunAsync(connectionString, options.BaselineScale, options.Clients, baselineDuration);
+    var baselineTps = transactions / baselineTime.TotalSeconds;
+    var ratio = stepsPerSecond / baselineTps;
+    Say($"  {transactions} transactions in {baselineTime.TotalSeconds:F2} s = {F(baselineTps)} tps; {baselineLatencies.Describe()}");
+    Say($"  ratio steps/s : baseline tps = {F(ratio)}");
+
+    // Scale: the cost of a step (mean latency at the same concurrency) among 10 k and among 1 M stored instances.
+    double scaleRatio = 0;
+    if (options.ScaleMax > 0)
+    {
+        var costs = new List<double>();
+        foreach (var stored in new[] { options.ScaleMin, options.ScaleMax }.Distinct())
+        {
+            Say($"scale phase at {stored:N0} stored instances:");
+            var load = Stopwatch.StartNew();
+            var fill = stored - options.ScaleSteps;
+            var added = await BulkLoader.FillToAsync(connectionString, host.BodyId, fill, Say);
+            Say($"  {added:N0} finished instances loaded by SQL in {load.Elapsed.TotalSeconds:F1} s");
+            var (registration, consultations) = await driver.RegisterAsync($"S{stored}", options.ScaleSteps);
+            Report(registration);
+            var count = await BulkLoader.CountInstancesAsync(connectionString);
+            var (phase, _) = await driver.RecordAsync($"S{stored}", 0, consultations);
+            Report(phase);
+            Say($"  {count:N0} stored instances: step cost {F(phase.Latencies.Mean)} ms mean");
+            costs.Add(phase.Latencies.Mean);
+            if (phase.Succeeded < phase.Requests)
+            {
+                exitCode = 1;
+            }
+        }
+
+        scaleRatio = costs[^1] / costs[0];
+        Say($"  scale ratio (step cost at {options.ScaleMax:N0} / at {options.ScaleMin:N0}) = {F(scaleRatio)}");
+    }
+    else
+    {
+        Say("scale phase skipped (--scale-max 0); scale_ratio_1m_10k is reported as 0.00");
+    }
+
+    Say($"load average at end: {LoadAverage()}");
+    Say($"total {total.Elapsed.TotalSeconds:F0} s; targets: ratio >= 0.5, p99 <= 20 ms, scale ratio <= 1.2, RSS growth <= 10 % " +
+        $"(measured over {steps} steps)");
+    Say($"RESULT steps_per_s={F(stepsPerSecond)} baseline_tps={F(baselineTps)} ratio={F(ratio)} p99_ms={F(stepLatencies.Percentile(99))} " +
+        $"scale_ratio_1m_10k={F(scaleRatio)} rss_growth_pct={F(rssGrowth)}");
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    if (options.KeepDatabase)
+    {
+        Say($"database {databaseName} kept");
+    }
+    else
+    {
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    try
+    {
+        Directory.Delete(dataPath, recursive: true);
+    }
+    catch (IOException)
+    {
+        // The temp folder is the operating system's to clean.
+    }
+}
+
+return exitCode;
+
+static string LoadAverage()
+{
+    try
+    {
+        return File.ReadAllText("/proc/loadavg").Trim();
+    }
+    catch (IOException)
+    {
+        return "unknown";
+    }
+}
