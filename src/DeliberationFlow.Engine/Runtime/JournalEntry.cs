@@ -29,4 +29,6 @@ public enum JournalEventKind
     NotificationQueued,
     InstanceFinished,
     InstanceFaulted,
+    IncidentResolved,
+    InstanceMigrated,
 }

@@ -70,8 +70,12 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         var timers = new List<WorkflowTimer>();
         var context = new ActivityExecutionContext(instance, definition, activityDefinition, stimulus.Actor, now, store, timers);
         context.Journal(JournalEventKind.BookmarkResumed, $"{bookmark.Name} ({bookmark.Key}) fortgesetzt.");
-        var result = await activity.ResumeAsync(context, bookmark, stimulus, cancellationToken);
-        await ContinueAsync(definition, instance, activityDefinition, result, stimulus.Actor, now, timers, cancellationToken);
+        var result = await GuardAsync(instance, context, () => activity.ResumeAsync(context, bookmark, stimulus, cancellationToken));
+        if (result is not null)
+        {
+            await ContinueAsync(definition, instance, activityDefinition, result, stimulus.Actor, now, timers, cancellationToken);
+        }
+
         return new RunResult(instance, timers);
     }
 
@@ -90,8 +94,79 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         instance.CurrentActivityId = activityDefinition.Id;
         var context = new ActivityExecutionContext(instance, definition, activityDefinition, actor, now, store, timers);
         context.Journal(JournalEventKind.ActivityExecuted, $"{activityDefinition.DisplayName ?? activityDefinition.Id} gestartet.");
-        var result = await activity.ExecuteAsync(context, cancellationToken);
-        await ContinueAsync(definition, instance, activityDefinition, result, actor, now, timers, cancellationToken);
+        var result = await GuardAsync(instance, context, () => activity.ExecuteAsync(context, cancellationToken));
+        if (result is not null)
+        {
+            await ContinueAsync(definition, instance, activityDefinition, result, actor, now, timers, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Runs the instance's current activity again after an incident (the cause, e.g. a missing committee, having
+    /// been mended). Nothing that completed before the incident is run again.
+    /// </summary>
+    public async Task<RunResult> RetryAsync(WorkflowDefinition definition, WorkflowInstance instance, string actor, CancellationToken cancellationToken)
+    {
+        var activity = FaultedActivity(definition, instance);
+        var now = clock.GetUtcNow();
+        instance.Status = WorkflowStatus.Running;
+        instance.Fault = null;
+        store.AddJournalEntry(WorkflowJournal.Entry(instance, JournalEventKind.IncidentResolved, now, actor, $"Erneuter Versuch von '{activity.Id}'.", activity));
+        var timers = new List<WorkflowTimer>();
+        await RunFromAsync(definition, instance, activity, actor, now, timers, cancellationToken);
+        return new RunResult(instance, timers);
+    }
+
+    /// <summary>Leaves the faulted activity through the given outcome, as if it had ended so, and goes on from there.</summary>
+    public async Task<RunResult> SkipAsync(WorkflowDefinition definition, WorkflowInstance instance, string outcome, string actor, CancellationToken cancellationToken)
+    {
+        var activity = FaultedActivity(definition, instance);
+        if (definition.FindConnection(activity.Id, outcome) is null && !Resolve(activity).Descriptor.IsEnd)
+        {
+            throw new WorkflowStateException(
+                $"'{activity.Id}' has no connection for outcome '{outcome}'; use one of: {string.Join(", ", definition.ConnectedOutcomes(activity.Id))}.");
+        }
+
+        var now = clock.GetUtcNow();
+        instance.Status = WorkflowStatus.Running;
+        instance.Fault = null;
+        instance.Revision++;
+        instance.UpdatedAt = now;
+        store.AddJournalEntry(WorkflowJournal.Entry(instance, JournalEventKind.IncidentResolved, now, actor, $"'{activity.Id}' übersprungen mit {outcome}.", activity, outcome));
+        var timers = new List<WorkflowTimer>();
+        await ContinueAsync(definition, instance, activity, ActivityResult.Done(outcome), actor, now, timers, cancellationToken);
+        return new RunResult(instance, timers);
+    }
+
+    private static ActivityDefinition FaultedActivity(WorkflowDefinition definition, WorkflowInstance instance)
+    {
+        if (instance.Status != WorkflowStatus.Faulted || instance.CurrentActivityId is null)
+        {
+            throw new WorkflowStateException($"Instance {instance.Id} is {instance.Status}; only a faulted instance can be retried or skipped.");
+        }
+
+        return definition.GetActivity(instance.CurrentActivityId);
+    }
+
+    /// <summary>
+    /// Runs one activity call. If the activity fails, the instance becomes faulted — kept with the error and the
+    /// activity, for an admin to retry or skip — instead of the whole step being lost. Database failures and
+    /// cancellations are not incidents: they abort the step, and the caller's transaction rolls it back.
+    /// </summary>
+    private static async Task<ActivityResult?> GuardAsync(WorkflowInstance instance, ActivityExecutionContext context, Func<ValueTask<ActivityResult>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or System.Data.Common.DbException or OutOfMemoryException))
+        {
+            instance.Status = WorkflowStatus.Faulted;
+            instance.Fault = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+            instance.CurrentActivityId = context.Activity.Id;
+            context.Journal(JournalEventKind.InstanceFaulted, $"Störung in '{context.Activity.Id}': {instance.Fault}");
+            return null;
+        }
     }
 
     private async Task ContinueAsync(
@@ -126,15 +201,28 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             var outcome = result.Outcome!;
             context.Journal(JournalEventKind.ActivityCompleted,
                 $"{current.DisplayName ?? current.Id} abgeschlossen mit {outcome}.", outcome);
-            var connection = definition.FindConnection(current.Id, outcome)
-                ?? throw new WorkflowStateException(
-                    $"Activity '{current.Id}' ended with outcome '{outcome}', but workflow '{definition.DefinitionId}' v{definition.Version} has no connection for it.");
+            var connection = definition.FindConnection(current.Id, outcome);
+            if (connection is null)
+            {
+                instance.Status = WorkflowStatus.Faulted;
+                instance.CurrentActivityId = current.Id;
+                instance.Fault = $"Activity '{current.Id}' ended with outcome '{outcome}', but workflow '{definition.DefinitionId}' v{definition.Version} has no connection for it.";
+                context.Journal(JournalEventKind.InstanceFaulted, instance.Fault);
+                return;
+            }
 
             current = definition.GetActivity(connection.Target);
             instance.CurrentActivityId = current.Id;
             var next = new ActivityExecutionContext(instance, definition, current, actor, now, store, timers);
             next.Journal(JournalEventKind.ActivityExecuted, $"{current.DisplayName ?? current.Id} gestartet.");
-            result = await Resolve(current).ExecuteAsync(next, cancellationToken);
+            var activity = Resolve(current);
+            var nextResult = await GuardAsync(instance, next, () => activity.ExecuteAsync(next, cancellationToken));
+            if (nextResult is null)
+            {
+                return;
+            }
+
+            result = nextResult;
         }
 
         throw new WorkflowStateException(
