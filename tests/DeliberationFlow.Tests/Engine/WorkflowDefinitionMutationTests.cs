@@ -40,7 +40,7 @@ public sealed class WorkflowDefinitionMutationTests
          "\"published\"", "\"draft\"", "\"Retracted\"", "\"start\"", "\"end\"", "[]", "[null]", "[1,\"a\"]", "{}", "{\"x\":1}", "{\"x\":1,\"y\":2}",
          "{\"x\":\"a\",\"y\":2}", "{\"$ref\":\"#\"}", "\"\\u0000\"", "\"Ä👍\""];
 
-    private static readonly string[] Tokens = ["{", "}", "[", "]", ",", ":", "\"", "null", "0", "-", "/*", "//", "\\", "\n", "\"$ref\":", "\"\\u", "\\ud800", "👍"];
+    private static readonly string[] Tokens = ["{", "}", "[", "]", ",", ":", "\"", "null", "0", "-", "/*", "//", "\\", "\n", "\"$ref\":", "\"\\u", "\\ud800", "\ud800", "👍"];
 
     [Fact]
     public void MutatedDefinitions_AreAlwaysEitherValidOrReportedWithPathAndMessage()
@@ -111,6 +111,15 @@ public sealed class WorkflowDefinitionMutationTests
         var problems = read.Definition is null ? read.Problems : Validator.Validate(read.Definition);
 
         Assert.Contains(problems, p => p.Path == path);
+    }
+
+    [Fact]
+    public void Read_TextWithAnUnpairedSurrogateCharacter_IsReportedAtTheRoot()
+    {
+        var result = WorkflowDefinitionReader.Read("{ \"definitionId\": \"x\ud800\" }");
+
+        Assert.Null(result.Definition);
+        Assert.Equal("$", Assert.Single(result.Problems).Path);
     }
 
     /// <summary>Either a shipped workflow or a random valid graph: a chain of consultations with random branches.</summary>
