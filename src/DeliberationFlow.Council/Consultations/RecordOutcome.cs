@@ -65,6 +65,18 @@ public sealed class RecordOutcome(
 
             throw new ConflictException("Another outcome was recorded for this consultation at the same moment; reload the paper and check.");
         }
+        catch (ConflictException) when (idempotencyKey is not null)
+        {
+            // The same request may have committed between the look-up above and this one's reading of the
+            // consultation (which then is no longer waiting): a retry gets the first answer, not a conflict.
+            db.ChangeTracker.Clear();
+            if (await FindEarlierAnswerAsync(caller, idempotencyKey, requestHash, cancellationToken) is { } first)
+            {
+                return first;
+            }
+
+            throw;
+        }
     }
 
     private async Task<IdempotentResult<RecordOutcomeResponse>> RecordAsync(

@@ -28,6 +28,11 @@ public static class WorkflowDefinitionReader
         {
             return DefinitionReadResult.Failed(new DefinitionProblem(ex.Path ?? "$", Describe(ex)));
         }
+        catch (ArgumentException)
+        {
+            // Only a string that is not valid UTF-16 (an unpaired surrogate) fails before the JSON is parsed.
+            return DefinitionReadResult.Failed(new DefinitionProblem("$", "The text contains an unpaired surrogate character; save the file as UTF-8 and check it for broken characters."));
+        }
 
         if (document is null)
         {
@@ -44,15 +49,27 @@ public static class WorkflowDefinitionReader
 
         for (var i = 0; i < document.Activities.Count; i++)
         {
-            Require(problems, $"$.activities[{i}].id", document.Activities[i].Id);
-            Require(problems, $"$.activities[{i}].type", document.Activities[i].Type);
+            if (document.Activities[i] is not { } activity)
+            {
+                problems.Add(new DefinitionProblem($"$.activities[{i}]", "Expected an activity object here, not null."));
+                continue;
+            }
+
+            Require(problems, $"$.activities[{i}].id", activity.Id);
+            Require(problems, $"$.activities[{i}].type", activity.Type);
         }
 
         for (var i = 0; i < document.Connections.Count; i++)
         {
-            Require(problems, $"$.connections[{i}].source", document.Connections[i].Source);
-            Require(problems, $"$.connections[{i}].outcome", document.Connections[i].Outcome);
-            Require(problems, $"$.connections[{i}].target", document.Connections[i].Target);
+            if (document.Connections[i] is not { } connection)
+            {
+                problems.Add(new DefinitionProblem($"$.connections[{i}]", "Expected a connection object here, not null."));
+                continue;
+            }
+
+            Require(problems, $"$.connections[{i}].source", connection.Source);
+            Require(problems, $"$.connections[{i}].outcome", connection.Outcome);
+            Require(problems, $"$.connections[{i}].target", connection.Target);
         }
 
         if (problems.Count > 0)
@@ -68,7 +85,7 @@ public static class WorkflowDefinitionReader
             Description = document.Description,
             State = document.State ?? DefinitionState.Published,
             Properties = document.Properties ?? new Dictionary<string, JsonElement>(),
-            Activities = document.Activities.Select(a => new ActivityDefinition
+            Activities = document.Activities.Select(a => a!).Select(a => new ActivityDefinition
             {
                 Id = a.Id!,
                 Type = a.Type!,
@@ -76,7 +93,7 @@ public static class WorkflowDefinitionReader
                 Properties = a.Properties ?? new Dictionary<string, JsonElement>(),
                 Designer = a.Designer,
             }).ToList(),
-            Connections = document.Connections.Select(c => new Connection(c.Source!, c.Outcome!, c.Target!)).ToList(),
+            Connections = document.Connections.Select(c => new Connection(c!.Source!, c.Outcome!, c.Target!)).ToList(),
         };
         return new DefinitionReadResult(definition, []);
     }
@@ -110,8 +127,9 @@ public static class WorkflowDefinitionReader
         public string? Description { get; set; }
         public DefinitionState? State { get; set; }
         public Dictionary<string, JsonElement>? Properties { get; set; }
-        public List<ActivityDocument> Activities { get; set; } = [];
-        public List<ConnectionDocument> Connections { get; set; } = [];
+        // Elements may be null in the document ("activities": [null]); they are reported, not dereferenced.
+        public List<ActivityDocument?> Activities { get; set; } = [];
+        public List<ConnectionDocument?> Connections { get; set; } = [];
     }
 
     private sealed class ActivityDocument

@@ -199,7 +199,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
 
             var fits = property.Kind switch
             {
-                PropertyKind.Text => value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()),
+                PropertyKind.Text => value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(TryGetString(value)),
                 PropertyKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
                 PropertyKind.Number => value.ValueKind == JsonValueKind.Number,
                 PropertyKind.TextList => value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
@@ -223,6 +223,19 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         {
             var known = descriptor.Properties.Count == 0 ? "none" : string.Join(", ", descriptor.Properties.Select(p => p.Name));
             problems.Add(new($"$.activities[{i}].properties.{name}", $"'{descriptor.Type}' has no property '{name}'; known properties: {known}."));
+        }
+    }
+
+    /// <summary>The text of a string value, or null when its escapes do not form valid UTF-16 (a lone surrogate such as "\\ud800").</summary>
+    private static string? TryGetString(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

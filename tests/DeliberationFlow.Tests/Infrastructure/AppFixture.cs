@@ -12,13 +12,17 @@ namespace DeliberationFlow.Tests.Infrastructure;
 /// <summary>One service instance on its own fresh database, with its own SMTP server; disposed after the test.</summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private TestApp(DatabaseProvider provider, string connectionString, string dataPath, FakeTimeProvider clock, TestSmtpServer smtp)
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    private TestApp(DatabaseProvider provider, string connectionString, string dataPath, FakeTimeProvider clock, TestSmtpServer smtp,
+        Action<IServiceCollection>? configureServices)
     {
+        _configureServices = configureServices;
         Provider = provider;
         ConnectionString = connectionString;
         DataPath = dataPath;
         Smtp = smtp;
-        App = new DeliberationFlowApp(provider, connectionString, clock, smtp.Port, dataPath);
+        App = new DeliberationFlowApp(provider, connectionString, clock, smtp.Port, dataPath, configureServices);
     }
 
     public DatabaseProvider Provider { get; }
@@ -28,13 +32,14 @@ public sealed class TestApp : IAsyncDisposable
     public DeliberationFlowApp App { get; private set; }
     public FakeTimeProvider Clock => App.Clock;
 
-    public static async Task<TestApp> StartAsync(DatabaseProvider provider, FakeTimeProvider clock)
+    /// <param name="configureServices">Test-only services or options, applied after the service's own (e.g. an extra timer handler).</param>
+    public static async Task<TestApp> StartAsync(DatabaseProvider provider, FakeTimeProvider clock, Action<IServiceCollection>? configureServices = null)
     {
         var dataPath = DeliberationFlowApp.NewDataPath();
         var connectionString = provider == DatabaseProvider.Postgres
             ? await PostgresServer.CreateDatabaseAsync()
             : DeliberationFlowApp.SqliteConnectionString(dataPath);
-        var app = new TestApp(provider, connectionString, dataPath, clock, new TestSmtpServer());
+        var app = new TestApp(provider, connectionString, dataPath, clock, new TestSmtpServer(), configureServices);
         _ = app.App.Server; // starts the host: migrations, demo data, Hangfire server
         return app;
     }
@@ -45,7 +50,7 @@ public sealed class TestApp : IAsyncDisposable
         var clock = App.Clock;
         await App.DisposeAsync();
         whileStopped?.Invoke(App);
-        App = new DeliberationFlowApp(Provider, ConnectionString, clock, Smtp.Port, DataPath);
+        App = new DeliberationFlowApp(Provider, ConnectionString, clock, Smtp.Port, DataPath, _configureServices);
         _ = App.Server;
     }
 

@@ -13,7 +13,13 @@ namespace DeliberationFlow.Tests.Infrastructure;
 /// The real service in the test process: real database (PostgreSQL or SQLite), real Hangfire server,
 /// MailKit delivering to a real SMTP server. Only the clock is fake.
 /// </summary>
-public sealed class DeliberationFlowApp(DatabaseProvider provider, string connectionString, FakeTimeProvider clock, int smtpPort, string dataPath)
+public sealed class DeliberationFlowApp(
+    DatabaseProvider provider,
+    string connectionString,
+    FakeTimeProvider clock,
+    int smtpPort,
+    string dataPath,
+    Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<Program>
 {
     public FakeTimeProvider Clock { get; } = clock;
@@ -45,6 +51,10 @@ public sealed class DeliberationFlowApp(DatabaseProvider provider, string connec
         builder.UseSetting("Mail:Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Mail:Smtp:Security", "None");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            configureServices?.Invoke(services);
+        });
     }
 }

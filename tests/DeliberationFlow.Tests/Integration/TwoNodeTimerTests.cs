@@ -1,0 +1,135 @@
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Timers;
+using DeliberationFlow.Engine.Runtime;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Scheduling;
+using DeliberationFlow.Tests.Infrastructure;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>
+/// Two service nodes, each with its own Hangfire server, on one PostgreSQL database: 1,000 timers fall due,
+/// both nodes' reconcilers create jobs for them (so many timers get a job on each node), and still every
+/// timer fires exactly once. The timers are of a test kind whose handler writes one journal row, so the test
+/// measures the claim, not the mail fan-out of invitations.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class TwoNodeTimerTests
+{
+    private const int Timers = 1_000;
+
+    [Fact]
+    public async Task ThousandDueTimers_WithJobsOnTwoNodes_EachFireExactlyOnce()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9), TestServices);
+        await using var second = new DeliberationFlowApp(DatabaseProvider.Postgres, test.ConnectionString, test.Clock, test.Smtp.Port, test.DataPath, TestServices);
+        _ = second.Server;
+
+        var now = test.Clock.GetUtcNow();
+        var timers = new List<WorkflowTimer>();
+        await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            for (var i = 0; i < Timers; i++)
+            {
+                var instance = new WorkflowInstance
+                {
+                    Id = Guid.CreateVersion7(), DefinitionId = "beschlussvorlage", DefinitionVersion = 1, CorrelationId = $"probe-{i}",
+                    TenantId = Guid.Empty, Status = WorkflowStatus.Suspended, CurrentActivityId = "fpa", CreatedAt = now, UpdatedAt = now,
+                };
+                var timer = new WorkflowTimer
+                {
+                    Id = Guid.CreateVersion7(), InstanceId = instance.Id, ActivityId = "fpa", Kind = ProbeTimerHandler.TimerKind,
+                    Key = $"probe-{i}", DueAt = now.AddSeconds(-(i % 60)), CreatedAt = now,
+                };
+                db.WorkflowInstances.Add(instance);
+                db.Timers.Add(timer);
+                timers.Add(timer);
+            }
+
+            return await db.SaveChangesAsync();
+        });
+
+        // Both nodes reconcile at the same moment: each sees timers without a live job and creates jobs for them.
+        await Task.WhenAll(
+            Task.Run(() => test.ReconcileTimersAsync()),
+            Task.Run(() => second.WithScopeAsync(sp => sp.GetRequiredService<TimerReconciler>().ReconcileAsync(CancellationToken.None))));
+
+        var monitoring = test.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        Assert.Equal(2, monitoring.Servers().Count);
+        await WaitUntilAsync(async () => await CountPendingAsync(test) == 0
+                                         && monitoring.EnqueuedCount("default") + monitoring.ProcessingCount() + monitoring.ScheduledCount() == 0);
+
+        var state = await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var ids = timers.Select(t => t.InstanceId).ToList();
+            return new
+            {
+                Timers = await db.Timers.AsNoTracking().Where(t => t.Kind == ProbeTimerHandler.TimerKind).ToListAsync(),
+                Journal = await db.Journal.AsNoTracking().Where(j => ids.Contains(j.InstanceId)).ToListAsync(),
+            };
+        });
+        Assert.Equal(Timers, state.Timers.Count);
+        Assert.All(state.Timers, t => Assert.Equal(TimerStatus.Fired, t.Status));
+        var byInstance = state.Journal.ToLookup(j => j.InstanceId);
+        foreach (var timer in timers)
+        {
+            var journal = byInstance[timer.InstanceId].ToList();
+            Assert.Single(journal, j => j.Kind == JournalEventKind.TimerFired && j.Message.Contains(timer.Id.ToString(), StringComparison.Ordinal));
+            Assert.Single(journal, j => j.Actor == ProbeTimerHandler.Actor);
+            Assert.Equal(2, journal.Count);
+        }
+
+        // More jobs ran than there were timers (duplicates on both nodes), yet nothing fired twice.
+        Assert.True(monitoring.SucceededListCount() >= Timers, $"only {monitoring.SucceededListCount()} jobs succeeded");
+    }
+
+    private static void TestServices(IServiceCollection services)
+    {
+        services.AddScoped<ITimerHandler, ProbeTimerHandler>();
+
+        // The probe queues no mail, so no delivery job is needed after each firing.
+        services.AddScoped<IOutboxSignal, NoOutboxSignal>();
+    }
+
+    private static Task<int> CountPendingAsync(TestApp test) =>
+        test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers
+            .CountAsync(t => t.Kind == ProbeTimerHandler.TimerKind && t.Status == TimerStatus.Pending));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!await done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the timers' jobs did not finish within 90 s");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>A timer kind for tests: its effect is one journal row, written in the claim's transaction.</summary>
+    private sealed class ProbeTimerHandler(ICouncilDb db) : ITimerHandler
+    {
+        public const string TimerKind = "test.probe";
+        public const string Actor = "probe";
+
+        public string Kind => TimerKind;
+
+        public async Task<TimerHandling> HandleAsync(WorkflowTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var instance = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == timer.InstanceId, cancellationToken);
+            db.Journal.Add(WorkflowJournal.Entry(instance, JournalEventKind.ActivityExecuted, now, Actor, $"Probe {timer.Id}."));
+            return TimerHandling.Fired($"Zeitgeber {timer.Id} ausgelöst.");
+        }
+    }
+
+    private sealed class NoOutboxSignal : IOutboxSignal
+    {
+        public void MessagesQueued()
+        {
+        }
+    }
+}
