@@ -203,7 +203,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
                 PropertyKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
                 PropertyKind.Number => value.ValueKind == JsonValueKind.Number,
                 PropertyKind.TextList => value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-                                         && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.GetString())),
+                                         && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(TryGetString(e))),
                 _ => false,
             };
             if (!fits)

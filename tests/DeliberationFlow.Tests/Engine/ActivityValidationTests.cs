@@ -9,11 +9,7 @@ namespace DeliberationFlow.Tests.Engine;
 /// <summary>What a studio user is told before saving or publishing a definition that would go wrong at run time.</summary>
 public sealed class ActivityValidationTests
 {
-    private static readonly ActivityRegistry Activities = new(
-    [
-        new StartActivity(), new EndActivity(), new ConsultationActivity(null!), new HearingActivity(null!, null!), new OutcomeDecisionActivity(null!),
-        new ConditionActivity(null!, null!), new NotifyActivity(null!, null!, null!), new WaitActivity(null!, null!), new WithdrawActivity(null!),
-    ]);
+    private static readonly ActivityRegistry Activities = CouncilActivities.Registry();
 
     private static readonly DefinitionValidationContext Braunschweig = new(new Dictionary<string, IReadOnlySet<string>>
     {

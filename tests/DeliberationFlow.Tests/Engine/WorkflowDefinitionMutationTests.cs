@@ -19,7 +19,7 @@ public sealed class WorkflowDefinitionMutationTests
 {
     private const int Iterations = 3_000;
 
-    private static readonly ActivityRegistry Activities = new([new StartActivity(), new EndActivity(), new ConsultationActivity(null!, null!)]);
+    private static readonly ActivityRegistry Activities = CouncilActivities.Registry();
     private static readonly WorkflowDefinitionValidator Validator = new(Activities);
 
     private static readonly string[] Shipped = Directory
@@ -123,6 +123,8 @@ public sealed class WorkflowDefinitionMutationTests
     }
 
     /// <summary>Either a shipped workflow or a random valid graph: a chain of consultations with random branches.</summary>
+    private static readonly string[] RoutedOutcomes = ["Adopted", "AdoptedAmended", "Rejected", "Noted"];
+
     private static Gen<string> Base() =>
         Gen.Frequency(
             (1, Gen.Int[0, Shipped.Length - 1].Select(i => Shipped[i])),
@@ -143,15 +145,19 @@ public sealed class WorkflowDefinitionMutationTests
                 properties["authoritative"] = dice[i] % 5 == 0;
             }
 
+            // Each consultation declares the outcomes it can have; every one of them gets a connection.
+            var outcome = RoutedOutcomes[dice[i] % RoutedOutcomes.Length];
+            var withdrawal = dice[i + 6 < dice.Length ? i + 6 : 0] % 2 == 0;
+            properties["outcomes"] = withdrawal ? new JsonArray(outcome, "Withdrawn") : new JsonArray(outcome);
             activities.Add(new JsonObject { ["id"] = id, ["type"] = "Consultation", ["properties"] = properties });
             connections.Add(Connect(previous, previousOutcome, id));
-            if (i > 0 && dice[i + 6 < dice.Length ? i + 6 : 0] % 2 == 0)
+            if (withdrawal)
             {
-                connections.Add(Connect(previous, "Withdrawn", "end")); // a branch straight to the end
+                connections.Add(Connect(id, "Withdrawn", "end")); // a branch straight to the end
             }
 
             previous = id;
-            previousOutcome = Outcomes[1 + (dice[i] % 5)]; // any port but Withdrawn, which may branch to the end
+            previousOutcome = outcome;
         }
 
         activities.Add(new JsonObject { ["id"] = "end", ["type"] = "End" });

@@ -6,11 +6,7 @@ namespace DeliberationFlow.Tests.Engine;
 
 public sealed class WorkflowDefinitionValidationTests
 {
-    private static readonly ActivityRegistry Activities = new(
-    [
-        new StartActivity(), new EndActivity(), new ConsultationActivity(null!), new HearingActivity(null!, null!), new OutcomeDecisionActivity(null!),
-        new ConditionActivity(null!, null!), new NotifyActivity(null!, null!, null!), new WaitActivity(null!, null!), new WithdrawActivity(null!),
-    ]);
+    private static readonly ActivityRegistry Activities = CouncilActivities.Registry();
 
     [Fact]
     public void ShippedWorkflows_AllLoadAndValidate()
