@@ -56,6 +56,8 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();
         services.TryAddScoped<FireTimer>();
+        services.TryAddScoped<DeliberationFlow.Council.Instances.ListWorkflowInstances>();
+        services.TryAddScoped<DeliberationFlow.Council.Instances.ResolveIncident>();
         services.AddScoped<ITimerHandler, InvitationTimerHandler>();
         services.AddScoped<ITimerHandler, WaitTimerHandler>();
         return services;

@@ -131,7 +131,11 @@ public sealed class RecordOutcome(
 
         var now = clock.GetUtcNow();
         PaperProgress.Apply(paper, run.Instance, now);
-        await QueueOutcomeNoticeAsync(consultation, committee, paper, now, cancellationToken);
+        if (await QueueOutcomeNoticeAsync(consultation, committee, paper, now, cancellationToken) is { } notice)
+        {
+            db.Journal.Add(WorkflowJournal.Entry(run.Instance, JournalEventKind.NotificationQueued, now, caller.UserName,
+                $"Beratungsergebnis an {notice.RecipientName} <{notice.RecipientAddress}>."));
+        }
         await db.SaveChangesAsync(cancellationToken);
 
         var details = await reader.ReadAsync(caller, paper.Id, cancellationToken);
@@ -174,17 +178,19 @@ public sealed class RecordOutcome(
         }
     }
 
-    private async Task QueueOutcomeNoticeAsync(Consultation consultation, Organization committee, Paper paper, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<OutboxMessage?> QueueOutcomeNoticeAsync(Consultation consultation, Organization committee, Paper paper, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var leadOffice = paper.LeadOfficeId is { } leadId ? await db.Organizations.SingleAsync(o => o.Id == leadId, cancellationToken) : null;
         if (leadOffice?.Email is null)
         {
-            return;
+            return null;
         }
 
         var body = await db.Bodies.SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
         var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.SingleAsync(m => m.Id == meetingId, cancellationToken) : null;
-        db.OutboxMessages.Add(Notices.OutcomeNotice(consultation, leadOffice, committee, meeting, paper, body, now));
+        var notice = Notices.OutcomeNotice(consultation, leadOffice, committee, meeting, paper, body, now);
+        db.OutboxMessages.Add(notice);
+        return notice;
     }
 
     private async Task<IdempotentResult<RecordOutcomeResponse>?> FindEarlierAnswerAsync(

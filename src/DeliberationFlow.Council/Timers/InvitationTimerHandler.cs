@@ -53,10 +53,21 @@ public sealed class InvitationTimerHandler(ICouncilDb db) : ITimerHandler
 
         var keys = recipients.Select(p => $"invitation:{consultationId}:{p.Id}").ToList();
         var queued = await db.OutboxMessages.Where(m => keys.Contains(m.DeduplicationKey)).Select(m => m.DeduplicationKey).ToListAsync(cancellationToken);
-        foreach (var person in recipients.Where(p => !queued.Contains($"invitation:{consultationId}:{p.Id}")))
+        var invited = recipients.Where(p => !queued.Contains($"invitation:{consultationId}:{p.Id}")).ToList();
+        foreach (var person in invited)
         {
             db.OutboxMessages.Add(Notices.Invitation(consultationId, person, committee, meeting, paper, body, now));
         }
+
+        db.Journal.Add(new JournalEntry
+        {
+            InstanceId = timer.InstanceId,
+            Timestamp = now,
+            Kind = JournalEventKind.NotificationQueued,
+            ActivityId = timer.ActivityId,
+            Actor = "system",
+            Message = $"Einladung an {string.Join(", ", invited.Select(p => p.Email))}.",
+        });
 
         if (meeting.State == MeetingState.Scheduled)
         {

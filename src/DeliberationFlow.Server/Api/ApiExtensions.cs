@@ -23,6 +23,7 @@ public static class ApiExtensions
         api.MapPapersApi();
         api.MapConsultationsApi();
         api.MapCommitteesApi();
+        api.MapInstancesApi();
         return app;
     }
 

@@ -1,0 +1,130 @@
+using System.Globalization;
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Timers;
+using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Definitions;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Instances;
+
+/// <summary>A running or finished workflow instance as an admin watches it.</summary>
+public sealed record WorkflowInstanceView(
+    Guid Id,
+    Guid PaperId,
+    string PaperReference,
+    string DefinitionId,
+    int Version,
+    string Status,
+    string? CurrentActivityId,
+    string? Fault,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? FinishedAt);
+
+/// <summary>Lists the instances of the admin's body, e.g. the faulted ones (incidents).</summary>
+public sealed class ListWorkflowInstances(ICouncilDb db)
+{
+    public async Task<IReadOnlyList<WorkflowInstanceView>> HandleAsync(Caller caller, string? status, CancellationToken cancellationToken)
+    {
+        AdminOnly.Check(caller);
+        var query = db.WorkflowInstances.AsNoTracking().Where(i => i.TenantId == caller.BodyId);
+        if (status is { Length: > 0 })
+        {
+            if (!Enum.TryParse<WorkflowStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, CultureInfo.InvariantCulture, out _))
+            {
+                throw RequestValidationException.For("status", $"Unknown status '{status}'; use one of: {string.Join(", ", Enum.GetNames<WorkflowStatus>())}.");
+            }
+
+            query = query.Where(i => i.Status == parsed);
+        }
+
+        var instances = await query.OrderByDescending(i => i.UpdatedAt).Take(500).ToListAsync(cancellationToken);
+        var ids = instances.Select(i => (Guid?)i.Id).ToList();
+        var papers = await db.Papers.AsNoTracking().Where(p => ids.Contains(p.WorkflowInstanceId))
+            .ToDictionaryAsync(p => p.WorkflowInstanceId!.Value, cancellationToken);
+        return instances.Where(i => papers.ContainsKey(i.Id)).Select(i => View(i, papers[i.Id])).ToList();
+    }
+
+    internal static WorkflowInstanceView View(WorkflowInstance instance, Paper paper) => new(
+        instance.Id, paper.Id, paper.Reference, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(),
+        instance.CurrentActivityId, instance.Fault, instance.CreatedAt, instance.UpdatedAt, instance.FinishedAt);
+}
+
+/// <summary>What to do with an incident: run the faulted activity again, or leave it through an outcome.</summary>
+public sealed record ResolveIncidentRequest(string? Action, string? Outcome);
+
+/// <summary>
+/// Resolves an incident of a faulted instance, in one transaction like any step: "retry" runs the faulted
+/// activity again (after its cause was mended), "skip" leaves it through the given outcome.
+/// </summary>
+public sealed class ResolveIncident(
+    ICouncilDb db,
+    WorkflowRunner runner,
+    IWorkflowDefinitionProvider definitions,
+    ITimerScheduler timers,
+    IOutboxSignal outbox,
+    TimeProvider clock)
+{
+    public async Task<WorkflowInstanceView> HandleAsync(Caller caller, Guid instanceId, ResolveIncidentRequest request, CancellationToken cancellationToken)
+    {
+        AdminOnly.Check(caller);
+        var errors = new ValidationErrors();
+        if (request.Action is not ("retry" or "skip"))
+        {
+            errors.Add("action", "Use \"retry\" to run the faulted activity again or \"skip\" to leave it through an outcome.");
+        }
+
+        if (request.Action == "skip")
+        {
+            errors.Required("outcome", request.Outcome);
+        }
+
+        errors.ThrowIfAny();
+
+        RunResult run;
+        Paper paper;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var instance = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId && i.TenantId == caller.BodyId, cancellationToken)
+                ?? throw new NotFoundException($"No workflow instance with id {instanceId}.");
+            var definition = definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
+                ?? throw new ConflictException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} is no longer installed.");
+            if (instance.Status != WorkflowStatus.Faulted)
+            {
+                throw new ConflictException($"The instance is {instance.Status}; only a faulted instance has an incident to resolve.");
+            }
+
+            if (request.Action == "skip" && definition.FindConnection(instance.CurrentActivityId!, request.Outcome!) is null)
+            {
+                throw RequestValidationException.For("outcome",
+                    $"'{instance.CurrentActivityId}' has no connection for '{request.Outcome}'; use one of: {string.Join(", ", definition.ConnectedOutcomes(instance.CurrentActivityId!))}.");
+            }
+
+            run = request.Action == "retry"
+                ? await runner.RetryAsync(definition, instance, caller.UserName, cancellationToken)
+                : await runner.SkipAsync(definition, instance, request.Outcome!, caller.UserName, cancellationToken);
+            paper = await db.Papers.SingleAsync(p => p.WorkflowInstanceId == instance.Id, cancellationToken);
+            PaperProgress.Apply(paper, run.Instance, clock.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await timers.ScheduleAsync(run.Timers, cancellationToken);
+        outbox.MessagesQueued();
+        return ListWorkflowInstances.View(run.Instance, paper);
+    }
+}
+
+internal static class AdminOnly
+{
+    public static void Check(Caller caller)
+    {
+        if (!caller.IsAdmin)
+        {
+            throw new ForbiddenException("Only admins watch workflow instances and resolve their incidents.");
+        }
+    }
+}
