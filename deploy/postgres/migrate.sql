@@ -543,3 +543,40 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125200414_WorkflowDefinitionVersions') THEN
+    CREATE TABLE engine.workflow_definitions (
+        tenant_id uuid NOT NULL,
+        definition_id character varying(100) NOT NULL,
+        version integer NOT NULL,
+        name character varying(300) NOT NULL,
+        state character varying(40) NOT NULL,
+        document text NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        created_by character varying(200) NOT NULL,
+        published_at timestamp with time zone,
+        retracted_at timestamp with time zone,
+        CONSTRAINT pk_workflow_definitions PRIMARY KEY (tenant_id, definition_id, version)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125200414_WorkflowDefinitionVersions') THEN
+    CREATE INDEX ix_workflow_definitions_tenant_id_definition_id_state_version ON engine.workflow_definitions (tenant_id, definition_id, state, version);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125200414_WorkflowDefinitionVersions') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261125200414_WorkflowDefinitionVersions', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -44,6 +44,9 @@ public static class CouncilServiceCollectionExtensions
             using var scope = sp.CreateScope();
             return WorkflowDefinitionCatalog.LoadFolder(workflowFolder, scope.ServiceProvider.GetRequiredService<IActivityRegistry>());
         });
+        services.TryAddSingleton<DeliberationFlow.Council.Definitions.ParsedDefinitionCache>();
+        services.TryAddScoped<IWorkflowDefinitionStore, DeliberationFlow.Council.Definitions.CouncilDefinitionStore>();
+        services.TryAddScoped<DeliberationFlow.Council.Definitions.DefinitionTemplates>();
         services.TryAddScoped<ConsultationPlanner>();
         services.TryAddScoped<PaperModel>();
 

@@ -2,6 +2,7 @@ using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +33,7 @@ public abstract class DeliberationDbContext(DbContextOptions options) : DbContex
     public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
     public DbSet<WorkflowTimer> Timers => Set<WorkflowTimer>();
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
+    public DbSet<StoredWorkflowDefinition> WorkflowDefinitions => Set<StoredWorkflowDefinition>();
 
     /// <summary>SQLite has no schemas; its subclass returns false and every table lives in the one file.</summary>
     protected virtual bool SupportsSchemas => true;
@@ -46,6 +48,7 @@ public abstract class DeliberationDbContext(DbContextOptions options) : DbContex
         modelBuilder.ApplyConfiguration(new BookmarkConfiguration(engine));
         modelBuilder.ApplyConfiguration(new WorkflowTimerConfiguration(engine));
         modelBuilder.ApplyConfiguration(new JournalEntryConfiguration(engine));
+        modelBuilder.ApplyConfiguration(new StoredWorkflowDefinitionConfiguration(engine));
         modelBuilder.ApplyConfiguration(new BodyConfiguration(council));
         modelBuilder.ApplyConfiguration(new OrganizationConfiguration(council));
         modelBuilder.ApplyConfiguration(new PersonConfiguration(council));

@@ -28,6 +28,7 @@ public interface ICouncilDb
     DbSet<Bookmark> Bookmarks { get; }
     DbSet<WorkflowTimer> Timers { get; }
     DbSet<JournalEntry> Journal { get; }
+    DbSet<Engine.Definitions.StoredWorkflowDefinition> WorkflowDefinitions { get; }
 
     DatabaseFacade Database { get; }
 

@@ -9,6 +9,7 @@ using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,7 +32,7 @@ public sealed record RecordOutcomeResponse(ConsultationView Consultation, PaperD
 public sealed class RecordOutcome(
     ICouncilDb db,
     WorkflowRunner runner,
-    IWorkflowDefinitionProvider definitions,
+    IWorkflowDefinitionStore definitions,
     Engine.Activities.IActivityRegistry activities,
     PaperReader reader,
     ITimerScheduler timers,
@@ -107,7 +108,7 @@ public sealed class RecordOutcome(
         var bookmark = await db.Bookmarks.SingleOrDefaultAsync(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark, cancellationToken)
             ?? throw new ConflictException("The paper's workflow is not waiting for this consultation's outcome.");
         var instance = await db.WorkflowInstances.SingleAsync(i => i.Id == bookmark.InstanceId, cancellationToken);
-        var definition = definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
+        var definition = await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
             ?? throw new ConflictException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} of this paper is no longer installed.");
         var activityDefinition = definition.GetActivity(bookmark.ActivityId);
         var accepted = activities.Find(activityDefinition.Type) is IOutcomeActivity waiting

@@ -63,7 +63,7 @@ public sealed record ResolveIncidentRequest(string? Action, string? Outcome);
 public sealed class ResolveIncident(
     ICouncilDb db,
     WorkflowRunner runner,
-    IWorkflowDefinitionProvider definitions,
+    IWorkflowDefinitionStore definitions,
     ITimerScheduler timers,
     IOutboxSignal outbox,
     TimeProvider clock)
@@ -90,7 +90,7 @@ public sealed class ResolveIncident(
         {
             var instance = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId && i.TenantId == caller.BodyId, cancellationToken)
                 ?? throw new NotFoundException($"No workflow instance with id {instanceId}.");
-            var definition = definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
+            var definition = await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
                 ?? throw new ConflictException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} is no longer installed.");
             if (instance.Status != WorkflowStatus.Faulted)
             {

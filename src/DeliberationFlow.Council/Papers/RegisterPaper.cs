@@ -71,11 +71,11 @@ public sealed partial class RegisterPaper(
             }
         }
 
-        var definition = string.IsNullOrWhiteSpace(request.PaperType) ? null : workflows.Find(request.Workflow, request.PaperType);
+        var definition = string.IsNullOrWhiteSpace(request.PaperType) ? null : await workflows.FindAsync(caller.BodyId, request.Workflow, request.PaperType, cancellationToken);
         if (definition is null && !string.IsNullOrWhiteSpace(request.PaperType))
         {
             errors.Add(request.Workflow is null ? "paperType" : "workflow",
-                $"No published workflow for {(request.Workflow is null ? $"paper type '{request.PaperType}'" : $"'{request.Workflow}'")}; available: {string.Join("; ", workflows.Describe())}.");
+                $"No published workflow for {(request.Workflow is null ? $"paper type '{request.PaperType}'" : $"'{request.Workflow}'")}; available: {string.Join("; ", await workflows.DescribeAsync(caller.BodyId, cancellationToken))}.");
         }
 
         errors.ThrowIfAny();

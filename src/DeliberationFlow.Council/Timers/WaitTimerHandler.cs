@@ -1,12 +1,13 @@
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Timers;
 
 /// <summary>A wait has run out: the waiting activity is resumed and the flow goes on, in the timer's transaction.</summary>
-public sealed class WaitTimerHandler(ICouncilDb db, WorkflowRunner runner, IWorkflowDefinitionProvider definitions) : ITimerHandler
+public sealed class WaitTimerHandler(ICouncilDb db, WorkflowRunner runner, IWorkflowDefinitionStore definitions) : ITimerHandler
 {
     public string Kind => WaitActivity.TimerKind;
 
@@ -20,7 +21,7 @@ public sealed class WaitTimerHandler(ICouncilDb db, WorkflowRunner runner, IWork
         }
 
         var instance = await db.WorkflowInstances.SingleAsync(i => i.Id == bookmark.InstanceId, cancellationToken);
-        var definition = definitions.Find(instance.DefinitionId, instance.DefinitionVersion)
+        var definition = await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
             ?? throw new WorkflowStateException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} is no longer installed.");
         var run = await runner.ResumeAsync(definition, instance, bookmark, new Stimulus("system", now, null), cancellationToken);
         var paper = await db.Papers.SingleAsync(p => p.WorkflowInstanceId == instance.Id, cancellationToken);

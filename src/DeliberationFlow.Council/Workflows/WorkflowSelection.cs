@@ -1,27 +1,24 @@
 using System.Text.Json;
 using DeliberationFlow.Engine.Definitions;
-using DeliberationFlow.Engine.Runtime;
 
 namespace DeliberationFlow.Council.Workflows;
 
 /// <summary>Chooses the workflow a new paper runs: the one named in the request, or the one serving its paper type.</summary>
-public sealed class WorkflowSelection(IWorkflowDefinitionProvider definitions)
+public sealed class WorkflowSelection(IWorkflowDefinitionStore definitions)
 {
     public const string PaperTypesProperty = "paperTypes";
 
-    public WorkflowDefinition? Find(string? definitionId, string paperType) =>
+    public async Task<WorkflowDefinition?> FindAsync(Guid bodyId, string? definitionId, string paperType, CancellationToken cancellationToken) =>
         definitionId is { Length: > 0 }
-            ? definitions.FindLatestPublished(definitionId)
-            : definitions.All
-                .Where(d => d.State == DefinitionState.Published && ServesPaperType(d, paperType))
+            ? await definitions.FindLatestPublishedAsync(bodyId, definitionId, cancellationToken)
+            : (await definitions.ListPublishedAsync(bodyId, cancellationToken))
+                .Where(d => ServesPaperType(d, paperType))
                 .OrderBy(d => d.DefinitionId, StringComparer.Ordinal)
-                .ThenByDescending(d => d.Version)
                 .FirstOrDefault();
 
-    public IEnumerable<string> Describe() =>
-        definitions.All.Where(d => d.State == DefinitionState.Published)
-            .GroupBy(d => d.DefinitionId)
-            .Select(g => g.MaxBy(d => d.Version)!)
+    public async Task<IEnumerable<string>> DescribeAsync(Guid bodyId, CancellationToken cancellationToken) =>
+        (await definitions.ListPublishedAsync(bodyId, cancellationToken))
+            .OrderBy(d => d.DefinitionId, StringComparer.Ordinal)
             .Select(d => $"{d.DefinitionId} ({string.Join(", ", PaperTypes(d))})");
 
     private static bool ServesPaperType(WorkflowDefinition definition, string paperType) =>

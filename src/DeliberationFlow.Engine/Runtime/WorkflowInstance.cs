@@ -5,7 +5,7 @@ public sealed class WorkflowInstance
 {
     public Guid Id { get; init; }
     public required string DefinitionId { get; init; }
-    public required int DefinitionVersion { get; init; }
+    public required int DefinitionVersion { get; set; }
 
     /// <summary>What the instance is about (for the council: the paper's id). One running instance per correlation.</summary>
     public required string CorrelationId { get; init; }

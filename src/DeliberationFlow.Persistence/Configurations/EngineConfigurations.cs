@@ -68,3 +68,18 @@ internal sealed class JournalEntryConfiguration(string? schema) : IEntityTypeCon
         builder.HasIndex(j => new { j.InstanceId, j.Sequence });
     }
 }
+
+internal sealed class StoredWorkflowDefinitionConfiguration(string? schema) : IEntityTypeConfiguration<DeliberationFlow.Engine.Definitions.StoredWorkflowDefinition>
+{
+    public void Configure(EntityTypeBuilder<DeliberationFlow.Engine.Definitions.StoredWorkflowDefinition> builder)
+    {
+        builder.ToTable("workflow_definitions", schema);
+        builder.HasKey(d => new { d.TenantId, d.DefinitionId, d.Version });
+        builder.Property(d => d.DefinitionId).HasMaxLength(100);
+        builder.Property(d => d.Name).HasMaxLength(300);
+        builder.Property(d => d.CreatedBy).HasMaxLength(200);
+
+        // "Latest published version of X" is asked on every registration.
+        builder.HasIndex(d => new { d.TenantId, d.DefinitionId, d.State, d.Version });
+    }
+}

@@ -1,6 +1,7 @@
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Definitions;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Engine.Runtime;
@@ -16,7 +17,7 @@ namespace DeliberationFlow.Server.Demo;
 /// use cases, and a second body to show that bodies are kept apart. Members and accounts are fictitious.
 /// Loaded once, into an empty database.
 /// </summary>
-public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccount> hasher, IServiceProvider services, TimeProvider clock)
+public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccount> hasher, DefinitionTemplates templates, IServiceProvider services, TimeProvider clock)
 {
     public const string Password = "demo";
     public const string BraunschweigKey = "braunschweig";
@@ -45,6 +46,11 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         var braunschweig = await SeedBraunschweigAsync(created, cancellationToken);
         await SeedWolfenbuettelAsync(created, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var bodyId in await db.Bodies.Select(b => b.Id).ToListAsync(cancellationToken))
+        {
+            await templates.ImportAsync(bodyId, cancellationToken);
+        }
+
         await SeedPapersAsync(braunschweig, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using DeliberationFlow.Council.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Server.Demo;
@@ -27,6 +28,13 @@ public static class DatabaseStartup
         if (app.Configuration.GetValue("DemoData:Enabled", true))
         {
             await scope.ServiceProvider.GetRequiredService<DemoData>().LoadAsync(CancellationToken.None);
+        }
+
+        // Versions of the shipped workflows that a body does not have yet become its own stored versions.
+        var templates = scope.ServiceProvider.GetRequiredService<DefinitionTemplates>();
+        foreach (var bodyId in await db.Bodies.Select(b => b.Id).ToListAsync())
+        {
+            await templates.ImportAsync(bodyId, CancellationToken.None);
         }
     }
 }

@@ -81,10 +81,11 @@ public sealed class BeschlussvorlageScenarioTests
         Assert.All(done.Consultations, c => Assert.Equal(("Done", "Adopted"), (c.Status, c.Outcome)));
         Assert.Equal(JsonSerializer.Serialize(done), JsonSerializer.Serialize(final.Paper));
 
-        // The journal tells every step: three consultations planned, three invitations fired, three outcomes, the end.
+        // The journal tells every step: three consultations planned, three invitations fired, three outcomes, the end, each mail queued.
         var kinds = done.Journal.Select(j => j.Kind).ToList();
         Assert.Equal("InstanceStarted", kinds[0]);
-        Assert.Equal("InstanceFinished", kinds[^1]);
+        Assert.Equal("InstanceFinished", kinds.Last(k => k != "NotificationQueued"));
+        Assert.Equal(6, kinds.Count(k => k == "NotificationQueued")); // three invitations, three outcome notices
         Assert.Equal(3, kinds.Count(k => k == "BookmarkCreated"));
         Assert.Equal(3, kinds.Count(k => k == "BookmarkResumed"));
         Assert.Equal(3, kinds.Count(k => k == "TimerFired"));

@@ -741,6 +741,65 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.ToTable("outbox_messages", "council");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Engine.Definitions.StoredWorkflowDefinition", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("DefinitionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("definition_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<DateTimeOffset?>("RetractedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retracted_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("state");
+
+                    b.HasKey("TenantId", "DefinitionId", "Version")
+                        .HasName("pk_workflow_definitions");
+
+                    b.HasIndex("TenantId", "DefinitionId", "State", "Version")
+                        .HasDatabaseName("ix_workflow_definitions_tenant_id_definition_id_state_version");
+
+                    b.ToTable("workflow_definitions", "engine");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Engine.Runtime.Bookmark", b =>
                 {
                     b.Property<Guid>("Id")

@@ -735,6 +735,65 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Engine.Definitions.StoredWorkflowDefinition", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("DefinitionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("definition_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("PublishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("published_at");
+
+                    b.Property<long?>("RetractedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retracted_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("TenantId", "DefinitionId", "Version")
+                        .HasName("pk_workflow_definitions");
+
+                    b.HasIndex("TenantId", "DefinitionId", "State", "Version")
+                        .HasDatabaseName("ix_workflow_definitions_tenant_id_definition_id_state_version");
+
+                    b.ToTable("workflow_definitions", (string)null);
+                });
+
             modelBuilder.Entity("DeliberationFlow.Engine.Runtime.Bookmark", b =>
                 {
                     b.Property<Guid>("Id")
