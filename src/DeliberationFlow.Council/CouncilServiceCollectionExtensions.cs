@@ -47,6 +47,11 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddSingleton<DeliberationFlow.Council.Definitions.ParsedDefinitionCache>();
         services.TryAddScoped<IWorkflowDefinitionStore, DeliberationFlow.Council.Definitions.CouncilDefinitionStore>();
         services.TryAddScoped<DeliberationFlow.Council.Definitions.DefinitionTemplates>();
+        services.TryAddScoped<DeliberationFlow.Council.Definitions.DefinitionValidation>();
+        services.TryAddScoped<DeliberationFlow.Council.Definitions.ListDefinitions>();
+        services.TryAddScoped<DeliberationFlow.Council.Definitions.SaveDraft>();
+        services.TryAddScoped<DeliberationFlow.Council.Definitions.ChangeDefinitionState>();
+        services.TryAddScoped<DeliberationFlow.Council.Definitions.MigrateInstances>();
         services.TryAddScoped<ConsultationPlanner>();
         services.TryAddScoped<PaperModel>();
 

@@ -24,6 +24,7 @@ public static class ApiExtensions
         api.MapConsultationsApi();
         api.MapCommitteesApi();
         api.MapInstancesApi();
+        api.MapDefinitionsApi();
         return app;
     }
 

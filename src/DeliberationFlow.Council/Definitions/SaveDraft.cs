@@ -1,0 +1,60 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Engine.Definitions;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Definitions;
+
+/// <summary>
+/// Saves a definition document as the draft of its next version (replacing an existing draft). It is checked
+/// first, and every problem is reported with its JSON path; a rejected draft changes nothing. The version
+/// number is the service's to give: drafts never touch a version that instances may be running on.
+/// </summary>
+public sealed class SaveDraft(ICouncilDb db, DefinitionValidation validation, TimeProvider clock)
+{
+    public async Task<DefinitionVersionView> HandleAsync(Caller caller, string definitionId, string document, CancellationToken cancellationToken)
+    {
+        DefinitionAccess.Check(caller);
+        var definition = await validation.ValidateAsync(caller.BodyId, document, cancellationToken);
+        if (definition.DefinitionId != definitionId)
+        {
+            throw RequestValidationException.For("$.definitionId", $"The document is '{definition.DefinitionId}' but is saved as '{definitionId}'; make them the same.");
+        }
+
+        var versions = await db.WorkflowDefinitions.Where(d => d.TenantId == caller.BodyId && d.DefinitionId == definitionId).ToListAsync(cancellationToken);
+        var draft = versions.SingleOrDefault(v => v.State == DefinitionState.Draft);
+        var version = draft?.Version ?? versions.Select(v => v.Version).DefaultIfEmpty(0).Max() + 1;
+        var stored = DefinitionDocument.Write(definition with { Version = version, State = DefinitionState.Draft });
+        if (draft is null)
+        {
+            draft = new StoredWorkflowDefinition
+            {
+                TenantId = caller.BodyId,
+                DefinitionId = definitionId,
+                Version = version,
+                Name = definition.Name,
+                State = DefinitionState.Draft,
+                Document = stored,
+                CreatedAt = clock.GetUtcNow(),
+                CreatedBy = caller.UserName,
+            };
+            db.WorkflowDefinitions.Add(draft);
+        }
+        else
+        {
+            draft.Name = definition.Name;
+            draft.Document = stored;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+        {
+            throw new ConflictException($"Another draft of '{definitionId}' was saved at the same moment; reload and try again.");
+        }
+
+        return ListDefinitions.View(draft);
+    }
+}

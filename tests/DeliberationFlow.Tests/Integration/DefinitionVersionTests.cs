@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Definitions;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>Admins develop workflows as drafts and versions; instances stay on their version unless migrated.</summary>
+[Collection(HostCollection.Name)]
+public sealed class DefinitionVersionTests
+{
+    [Fact]
+    public async Task Draft_WithProblems_IsRefusedWithEveryPath_AndNothingIsStored()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var document = await DocumentAsync(admin, "beschlussvorlage", 1);
+        document["activities"]![1]!["properties"]!["committee"] = "bauausschuss";
+        document["activities"]![2]!["type"] = "Abstimmung";
+        document["connections"]!.AsArray().RemoveAt(document["connections"]!.AsArray().Count - 1);
+
+        var response = await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", document);
+
+        await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
+        var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        Assert.Contains("no committee 'bauausschuss'", problem.Errors["$.activities[1]"][0], StringComparison.Ordinal);
+        Assert.Contains("Unknown activity type 'Abstimmung'", problem.Errors["$.activities[2].type"][0], StringComparison.Ordinal);
+        Assert.Contains(problem.Errors, e => e.Value.Any(m => m.Contains("has no connection", StringComparison.Ordinal)));
+        var definitions = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
+        Assert.Equal([1], definitions.Single(d => d.DefinitionId == "beschlussvorlage").Versions.Select(v => v.Version));
+        Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("sekretariat-fpa").GetAsync("/api/workflow-definitions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task NewVersion_StartsNewPapers_OldOnesStayOrMigrate_AndRetractOrRevertGoBack()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+
+        // v2 of the Beschlussvorlage leaves out the Verwaltungsausschuss.
+        var v2 = await DocumentAsync(admin, "beschlussvorlage", 1);
+        v2["name"] = "Beschlussvorlage: Finanz- und Personalausschuss → Rat";
+        var activities = v2["activities"]!.AsArray();
+        activities.Remove(activities.Single(a => (string)a!["id"]! == "va"));
+        var connections = v2["connections"]!.AsArray();
+        foreach (var connection in connections.Where(c => (string)c!["source"]! == "va").ToList())
+        {
+            connections.Remove(connection);
+        }
+
+        foreach (var connection in connections.Where(c => (string)c!["target"]! == "va"))
+        {
+            connection!["target"] = "rat";
+        }
+
+        var waitingAtVa = await RegisterAsync(test, "21-40001");
+        var waitingAtFpa = await RegisterAsync(test, "21-40002");
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        await RecordAsync(test, waitingAtVa.Consultations[0].Id);
+
+        var draft = await ExpectAsync<DefinitionVersionView>(await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", v2));
+        Assert.Equal((2, "Draft"), (draft.Version, draft.State));
+        Assert.Equal(1, (await RegisterAsync(test, "21-40003")).Workflow!.Version);
+        var published = await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/publish", null));
+        Assert.Equal("Published", published.State);
+        Assert.Equal(2, (await RegisterAsync(test, "21-40004")).Workflow!.Version);
+
+        // The dry run tells, per instance, where it would stand; the instance waiting at the VA cannot move.
+        // Movable: 21-40002 and 21-40003 (at the FPA) and the demo's 21-15813 (at the Rat).
+        var dryRun = await ExpectAsync<MigrationReport>(await admin.PostAsJsonAsync("/api/workflow-definitions/beschlussvorlage/migrations", new MigrateInstancesRequest(2, DryRun: true)));
+        Assert.Equal((3, 1), (dryRun.Migrated, dryRun.Refused));
+        Assert.Equal(["21-15813", "21-40002", "21-40003"], dryRun.Instances.Where(i => i.Migratable).Select(i => i.PaperReference).Order(StringComparer.Ordinal));
+        Assert.Contains("has no activity 'va'", dryRun.Instances.Single(i => i.PaperReference == "21-40001").Result, StringComparison.Ordinal);
+        Assert.Equal(1, (await test.GetPaperAsync("admin", waitingAtFpa.Id)).Workflow!.Version);
+
+        var run = await ExpectAsync<MigrationReport>(await admin.PostAsJsonAsync("/api/workflow-definitions/beschlussvorlage/migrations", new MigrateInstancesRequest(2, DryRun: false)));
+        Assert.Equal(3, run.Migrated);
+        var migrated = await test.GetPaperAsync("admin", waitingAtFpa.Id);
+        Assert.Equal(2, migrated.Workflow!.Version);
+        Assert.Single(migrated.Consultations);
+        Assert.Contains(migrated.Journal, j => j.Kind == "InstanceMigrated");
+
+        // Migrated, the paper goes from the FPA straight to the Rat; the one left on v1 goes on to the VA.
+        var afterFpa = await RecordAsync(test, migrated.Consultations[0].Id);
+        Assert.Equal(["fpa", "rat"], afterFpa.Consultations.Select(c => c.Committee.Key));
+        var stayed = await test.GetPaperAsync("admin", waitingAtVa.Id);
+        Assert.Equal((1, "va"), (stayed.Workflow!.Version, stayed.Consultations[1].Committee.Key));
+
+        // Retracting v2 sends new papers back to v1; reverting to v1 makes it the next draft.
+        await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/retract", null));
+        Assert.Equal(1, (await RegisterAsync(test, "21-40005")).Workflow!.Version);
+        var reverted = await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/1/revert", null));
+        Assert.Equal((3, "Draft"), (reverted.Version, reverted.State));
+        var history = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!.Single(d => d.DefinitionId == "beschlussvorlage");
+        Assert.Equal([("1", "Published"), ("2", "Retracted"), ("3", "Draft")], history.Versions.Select(v => (v.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), v.State)));
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/1/publish", null)).StatusCode);
+    }
+
+    private static async Task<JsonObject> DocumentAsync(HttpClient admin, string id, int version)
+    {
+        var view = (await admin.GetFromJsonAsync<DefinitionDocumentView>($"/api/workflow-definitions/{id}/versions/{version}"))!;
+        return JsonNode.Parse(view.Document)!.AsObject();
+    }
+
+    private static Task<PaperDetails> RegisterAsync(TestApp test, string reference) =>
+        test.RegisterAsync("admin", new RegisterPaperRequest(reference, "Vorlage " + reference, "Beschlussvorlage", "fb10", null, true, null, null));
+
+    private static async Task<PaperDetails> RecordAsync(TestApp test, Guid consultationId) =>
+        (await ExpectAsync<RecordOutcomeResponse>(await test.RecordAsync("admin", consultationId, new RecordOutcomeRequest("Adopted", "beschlossen", null)))).Paper;
+
+    private static async Task<T> ExpectAsync<T>(HttpResponseMessage response)
+    {
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+}
