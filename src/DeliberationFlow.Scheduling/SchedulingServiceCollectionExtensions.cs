@@ -47,6 +47,7 @@ public static class SchedulingServiceCollectionExtensions
         services.AddScoped<IOutboxSignal, HangfireOutboxSignal>();
         services.AddScoped<TimerJob>();
         services.AddScoped<OutboxJob>();
+        services.AddSingleton<OutboxDrainCoordinator>();
         services.AddScoped<TimerReconciler>();
         return services;
     }

@@ -19,6 +19,7 @@ public static class SecurityExtensions
     {
         builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         builder.Services.AddScoped<UserCredentials>();
+        builder.Services.AddSingleton<VerifiedCredentials>();
         builder.Services
             .AddAuthentication(BasicAuthenticationDefaults.AuthenticationScheme)
             .AddBasic(options =>
