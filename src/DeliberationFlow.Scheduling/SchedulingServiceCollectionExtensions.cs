@@ -23,9 +23,16 @@ public static class SchedulingServiceCollectionExtensions
         // The storage is this host's own object rather than Hangfire's static JobStorage.Current, so several
         // hosts in one process (integration tests) never share or swap storages. It is created inside
         // Hangfire's configuration callback, after Hangfire has taken this host's logger factory.
-        services.AddSingleton<JobStorage>(_ => database.Provider == DatabaseProvider.Postgres
-            ? new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, PostgresStorageOptions(options)), PostgresStorageOptions(options))
-            : new InMemoryStorage());
+        services.AddSingleton<JobStorage>(_ =>
+        {
+            if (database.Provider != DatabaseProvider.Postgres)
+            {
+                return new InMemoryStorage();
+            }
+
+            var storageOptions = PostgresStorageOptions(options);
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, storageOptions), storageOptions);
+        });
         services.AddHangfire((provider, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
