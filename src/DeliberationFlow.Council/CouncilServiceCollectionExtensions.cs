@@ -67,6 +67,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Instances.ListWorkflowInstances>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ResolveIncident>();
         services.AddScoped<ITimerHandler, InvitationTimerHandler>();
+        services.AddScoped<ITimerHandler, ReminderTimerHandler>();
         services.AddScoped<ITimerHandler, WaitTimerHandler>();
         return services;
     }

@@ -45,6 +45,38 @@ public static class Notices
         };
     }
 
+    public static OutboxMessage Reminder(
+        Guid consultationId, Person member, Organization committee, Meeting meeting, Paper paper, Body body, DateTimeOffset now)
+    {
+        var start = BodyClock.ToLocal(meeting.Start, body.Zone);
+        var text = $"""
+            Guten Tag {member.Name},
+
+            zur Erinnerung: morgen, {start.ToString("dddd, dd.MM.yyyy, HH:mm", German)} Uhr, tagt das Gremium „{committee.Name}“
+            ({meeting.Location ?? "Ort wird noch bekannt gegeben"}).
+
+            Auf der Tagesordnung steht unter anderem:
+              {paper.Reference} – {paper.Name} ({paper.PaperType})
+
+            Mit freundlichen Grüßen
+            {body.Name}
+            """;
+        return new OutboxMessage
+        {
+            Id = Guid.CreateVersion7(now),
+            BodyId = body.Id,
+            Kind = "reminder",
+            DeduplicationKey = $"reminder:{consultationId}:{member.Id}",
+            RecipientAddress = member.Email!,
+            RecipientName = member.Name,
+            Subject = $"Erinnerung: {committee.Name} am {start.ToString("dd.MM.yyyy", German)} – {paper.Reference}",
+            TextBody = text,
+            PaperId = paper.Id,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+    }
+
     public static OutboxMessage OutcomeNotice(
         Consultation consultation, Organization leadOffice, Organization committee, Meeting? meeting, Paper paper, Body body, DateTimeOffset now)
     {

@@ -28,6 +28,7 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
             new("committee", PropertyKind.Text, true, "the key of the committee that deliberates (e.g. \"fpa\")."),
             new("role", PropertyKind.Text, true, "the role in the Beratungsfolge: Anhörung, Vorberatung, Entscheidung or Kenntnisnahme."),
             new("authoritative", PropertyKind.Boolean, false, "true when the committee decides (defaults to true for Entscheidung)."),
+            new("reminder", PropertyKind.Boolean, false, "remind the members the day before the meeting (default: true)."),
             new("outcomes", PropertyKind.TextList, false,
                 "the outcomes this consultation can have, each with its own connection (default: Adopted, AdoptedAmended, Rejected, Withdrawn; for Kenntnisnahme: Noted, Withdrawn)."),
         ]);
@@ -68,7 +69,8 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
         await planner.PlanAsync(context, paper, committee, roleText,
             context.Activity.GetBoolean("authoritative") ?? Vocabulary.NormaliseRole(roleText) == ConsultationRole.Decision,
             await planner.NotBeforeAsync(paper, context.Now, cancellationToken),
-            new ConsultationBookmark(ConsultationBookmark.Ordinary), cancellationToken);
+            new ConsultationBookmark(ConsultationBookmark.Ordinary), cancellationToken,
+            withReminder: context.Activity.GetBoolean("reminder") ?? true);
         return ActivityResult.Suspend();
     }
 

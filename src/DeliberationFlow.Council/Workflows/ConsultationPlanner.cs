@@ -17,6 +17,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
 {
     public const string OutcomeBookmark = "consultation.outcome";
     public const string InvitationTimer = "consultation.invitation";
+    public const string ReminderTimer = "consultation.reminder";
 
     public async Task<Paper> PaperOfAsync(WorkflowInstance instance, CancellationToken cancellationToken)
     {
@@ -50,7 +51,8 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         bool authoritative,
         DateTimeOffset notBefore,
         ConsultationBookmark bookmark,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool withReminder = true)
     {
         var meeting = await meetings.FindNextAsync(committee, paper, notBefore, cancellationToken);
         var position = (await AllConsultationsAsync(paper.Id, cancellationToken)).Select(c => c.Position).DefaultIfEmpty(0).Max() + 1;
@@ -83,6 +85,11 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         context.Journal(JournalEventKind.ActivityExecuted,
             $"{committee.Name}: eingeplant in die Sitzung am {BodyClock.ToLocal(meeting.Start, zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)} ({roleText}).");
         context.CreateTimer(InvitationTimer, consultation.Id.ToString(), BodyClock.LocalDaysBefore(meeting.Start, committee.NoticePeriodDays, zone));
+        if (withReminder)
+        {
+            context.CreateTimer(ReminderTimer, consultation.Id.ToString(), BodyClock.LocalDaysBefore(meeting.Start, 1, zone));
+        }
+
         return consultation;
     }
 

@@ -158,6 +158,29 @@ public sealed class ShippedWorkflowTests
         Assert.Equal("Planned", Assert.Single((await test.GetPaperAsync("admin", paper.Id)).Consultations).Status);
     }
 
+    [Fact]
+    public async Task Members_AreRemindedTheDayBefore_UnlessTheOutcomeIsAlreadyIn()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-30008", "Vorlage mit Erinnerung", "Beschlussvorlage", "fb10", null, true, null, null));
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 28, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        var reminders = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-30008", StringComparison.Ordinal), 5);
+        Assert.Equal(5, reminders.Count);
+        Assert.Contains("morgen, Donnerstag, 29.04.2021, 15:00 Uhr", reminders[0].TextBody, StringComparison.Ordinal);
+
+        // The VA was planned after the FPA's outcome; recorded before its reminder is due, the reminder is called off.
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        var afterFpa = (await RecordAsync(test, "admin", paper.Consultations[0].Id, "Adopted", "beschlossen")).Paper;
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 1, 10, 0));
+        await RecordAsync(test, "admin", afterFpa.Consultations[1].Id, "Withdrawn", "zurückgezogen");
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 3, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        await test.WaitForMailOutAsync();
+        Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Erinnerung: Verwaltungsausschuss", StringComparison.Ordinal));
+    }
+
     /// <summary>Records an outcome for every planned consultation, meeting by meeting, until the workflow stops waiting for outcomes.</summary>
     private static async Task<PaperDetails> RunToEndAsync(TestApp test, PaperDetails paper, Func<ConsultationView, (string Outcome, string Text)> decide)
     {

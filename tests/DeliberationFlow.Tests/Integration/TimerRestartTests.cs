@@ -57,7 +57,7 @@ public sealed class TimerRestartTests
         test.App.WithScopeAsync(sp =>
         {
             var key = paper.Consultations[0].Id.ToString();
-            return sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking().SingleAsync(t => t.Key == key);
+            return sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking().SingleAsync(t => t.Key == key && t.Kind == "consultation.invitation");
         });
 
     private static async Task WaitUntilHangfireIsIdleAsync(TestApp test)

@@ -10,9 +10,45 @@ using Microsoft.EntityFrameworkCore;
 namespace DeliberationFlow.Council.Timers;
 
 /// <summary>The Ladungsfrist has come: invite the committee's members to the meeting that will deliberate the paper.</summary>
-public sealed class InvitationTimerHandler(ICouncilDb db) : ITimerHandler
+public sealed class InvitationTimerHandler(ICouncilDb db) : MemberNoticeTimerHandler(db)
 {
-    public string Kind => ConsultationPlanner.InvitationTimer;
+    public override string Kind => ConsultationPlanner.InvitationTimer;
+
+    protected override string NoticeKind => "invitation";
+
+    protected override bool MarksMeetingInvited => true;
+
+    protected override OutboxMessage Compose(Guid consultationId, Person member, Organization committee, Meeting meeting, Paper paper, Body body, DateTimeOffset now) =>
+        Notices.Invitation(consultationId, member, committee, meeting, paper, body, now);
+}
+
+/// <summary>The day before the meeting: remind the committee's members that the paper is on tomorrow's agenda.</summary>
+public sealed class ReminderTimerHandler(ICouncilDb db) : MemberNoticeTimerHandler(db)
+{
+    public override string Kind => ConsultationPlanner.ReminderTimer;
+
+    protected override string NoticeKind => "reminder";
+
+    protected override bool MarksMeetingInvited => false;
+
+    protected override OutboxMessage Compose(Guid consultationId, Person member, Organization committee, Meeting meeting, Paper paper, Body body, DateTimeOffset now) =>
+        Notices.Reminder(consultationId, member, committee, meeting, paper, body, now);
+}
+
+/// <summary>
+/// A notice to every member of the committee that deliberates a consultation, sent when its timer fires —
+/// unless the consultation is no longer planned, the meeting was cancelled or has begun. One outbox row per
+/// member and notice, so a repeated firing never queues a second mail.
+/// </summary>
+public abstract class MemberNoticeTimerHandler(ICouncilDb db) : ITimerHandler
+{
+    public abstract string Kind { get; }
+
+    protected abstract string NoticeKind { get; }
+
+    protected abstract bool MarksMeetingInvited { get; }
+
+    protected abstract OutboxMessage Compose(Guid consultationId, Person member, Organization committee, Meeting meeting, Paper paper, Body body, DateTimeOffset now);
 
     public async Task<TimerHandling> HandleAsync(WorkflowTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -31,7 +67,7 @@ public sealed class InvitationTimerHandler(ICouncilDb db) : ITimerHandler
 
         if (meeting.Start <= now)
         {
-            return TimerHandling.Skip("Die Sitzung hat bereits begonnen; eine Einladung kommt zu spät.");
+            return TimerHandling.Skip("Die Sitzung hat bereits begonnen; die Nachricht kommt zu spät.");
         }
 
         var committee = await db.Organizations.SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
@@ -51,12 +87,12 @@ public sealed class InvitationTimerHandler(ICouncilDb db) : ITimerHandler
             .DistinctBy(p => p.Id)
             .ToList();
 
-        var keys = recipients.Select(p => $"invitation:{consultationId}:{p.Id}").ToList();
+        var keys = recipients.Select(p => $"{NoticeKind}:{consultationId}:{p.Id}").ToList();
         var queued = await db.OutboxMessages.Where(m => keys.Contains(m.DeduplicationKey)).Select(m => m.DeduplicationKey).ToListAsync(cancellationToken);
-        var invited = recipients.Where(p => !queued.Contains($"invitation:{consultationId}:{p.Id}")).ToList();
-        foreach (var person in invited)
+        var notified = recipients.Where(p => !queued.Contains($"{NoticeKind}:{consultationId}:{p.Id}")).ToList();
+        foreach (var person in notified)
         {
-            db.OutboxMessages.Add(Notices.Invitation(consultationId, person, committee, meeting, paper, body, now));
+            db.OutboxMessages.Add(Compose(consultationId, person, committee, meeting, paper, body, now));
         }
 
         db.Journal.Add(new JournalEntry
@@ -66,15 +102,15 @@ public sealed class InvitationTimerHandler(ICouncilDb db) : ITimerHandler
             Kind = JournalEventKind.NotificationQueued,
             ActivityId = timer.ActivityId,
             Actor = "system",
-            Message = $"Einladung an {string.Join(", ", invited.Select(p => p.Email))}.",
+            Message = $"{(NoticeKind == "invitation" ? "Einladung" : "Erinnerung")} an {string.Join(", ", notified.Select(p => p.Email))}.",
         });
 
-        if (meeting.State == MeetingState.Scheduled)
+        if (MarksMeetingInvited && meeting.State == MeetingState.Scheduled)
         {
             meeting.State = MeetingState.Invited;
             meeting.Modified = now;
         }
 
-        return TimerHandling.Fired($"Einladung zu {committee.Name} am {meetingDay.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)} an {recipients.Count} Mitglieder.");
+        return TimerHandling.Fired($"{(NoticeKind == "invitation" ? "Einladung" : "Erinnerung")} zu {committee.Name} am {meetingDay.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)} an {recipients.Count} Mitglieder.");
     }
 }
