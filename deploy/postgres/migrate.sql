@@ -580,3 +580,42 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125202504_MeetingChangesAndVotes') THEN
+    ALTER TABLE council.meetings ADD change_reason character varying(1000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125202504_MeetingChangesAndVotes') THEN
+    ALTER TABLE council.consultations ADD abstentions integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125202504_MeetingChangesAndVotes') THEN
+    ALTER TABLE council.consultations ADD votes_against integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125202504_MeetingChangesAndVotes') THEN
+    ALTER TABLE council.consultations ADD votes_for integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125202504_MeetingChangesAndVotes') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261125202504_MeetingChangesAndVotes', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -63,6 +63,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<RecordOutcome>();
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();
+        services.TryAddScoped<ChangeMeeting>();
         services.TryAddScoped<FireTimer>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ListWorkflowInstances>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ResolveIncident>();

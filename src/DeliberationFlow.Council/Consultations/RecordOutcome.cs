@@ -20,7 +20,8 @@ namespace DeliberationFlow.Council.Consultations;
 /// ("einstimmig beschlossen"); <see cref="Outcome"/> the normalised value, read from the wording when omitted.
 /// For "verwiesen" (Referred), <see cref="ReferTo"/> names the committee the paper goes to.
 /// </summary>
-public sealed record RecordOutcomeRequest(string? Outcome, string? ResultText, string? ResolutionText, string? ReferTo = null);
+public sealed record RecordOutcomeRequest(
+    string? Outcome, string? ResultText, string? ResolutionText, string? ReferTo = null, int? VotesFor = null, int? VotesAgainst = null, int? Abstentions = null);
 
 /// <summary>What recording an outcome did: the consultation as recorded, and the paper's state after the step.</summary>
 public sealed record RecordOutcomeResponse(ConsultationView Consultation, PaperDetails Paper);
@@ -127,7 +128,12 @@ public sealed class RecordOutcome(
 
         var run = await runner.ResumeAsync(definition, instance, bookmark,
             new Stimulus(caller.UserName, clock.GetUtcNow(),
-                new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim(), request.ReferTo?.Trim())),
+                new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim(), request.ReferTo?.Trim())
+                {
+                    Tally = request.VotesFor is null && request.VotesAgainst is null && request.Abstentions is null
+                        ? null
+                        : new VoteTally(request.VotesFor ?? 0, request.VotesAgainst ?? 0, request.Abstentions ?? 0),
+                }),
             cancellationToken);
 
         var now = clock.GetUtcNow();
@@ -240,6 +246,14 @@ public sealed class RecordOutcome(
             }
         }
 
+        foreach (var (field, votes) in new[] { ("votesFor", request.VotesFor), ("votesAgainst", request.VotesAgainst), ("abstentions", request.Abstentions) })
+        {
+            if (votes is < 0 or > 10_000)
+            {
+                errors.Add(field, $"'{field}' counts votes: give a number from 0 to 10000.");
+            }
+        }
+
         if (idempotencyKey is { Length: > 200 })
         {
             errors.Add("Idempotency-Key", "An idempotency key has at most 200 characters.");
@@ -251,7 +265,7 @@ public sealed class RecordOutcome(
 
     private static string Hash(Guid consultationId, RecordOutcomeRequest request) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-            JsonSerializer.Serialize(new { consultationId, request.Outcome, request.ResultText, request.ResolutionText }))));
+            JsonSerializer.Serialize(new { consultationId, request }))));
 }
 
 /// <summary>An answer that may be the stored first answer to an earlier request with the same idempotency key.</summary>

@@ -27,6 +27,13 @@ public sealed class Consultation
     public string? ResultText { get; set; }
 
     public string? ResolutionText { get; set; }
+
+    /// <summary>The vote as the minutes record it (NKomVG § 68: results of votes must be recorded).</summary>
+    public int? VotesFor { get; set; }
+
+    public int? VotesAgainst { get; set; }
+
+    public int? Abstentions { get; set; }
     public DateTimeOffset? RecordedAt { get; set; }
     public string? RecordedBy { get; set; }
 

@@ -12,6 +12,9 @@ public sealed class Meeting
     public string? Location { get; set; }
     public MeetingState State { get; set; } = MeetingState.Scheduled;
     public bool Cancelled { get; set; }
+
+    /// <summary>Why the meeting was cancelled or moved, as the secretary wrote it.</summary>
+    public string? ChangeReason { get; set; }
     public MeetingPublicity Publicity { get; set; } = MeetingPublicity.Public;
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }

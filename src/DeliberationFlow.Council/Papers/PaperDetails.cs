@@ -48,8 +48,12 @@ public sealed record ConsultationView(
     string? Outcome,
     string? ResultText,
     string? ResolutionText,
+    VoteTallyView? Votes,
     DateTimeOffset? RecordedAt,
     string? RecordedBy);
+
+/// <summary>The vote: yes, no, abstentions, and whether it was unanimous (no votes against or abstentions).</summary>
+public sealed record VoteTallyView(int For, int Against, int Abstentions, bool Unanimous);
 
 public sealed record JournalView(long Sequence, DateTimeOffset Timestamp, string Kind, string? ActivityId, string? Outcome, string Actor, string Message);
 
@@ -124,7 +128,9 @@ public sealed class PaperReader(ICouncilDb db)
                 c.Id, c.Position, Ref(committee), c.MeetingId, meeting?.Start,
                 meeting is null ? null : BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy", German),
                 c.Role.ToString(), c.RoleText, c.Authoritative, c.Status.ToString(), Vocabulary.Label(c.Status),
-                c.Outcome?.ToString(), c.ResultText, c.ResolutionText, c.RecordedAt, c.RecordedBy);
+                c.Outcome?.ToString(), c.ResultText, c.ResolutionText,
+                c.VotesFor is null ? null : new VoteTallyView(c.VotesFor.Value, c.VotesAgainst ?? 0, c.Abstentions ?? 0, (c.VotesAgainst ?? 0) == 0 && (c.Abstentions ?? 0) == 0),
+                c.RecordedAt, c.RecordedBy);
         }).ToList();
 
         var timeline = views.Select(v => $"{v.Committee.Name}, {v.Date ?? "ohne Termin"}: {v.ResultText ?? v.StatusLabel} ({v.RoleText})").ToList();

@@ -101,6 +101,9 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         consultation.Outcome = input.Outcome;
         consultation.ResultText = input.ResultText;
         consultation.ResolutionText = input.ResolutionText;
+        consultation.VotesFor = input.Tally?.For;
+        consultation.VotesAgainst = input.Tally?.Against;
+        consultation.Abstentions = input.Tally?.Abstentions;
         consultation.RecordedAt = context.Now;
         consultation.RecordedBy = actor;
         consultation.Modified = context.Now;
@@ -176,7 +179,13 @@ public sealed record ConsultationBookmark(string Kind, string? ReturnTo = null)
 }
 
 /// <summary>The stimulus of a consultation's bookmark: the recorded outcome (and, for "verwiesen", where to).</summary>
-public sealed record OutcomeStimulus(Outcome Outcome, string ResultText, string? ResolutionText, string? ReferTo = null);
+public sealed record OutcomeStimulus(Outcome Outcome, string ResultText, string? ResolutionText, string? ReferTo = null)
+{
+    public VoteTally? Tally { get; init; }
+}
+
+/// <summary>Yes, no and abstentions of a vote.</summary>
+public sealed record VoteTally(int For, int Against, int Abstentions);
 
 /// <summary>A council activity that waits for consultation outcomes, and says which it can take now.</summary>
 public interface IOutcomeActivity

@@ -76,6 +76,7 @@ internal sealed class MeetingConfiguration(string? schema) : IEntityTypeConfigur
         builder.HasKey(m => m.Id);
         builder.Property(m => m.Name).HasMaxLength(300);
         builder.Property(m => m.Location).HasMaxLength(500);
+        builder.Property(m => m.ChangeReason).HasMaxLength(1000);
         builder.HasOne<Body>().WithMany().HasForeignKey(m => m.BodyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => new { m.OrganizationId, m.Start });

@@ -13,12 +13,22 @@ public static class CommitteesApi
         api.MapGet("/meetings", ListMeetingsAsync).WithTags("Meetings")
             .WithSummary("Meetings of your body; filter by committee key and period")
             .ProducesValidationProblem();
+        api.MapPost("/meetings/{id:guid}/change", ChangeMeetingAsync).WithTags("Meetings")
+            .WithSummary("Cancels or moves a meeting: {\"action\":\"cancel\",\"reason\":\"…\"} or {\"action\":\"move\",\"newStart\":\"2021-05-06T15:00\",\"reason\":\"…\"}; its consultations are re-planned and everyone concerned is told")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
     private static async Task<Ok<IReadOnlyList<CommitteeView>>> ListCommitteesAsync(
         ListCommittees listCommittees, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await listCommittees.HandleAsync(http.User.ToCaller(), cancellationToken));
+
+    private static async Task<Ok<MeetingChangeReport>> ChangeMeetingAsync(
+        Guid id, ChangeMeetingRequest request, ChangeMeeting change, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await change.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
 
     private static async Task<Ok<IReadOnlyList<MeetingView>>> ListMeetingsAsync(
         string? committee, DateTimeOffset? from, DateTimeOffset? until, ListMeetings listMeetings, HttpContext http, CancellationToken cancellationToken) =>

@@ -193,6 +193,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int?>("Abstentions")
+                        .HasColumnType("integer")
+                        .HasColumnName("abstentions");
+
                     b.Property<string>("ActivityId")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -277,6 +281,14 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .HasColumnName("status");
 
+                    b.Property<int?>("VotesAgainst")
+                        .HasColumnType("integer")
+                        .HasColumnName("votes_against");
+
+                    b.Property<int?>("VotesFor")
+                        .HasColumnType("integer")
+                        .HasColumnName("votes_for");
+
                     b.HasKey("Id")
                         .HasName("pk_consultations");
 
@@ -310,6 +322,11 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<bool>("Cancelled")
                         .HasColumnType("boolean")
                         .HasColumnName("cancelled");
+
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("change_reason");
 
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone")

@@ -187,6 +187,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<int?>("Abstentions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("abstentions");
+
                     b.Property<string>("ActivityId")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
@@ -271,6 +275,14 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<int?>("VotesAgainst")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("votes_against");
+
+                    b.Property<int?>("VotesFor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("votes_for");
+
                     b.HasKey("Id")
                         .HasName("pk_consultations");
 
@@ -304,6 +316,11 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<bool>("Cancelled")
                         .HasColumnType("INTEGER")
                         .HasColumnName("cancelled");
+
+                    b.Property<string>("ChangeReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change_reason");
 
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER")

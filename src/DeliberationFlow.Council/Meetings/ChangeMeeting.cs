@@ -1,0 +1,206 @@
+using System.Globalization;
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Timers;
+using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Meetings;
+
+/// <summary>Cancel a meeting, or move it to another start (local date and time of the body, e.g. "2021-05-06T15:00").</summary>
+public sealed record ChangeMeetingRequest(string? Action, string? NewStart, string? Reason);
+
+public sealed record MeetingChangeReport(MeetingView Meeting, IReadOnlyList<string> Replanned);
+
+/// <summary>
+/// Cancels or moves a meeting. The consultations planned into a cancelled meeting go to the committee's next
+/// meeting the deadlines allow; those of a moved meeting move with it. Their pending invitation and reminder
+/// timers are called off and set anew, the committee's members are told, and each affected paper's journal and
+/// lead office learn of it — all in one transaction.
+/// </summary>
+public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock)
+{
+    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
+
+    public async Task<MeetingChangeReport> HandleAsync(Caller caller, Guid meetingId, ChangeMeetingRequest request, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var body = await db.Bodies.SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
+        var errors = new ValidationErrors();
+        errors.Required("reason", request.Reason);
+        DateTimeOffset? newStart = null;
+        if (request.Action == "move")
+        {
+            if (!DateTime.TryParse(request.NewStart, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+            {
+                errors.Add("newStart", "Give the new start as a local date and time, e.g. \"2021-05-06T15:00\".");
+            }
+            else
+            {
+                newStart = BodyClock.FromLocal(local, body.Zone);
+                if (newStart <= now)
+                {
+                    errors.Add("newStart", "A meeting can only be moved to a time still ahead.");
+                }
+            }
+        }
+        else if (request.Action != "cancel")
+        {
+            errors.Add("action", "Use \"cancel\" or \"move\".");
+        }
+
+        errors.ThrowIfAny();
+
+        var created = new List<WorkflowTimer>();
+        var replanned = new List<string>();
+        Meeting meeting;
+        Organization committee;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
+                ?? throw new NotFoundException($"No meeting with id {meetingId}.");
+            committee = await db.Organizations.SingleAsync(o => o.Id == meeting.OrganizationId, cancellationToken);
+            if (!caller.MayRecordFor(committee.Id))
+            {
+                throw new ForbiddenException($"You may change meetings only of your own committees; '{committee.Name}' is not one of them.");
+            }
+
+            if (meeting.Cancelled || meeting.State == MeetingState.Held || meeting.Start <= now)
+            {
+                throw new ConflictException("The meeting is cancelled, held or under way already; it cannot be changed any more.");
+            }
+
+            var oldStart = meeting.Start;
+            meeting.ChangeReason = request.Reason!.Trim();
+            meeting.Modified = now;
+            if (newStart is { } start)
+            {
+                meeting.Start = start;
+                meeting.End = meeting.End is { } end ? start + (end - oldStart) : null;
+            }
+            else
+            {
+                meeting.Cancelled = true;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            var consultations = await db.Consultations.Where(c => c.MeetingId == meeting.Id && c.Status == ConsultationStatus.Planned).ToListAsync(cancellationToken);
+            foreach (var consultation in consultations)
+            {
+                var paper = await db.Papers.SingleAsync(p => p.Id == consultation.PaperId, cancellationToken);
+                var target = newStart is null ? await planner.FindNextAsync(committee, paper, oldStart, cancellationToken) : meeting;
+                consultation.MeetingId = target?.Id;
+                consultation.Modified = now;
+                consultation.Revision++;
+                await CancelTimersAsync(consultation, now, cancellationToken);
+                var where = target is null ? "noch ohne Termin" : BodyClock.ToLocal(target.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
+                if (target is not null)
+                {
+                    created.AddRange(NewTimers(consultation, paper.WorkflowInstanceId!.Value, committee, target, body, now));
+                }
+
+                var line = $"{paper.Reference}: {committee.Name} {(newStart is null ? "fällt aus" : "verlegt")}; Beratung jetzt {where}.";
+                replanned.Add(line);
+                if (paper.WorkflowInstanceId is { } instanceId)
+                {
+                    db.Journal.Add(new JournalEntry
+                    {
+                        InstanceId = instanceId, Timestamp = now, Kind = JournalEventKind.ActivityExecuted, ActivityId = consultation.ActivityId,
+                        Actor = caller.UserName, Message = $"{line} Grund: {meeting.ChangeReason}",
+                    });
+                }
+
+                await NotifyLeadOfficeAsync(paper, line, meeting, body, now, cancellationToken);
+            }
+
+            await NotifyMembersAsync(committee, meeting, oldStart, body, now, cancellationToken);
+            db.Timers.AddRange(created);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await timers.ScheduleAsync(created, cancellationToken);
+        outbox.MessagesQueued();
+        return new MeetingChangeReport(
+            new MeetingView(meeting.Id, meeting.Name, committee.Id, committee.Key, committee.Name, meeting.Start, meeting.End, meeting.Location,
+                meeting.State.ToString(), meeting.Cancelled, meeting.Publicity.ToString()),
+            replanned);
+    }
+
+    private async Task CancelTimersAsync(Consultation consultation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = consultation.Id.ToString();
+        foreach (var timer in await db.Timers.Where(t => t.Key == key && t.Status == TimerStatus.Pending).ToListAsync(cancellationToken))
+        {
+            timer.Status = TimerStatus.Cancelled;
+            timer.Note = $"Abgebrochen am {now:O}: die Sitzung wurde geändert.";
+        }
+    }
+
+    private static IEnumerable<WorkflowTimer> NewTimers(Consultation consultation, Guid instanceId, Organization committee, Meeting meeting, Body body, DateTimeOffset now)
+    {
+        var instanceTimers = new[]
+        {
+            (ConsultationPlanner.InvitationTimer, BodyClock.LocalDaysBefore(meeting.Start, committee.NoticePeriodDays, body.Zone)),
+            (ConsultationPlanner.ReminderTimer, BodyClock.LocalDaysBefore(meeting.Start, 1, body.Zone)),
+        };
+        return instanceTimers.Select(t => new WorkflowTimer
+        {
+            Id = Guid.CreateVersion7(now),
+            InstanceId = instanceId,
+            ActivityId = consultation.ActivityId ?? "",
+            Kind = t.Item1,
+            Key = consultation.Id.ToString(),
+            DueAt = t.Item2,
+            CreatedAt = now,
+        });
+    }
+
+    private async Task NotifyLeadOfficeAsync(Paper paper, string line, Meeting meeting, Body body, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var office = paper.LeadOfficeId is { } id ? await db.Organizations.SingleAsync(o => o.Id == id, cancellationToken) : null;
+        if (office?.Email is null)
+        {
+            return;
+        }
+
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            Id = Guid.CreateVersion7(now), BodyId = body.Id, Kind = "meeting-change",
+            DeduplicationKey = $"meeting-change:{meeting.Id}:{meeting.Modified.UtcTicks}:{paper.Id}",
+            RecipientAddress = office.Email, RecipientName = office.Name,
+            Subject = $"Terminänderung {paper.Reference}: {line}",
+            TextBody = $"Guten Tag,\n\n{line}\nGrund: {meeting.ChangeReason}\n\nMit freundlichen Grüßen\n{body.Name}\n",
+            PaperId = paper.Id, CreatedAt = now, NextAttemptAt = now,
+        });
+    }
+
+    private async Task NotifyMembersAsync(Organization committee, Meeting meeting, DateTimeOffset oldStart, Body body, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var day = DateOnly.FromDateTime(BodyClock.ToLocal(oldStart, body.Zone).DateTime);
+        var members = await (from m in db.Memberships
+                             join p in db.Persons on m.PersonId equals p.Id
+                             where m.OrganizationId == committee.Id && p.Email != null
+                             select new { m, p }).ToListAsync(cancellationToken);
+        var old = BodyClock.ToLocal(oldStart, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
+        var what = meeting.Cancelled
+            ? $"Die Sitzung des Gremiums „{committee.Name}“ am {old} Uhr fällt aus."
+            : $"Die Sitzung des Gremiums „{committee.Name}“ am {old} Uhr wird verlegt auf {BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German)} Uhr.";
+        foreach (var person in members.Where(x => x.m.IsActiveOn(day)).Select(x => x.p).DistinctBy(p => p.Id))
+        {
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Id = Guid.CreateVersion7(now), BodyId = body.Id, Kind = "meeting-change",
+                DeduplicationKey = $"meeting-change:{meeting.Id}:{meeting.Modified.UtcTicks}:{person.Id}",
+                RecipientAddress = person.Email!, RecipientName = person.Name,
+                Subject = meeting.Cancelled ? $"Sitzung fällt aus: {committee.Name} am {old[..10]}" : $"Sitzung verlegt: {committee.Name} am {old[..10]}",
+                TextBody = $"Guten Tag {person.Name},\n\n{what}\nGrund: {meeting.ChangeReason}\n\nMit freundlichen Grüßen\n{body.Name}\n",
+                CreatedAt = now, NextAttemptAt = now,
+            });
+        }
+    }
+}

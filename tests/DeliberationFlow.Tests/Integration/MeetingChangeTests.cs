@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Meetings;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>A cancelled or moved meeting takes its consultations and their timers along, and tells everyone concerned.</summary>
+[Collection(HostCollection.Name)]
+public sealed class MeetingChangeTests
+{
+    [Fact]
+    public async Task CancelledMeeting_MovesItsConsultationsToTheNextMeeting_WithTheirInvitations()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50001", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var fpa = paper.Consultations[0];
+        Assert.Equal("29.04.2021", fpa.Date);
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 10, 9));
+        var response = await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{fpa.MeetingId}/change",
+            new ChangeMeetingRequest("cancel", null, "Beschlussunfähigkeit erwartet"));
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var report = (await response.Content.ReadFromJsonAsync<MeetingChangeReport>())!;
+        Assert.True(report.Meeting.Cancelled);
+        Assert.Equal(["21-50001: Finanz- und Personalausschuss fällt aus; Beratung jetzt 10.06.2021 15:00."], report.Replanned.Where(l => l.StartsWith("21-50001", StringComparison.Ordinal)));
+
+        var moved = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("10.06.2021", "Planned"), (moved.Consultations[0].Date, moved.Consultations[0].Status));
+        Assert.Contains(moved.Journal, j => j.Message.Contains("fällt aus", StringComparison.Ordinal) && j.Actor == "sekretariat-fpa");
+        var cancelled = await test.Smtp.WaitForAsync(m => (m.Subject ?? "") == "Sitzung fällt aus: Finanz- und Personalausschuss am 29.04.2021", 5);
+        Assert.Equal(5, cancelled.Count);
+        Assert.Single(await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Terminänderung 21-50001", StringComparison.Ordinal), 1));
+
+        // The old Ladungsfrist (22.04.) passes silently; the new one (03.06.) brings the invitations for 10.06.
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        await test.MoveClockToAsync(Berlin.At(2021, 6, 3, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung:", StringComparison.Ordinal) && (m.Subject ?? "").EndsWith("21-50001", StringComparison.Ordinal), 5);
+        Assert.Equal(5, invitations.Count);
+        Assert.All(invitations, m => Assert.Equal("Einladung: Finanz- und Personalausschuss am 10.06.2021 – 21-50001", m.Subject));
+    }
+
+    [Fact]
+    public async Task MovedMeeting_KeepsItsConsultations_AndIsRefusedToOthersAndForBadInput()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50002", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var meetingId = paper.Consultations[0].MeetingId;
+
+        var stranger = await test.ClientFor("sekretariat-plua").PostAsJsonAsync($"/api/meetings/{meetingId}/change", new ChangeMeetingRequest("move", "2021-05-06T15:00", "Raum belegt"));
+        var noReason = await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{meetingId}/change", new ChangeMeetingRequest("move", "6. Mai", null));
+        Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
+        await Http.EnsureAsync(noReason, HttpStatusCode.BadRequest);
+        Assert.Contains("newStart", await noReason.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("29.04.2021", (await test.GetPaperAsync("admin", paper.Id)).Consultations[0].Date);
+
+        var moved = await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{meetingId}/change", new ChangeMeetingRequest("move", "2021-05-06T15:00", "Raum belegt"));
+        await Http.EnsureAsync(moved, HttpStatusCode.OK);
+
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("06.05.2021", meetingId), (after.Consultations[0].Date, after.Consultations[0].MeetingId));
+        await test.Smtp.WaitForAsync(m => (m.Subject ?? "") == "Sitzung verlegt: Finanz- und Personalausschuss am 29.04.2021", 5);
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "") == "Einladung: Finanz- und Personalausschuss am 06.05.2021 – 21-50002", 5);
+        Assert.Equal(5, invitations.Count);
+    }
+
+    [Fact]
+    public async Task Outcome_WithAVoteTally_IsKeptAndShown()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50003", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+
+        var negative = await test.RecordAsync("admin", paper.Consultations[0].Id, new RecordOutcomeRequest("Adopted", "mehrheitlich beschlossen", null, VotesFor: -1));
+        var recorded = await test.RecordAsync("admin", paper.Consultations[0].Id, new RecordOutcomeRequest("Adopted", "mehrheitlich beschlossen", null, VotesFor: 3, VotesAgainst: 1, Abstentions: 1));
+
+        await Http.EnsureAsync(negative, HttpStatusCode.BadRequest);
+        await Http.EnsureAsync(recorded, HttpStatusCode.OK);
+        var votes = (await recorded.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Consultation.Votes;
+        Assert.Equal(new VoteTallyView(3, 1, 1, Unanimous: false), votes);
+    }
+}
