@@ -60,6 +60,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<PaperReader>();
         services.TryAddScoped<RegisterPaper>();
         services.TryAddScoped<GetPaper>();
+        services.TryAddScoped<ProjectBeratungsfolge>();
         services.TryAddScoped<RecordOutcome>();
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();

@@ -20,8 +20,20 @@ public static class PapersApi
         papers.MapGet("/by-reference/{reference}", GetByReferenceAsync)
             .WithSummary("A paper found by its reference, e.g. 21-15513-01")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        papers.MapGet("/{id:guid}/projection", ProjectAsync)
+            .WithSummary("The Beratungsfolge with the remaining steps projected into the committees' next possible meetings")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/projections", ProjectNewAsync).WithTags("Papers")
+            .WithSummary("Projects a paper not registered yet: registered on this day, when does it reach each committee?")
+            .ProducesValidationProblem();
         return api;
     }
+
+    private static async Task<Ok<Projection>> ProjectAsync(Guid id, ProjectBeratungsfolge project, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await project.ForPaperAsync(http.User.ToCaller(), id, cancellationToken));
+
+    private static async Task<Ok<Projection>> ProjectNewAsync(ProjectNewPaperRequest request, ProjectBeratungsfolge project, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await project.ForNewPaperAsync(http.User.ToCaller(), request, cancellationToken));
 
     private static async Task<Created<PaperDetails>> RegisterAsync(
         RegisterPaperRequest request, RegisterPaper registerPaper, HttpContext http, CancellationToken cancellationToken)
