@@ -619,3 +619,49 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125203217_WorkingDayDeadlines') THEN
+    ALTER TABLE council.papers ADD is_urgent boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125203217_WorkingDayDeadlines') THEN
+    ALTER TABLE council.organizations ADD submission_deadline_in_working_days boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125203217_WorkingDayDeadlines') THEN
+    ALTER TABLE council.organizations ADD urgent_notice_period_days integer NOT NULL DEFAULT 1;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125203217_WorkingDayDeadlines') THEN
+    ALTER TABLE council.organizations ADD urgent_submission_deadline_days integer NOT NULL DEFAULT 2;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125203217_WorkingDayDeadlines') THEN
+    ALTER TABLE council.bodies ADD state character varying(10) NOT NULL DEFAULT 'NI';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125203217_WorkingDayDeadlines') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261125203217_WorkingDayDeadlines', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

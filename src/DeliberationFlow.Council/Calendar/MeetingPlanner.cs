@@ -9,17 +9,17 @@ public sealed class MeetingPlanner(ICouncilDb db)
 {
     /// <summary>
     /// The first meeting of <paramref name="committee"/> that is not cancelled, starts after
-    /// <paramref name="notBefore"/>, and whose submission deadline (start minus the committee's
-    /// Vorlagenfrist) is not before the paper was registered.
+    /// <paramref name="notBefore"/>, and whose submission deadline (<see cref="Deadlines.SubmissionDeadline"/>)
+    /// is not before the paper was registered.
     /// </summary>
     public async Task<Meeting?> FindNextAsync(Organization committee, Paper paper, DateTimeOffset notBefore, CancellationToken cancellationToken)
     {
-        var zone = (await db.Bodies.SingleAsync(b => b.Id == committee.BodyId, cancellationToken)).Zone;
+        var body = await db.Bodies.SingleAsync(b => b.Id == committee.BodyId, cancellationToken);
         var candidates = await db.Meetings
             .Where(m => m.OrganizationId == committee.Id && !m.Cancelled && m.Start > notBefore)
             .OrderBy(m => m.Start)
             .Take(50)
             .ToListAsync(cancellationToken);
-        return candidates.FirstOrDefault(m => BodyClock.LocalDaysBefore(m.Start, committee.SubmissionDeadlineDays, zone) >= paper.Created);
+        return candidates.FirstOrDefault(m => Deadlines.SubmissionDeadline(m, committee, paper, body) >= paper.Created);
     }
 }

@@ -12,7 +12,10 @@ public sealed record CommitteeView(
     string? ShortName,
     string? Classification,
     int SubmissionDeadlineDays,
+    bool SubmissionDeadlineInWorkingDays,
     int NoticePeriodDays,
+    int UrgentSubmissionDeadlineDays,
+    int UrgentNoticePeriodDays,
     int MemberCount);
 
 /// <summary>The committees (Gremien) of the caller's body.</summary>
@@ -27,7 +30,8 @@ public sealed class ListCommittees(ICouncilDb db, TimeProvider clock)
             .ToListAsync(cancellationToken);
         var memberships = await db.Memberships.AsNoTracking().Where(m => m.BodyId == caller.BodyId).ToListAsync(cancellationToken);
         return committees.Select(c => new CommitteeView(
-                c.Id, c.Key, c.Name, c.ShortName, c.Classification, c.SubmissionDeadlineDays, c.NoticePeriodDays,
+                c.Id, c.Key, c.Name, c.ShortName, c.Classification, c.SubmissionDeadlineDays, c.SubmissionDeadlineInWorkingDays, c.NoticePeriodDays,
+                c.UrgentSubmissionDeadlineDays, c.UrgentNoticePeriodDays,
                 memberships.Count(m => m.OrganizationId == c.Id && m.IsActiveOn(today))))
             .ToList();
     }

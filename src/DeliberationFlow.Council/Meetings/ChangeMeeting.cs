@@ -100,7 +100,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
                 var where = target is null ? "noch ohne Termin" : BodyClock.ToLocal(target.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
                 if (target is not null)
                 {
-                    created.AddRange(NewTimers(consultation, paper.WorkflowInstanceId!.Value, committee, target, body, now));
+                    created.AddRange(NewTimers(consultation, paper, committee, target, body, now));
                 }
 
                 var line = $"{paper.Reference}: {committee.Name} {(newStart is null ? "fällt aus" : "verlegt")}; Beratung jetzt {where}.";
@@ -109,7 +109,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
                 {
                     db.Journal.Add(new JournalEntry
                     {
-                        InstanceId = instanceId, Timestamp = now, Kind = JournalEventKind.ActivityExecuted, ActivityId = consultation.ActivityId,
+                        InstanceId = paper.WorkflowInstanceId!.Value, Timestamp = now, Kind = JournalEventKind.ActivityExecuted, ActivityId = consultation.ActivityId,
                         Actor = caller.UserName, Message = $"{line} Grund: {meeting.ChangeReason}",
                     });
                 }
@@ -141,17 +141,17 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
         }
     }
 
-    private static IEnumerable<WorkflowTimer> NewTimers(Consultation consultation, Guid instanceId, Organization committee, Meeting meeting, Body body, DateTimeOffset now)
+    private static IEnumerable<WorkflowTimer> NewTimers(Consultation consultation, Paper paper, Organization committee, Meeting meeting, Body body, DateTimeOffset now)
     {
         var instanceTimers = new[]
         {
-            (ConsultationPlanner.InvitationTimer, BodyClock.LocalDaysBefore(meeting.Start, committee.NoticePeriodDays, body.Zone)),
+            (ConsultationPlanner.InvitationTimer, Deadlines.InvitationDue(meeting, committee, paper, body)),
             (ConsultationPlanner.ReminderTimer, BodyClock.LocalDaysBefore(meeting.Start, 1, body.Zone)),
         };
         return instanceTimers.Select(t => new WorkflowTimer
         {
             Id = Guid.CreateVersion7(now),
-            InstanceId = instanceId,
+            InstanceId = paper.WorkflowInstanceId!.Value,
             ActivityId = consultation.ActivityId ?? "",
             Kind = t.Item1,
             Key = consultation.Id.ToString(),

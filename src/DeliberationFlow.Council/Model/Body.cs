@@ -11,6 +11,9 @@ public sealed class Body
     /// <summary>Amtlicher Gemeindeschlüssel.</summary>
     public string? Ags { get; set; }
 
+    /// <summary>The German state whose public holidays are not working days (ISO 3166-2 suffix, e.g. "NI").</summary>
+    public string State { get; set; } = "NI";
+
     /// <summary>IANA zone in which meetings and deadlines are local times.</summary>
     public string TimeZone { get; set; } = "Europe/Berlin";
 

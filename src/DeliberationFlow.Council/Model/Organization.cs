@@ -23,10 +23,19 @@ public sealed class Organization
     public string? Email { get; set; }
 
     /// <summary>A paper must be final this many days before the meeting (Vorlagenfrist).</summary>
-    public int SubmissionDeadlineDays { get; set; } = 14;
+    public int SubmissionDeadlineDays { get; set; } = 10;
 
-    /// <summary>The invitation goes out this many days before the meeting (Ladungsfrist, set by the Geschäftsordnung).</summary>
+    /// <summary>Whether the Vorlagenfrist counts working days (without weekends and the state's public holidays) or calendar days.</summary>
+    public bool SubmissionDeadlineInWorkingDays { get; set; } = true;
+
+    /// <summary>The invitation goes out this many calendar days before the meeting (Ladungsfrist, set by the Geschäftsordnung).</summary>
     public int NoticePeriodDays { get; set; } = 7;
+
+    /// <summary>The Vorlagenfrist for an urgent paper (Dringlichkeit), in the same unit as the normal one.</summary>
+    public int UrgentSubmissionDeadlineDays { get; set; } = 2;
+
+    /// <summary>The Ladungsfrist in urgent cases, in calendar days (e.g. 24 hours: 1).</summary>
+    public int UrgentNoticePeriodDays { get; set; } = 1;
 
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }

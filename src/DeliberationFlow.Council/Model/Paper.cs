@@ -25,6 +25,9 @@ public sealed class Paper
 
     public Guid? SuperordinatedPaperId { get; set; }
     public bool IsPublic { get; set; } = true;
+
+    /// <summary>Urgent (Dringlichkeit): the committees' shorter deadlines apply.</summary>
+    public bool IsUrgent { get; set; }
     public PaperStatus Status { get; set; } = PaperStatus.InProgress;
     public Guid? WorkflowInstanceId { get; set; }
     public DateTimeOffset Created { get; init; }

@@ -25,7 +25,7 @@ public sealed record ProjectedStep(
 public sealed record Projection(string? Reference, string DefinitionId, int Version, IReadOnlyList<ProjectedStep> Steps);
 
 /// <summary>Projects a paper that is not registered yet: "registered on …, it reaches the Rat on …".</summary>
-public sealed record ProjectNewPaperRequest(string? PaperType, string? Workflow, DateOnly? RegisteredOn);
+public sealed record ProjectNewPaperRequest(string? PaperType, string? Workflow, DateOnly? RegisteredOn, bool Urgent = false);
 
 /// <summary>
 /// Projects the Beratungsfolge: the steps already done or planned as they stand, and the rest along the workflow's
@@ -70,7 +70,7 @@ public sealed class ProjectBeratungsfolge(ICouncilDb db, IWorkflowDefinitionStor
             ?? throw RequestValidationException.For(request.Workflow is null ? "paperType" : "workflow", "No published workflow serves this paper.");
         var body = await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
         var registered = request.RegisteredOn is { } day ? BodyClock.FromLocal(day.ToDateTime(new TimeOnly(9, 0)), body.Zone) : clock.GetUtcNow();
-        var paper = new Paper { Id = Guid.Empty, BodyId = caller.BodyId, Reference = "", Name = "", PaperType = request.PaperType!, Created = registered };
+        var paper = new Paper { Id = Guid.Empty, BodyId = caller.BodyId, Reference = "", Name = "", PaperType = request.PaperType!, Created = registered, IsUrgent = request.Urgent };
         var steps = new List<ProjectedStep>();
         var start = definition.Activities.First(a => a.Type == Engine.Activities.StartActivity.TypeName);
         await FollowAsync(definition, Next(definition, start.Id), paper, registered, steps, cancellationToken);
@@ -107,10 +107,12 @@ public sealed class ProjectBeratungsfolge(ICouncilDb db, IWorkflowDefinitionStor
                     continue;
                 }
 
-                var deadline = BodyClock.LocalDaysBefore(meeting.Start, committee.SubmissionDeadlineDays, body.Zone);
-                var invitation = BodyClock.LocalDaysBefore(meeting.Start, committee.NoticePeriodDays, body.Zone);
+                var deadline = Deadlines.SubmissionDeadline(meeting, committee, paper, body);
+                var invitation = Deadlines.InvitationDue(meeting, committee, paper, body);
+                var days = paper.IsUrgent ? committee.UrgentSubmissionDeadlineDays : committee.SubmissionDeadlineDays;
+                var unit = committee.SubmissionDeadlineInWorkingDays ? "Arbeitstage" : "Tage";
                 steps.Add(new ProjectedStep(key, committee.Name, role, "Prognose", Day(meeting.Start, body), null, Day(deadline, body), Day(invitation, body),
-                    $"Nächste Sitzung nach dem {Day(notBefore, body)}, deren Vorlagenfrist ({committee.SubmissionDeadlineDays} Tage: {Day(deadline, body)}) die Vorlage einhält."));
+                    $"Nächste Sitzung nach dem {Day(notBefore, body)}, deren Vorlagenfrist ({days} {unit}{(paper.IsUrgent ? ", dringlich" : "")}: {Day(deadline, body)}) die Vorlage einhält."));
                 latest = meeting.Start > latest ? meeting.Start : latest;
             }
 

@@ -17,7 +17,8 @@ public sealed record RegisterPaperRequest(
     IReadOnlyList<string>? ParticipatingOffices,
     bool? IsPublic,
     DateOnly? Date,
-    string? Workflow);
+    string? Workflow,
+    bool Urgent = false);
 
 public sealed partial class RegisterPaper(
     ICouncilDb db,
@@ -106,6 +107,7 @@ public sealed partial class RegisterPaper(
             LeadOfficeId = lead!.Id,
             ParticipatingOfficeIds = participating,
             IsPublic = request.IsPublic ?? true,
+            IsUrgent = request.Urgent,
             Created = now,
             Modified = now,
         };

@@ -81,10 +81,11 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             return consultation;
         }
 
-        var zone = (await db.Bodies.SingleAsync(b => b.Id == paper.BodyId, cancellationToken)).Zone;
+        var body = await db.Bodies.SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
+        var zone = body.Zone;
         context.Journal(JournalEventKind.ActivityExecuted,
             $"{committee.Name}: eingeplant in die Sitzung am {BodyClock.ToLocal(meeting.Start, zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)} ({roleText}).");
-        context.CreateTimer(InvitationTimer, consultation.Id.ToString(), BodyClock.LocalDaysBefore(meeting.Start, committee.NoticePeriodDays, zone));
+        context.CreateTimer(InvitationTimer, consultation.Id.ToString(), Deadlines.InvitationDue(meeting, committee, paper, body));
         if (withReminder)
         {
             context.CreateTimer(ReminderTimer, consultation.Id.ToString(), BodyClock.LocalDaysBefore(meeting.Start, 1, zone));

@@ -19,6 +19,7 @@ internal sealed class BodyConfiguration(string? schema) : IEntityTypeConfigurati
         builder.Property(b => b.ShortName).HasMaxLength(100);
         builder.Property(b => b.Ags).HasMaxLength(20);
         builder.Property(b => b.TimeZone).HasMaxLength(100);
+        builder.Property(b => b.State).HasMaxLength(10);
         builder.Ignore(b => b.Zone);
         builder.HasIndex(b => b.Key).IsUnique();
     }

@@ -77,12 +77,12 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
                 Classification = "Verwaltungsbereich", Email = email, Created = now, Modified = now,
             });
 
-        var rat = Committee("rat", "Rat der Stadt Braunschweig", "Rat", "Parlament", 14, 7);
-        var va = Committee("va", "Verwaltungsausschuss", "VA", "Hauptausschuss", 14, 7);
-        var fpa = Committee("fpa", "Finanz- und Personalausschuss", "FPA", "Ausschuss", 14, 7);
-        var plua = Committee("plua", "Planungs- und Umweltausschuss", "PlUA", "Ausschuss", 14, 7);
-        var sbr = Committee("sbr-112", "Stadtbezirksrat 112 Wabe-Schunter-Beberbach", "SBR 112", "Stadtbezirksrat", 14, 7);
-        var sbr120 = Committee("sbr-120", "Stadtbezirksrat 120 Östliches Ringgebiet", "SBR 120", "Stadtbezirksrat", 14, 7);
+        var rat = Committee("rat", "Rat der Stadt Braunschweig", "Rat", "Parlament", 10, 7);
+        var va = Committee("va", "Verwaltungsausschuss", "VA", "Hauptausschuss", 10, 7);
+        var fpa = Committee("fpa", "Finanz- und Personalausschuss", "FPA", "Ausschuss", 10, 7);
+        var plua = Committee("plua", "Planungs- und Umweltausschuss", "PlUA", "Ausschuss", 10, 7);
+        var sbr = Committee("sbr-112", "Stadtbezirksrat 112 Wabe-Schunter-Beberbach", "SBR 112", "Stadtbezirksrat", 10, 7);
+        var sbr120 = Committee("sbr-120", "Stadtbezirksrat 120 Östliches Ringgebiet", "SBR 120", "Stadtbezirksrat", 10, 7);
         Office("fb10", "10 Fachbereich Zentrale Dienste", "fb10@braunschweig.example");
         Office("fb01", "01 Fachbereich Zentrale Steuerung", "fb01@braunschweig.example");
         Office("fb20", "20 Fachbereich Finanzen", "fb20@braunschweig.example");

@@ -20,6 +20,29 @@ public sealed class CalendarAndVocabularyTests
     }
 
     [Fact]
+    public void Invitation_AcrossTheAutumnChange_KeepsTheLocalTime()
+    {
+        // Winter time began on Sunday 31.10.2021; a meeting on Tuesday 02.11.2021, 15:00 CET.
+        var invitation = BodyClock.LocalDaysBefore(Berlin.At(2021, 11, 2, 15), 7, Berlin.Zone);
+
+        Assert.Equal(new DateTimeOffset(2021, 10, 26, 13, 0, 0, TimeSpan.Zero), invitation);
+    }
+
+    [Fact]
+    public void SubmissionDeadline_InWorkingDays_SkipsWeekendsAndTheEasterHolidaysOfLowerSaxony()
+    {
+        var body = new Body { Key = "bs", Name = "Stadt Braunschweig", State = "NI" };
+
+        // Thursday 08.04.2021 after Easter: Karfreitag 02.04. and Ostermontag 05.04. are no working days.
+        var deadline = Deadlines.WorkingDaysBefore(Berlin.At(2021, 4, 8, 15), 10, body);
+
+        Assert.Equal(Berlin.At(2021, 3, 23, 15), deadline);
+        Assert.False(Deadlines.IsWorkingDay(new DateOnly(2022, 10, 31), body)); // Reformationstag (a Monday), a holiday in Lower Saxony since 2018
+        Assert.False(Deadlines.IsWorkingDay(new DateOnly(2021, 5, 13), body)); // Christi Himmelfahrt
+        Assert.True(Deadlines.IsWorkingDay(new DateOnly(2021, 6, 3), body)); // Fronleichnam is no holiday in Lower Saxony
+    }
+
+    [Fact]
     public void LocalTime_SkippedByTheSpringChange_MovesForward()
     {
         var instant = BodyClock.FromLocal(new DateTime(2021, 3, 28, 2, 30, 0), Berlin.Zone);

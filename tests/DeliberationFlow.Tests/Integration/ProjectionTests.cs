@@ -21,12 +21,26 @@ public sealed class ProjectionTests
         Assert.Equal([("fpa", "29.04.2021"), ("va", "04.05.2021"), ("rat", "18.05.2021")], projection.Steps.Select(s => (s.Committee, s.Date!)));
         var fpa = projection.Steps[0];
         Assert.Equal(("15.04.2021", "22.04.2021"), (fpa.SubmissionDeadline, fpa.InvitationDate));
-        Assert.Contains("Vorlagenfrist (14 Tage: 15.04.2021)", fpa.Reason, StringComparison.Ordinal);
+        Assert.Contains("Vorlagenfrist (10 Arbeitstage: 15.04.2021)", fpa.Reason, StringComparison.Ordinal);
 
         // Registered after the FPA's submission deadline, the paper misses 29.04. and everything moves on.
         var late = await Expect(await test.ClientFor("admin").PostAsJsonAsync("/api/projections", new ProjectNewPaperRequest("Beschlussvorlage", null, new DateOnly(2021, 4, 16))));
         Assert.Equal("10.06.2021", late.Steps[0].Date);
         Assert.NotEqual("04.05.2021", late.Steps[1].Date);
+    }
+
+    [Fact]
+    public async Task UrgentPaper_UsesTheShorterDeadlines_AndStillReaches29April()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 1, 9));
+
+        // Registered on 26.04., an ordinary paper misses the FPA of 29.04. (Vorlagenfrist 15.04.); an urgent one does not (27.04.).
+        var ordinary = await Expect(await test.ClientFor("admin").PostAsJsonAsync("/api/projections", new ProjectNewPaperRequest("Beschlussvorlage", null, new DateOnly(2021, 4, 26))));
+        var urgent = await Expect(await test.ClientFor("admin").PostAsJsonAsync("/api/projections", new ProjectNewPaperRequest("Beschlussvorlage", null, new DateOnly(2021, 4, 26), Urgent: true)));
+
+        Assert.Equal("10.06.2021", ordinary.Steps[0].Date);
+        Assert.Equal(("29.04.2021", "27.04.2021", "28.04.2021"), (urgent.Steps[0].Date, urgent.Steps[0].SubmissionDeadline, urgent.Steps[0].InvitationDate));
+        Assert.Contains("dringlich", urgent.Steps[0].Reason, StringComparison.Ordinal);
     }
 
     [Fact]

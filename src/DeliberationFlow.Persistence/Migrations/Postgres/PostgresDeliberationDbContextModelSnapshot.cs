@@ -170,6 +170,12 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("short_name");
 
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("state");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -502,6 +508,18 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("submission_deadline_days");
 
+                    b.Property<bool>("SubmissionDeadlineInWorkingDays")
+                        .HasColumnType("boolean")
+                        .HasColumnName("submission_deadline_in_working_days");
+
+                    b.Property<int>("UrgentNoticePeriodDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("urgent_notice_period_days");
+
+                    b.Property<int>("UrgentSubmissionDeadlineDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("urgent_submission_deadline_days");
+
                     b.HasKey("Id")
                         .HasName("pk_organizations");
 
@@ -534,6 +552,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<bool>("IsPublic")
                         .HasColumnType("boolean")
                         .HasColumnName("is_public");
+
+                    b.Property<bool>("IsUrgent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_urgent");
 
                     b.Property<Guid?>("LeadOfficeId")
                         .HasColumnType("uuid")

@@ -164,6 +164,12 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("short_name");
 
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -496,6 +502,18 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("submission_deadline_days");
 
+                    b.Property<bool>("SubmissionDeadlineInWorkingDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("submission_deadline_in_working_days");
+
+                    b.Property<int>("UrgentNoticePeriodDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("urgent_notice_period_days");
+
+                    b.Property<int>("UrgentSubmissionDeadlineDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("urgent_submission_deadline_days");
+
                     b.HasKey("Id")
                         .HasName("pk_organizations");
 
@@ -528,6 +546,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<bool>("IsPublic")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_public");
+
+                    b.Property<bool>("IsUrgent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_urgent");
 
                     b.Property<Guid?>("LeadOfficeId")
                         .HasColumnType("TEXT")
