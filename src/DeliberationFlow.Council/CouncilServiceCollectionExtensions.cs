@@ -65,6 +65,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();
         services.TryAddScoped<ChangeMeeting>();
+        services.TryAddScoped<ScheduleMeetings>();
         services.TryAddScoped<FireTimer>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ListWorkflowInstances>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ResolveIncident>();

@@ -13,6 +13,11 @@ public static class CommitteesApi
         api.MapGet("/meetings", ListMeetingsAsync).WithTags("Meetings")
             .WithSummary("Meetings of your body; filter by committee key and period")
             .ProducesValidationProblem();
+        api.MapPost("/committees/{key}/meetings", ScheduleMeetingsAsync).WithTags("Meetings")
+            .WithSummary("Adds a meeting or a series (iCalendar RRULE, e.g. FREQ=MONTHLY;BYDAY=4TU, with exceptions) to a committee's calendar")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/meetings/{id:guid}/change", ChangeMeetingAsync).WithTags("Meetings")
             .WithSummary("Cancels or moves a meeting: {\"action\":\"cancel\",\"reason\":\"…\"} or {\"action\":\"move\",\"newStart\":\"2021-05-06T15:00\",\"reason\":\"…\"}; its consultations are re-planned and everyone concerned is told")
             .ProducesValidationProblem()
@@ -25,6 +30,10 @@ public static class CommitteesApi
     private static async Task<Ok<IReadOnlyList<CommitteeView>>> ListCommitteesAsync(
         ListCommittees listCommittees, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await listCommittees.HandleAsync(http.User.ToCaller(), cancellationToken));
+
+    private static async Task<Ok<ScheduledMeetings>> ScheduleMeetingsAsync(
+        string key, ScheduleMeetingsRequest request, ScheduleMeetings schedule, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await schedule.HandleAsync(http.User.ToCaller(), key, request, cancellationToken));
 
     private static async Task<Ok<MeetingChangeReport>> ChangeMeetingAsync(
         Guid id, ChangeMeetingRequest request, ChangeMeeting change, HttpContext http, CancellationToken cancellationToken) =>

@@ -1,0 +1,164 @@
+using System.Globalization;
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Meetings;
+
+/// <summary>
+/// A single meeting (<see cref="Start"/> only) or a series: an iCalendar recurrence rule such as
+/// <c>FREQ=MONTHLY;BYDAY=4TU</c> ("every 4th Tuesday") from <see cref="Start"/> until <see cref="Until"/>, without the
+/// <see cref="Exceptions"/>. Times are local times of the body.
+/// </summary>
+public sealed record ScheduleMeetingsRequest(
+    string? Start,
+    string? Recurrence,
+    string? Until,
+    IReadOnlyList<string>? Exceptions,
+    string? Name,
+    string? Location,
+    string? Publicity,
+    int? DurationMinutes);
+
+public sealed record ScheduledMeetings(IReadOnlyList<MeetingView> Created, IReadOnlyList<string> Skipped);
+
+/// <summary>Adds meetings to a committee's calendar; days that already have a meeting of the committee are skipped.</summary>
+public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
+{
+    private const int MaxOccurrences = 200;
+
+    public async Task<ScheduledMeetings> HandleAsync(Caller caller, string committeeKey, ScheduleMeetingsRequest request, CancellationToken cancellationToken)
+    {
+        var committee = await db.Organizations.SingleOrDefaultAsync(
+                o => o.BodyId == caller.BodyId && o.Key == committeeKey && o.Kind == OrganizationKind.Committee, cancellationToken)
+            ?? throw new NotFoundException($"No committee '{committeeKey}'.");
+        if (!caller.MayRecordFor(committee.Id))
+        {
+            throw new ForbiddenException($"You may plan meetings only of your own committees; '{committee.Name}' is not one of them.");
+        }
+
+        var body = await db.Bodies.SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
+        var errors = new ValidationErrors();
+        var start = ParseLocal(errors, "start", request.Start, required: true);
+        var until = ParseLocal(errors, "until", request.Until, required: request.Recurrence is { Length: > 0 });
+        var publicity = MeetingPublicity.Public;
+        if (request.Publicity is { Length: > 0 } && !Enum.TryParse(request.Publicity, ignoreCase: true, out publicity))
+        {
+            errors.Add("publicity", $"Use one of: {string.Join(", ", Enum.GetNames<MeetingPublicity>())}.");
+        }
+
+        if (request.DurationMinutes is < 15 or > 24 * 60)
+        {
+            errors.Add("durationMinutes", "A meeting lasts between 15 minutes and a day.");
+        }
+
+        var exceptions = new HashSet<DateOnly>();
+        foreach (var (text, i) in (request.Exceptions ?? []).Select((e, i) => (e, i)))
+        {
+            if (DateOnly.TryParse(text, CultureInfo.InvariantCulture, out var day))
+            {
+                exceptions.Add(day);
+            }
+            else
+            {
+                errors.Add($"exceptions[{i}]", $"'{text}' is not a date like \"2022-07-26\".");
+            }
+        }
+
+        errors.ThrowIfAny();
+        var occurrences = Occurrences(start!.Value, request.Recurrence, until, body);
+        var now = clock.GetUtcNow();
+        var existingDays = (await db.Meetings.Where(m => m.OrganizationId == committee.Id && !m.Cancelled).Select(m => m.Start).ToListAsync(cancellationToken))
+            .Select(s => DateOnly.FromDateTime(BodyClock.ToLocal(s, body.Zone).DateTime)).ToHashSet();
+        var created = new List<Meeting>();
+        var skipped = new List<string>();
+        foreach (var local in occurrences)
+        {
+            var day = DateOnly.FromDateTime(local);
+            if (exceptions.Contains(day) || existingDays.Contains(day))
+            {
+                skipped.Add(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                continue;
+            }
+
+            var instant = BodyClock.FromLocal(local, body.Zone);
+            if (instant <= now)
+            {
+                skipped.Add(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                continue;
+            }
+
+            created.Add(new Meeting
+            {
+                Id = Guid.CreateVersion7(now), BodyId = body.Id, OrganizationId = committee.Id,
+                Name = request.Name ?? $"Sitzung: {committee.Name}", Start = instant, End = instant.AddMinutes(request.DurationMinutes ?? 180),
+                Location = request.Location, Publicity = publicity, Created = now, Modified = now,
+            });
+        }
+
+        db.Meetings.AddRange(created);
+        await db.SaveChangesAsync(cancellationToken);
+        return new ScheduledMeetings(
+            created.Select(m => new MeetingView(m.Id, m.Name, committee.Id, committee.Key, committee.Name, m.Start, m.End, m.Location,
+                m.State.ToString(), m.Cancelled, m.Publicity.ToString())).ToList(),
+            skipped);
+    }
+
+    /// <summary>The local start times of the series, expanded by Ical.Net in the body's zone (so 15:00 stays 15:00 across DST).</summary>
+    private static List<DateTime> Occurrences(DateTime start, string? recurrence, DateTime? until, Body body)
+    {
+        if (recurrence is not { Length: > 0 })
+        {
+            return [start];
+        }
+
+        List<DateTime> result;
+        try
+        {
+            var series = new CalendarEvent { DtStart = new CalDateTime(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, body.TimeZone) };
+            series.RecurrenceRule = new RecurrencePattern(recurrence);
+            result = series.GetOccurrences()
+                .Select(o => o.Period.StartTime)
+                .TakeWhile(t => new DateTime(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0) <= until!.Value)
+                .Take(MaxOccurrences + 1)
+                .Select(t => new DateTime(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0))
+                .ToList();
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            throw RequestValidationException.For("recurrence", $"'{recurrence}' is not a recurrence rule like \"FREQ=MONTHLY;BYDAY=4TU\": {ex.Message}");
+        }
+
+        if (result.Count > MaxOccurrences)
+        {
+            throw RequestValidationException.For("until", $"The series would hold more than {MaxOccurrences} meetings; choose an earlier 'until'.");
+        }
+
+        return result;
+    }
+
+    private static DateTime? ParseLocal(ValidationErrors errors, string field, string? text, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required)
+            {
+                errors.Add(field, $"'{field}' is required: a local date and time like \"2022-01-25T15:00\".");
+            }
+
+            return null;
+        }
+
+        if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            return value.TimeOfDay == TimeSpan.Zero && field == "until" ? value.Date.AddDays(1).AddTicks(-1) : value;
+        }
+
+        errors.Add(field, $"'{text}' is not a local date and time like \"2022-01-25T15:00\".");
+        return null;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Meetings;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>Committee calendars: series and single meetings, and planning across holidays and clock changes.</summary>
+[Collection(HostCollection.Name)]
+public sealed class MeetingCalendarTests
+{
+    [Fact]
+    public async Task Series_EveryFourthTuesday_KeepsItsLocalTimeAcrossDaylightSaving_AndSkipsExceptions()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 12, 1, 9));
+        var secretary = test.ClientFor("sekretariat-fpa");
+
+        var response = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest(
+            "2022-01-25T15:00", "FREQ=MONTHLY;BYDAY=4TU", "2022-12-31", ["2022-07-26"], null, "Rathaus, Raum A1.129", "Mixed", 180));
+
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var series = (await response.Content.ReadFromJsonAsync<ScheduledMeetings>())!;
+        Assert.Equal(11, series.Created.Count);
+        Assert.Equal(["2022-07-26"], series.Skipped);
+        Assert.All(series.Created, m => Assert.Equal(15, TimeZoneInfo.ConvertTime(m.Start, Berlin.Zone).Hour));
+        Assert.Equal(new DateTimeOffset(2022, 3, 22, 14, 0, 0, TimeSpan.Zero), series.Created[2].Start); // CET
+        Assert.Equal(new DateTimeOffset(2022, 4, 26, 13, 0, 0, TimeSpan.Zero), series.Created[3].Start); // CEST
+
+        var again = await (await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest(
+            "2022-01-25T15:00", "FREQ=MONTHLY;BYDAY=4TU", "2022-03-31", null, null, null, null, null))).Content.ReadFromJsonAsync<ScheduledMeetings>();
+        Assert.Empty(again!.Created);
+
+        var stranger = await test.ClientFor("sekretariat-plua").PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest("2022-02-01T15:00", null, null, null, null, null, null, null));
+        var badRule = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest("2022-02-01T15:00", "EVERY=SOMETIMES", "2022-12-31", null, null, null, null, null));
+        Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
+        await Http.EnsureAsync(badRule, HttpStatusCode.BadRequest);
+        Assert.Contains("recurrence", await badRule.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2022-04-19T15:00", "2022-04-01", "19.04.2022", "01.04.2022", "12.04.2022")] // Karfreitag and Ostermontag are no working days
+    [InlineData("2022-03-29T15:00", "2022-03-10", "29.03.2022", "15.03.2022", "22.03.2022")] // across the spring change (27.03.)
+    [InlineData("2022-11-01T15:00", "2022-10-14", "01.11.2022", "17.10.2022", "25.10.2022")] // across the autumn change (30.10.) and the Reformationstag
+    public async Task Projection_CountsTheVorlagenfristInWorkingDays_AcrossHolidaysAndClockChanges(
+        string meeting, string registeredOn, string expectedMeeting, string expectedDeadline, string expectedInvitation)
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 12, 1, 9));
+        await Http.EnsureAsync(await test.ClientFor("admin").PostAsJsonAsync("/api/committees/fpa/meetings",
+            new ScheduleMeetingsRequest(meeting, null, null, null, null, null, null, null)), HttpStatusCode.OK);
+
+        var response = await test.ClientFor("admin").PostAsJsonAsync("/api/projections",
+            new ProjectNewPaperRequest("Beschlussvorlage", null, DateOnly.Parse(registeredOn, System.Globalization.CultureInfo.InvariantCulture)));
+
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var fpa = (await response.Content.ReadFromJsonAsync<Projection>())!.Steps[0];
+        Assert.Equal((expectedMeeting, expectedDeadline, expectedInvitation), (fpa.Date, fpa.SubmissionDeadline, fpa.InvitationDate));
+    }
+}
