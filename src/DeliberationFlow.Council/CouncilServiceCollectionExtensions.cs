@@ -61,6 +61,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<RegisterPaper>();
         services.TryAddScoped<GetPaper>();
         services.TryAddScoped<ProjectBeratungsfolge>();
+        services.TryAddScoped<SkipHearing>();
         services.TryAddScoped<RecordOutcome>();
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();

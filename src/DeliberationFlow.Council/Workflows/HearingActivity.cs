@@ -67,6 +67,11 @@ public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncil
 
     public async ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken)
     {
+        if (stimulus.Input is HearingSkipStimulus skip)
+        {
+            return await SkipAllAsync(context, bookmark, skip, cancellationToken);
+        }
+
         var input = stimulus.Input as OutcomeStimulus
             ?? throw new WorkflowStateException($"A hearing resumes with an outcome, not with {stimulus.Input?.GetType().Name ?? "nothing"}.");
         var consultation = await planner.RecordAsync(context, bookmark, input, stimulus.Actor, cancellationToken);
@@ -96,4 +101,28 @@ public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncil
 
         return ActivityResult.Done(DoneOutcome);
     }
+
+    /// <summary>
+    /// Eilentscheidung (§ 89 NKomVG): the hearings not held yet are dropped, with the recorded reason of urgency,
+    /// and the flow goes on to the deciding steps.
+    /// </summary>
+    private async Task<ActivityResult> SkipAllAsync(ActivityExecutionContext context, Bookmark bookmark, HearingSkipStimulus skip, CancellationToken cancellationToken)
+    {
+        var note = $"Entfallen – Eilentscheidung nach § 89 NKomVG: {skip.Reason}";
+        var waiting = await db.Bookmarks.Where(b => b.InstanceId == context.Instance.Id && b.ActivityId == context.Activity.Id).ToListAsync(cancellationToken);
+        foreach (var key in waiting.Select(b => b.Key).Append(bookmark.Key).Distinct())
+        {
+            var consultation = await db.Consultations.SingleAsync(c => c.Id == Guid.Parse(key), cancellationToken);
+            if (consultation.Status == ConsultationStatus.Planned)
+            {
+                await planner.SkipAsync(consultation, context.Now, note, cancellationToken);
+            }
+        }
+
+        context.Journal(JournalEventKind.ActivityCompleted, $"Anhörung übersprungen von {context.Actor}. {note}", DoneOutcome);
+        return ActivityResult.Done(DoneOutcome);
+    }
 }
+
+/// <summary>The stimulus that ends a hearing early, with the reason of urgency that § 89 NKomVG requires.</summary>
+public sealed record HearingSkipStimulus(string Reason);

@@ -7,7 +7,8 @@ namespace DeliberationFlow.Council.Workflows;
 
 /// <summary>
 /// Branches on what an earlier consultation or hearing ended with. Over several hearings: Rejected if any
-/// committee rejected, else AdoptedAmended if any asked for changes, else Noted if all only noted, else Adopted.
+/// committee rejected, else AdoptedAmended if any asked for changes, else Noted if all only noted (or none was held),
+/// else Adopted.
 /// </summary>
 public sealed class OutcomeDecisionActivity(ConsultationPlanner planner) : IActivity
 {
@@ -38,7 +39,9 @@ public sealed class OutcomeDecisionActivity(ConsultationPlanner planner) : IActi
             .ToList();
         if (outcomes.Count == 0)
         {
-            throw new WorkflowStateException($"'{context.Activity.Id}' decides on '{of}', but no outcome of it has been recorded.");
+            // Every consultation of it was dropped (e.g. a hearing skipped as an Eilentscheidung): no objection was raised.
+            context.Journal(JournalEventKind.ActivityExecuted, $"Kein Ergebnis von '{of}' erfasst (entfallen); weiter wie nach Kenntnisnahme.");
+            return ActivityResult.Done(nameof(Outcome.Noted));
         }
 
         var decision = outcomes.Contains(Outcome.Rejected) ? Outcome.Rejected

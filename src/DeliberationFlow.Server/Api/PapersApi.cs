@@ -20,6 +20,11 @@ public static class PapersApi
         papers.MapGet("/by-reference/{reference}", GetByReferenceAsync)
             .WithSummary("A paper found by its reference, e.g. 21-15513-01")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        papers.MapPost("/{id:guid}/hearing-skip", SkipHearingAsync)
+            .WithSummary("Ends a waiting hearing early with a reason of urgency (Eilentscheidung, § 89 NKomVG); admins only")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         papers.MapGet("/{id:guid}/projection", ProjectAsync)
             .WithSummary("The Beratungsfolge with the remaining steps projected into the committees' next possible meetings")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -28,6 +33,9 @@ public static class PapersApi
             .ProducesValidationProblem();
         return api;
     }
+
+    private static async Task<Ok<PaperDetails>> SkipHearingAsync(Guid id, SkipHearingRequest request, SkipHearing skip, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await skip.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
 
     private static async Task<Ok<Projection>> ProjectAsync(Guid id, ProjectBeratungsfolge project, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await project.ForPaperAsync(http.User.ToCaller(), id, cancellationToken));

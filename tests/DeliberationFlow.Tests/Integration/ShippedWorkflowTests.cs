@@ -102,6 +102,34 @@ public sealed class ShippedWorkflowTests
     }
 
     [Fact]
+    public async Task HearingGuard_PlansNoDecisionBeforeTheHearing_UnlessAnAdminRecordsAnEilentscheidung()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 20, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-30009", "Bebauungsplan „Wenden-West“", "Bebauungsplan", "fb61", null, true, null, null));
+
+        // Blocked: while the Stadtbezirksräte are not heard, there is no deciding step to record.
+        Assert.All(paper.Consultations, c => Assert.Equal("Anhörung", c.RoleText));
+        var noReason = await test.ClientFor("admin").PostAsJsonAsync($"/api/papers/{paper.Id}/hearing-skip", new SkipHearingRequest("eilig"));
+        var bySecretary = await test.ClientFor("sekretariat-plua").PostAsJsonAsync($"/api/papers/{paper.Id}/hearing-skip", new SkipHearingRequest("Fördermittelfrist läuft am 30.04. ab"));
+        await Http.EnsureAsync(noReason, HttpStatusCode.BadRequest);
+        Assert.Contains("§ 89", await noReason.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, bySecretary.StatusCode);
+        Assert.Equal(2, (await test.GetPaperAsync("admin", paper.Id)).Consultations.Count);
+
+        // Allowed after a recorded Eilentscheidung: the hearings are dropped with the reason, the committees follow.
+        var skipped = await test.ClientFor("admin").PostAsJsonAsync($"/api/papers/{paper.Id}/hearing-skip", new SkipHearingRequest("Fördermittelfrist läuft am 30.04. ab"));
+        await Http.EnsureAsync(skipped, HttpStatusCode.OK);
+        var after = (await skipped.Content.ReadFromJsonAsync<PaperDetails>())!;
+        Assert.All(after.Consultations.Where(c => c.RoleText == "Anhörung"),
+            c => Assert.Equal(("Skipped", "Entfallen – Eilentscheidung nach § 89 NKomVG: Fördermittelfrist läuft am 30.04. ab"), (c.Status, c.ResultText)));
+        Assert.Equal("plua", after.Consultations[^1].Committee.Key);
+        Assert.Contains(after.Journal, j => j.Message.Contains("Anhörung übersprungen von admin", StringComparison.Ordinal));
+        var twice = await test.ClientFor("admin").PostAsJsonAsync($"/api/papers/{paper.Id}/hearing-skip", new SkipHearingRequest("Fördermittelfrist läuft am 30.04. ab"));
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+    }
+
+    [Fact]
     public async Task Consultation_DeferredReferredAndBack_KeepsTheBeratungsfolgeAndEndsInTheRat()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 1, 9));
