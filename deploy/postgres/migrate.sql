@@ -665,3 +665,28 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125204201_AgendaOrder') THEN
+    ALTER TABLE council.consultations ADD agenda_order integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125204201_AgendaOrder') THEN
+    ALTER TABLE council.consultations ADD late_addition boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125204201_AgendaOrder') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261125204201_AgendaOrder', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

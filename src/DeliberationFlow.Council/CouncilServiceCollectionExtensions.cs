@@ -67,6 +67,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<ListMeetings>();
         services.TryAddScoped<ChangeMeeting>();
         services.TryAddScoped<ScheduleMeetings>();
+        services.TryAddScoped<Agenda>();
         services.TryAddScoped<FireTimer>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ListWorkflowInstances>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ResolveIncident>();

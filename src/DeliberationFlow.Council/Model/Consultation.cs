@@ -37,6 +37,12 @@ public sealed class Consultation
     public DateTimeOffset? RecordedAt { get; set; }
     public string? RecordedBy { get; set; }
 
+    /// <summary>Manual position on the meeting's agenda (within its public or non-public part); null keeps the planning order.</summary>
+    public int? AgendaOrder { get; set; }
+
+    /// <summary>Put on the agenda after the invitation went out (Nachtrag).</summary>
+    public bool LateAddition { get; set; }
+
     /// <summary>The workflow activity that planned this consultation.</summary>
     public string? ActivityId { get; init; }
 

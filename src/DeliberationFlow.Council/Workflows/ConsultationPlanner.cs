@@ -67,6 +67,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             Role = Vocabulary.NormaliseRole(roleText),
             RoleText = roleText,
             Authoritative = authoritative,
+            LateAddition = meeting?.State == MeetingState.Invited,
             ActivityId = context.Activity.Id,
             Created = context.Now,
             Modified = context.Now,

@@ -18,6 +18,14 @@ public static class CommitteesApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/meetings/{id:guid}/agenda", AgendaAsync).WithTags("Meetings")
+            .WithSummary("The meeting's agenda: public part (Ö 1 …), then non-public (N 1 …), Nachträge and Absetzungen marked")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/meetings/{id:guid}/agenda/order", ReorderAgendaAsync).WithTags("Meetings")
+            .WithSummary("Orders the agenda until the invitation goes out")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/meetings/{id:guid}/change", ChangeMeetingAsync).WithTags("Meetings")
             .WithSummary("Cancels or moves a meeting: {\"action\":\"cancel\",\"reason\":\"…\"} or {\"action\":\"move\",\"newStart\":\"2021-05-06T15:00\",\"reason\":\"…\"}; its consultations are re-planned and everyone concerned is told")
             .ProducesValidationProblem()
@@ -30,6 +38,13 @@ public static class CommitteesApi
     private static async Task<Ok<IReadOnlyList<CommitteeView>>> ListCommitteesAsync(
         ListCommittees listCommittees, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await listCommittees.HandleAsync(http.User.ToCaller(), cancellationToken));
+
+    private static async Task<Ok<AgendaView>> AgendaAsync(Guid id, Agenda agenda, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await agenda.ReadAsync(http.User.ToCaller(), id, cancellationToken));
+
+    private static async Task<Ok<AgendaView>> ReorderAgendaAsync(
+        Guid id, ReorderAgendaRequest request, Agenda agenda, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await agenda.ReorderAsync(http.User.ToCaller(), id, request, cancellationToken));
 
     private static async Task<Ok<ScheduledMeetings>> ScheduleMeetingsAsync(
         string key, ScheduleMeetingsRequest request, ScheduleMeetings schedule, HttpContext http, CancellationToken cancellationToken) =>

@@ -208,6 +208,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("activity_id");
 
+                    b.Property<int?>("AgendaOrder")
+                        .HasColumnType("integer")
+                        .HasColumnName("agenda_order");
+
                     b.Property<bool>("Authoritative")
                         .HasColumnType("boolean")
                         .HasColumnName("authoritative");
@@ -219,6 +223,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");
+
+                    b.Property<bool>("LateAddition")
+                        .HasColumnType("boolean")
+                        .HasColumnName("late_addition");
 
                     b.Property<Guid?>("MeetingId")
                         .HasColumnType("uuid")

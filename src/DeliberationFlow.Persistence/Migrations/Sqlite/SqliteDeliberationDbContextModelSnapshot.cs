@@ -202,6 +202,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("activity_id");
 
+                    b.Property<int?>("AgendaOrder")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agenda_order");
+
                     b.Property<bool>("Authoritative")
                         .HasColumnType("INTEGER")
                         .HasColumnName("authoritative");
@@ -213,6 +217,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created");
+
+                    b.Property<bool>("LateAddition")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("late_addition");
 
                     b.Property<Guid?>("MeetingId")
                         .HasColumnType("TEXT")

@@ -1,0 +1,126 @@
+using System.Globalization;
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Papers;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Meetings;
+
+public sealed record AgendaItemView(
+    string Number,
+    bool Public,
+    Guid ConsultationId,
+    Guid PaperId,
+    string PaperReference,
+    string PaperName,
+    string RoleText,
+    string Status,
+    bool LateAddition,
+    bool RemovedFromAgenda);
+
+public sealed record AgendaView(Guid MeetingId, string Committee, string Date, string MeetingState, bool Locked, IReadOnlyList<AgendaItemView> Items);
+
+public sealed record ReorderAgendaRequest(IReadOnlyList<Guid>? ConsultationIds);
+
+/// <summary>
+/// The agenda of a meeting, drawn from the consultations planned into it: the public part (Ö 1, Ö 2 …), then the
+/// non-public part (N 1 …). Until the invitation goes out the order may be changed; after that the agenda is locked,
+/// and what comes or goes is shown as such (Nachtrag, abgesetzt). Non-public items are left out for users who may not
+/// see the paper.
+/// </summary>
+public sealed class Agenda(ICouncilDb db, PaperReader papers)
+{
+    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
+
+    public async Task<AgendaView> ReadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
+    {
+        var (meeting, committee, body) = await LoadAsync(caller, meetingId, cancellationToken);
+        var locked = meeting.State != MeetingState.Scheduled;
+        var consultations = await db.Consultations.AsNoTracking().Where(c => c.MeetingId == meeting.Id).ToListAsync(cancellationToken);
+        var paperIds = consultations.Select(c => c.PaperId).ToList();
+        var paperRows = await db.Papers.AsNoTracking().Where(p => paperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+
+        var entries = new List<(Consultation Consultation, Paper Paper, bool Public, bool Removed)>();
+        foreach (var consultation in consultations)
+        {
+            var paper = paperRows[consultation.PaperId];
+            var removed = consultation.Status is ConsultationStatus.Withdrawn or ConsultationStatus.Skipped
+                          || (consultation.Status == ConsultationStatus.Deferred && consultation.RecordedAt < meeting.Start);
+            if ((removed && !locked) || !await papers.MaySeeAsync(caller, paper, cancellationToken))
+            {
+                continue;
+            }
+
+            entries.Add((consultation, paper, paper.IsPublic && meeting.Publicity != MeetingPublicity.NonPublic, removed));
+        }
+
+        var items = new List<AgendaItemView>();
+        foreach (var part in new[] { true, false })
+        {
+            var number = 0;
+            foreach (var entry in entries.Where(e => e.Public == part)
+                         .OrderBy(e => e.Consultation.LateAddition)
+                         .ThenBy(e => e.Consultation.AgendaOrder ?? int.MaxValue)
+                         .ThenBy(e => e.Consultation.Created))
+            {
+                number++;
+                items.Add(new AgendaItemView(
+                    $"{(part ? "Ö" : "N")} {number}", part, entry.Consultation.Id, entry.Paper.Id, entry.Paper.Reference, entry.Paper.Name,
+                    entry.Consultation.RoleText, Vocabulary.Label(entry.Consultation.Status), entry.Consultation.LateAddition, entry.Removed));
+            }
+        }
+
+        return new AgendaView(meeting.Id, committee.Name, BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German),
+            meeting.State.ToString(), locked, items);
+    }
+
+    /// <summary>Puts the named consultations first, in this order; the others follow as before. Refused once the invitation is out.</summary>
+    public async Task<AgendaView> ReorderAsync(Caller caller, Guid meetingId, ReorderAgendaRequest request, CancellationToken cancellationToken)
+    {
+        var (meeting, committee, _) = await LoadAsync(caller, meetingId, cancellationToken);
+        if (!caller.MayRecordFor(committee.Id))
+        {
+            throw new ForbiddenException($"You may arrange agendas only of your own committees; '{committee.Name}' is not one of them.");
+        }
+
+        if (meeting.State != MeetingState.Scheduled)
+        {
+            throw new ConflictException("The invitation has gone out and the agenda is locked; later changes are Nachträge or Absetzungen.");
+        }
+
+        var ids = request.ConsultationIds ?? [];
+        var consultations = await db.Consultations.Where(c => c.MeetingId == meeting.Id).ToListAsync(cancellationToken);
+        var unknown = ids.Where(id => consultations.All(c => c.Id != id)).ToList();
+        if (ids.Count == 0 || unknown.Count > 0 || ids.Distinct().Count() != ids.Count)
+        {
+            throw RequestValidationException.For("consultationIds",
+                unknown.Count > 0 ? $"Not on this agenda: {string.Join(", ", unknown)}." : "List each consultation of the agenda at most once, at least one.");
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var consultation = consultations.Single(c => c.Id == ids[i]);
+            consultation.AgendaOrder = i + 1;
+            consultation.Revision++;
+        }
+
+        foreach (var other in consultations.Where(c => !ids.Contains(c.Id)))
+        {
+            other.AgendaOrder = null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return await ReadAsync(caller, meetingId, cancellationToken);
+    }
+
+    private async Task<(Meeting, Organization, Body)> LoadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
+    {
+        var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
+            ?? throw new NotFoundException($"No meeting with id {meetingId}.");
+        var committee = await db.Organizations.SingleAsync(o => o.Id == meeting.OrganizationId, cancellationToken);
+        var body = await db.Bodies.SingleAsync(b => b.Id == meeting.BodyId, cancellationToken);
+        return (meeting, committee, body);
+    }
+}
