@@ -47,6 +47,7 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers)
         {
             var paper = paperRows[consultation.PaperId];
             var removed = consultation.Status is ConsultationStatus.Withdrawn or ConsultationStatus.Skipped
+                          || consultation.Outcome == Outcome.RemovedFromAgenda
                           || (consultation.Status == ConsultationStatus.Deferred && consultation.RecordedAt < meeting.Start);
             if ((removed && !locked) || !await papers.MaySeeAsync(caller, paper, cancellationToken))
             {

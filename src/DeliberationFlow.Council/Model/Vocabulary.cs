@@ -21,6 +21,15 @@ public enum Outcome
     Deferred,
     Referred,
     Withdrawn,
+
+    /// <summary>Abgesetzt: taken off this meeting's agenda; the paper comes up again in the next meeting.</summary>
+    RemovedFromAgenda,
+
+    /// <summary>Empfohlen / vorberaten: a preparing committee's recommendation.</summary>
+    Recommended,
+
+    /// <summary>Keine Abstimmung: deliberated without a vote.</summary>
+    NoVote,
 }
 
 /// <summary>
@@ -78,9 +87,19 @@ public static class Vocabulary
             return Outcome.Deferred;
         }
 
-        if (clean.Contains("zurückgezogen", StringComparison.Ordinal) || clean.Contains("abgesetzt", StringComparison.Ordinal))
+        if (clean.Contains("zurückgezogen", StringComparison.Ordinal))
         {
             return Outcome.Withdrawn;
+        }
+
+        if (clean.Contains("abgesetzt", StringComparison.Ordinal) || clean.Contains("von der tagesordnung", StringComparison.Ordinal))
+        {
+            return Outcome.RemovedFromAgenda;
+        }
+
+        if (clean.Contains("keine abstimmung", StringComparison.Ordinal) || clean.Contains("nicht zur abstimmung", StringComparison.Ordinal))
+        {
+            return Outcome.NoVote;
         }
 
         if ((clean.Contains("geändert", StringComparison.Ordinal) && !clean.Contains("ungeändert", StringComparison.Ordinal))
@@ -90,8 +109,13 @@ public static class Vocabulary
             return Outcome.AdoptedAmended;
         }
 
-        if (clean.Contains("beschlossen", StringComparison.Ordinal) || clean.Contains("zugestimmt", StringComparison.Ordinal)
-            || clean.Contains("vorberaten", StringComparison.Ordinal) || clean.Contains("empfohlen", StringComparison.Ordinal))
+        if (clean.Contains("empfohlen", StringComparison.Ordinal) || clean.Contains("empfehlung", StringComparison.Ordinal)
+            || clean.Contains("vorberaten", StringComparison.Ordinal))
+        {
+            return Outcome.Recommended;
+        }
+
+        if (clean.Contains("beschlossen", StringComparison.Ordinal) || clean.Contains("zugestimmt", StringComparison.Ordinal))
         {
             return Outcome.Adopted;
         }
@@ -108,6 +132,9 @@ public static class Vocabulary
         Outcome.Deferred => "vertagt",
         Outcome.Referred => "verwiesen",
         Outcome.Withdrawn => "zurückgezogen",
+        Outcome.RemovedFromAgenda => "abgesetzt",
+        Outcome.Recommended => "empfohlen",
+        Outcome.NoVote => "keine Abstimmung",
         _ => outcome.ToString(),
     };
 

@@ -15,10 +15,14 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
     public const string TypeName = "Consultation";
 
     private static readonly string[] AllOutcomes =
-        [nameof(Outcome.Adopted), nameof(Outcome.AdoptedAmended), nameof(Outcome.Rejected), nameof(Outcome.Noted), nameof(Outcome.Withdrawn)];
+    [
+        nameof(Outcome.Adopted), nameof(Outcome.AdoptedAmended), nameof(Outcome.Rejected), nameof(Outcome.Noted), nameof(Outcome.Withdrawn),
+        nameof(Outcome.Recommended), nameof(Outcome.NoVote),
+    ];
 
     /// <summary>Outcomes of a recommendation given after a referral; they never route, they return the paper.</summary>
-    private static readonly Outcome[] ReferralOutcomes = [Outcome.Adopted, Outcome.AdoptedAmended, Outcome.Rejected, Outcome.Noted, Outcome.Deferred];
+    private static readonly Outcome[] ReferralOutcomes =
+        [Outcome.Adopted, Outcome.AdoptedAmended, Outcome.Rejected, Outcome.Noted, Outcome.Recommended, Outcome.NoVote, Outcome.Deferred, Outcome.RemovedFromAgenda];
 
     public ActivityDescriptor Descriptor { get; } = new(
         TypeName,
@@ -82,7 +86,10 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
         }
 
         var connected = definition.ConnectedOutcomes(activity.Id).Select(o => Enum.Parse<Outcome>(o)).ToList();
-        return [.. connected, Outcome.Deferred, Outcome.Referred];
+
+        // A recommendation leaves through "Adopted" where the workflow has no port of its own for it.
+        var recommended = connected.Contains(Outcome.Adopted) && !connected.Contains(Outcome.Recommended) ? [Outcome.Recommended] : Array.Empty<Outcome>();
+        return [.. connected, .. recommended, Outcome.Deferred, Outcome.RemovedFromAgenda, Outcome.Referred];
     }
 
     public async ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken)
@@ -95,9 +102,9 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
         var paper = await planner.PaperOfAsync(context.Instance, cancellationToken);
         var notBefore = await planner.NotBeforeAsync(paper, context.Now, cancellationToken);
 
-        if (input.Outcome == Outcome.Deferred)
+        if (input.Outcome is Outcome.Deferred or Outcome.RemovedFromAgenda)
         {
-            // Vertagt: the same committee takes it up in its next meeting, as a new consultation (OParl/spec#381).
+            // Vertagt or abgesetzt: the same committee takes it up in its next meeting, as a new consultation (OParl/spec#381).
             await planner.PlanAsync(context, paper, committee, consultation.RoleText, consultation.Authoritative, notBefore, waitingFor, cancellationToken);
             return ActivityResult.Suspend();
         }
@@ -121,7 +128,10 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
             return ActivityResult.Suspend();
         }
 
-        return ActivityResult.Done(input.Outcome.ToString());
+        var port = input.Outcome == Outcome.Recommended && context.Definition.FindConnection(context.Activity.Id, nameof(Outcome.Recommended)) is null
+            ? nameof(Outcome.Adopted)
+            : input.Outcome.ToString();
+        return ActivityResult.Done(port);
     }
 }
 

@@ -112,7 +112,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         consultation.Revision++;
         consultation.Status = input.Outcome switch
         {
-            Outcome.Deferred => ConsultationStatus.Deferred,
+            Outcome.Deferred or Outcome.RemovedFromAgenda => ConsultationStatus.Deferred,
             Outcome.Withdrawn => ConsultationStatus.Withdrawn,
             _ => ConsultationStatus.Done,
         };

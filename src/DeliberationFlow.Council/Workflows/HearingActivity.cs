@@ -16,7 +16,8 @@ public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncil
     public const string TypeName = "Hearing";
     public const string DoneOutcome = "Done";
 
-    private static readonly Outcome[] Accepted = [Outcome.Adopted, Outcome.AdoptedAmended, Outcome.Rejected, Outcome.Noted, Outcome.Deferred];
+    private static readonly Outcome[] Accepted =
+        [Outcome.Adopted, Outcome.AdoptedAmended, Outcome.Rejected, Outcome.Noted, Outcome.Recommended, Outcome.NoVote, Outcome.Deferred, Outcome.RemovedFromAgenda];
 
     public ActivityDescriptor Descriptor { get; } = new(
         TypeName,
@@ -76,7 +77,7 @@ public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncil
             ?? throw new WorkflowStateException($"A hearing resumes with an outcome, not with {stimulus.Input?.GetType().Name ?? "nothing"}.");
         var consultation = await planner.RecordAsync(context, bookmark, input, stimulus.Actor, cancellationToken);
         var paper = await planner.PaperOfAsync(context.Instance, cancellationToken);
-        if (input.Outcome == Outcome.Deferred)
+        if (input.Outcome is Outcome.Deferred or Outcome.RemovedFromAgenda)
         {
             await planner.PlanAsync(context, paper, await planner.CommitteeOfAsync(consultation, cancellationToken), consultation.RoleText, authoritative: false,
                 await planner.NotBeforeAsync(paper, context.Now, cancellationToken), new ConsultationBookmark(ConsultationBookmark.Hearing), cancellationToken);

@@ -161,6 +161,22 @@ public sealed class ShippedWorkflowTests
     }
 
     [Fact]
+    public async Task Recommendation_LeavesThroughAdopted_AndAbsetzung_PlansTheNextMeeting()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-30010", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(paper.Consultations[0].MeetingStart!.Value.AddHours(3));
+
+        var removed = (await RecordAsync(test, "sekretariat-fpa", paper.Consultations[0].Id, null, "abgesetzt")).Paper;
+        Assert.Equal(("RemovedFromAgenda", "Vertagt", "fpa", "10.06.2021"),
+            (removed.Consultations[0].Outcome, removed.Consultations[0].StatusLabel, removed.Consultations[1].Committee.Key, removed.Consultations[1].Date));
+
+        await test.MoveClockToAsync(removed.Consultations[1].MeetingStart!.Value.AddHours(3));
+        var recommended = (await RecordAsync(test, "sekretariat-fpa", removed.Consultations[1].Id, null, "einstimmig empfohlen")).Paper;
+        Assert.Equal(("Recommended", "va"), (recommended.Consultations[1].Outcome, recommended.Consultations[2].Committee.Key));
+    }
+
+    [Fact]
     public async Task Withdrawal_EndsTheWorkflow_AndMarksThePaperWithdrawn()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
