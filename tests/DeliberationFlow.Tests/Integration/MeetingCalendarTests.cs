@@ -14,7 +14,7 @@ public sealed class MeetingCalendarTests
     [Fact]
     public async Task Series_EveryFourthTuesday_KeepsItsLocalTimeAcrossDaylightSaving_AndSkipsExceptions()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 12, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
         var secretary = test.ClientFor("sekretariat-fpa");
 
         var response = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest(
@@ -46,7 +46,7 @@ public sealed class MeetingCalendarTests
     public async Task Projection_CountsTheVorlagenfristInWorkingDays_AcrossHolidaysAndClockChanges(
         string meeting, string registeredOn, string expectedMeeting, string expectedDeadline, string expectedInvitation)
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 12, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
         await Http.EnsureAsync(await test.ClientFor("admin").PostAsJsonAsync("/api/committees/fpa/meetings",
             new ScheduleMeetingsRequest(meeting, null, null, null, null, null, null, null)), HttpStatusCode.OK);
 

@@ -48,7 +48,7 @@ public sealed class MeetingChangeTests
     [Fact]
     public async Task MovedMeeting_KeepsItsConsultations_AndIsRefusedToOthersAndForBadInput()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50002", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
         var meetingId = paper.Consultations[0].MeetingId;
 
@@ -74,7 +74,7 @@ public sealed class MeetingChangeTests
     [Fact]
     public async Task Outcome_WithAVoteTally_IsKeptAndShown()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50003", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
         await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
 

@@ -13,7 +13,7 @@ public sealed class ProjectionTests
     [Fact]
     public async Task NewPaper_RegisteredEarlyEnough_IsProjectedOnto29AprilAnd4MayThenTheRat()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 1, 9));
 
         var projection = await Expect(await test.ClientFor("sekretariat-fpa").PostAsJsonAsync("/api/projections",
             new ProjectNewPaperRequest("Beschlussvorlage", null, new DateOnly(2021, 4, 1))));
@@ -32,7 +32,7 @@ public sealed class ProjectionTests
     [Fact]
     public async Task UrgentPaper_UsesTheShorterDeadlines_AndStillReaches29April()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 1, 9));
 
         // Registered on 26.04., an ordinary paper misses the FPA of 29.04. (Vorlagenfrist 15.04.); an urgent one does not (27.04.).
         var ordinary = await Expect(await test.ClientFor("admin").PostAsJsonAsync("/api/projections", new ProjectNewPaperRequest("Beschlussvorlage", null, new DateOnly(2021, 4, 26))));
@@ -46,7 +46,7 @@ public sealed class ProjectionTests
     [Fact]
     public async Task RegisteredPaper_ShowsDoneAndPlannedSteps_AndProjectsTheRest_AfterADeferral()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60001", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
 
         var before = await Expect(await test.ClientFor("admin").GetAsync($"/api/papers/{paper.Id}/projection"));
