@@ -11,7 +11,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Meetings;
 
-/// <summary>Cancel a meeting, or move it to another start (local date and time of the body, e.g. "2021-05-06T15:00").</summary>
+/// <summary>
+/// Cancel a meeting, move it to another start (local date and time of the body, e.g. "2021-05-06T15:00"), or mark it
+/// held once its minutes are released (OParl: durchgeführt).
+/// </summary>
 public sealed record ChangeMeetingRequest(string? Action, string? NewStart, string? Reason);
 
 public sealed record MeetingChangeReport(MeetingView Meeting, IReadOnlyList<string> Replanned);
@@ -31,7 +34,11 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
         var now = clock.GetUtcNow();
         var body = await db.Bodies.SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
         var errors = new ValidationErrors();
-        errors.Required("reason", request.Reason);
+        if (request.Action is "cancel" or "move")
+        {
+            errors.Required("reason", request.Reason);
+        }
+
         DateTimeOffset? newStart = null;
         if (request.Action == "move")
         {
@@ -48,12 +55,16 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
                 }
             }
         }
-        else if (request.Action != "cancel")
+        else if (request.Action is not ("cancel" or "held"))
         {
-            errors.Add("action", "Use \"cancel\" or \"move\".");
+            errors.Add("action", "Use \"cancel\", \"move\" or \"held\".");
         }
 
         errors.ThrowIfAny();
+        if (request.Action == "held")
+        {
+            return await MarkHeldAsync(caller, meetingId, now, cancellationToken);
+        }
 
         var created = new List<WorkflowTimer>();
         var replanned = new List<string>();
@@ -129,6 +140,30 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
             new MeetingView(meeting.Id, meeting.Name, committee.Id, committee.Key, committee.Name, meeting.Start, meeting.End, meeting.Location,
                 meeting.State.ToString(), meeting.Cancelled, meeting.Publicity.ToString()),
             replanned);
+    }
+
+    private async Task<MeetingChangeReport> MarkHeldAsync(Caller caller, Guid meetingId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
+            ?? throw new NotFoundException($"No meeting with id {meetingId}.");
+        var committee = await db.Organizations.SingleAsync(o => o.Id == meeting.OrganizationId, cancellationToken);
+        if (!caller.MayRecordFor(committee.Id))
+        {
+            throw new ForbiddenException($"You may change meetings only of your own committees; '{committee.Name}' is not one of them.");
+        }
+
+        if (meeting.Cancelled || meeting.Start > now)
+        {
+            throw new ConflictException("Only a meeting that took place can be marked held (durchgeführt).");
+        }
+
+        meeting.State = MeetingState.Held;
+        meeting.Modified = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return new MeetingChangeReport(
+            new MeetingView(meeting.Id, meeting.Name, committee.Id, committee.Key, committee.Name, meeting.Start, meeting.End, meeting.Location,
+                meeting.State.ToString(), meeting.Cancelled, meeting.Publicity.ToString()),
+            []);
     }
 
     private async Task CancelTimersAsync(Consultation consultation, DateTimeOffset now, CancellationToken cancellationToken)

@@ -72,6 +72,23 @@ public sealed class MeetingChangeTests
     }
 
     [Fact]
+    public async Task Meeting_IsMarkedHeld_OnlyAfterItTookPlace()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50004", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var meetingId = paper.Consultations[0].MeetingId;
+        var secretary = test.ClientFor("sekretariat-fpa");
+
+        var early = await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/change", new ChangeMeetingRequest("held", null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 30, 9));
+        var held = await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/change", new ChangeMeetingRequest("held", null, null));
+
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        await Http.EnsureAsync(held, HttpStatusCode.OK);
+        Assert.Equal("Held", (await held.Content.ReadFromJsonAsync<MeetingChangeReport>())!.Meeting.State);
+    }
+
+    [Fact]
     public async Task Outcome_WithAVoteTally_IsKeptAndShown()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
