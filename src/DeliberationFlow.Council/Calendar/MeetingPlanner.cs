@@ -14,7 +14,7 @@ public sealed class MeetingPlanner(ICouncilDb db)
     /// </summary>
     public async Task<Meeting?> FindNextAsync(Organization committee, Paper paper, DateTimeOffset notBefore, CancellationToken cancellationToken)
     {
-        var body = await db.Bodies.SingleAsync(b => b.Id == committee.BodyId, cancellationToken);
+        var body = await db.Bodies.GetAsync(committee.BodyId, cancellationToken);
         var candidates = await db.Meetings
             .Where(m => m.OrganizationId == committee.Id && !m.Cancelled && m.Start > notBefore)
             .OrderBy(m => m.Start)

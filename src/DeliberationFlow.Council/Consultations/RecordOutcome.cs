@@ -87,13 +87,13 @@ public sealed class RecordOutcome(
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var consultation = await db.Consultations.SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
-        var paper = consultation is null ? null : await db.Papers.SingleAsync(p => p.Id == consultation.PaperId, cancellationToken);
+        var paper = consultation is null ? null : await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
         if (consultation is null || paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
         {
             throw new NotFoundException($"No consultation with id {consultationId}.");
         }
 
-        var committee = await db.Organizations.SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
+        var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
         if (!caller.MayRecordFor(committee.Id))
         {
             throw new ForbiddenException($"You may record outcomes only for your own committees; '{committee.Name}' is not one of them.");
@@ -108,7 +108,7 @@ public sealed class RecordOutcome(
         var key = consultationId.ToString();
         var bookmark = await db.Bookmarks.SingleOrDefaultAsync(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark, cancellationToken)
             ?? throw new ConflictException("The paper's workflow is not waiting for this consultation's outcome.");
-        var instance = await db.WorkflowInstances.SingleAsync(i => i.Id == bookmark.InstanceId, cancellationToken);
+        var instance = await db.WorkflowInstances.GetAsync(bookmark.InstanceId, cancellationToken);
         var definition = await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
             ?? throw new ConflictException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} of this paper is no longer installed.");
         var activityDefinition = definition.GetActivity(bookmark.ActivityId);
@@ -187,14 +187,14 @@ public sealed class RecordOutcome(
 
     private async Task<OutboxMessage?> QueueOutcomeNoticeAsync(Consultation consultation, Organization committee, Paper paper, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var leadOffice = paper.LeadOfficeId is { } leadId ? await db.Organizations.SingleAsync(o => o.Id == leadId, cancellationToken) : null;
+        var leadOffice = paper.LeadOfficeId is { } leadId ? await db.Organizations.GetAsync(leadId, cancellationToken) : null;
         if (leadOffice?.Email is null)
         {
             return null;
         }
 
-        var body = await db.Bodies.SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
-        var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.SingleAsync(m => m.Id == meetingId, cancellationToken) : null;
+        var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
+        var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.GetAsync(meetingId, cancellationToken) : null;
         var notice = Notices.OutcomeNotice(consultation, leadOffice, committee, meeting, paper, body, now);
         db.OutboxMessages.Add(notice);
         return notice;

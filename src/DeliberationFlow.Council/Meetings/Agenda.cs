@@ -120,8 +120,8 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers)
     {
         var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
             ?? throw new NotFoundException($"No meeting with id {meetingId}.");
-        var committee = await db.Organizations.SingleAsync(o => o.Id == meeting.OrganizationId, cancellationToken);
-        var body = await db.Bodies.SingleAsync(b => b.Id == meeting.BodyId, cancellationToken);
+        var committee = await db.Organizations.GetAsync(meeting.OrganizationId, cancellationToken);
+        var body = await db.Bodies.GetAsync(meeting.BodyId, cancellationToken);
         return (meeting, committee, body);
     }
 }

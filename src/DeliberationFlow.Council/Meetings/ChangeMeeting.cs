@@ -32,7 +32,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
     public async Task<MeetingChangeReport> HandleAsync(Caller caller, Guid meetingId, ChangeMeetingRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var body = await db.Bodies.SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
+        var body = await db.Bodies.GetAsync(caller.BodyId, cancellationToken);
         var errors = new ValidationErrors();
         if (request.Action is "cancel" or "move")
         {
@@ -74,7 +74,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
         {
             meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
                 ?? throw new NotFoundException($"No meeting with id {meetingId}.");
-            committee = await db.Organizations.SingleAsync(o => o.Id == meeting.OrganizationId, cancellationToken);
+            committee = await db.Organizations.GetAsync(meeting.OrganizationId, cancellationToken);
             if (!caller.MayRecordFor(committee.Id))
             {
                 throw new ForbiddenException($"You may change meetings only of your own committees; '{committee.Name}' is not one of them.");
@@ -102,7 +102,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
             var consultations = await db.Consultations.Where(c => c.MeetingId == meeting.Id && c.Status == ConsultationStatus.Planned).ToListAsync(cancellationToken);
             foreach (var consultation in consultations)
             {
-                var paper = await db.Papers.SingleAsync(p => p.Id == consultation.PaperId, cancellationToken);
+                var paper = await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
                 var target = newStart is null ? await planner.FindNextAsync(committee, paper, oldStart, cancellationToken) : meeting;
                 consultation.MeetingId = target?.Id;
                 consultation.Modified = now;
@@ -146,7 +146,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
     {
         var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
             ?? throw new NotFoundException($"No meeting with id {meetingId}.");
-        var committee = await db.Organizations.SingleAsync(o => o.Id == meeting.OrganizationId, cancellationToken);
+        var committee = await db.Organizations.GetAsync(meeting.OrganizationId, cancellationToken);
         if (!caller.MayRecordFor(committee.Id))
         {
             throw new ForbiddenException($"You may change meetings only of your own committees; '{committee.Name}' is not one of them.");
@@ -197,7 +197,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
 
     private async Task NotifyLeadOfficeAsync(Paper paper, string line, Meeting meeting, Body body, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var office = paper.LeadOfficeId is { } id ? await db.Organizations.SingleAsync(o => o.Id == id, cancellationToken) : null;
+        var office = paper.LeadOfficeId is { } id ? await db.Organizations.GetAsync(id, cancellationToken) : null;
         if (office?.Email is null)
         {
             return;

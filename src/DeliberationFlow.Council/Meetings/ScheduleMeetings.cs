@@ -41,7 +41,7 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
             throw new ForbiddenException($"You may plan meetings only of your own committees; '{committee.Name}' is not one of them.");
         }
 
-        var body = await db.Bodies.SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
+        var body = await db.Bodies.GetAsync(caller.BodyId, cancellationToken);
         var errors = new ValidationErrors();
         var start = ParseLocal(errors, "start", request.Start, required: true);
         var until = ParseLocal(errors, "until", request.Until, required: request.Recurrence is { Length: > 0 });

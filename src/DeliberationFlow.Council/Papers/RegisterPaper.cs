@@ -87,7 +87,7 @@ public sealed partial class RegisterPaper(
         }
 
         var now = clock.GetUtcNow();
-        var body = await db.Bodies.SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
+        var body = await db.Bodies.GetAsync(caller.BodyId, cancellationToken);
 
         // Braunschweig numbering: 21-15513-01 follows up 21-15513 (e.g. the administration's Stellungnahme to an Antrag).
         var reference = request.Reference!.Trim();

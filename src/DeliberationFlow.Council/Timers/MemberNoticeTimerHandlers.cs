@@ -53,13 +53,13 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db) : ITimerHandler
     public async Task<TimerHandling> HandleAsync(WorkflowTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var consultationId = Guid.Parse(timer.Key, CultureInfo.InvariantCulture);
-        var consultation = await db.Consultations.SingleAsync(c => c.Id == consultationId, cancellationToken);
+        var consultation = await db.Consultations.GetAsync(consultationId, cancellationToken);
         if (consultation.Status != ConsultationStatus.Planned || consultation.MeetingId is null)
         {
             return TimerHandling.Skip($"Die Beratung ist nicht mehr geplant ({Vocabulary.Label(consultation.Status)}).");
         }
 
-        var meeting = await db.Meetings.SingleAsync(m => m.Id == consultation.MeetingId, cancellationToken);
+        var meeting = await db.Meetings.GetAsync(consultation.MeetingId, cancellationToken);
         if (meeting.Cancelled)
         {
             return TimerHandling.Skip("Die Sitzung fällt aus.");
@@ -70,9 +70,9 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db) : ITimerHandler
             return TimerHandling.Skip("Die Sitzung hat bereits begonnen; die Nachricht kommt zu spät.");
         }
 
-        var committee = await db.Organizations.SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
-        var paper = await db.Papers.SingleAsync(p => p.Id == consultation.PaperId, cancellationToken);
-        var body = await db.Bodies.SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
+        var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
+        var paper = await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
+        var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
         var meetingDay = DateOnly.FromDateTime(BodyClock.ToLocal(meeting.Start, body.Zone).DateTime);
 
         var members = await (

@@ -20,7 +20,7 @@ public sealed class WaitTimerHandler(ICouncilDb db, WorkflowRunner runner, IWork
             return TimerHandling.Skip("Die Instanz wartet nicht mehr.");
         }
 
-        var instance = await db.WorkflowInstances.SingleAsync(i => i.Id == bookmark.InstanceId, cancellationToken);
+        var instance = await db.WorkflowInstances.GetAsync(bookmark.InstanceId, cancellationToken);
         var definition = await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
             ?? throw new WorkflowStateException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} is no longer installed.");
         var run = await runner.ResumeAsync(definition, instance, bookmark, new Stimulus("system", now, null), cancellationToken);

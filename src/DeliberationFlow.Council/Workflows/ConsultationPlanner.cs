@@ -23,7 +23,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     {
         var paperId = Guid.Parse(instance.CorrelationId, CultureInfo.InvariantCulture);
         return db.Papers.Local.FirstOrDefault(p => p.Id == paperId)
-               ?? await db.Papers.SingleAsync(p => p.Id == paperId, cancellationToken);
+               ?? await db.Papers.GetAsync(paperId, cancellationToken);
     }
 
     public async Task<Organization> CommitteeAsync(Paper paper, string key, string activityId, CancellationToken cancellationToken) =>
@@ -82,7 +82,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             return consultation;
         }
 
-        var body = await db.Bodies.SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
+        var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
         var zone = body.Zone;
         context.Journal(JournalEventKind.ActivityExecuted,
             $"{committee.Name}: eingeplant in die Sitzung am {BodyClock.ToLocal(meeting.Start, zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)} ({roleText}).");
@@ -99,7 +99,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     public async Task<Consultation> RecordAsync(ActivityExecutionContext context, Bookmark bookmark, OutcomeStimulus input, string actor, CancellationToken cancellationToken)
     {
         var consultationId = Guid.Parse(bookmark.Key, CultureInfo.InvariantCulture);
-        var consultation = await db.Consultations.SingleAsync(c => c.Id == consultationId, cancellationToken);
+        var consultation = await db.Consultations.GetAsync(consultationId, cancellationToken);
         consultation.Outcome = input.Outcome;
         consultation.ResultText = input.ResultText;
         consultation.ResolutionText = input.ResolutionText;
@@ -118,8 +118,8 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         };
         await CancelPendingTimersAsync(consultationId, $"Abgebrochen: Ergebnis erfasst am {context.Now:O}.", cancellationToken);
 
-        var committee = await db.Organizations.SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
-        var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.SingleAsync(m => m.Id == meetingId, cancellationToken) : null;
+        var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
+        var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.GetAsync(meetingId, cancellationToken) : null;
         context.Journal(JournalEventKind.ActivityCompleted,
             $"{committee.Name}{(meeting is null ? "" : ", " + meeting.Start.ToString("O", CultureInfo.InvariantCulture))}: {input.ResultText}",
             input.Outcome.ToString());
@@ -144,10 +144,10 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     }
 
     public async Task<Organization> CommitteeOfAsync(Consultation consultation, CancellationToken cancellationToken) =>
-        await db.Organizations.SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
+        await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
 
     public async Task<Meeting?> MeetingOfAsync(Consultation consultation, CancellationToken cancellationToken) =>
-        consultation.MeetingId is { } id ? await db.Meetings.SingleAsync(m => m.Id == id, cancellationToken) : null;
+        consultation.MeetingId is { } id ? await db.Meetings.GetAsync(id, cancellationToken) : null;
 
     /// <summary>The consultations of the paper, including those staged in this step and not yet saved.</summary>
     public async Task<List<Consultation>> AllConsultationsAsync(Guid paperId, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Engine.Activities;
 using DeliberationFlow.Engine.Definitions;
@@ -96,7 +97,7 @@ public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncil
 
         foreach (var other in waiting)
         {
-            var otherConsultation = await db.Consultations.SingleAsync(c => c.Id == Guid.Parse(other.Key), cancellationToken);
+            var otherConsultation = await db.Consultations.GetAsync(Guid.Parse(other.Key), cancellationToken);
             await planner.SkipAsync(otherConsultation, context.Now, "Entfallen: die Anhörung ist abgeschlossen.", cancellationToken);
         }
 
@@ -113,7 +114,7 @@ public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncil
         var waiting = await db.Bookmarks.Where(b => b.InstanceId == context.Instance.Id && b.ActivityId == context.Activity.Id).ToListAsync(cancellationToken);
         foreach (var key in waiting.Select(b => b.Key).Append(bookmark.Key).Distinct())
         {
-            var consultation = await db.Consultations.SingleAsync(c => c.Id == Guid.Parse(key), cancellationToken);
+            var consultation = await db.Consultations.GetAsync(Guid.Parse(key), cancellationToken);
             if (consultation.Status == ConsultationStatus.Planned)
             {
                 await planner.SkipAsync(consultation, context.Now, note, cancellationToken);

@@ -51,7 +51,7 @@ public sealed class WaitActivity(ICouncilDb db, ConsultationPlanner planner) : I
     public async ValueTask<ActivityResult> ExecuteAsync(ActivityExecutionContext context, CancellationToken cancellationToken)
     {
         var paper = await planner.PaperOfAsync(context.Instance, cancellationToken);
-        var zone = (await db.Bodies.SingleAsync(b => b.Id == paper.BodyId, cancellationToken)).Zone;
+        var zone = (await db.Bodies.GetAsync(paper.BodyId, cancellationToken)).Zone;
         DateTimeOffset due;
         if (context.Activity.GetString("until") is { } until)
         {
