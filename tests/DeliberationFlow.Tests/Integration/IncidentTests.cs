@@ -30,8 +30,8 @@ public sealed class IncidentTests
         // Retried while the cause remains, it faults again; skipped through "Withdrawn", the paper is withdrawn.
         var retried = await ResolveAsync(admin, incident.Id, new ResolveIncidentRequest("retry", null));
         Assert.Equal("Faulted", retried.Status);
-        var badSkip = await admin.PostAsJsonAsync($"/api/workflow-instances/{incident.Id}/incident", new ResolveIncidentRequest("skip", "Vielleicht"));
-        await Http.EnsureAsync(badSkip, HttpStatusCode.BadRequest);
+        var unknownOutcome = await admin.PostAsJsonAsync($"/api/workflow-instances/{incident.Id}/incident", new ResolveIncidentRequest("skip", "Vielleicht"));
+        await Http.EnsureAsync(unknownOutcome, HttpStatusCode.BadRequest);
         var skipped = await ResolveAsync(admin, incident.Id, new ResolveIncidentRequest("skip", "Withdrawn"));
         Assert.Equal(("Finished", "end"), (skipped.Status, skipped.CurrentActivityId));
 
