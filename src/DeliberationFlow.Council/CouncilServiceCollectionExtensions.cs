@@ -62,6 +62,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<GetPaper>();
         services.TryAddScoped<ProjectBeratungsfolge>();
         services.TryAddScoped<SkipHearing>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.ListDeliveries>();
         services.TryAddScoped<RecordOutcome>();
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();

@@ -100,7 +100,10 @@ public sealed class OutboxDispatcher(
         }
 
         var attempts = message.Attempts + 1;
-        var giveUp = attempts >= options.MaxAttempts;
+
+        // A 5xx answer (bad address, rejected content) will not change on retry; 4xx and lost connections may.
+        var permanent = result.SmtpStatusCode is >= 500 and < 600;
+        var giveUp = permanent || attempts >= options.MaxAttempts;
         var error = result.Error is { Length: > 2000 } text ? text[..2000] : result.Error;
         logger.LogWarning("Delivery of outbox message {MessageId} to {Recipient} failed (attempt {Attempt}): {Error}",
             message.Id, message.RecipientAddress, attempts, result.Error);

@@ -1,3 +1,4 @@
+using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,6 +26,10 @@ public static class PapersApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        papers.MapGet("/{id:guid}/deliveries", DeliveriesAsync)
+            .WithSummary("The delivery log of the paper's e-mails: status, attempts, SMTP answer")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         papers.MapGet("/{id:guid}/projection", ProjectAsync)
             .WithSummary("The Beratungsfolge with the remaining steps projected into the committees' next possible meetings")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -36,6 +41,9 @@ public static class PapersApi
 
     private static async Task<Ok<PaperDetails>> SkipHearingAsync(Guid id, SkipHearingRequest request, SkipHearing skip, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await skip.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
+
+    private static async Task<Ok<IReadOnlyList<DeliveryView>>> DeliveriesAsync(Guid id, ListDeliveries list, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await list.HandleAsync(http.User.ToCaller(), id, cancellationToken));
 
     private static async Task<Ok<Projection>> ProjectAsync(Guid id, ProjectBeratungsfolge project, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await project.ForPaperAsync(http.User.ToCaller(), id, cancellationToken));

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Notifications;
@@ -37,6 +39,54 @@ public sealed class MailDeliveryTests
         var received = await smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Beratungsergebnis 21-20001", StringComparison.Ordinal), 1);
         Assert.Single(received);
         Assert.Equal($"{delivered.Id:N}@deliberationflow", received[0].MessageId);
+    }
+
+    [Fact]
+    public async Task Invitations_DueDuringAnSmtpOutage_AllArriveExactlyOnce_WhenTheServerIsBack()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var papers = new List<PaperDetails>();
+        for (var i = 0; i < 17; i++)
+        {
+            papers.Add(await test.RegisterAsync("admin", new RegisterPaperRequest($"21-8{i:D4}", $"Mitteilung {i}", "Mitteilung", "fb10", null, true, null, null)));
+        }
+
+        Assert.All(papers, p => Assert.Equal(("rat", "18.05.2021"), (p.Consultations[0].Committee.Key, p.Consultations[0].Date)));
+        test.Smtp.Dispose();
+
+        // 17 papers × 12 members of the Rat = 204 invitations fall due while the SMTP server is down.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 11, 14, 0, 1));
+        await test.ReconcileTimersAsync();
+        await WaitUntilAsync(test, () => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages
+            .CountAsync(m => m.Kind == "invitation" && m.Subject.Contains("21-8") && m.Attempts >= 1 && m.Status == OutboxStatus.Pending)), 204);
+
+        using var smtp = new TestSmtpServer(test.Smtp.Port);
+        test.Clock.Advance(TimeSpan.FromMinutes(1));
+        await test.ReconcileTimersAsync();
+        var received = await smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung: Rat der Stadt Braunschweig am 18.05.2021 – 21-8", StringComparison.Ordinal), 204, TimeSpan.FromSeconds(60));
+        await test.ReconcileTimersAsync();
+        await test.WaitForMailOutAsync();
+
+        var invitations = smtp.Messages.Where(m => (m.Subject ?? "").StartsWith("Einladung: Rat der Stadt Braunschweig am 18.05.2021 – 21-8", StringComparison.Ordinal)).ToList();
+        Assert.Equal(204, received.Count);
+        Assert.Equal(204, invitations.Count);
+        Assert.Equal(204, invitations.Select(m => m.MessageId).Distinct().Count());
+
+        var log = (await test.ClientFor("admin").GetFromJsonAsync<List<DeliveryView>>($"/api/papers/{papers[0].Id}/deliveries"))!;
+        Assert.Equal(12, log.Count(d => d.Kind == "invitation"));
+        Assert.All(log.Where(d => d.Kind == "invitation"), d => Assert.Equal(("Sent", 2), (d.Status, d.Attempts)));
+        Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("ratsmitglied").GetAsync($"/api/papers/{papers[0].Id}/deliveries")).StatusCode);
+    }
+
+    private static async Task WaitUntilAsync(TestApp test, Func<Task<int>> count, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await count() < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(expected, await count());
     }
 
     [Fact]

@@ -1,0 +1,43 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Papers;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Notifications;
+
+/// <summary>One message and what became of it: when it was sent, how often it was tried, what the server said.</summary>
+public sealed record DeliveryView(
+    Guid Id,
+    string Kind,
+    string Recipient,
+    string Subject,
+    string Status,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? SentAt,
+    DateTimeOffset? NextAttemptAt,
+    int? SmtpStatusCode,
+    string? LastError);
+
+/// <summary>The delivery log of a paper's messages, for admins and the secretaries who may see the paper.</summary>
+public sealed class ListDeliveries(ICouncilDb db, PaperReader reader)
+{
+    public async Task<IReadOnlyList<DeliveryView>> HandleAsync(Caller caller, Guid paperId, CancellationToken cancellationToken)
+    {
+        if (caller.Role == UserRole.Councillor)
+        {
+            throw new ForbiddenException("The delivery log is for admins and committee secretaries.");
+        }
+
+        var paper = await db.Papers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken);
+        if (paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
+        {
+            throw new NotFoundException($"No paper with id {paperId}.");
+        }
+
+        var messages = await db.OutboxMessages.AsNoTracking().Where(m => m.PaperId == paperId).ToListAsync(cancellationToken);
+        return messages.OrderBy(m => m.CreatedAt).ThenBy(m => m.RecipientAddress, StringComparer.Ordinal).Select(m => new DeliveryView(
+            m.Id, m.Kind, m.RecipientAddress, m.Subject, m.Status.ToString(), m.Attempts, m.CreatedAt, m.SentAt,
+            m.Status == OutboxStatus.Pending ? m.NextAttemptAt : null, m.SmtpStatusCode, m.LastError)).ToList();
+    }
+}
