@@ -73,7 +73,7 @@ public sealed class OutboxDispatcher(
     {
         var mime = new MimeMessage
         {
-            Subject = message.Subject,
+            Subject = OneLine(message.Subject),
             Date = message.CreatedAt,
 
             // Stable per outbox row: should a retry follow a send whose answer was lost, receivers can drop the copy.
@@ -81,7 +81,7 @@ public sealed class OutboxDispatcher(
             Body = new TextPart("plain") { Text = message.TextBody },
         };
         mime.From.Add(new MailboxAddress(options.FromName, options.FromAddress));
-        mime.To.Add(new MailboxAddress(message.RecipientName ?? "", message.RecipientAddress));
+        mime.To.Add(new MailboxAddress(OneLine(message.RecipientName ?? ""), message.RecipientAddress));
         mime.Headers.Add("X-DeliberationFlow-Kind", message.Kind);
         return mime;
     }
@@ -116,6 +116,13 @@ public sealed class OutboxDispatcher(
             .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
         return false;
     }
+
+    /// <summary>
+    /// Header text on one line: titles and names come from users and templates, and a line break in them must never
+    /// become a header of its own (Bcc: …).
+    /// </summary>
+    internal static string OneLine(string text) =>
+        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(part => new string(part.Where(c => !char.IsControl(c)).ToArray())));
 
     /// <summary>1, 2, 4 … minutes, at most six hours.</summary>
     internal static TimeSpan Backoff(int attempts) => TimeSpan.FromMinutes(Math.Min(360, Math.Pow(2, attempts - 1)));

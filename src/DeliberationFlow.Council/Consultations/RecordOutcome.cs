@@ -224,6 +224,11 @@ public sealed class RecordOutcome(
     {
         var errors = new ValidationErrors();
         errors.Required("resultText", request.ResultText);
+        if (request.ResultText is { } text && text.Any(char.IsControl))
+        {
+            errors.Add("resultText", "The result is one line of text; remove line breaks and control characters.");
+        }
+
         Outcome? outcome = null;
         if (!string.IsNullOrWhiteSpace(request.Outcome))
         {

@@ -108,12 +108,14 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
         {
             if (kind == "leadOffice" && paper.LeadOfficeId is { } lead)
             {
-                recipients.AddRange(await db.Organizations.Where(o => o.Id == lead && o.Email != null).Select(o => ValueTuple.Create(o.Email!, (string?)o.Name)).ToListAsync(cancellationToken));
+                recipients.AddRange((await db.Organizations.Where(o => o.Id == lead && o.Email != null).Select(o => new { o.Email, o.Name }).ToListAsync(cancellationToken))
+                    .Select(o => (o.Email!, (string?)o.Name)));
             }
             else if (kind == "participatingOffices")
             {
-                recipients.AddRange(await db.Organizations.Where(o => paper.ParticipatingOfficeIds.Contains(o.Id) && o.Email != null)
-                    .Select(o => ValueTuple.Create(o.Email!, (string?)o.Name)).ToListAsync(cancellationToken));
+                recipients.AddRange((await db.Organizations.Where(o => paper.ParticipatingOfficeIds.Contains(o.Id) && o.Email != null)
+                    .Select(o => new { o.Email, o.Name }).ToListAsync(cancellationToken))
+                    .Select(o => (o.Email!, (string?)o.Name)));
             }
             else if (kind.StartsWith("committee:", StringComparison.Ordinal))
             {

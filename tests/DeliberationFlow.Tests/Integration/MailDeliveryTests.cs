@@ -90,6 +90,31 @@ public sealed class MailDeliveryTests
     }
 
     [Fact]
+    public async Task LineBreaksInTitles_NeverBecomeHeaders_AndUmlautsArriveIntact()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+
+        // The Antrag workflow's request for a Stellungnahme puts the paper's name into the subject.
+        await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-90001", "Grünflächen\r\nBcc: evil@example.org", "Antrag", "fb10", null, true, null, null));
+        var request = Assert.Single(await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Stellungnahme erbeten: 21-90001", StringComparison.Ordinal), 1));
+
+        Assert.Equal("Stellungnahme erbeten: 21-90001 Grünflächen Bcc: evil@example.org", request.Subject);
+        Assert.Empty(request.Bcc);
+        Assert.Equal(["fb10@braunschweig.example"], request.To.Mailboxes.Select(m => m.Address));
+        Assert.DoesNotContain(test.Smtp.Messages, m => m.To.Mailboxes.Concat(m.Cc.Mailboxes).Concat(m.Bcc.Mailboxes).Any(a => a.Address == "evil@example.org"));
+
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-90002", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var injected = await test.RecordAsync("admin", paper.Consultations[0].Id, new("Adopted", "beschlossen\r\nBcc: evil@example.org", null));
+        await Http.EnsureAsync(injected, HttpStatusCode.BadRequest);
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("admin", paper.Consultations[0].Id, new("AdoptedAmended", "geändert beschlossen", "Änderung: Straße über Brücke")), HttpStatusCode.OK);
+        var notice = Assert.Single(await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Beratungsergebnis 21-90002", StringComparison.Ordinal), 1));
+        Assert.Equal("Beratungsergebnis 21-90002: Finanz- und Personalausschuss am 29.04.2021 – geändert beschlossen", notice.Subject);
+        Assert.Contains("Beschlusstext: Änderung: Straße über Brücke", notice.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Backoff_GrowsToSixHoursAtMost()
     {
         Assert.Equal(TimeSpan.FromMinutes(1), OutboxDispatcher.Backoff(1));

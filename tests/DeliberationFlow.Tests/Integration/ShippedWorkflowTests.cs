@@ -14,7 +14,7 @@ public sealed class ShippedWorkflowTests
     [Fact]
     public async Task BeschlussvorlageMitFachausschuss_RunsFourCommittees_ThenTheBeschlusskontrolle()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
             "21-30001", "Radverkehrskonzept", "Beschlussvorlage", "fb61", ["fb20"], true, null, "beschlussvorlage-fachausschuss"));
 
@@ -40,7 +40,7 @@ public sealed class ShippedWorkflowTests
     [InlineData(new[] { "fb01" }, new[] { "rat" })]
     public async Task Mitteilung_IsNotedByTheFinanceCommitteeToo_WhenFinanceTakesPart(string[] participating, string[] expectedCommittees)
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
             "21-30002", "Quartalsbericht", "Mitteilung", "fb10", participating, true, null, null));
         Assert.Equal(2, paper.Workflow!.Version);
@@ -55,7 +55,7 @@ public sealed class ShippedWorkflowTests
     [Fact]
     public async Task Antrag_AsksForTheStellungnahme_WhichFollowsAsPaper01_AndBothRunToTheEnd()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 1, 9));
         var motion = await test.RegisterAsync("admin", new RegisterPaperRequest(
             "21-16100", "Umsetzung der Smart City Strategie beschleunigen", "Antrag", "fb10", ["fb01"], true, null, null));
         var request = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Stellungnahme erbeten: 21-16100", StringComparison.Ordinal), 2);
@@ -78,7 +78,7 @@ public sealed class ShippedWorkflowTests
     [Fact]
     public async Task Bauleitplanung_HearsBothStadtbezirksraete_BeforeTheCommittees_AndReportsARejection()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 20, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 20, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
             "21-30004", "Bebauungsplan „Holzmoor-Nord“, HA 141", "Bebauungsplan", "fb61", null, true, null, null));
         Assert.Equal(["sbr-112", "sbr-120"], paper.Consultations.Select(c => c.Committee.Key).Order(StringComparer.Ordinal));
@@ -132,7 +132,7 @@ public sealed class ShippedWorkflowTests
     [Fact]
     public async Task Consultation_DeferredReferredAndBack_KeepsTheBeratungsfolgeAndEndsInTheRat()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 3, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
             "21-30005", "Sanierung Sporthalle", "Beschlussvorlage", "fb10", null, true, null, null));
         Assert.Equal("29.04.2021", paper.Consultations[0].Date);
@@ -179,7 +179,7 @@ public sealed class ShippedWorkflowTests
     [Fact]
     public async Task Withdrawal_EndsTheWorkflow_AndMarksThePaperWithdrawn()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-30006", "Zurückgezogene Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
         await test.MoveClockToAsync(paper.Consultations[0].MeetingStart!.Value.AddHours(3));
 
@@ -192,7 +192,7 @@ public sealed class ShippedWorkflowTests
     [Fact]
     public async Task Referral_ToAnUnknownCommittee_IsRefusedWithTheCommitteesToChooseFrom()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-30007", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
 
         var response = await test.RecordAsync("admin", paper.Consultations[0].Id, new RecordOutcomeRequest("Referred", "verwiesen", null, "kulturausschuss"));
@@ -205,7 +205,7 @@ public sealed class ShippedWorkflowTests
     [Fact]
     public async Task Members_AreRemindedTheDayBefore_UnlessTheOutcomeIsAlreadyIn()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-30008", "Vorlage mit Erinnerung", "Beschlussvorlage", "fb10", null, true, null, null));
 
         await test.MoveClockToAsync(Berlin.At(2021, 4, 28, 15, 0, 1));
