@@ -17,7 +17,7 @@ public sealed class AccessTests
     [Fact]
     public async Task Api_WithoutOrWithWrongCredentials_Answers401()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var anonymous = test.App.CreateClient();
         var wrong = test.App.CreateClient();
         wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:falsch")));
@@ -35,7 +35,7 @@ public sealed class AccessTests
     [Fact]
     public async Task Papers_OfAnotherBody_AreNotFound()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var braunschweig = (await (await test.ClientFor("admin").GetAsync("/api/papers/by-reference/21-15513-01")).Content.ReadFromJsonAsync<PaperDetails>())!;
 
         var wolfenbuettel = test.ClientFor("admin-wf");
@@ -53,7 +53,7 @@ public sealed class AccessTests
     [Fact]
     public async Task NonPublicPaper_IsVisibleOnlyToAdminsAndThoseOfItsCommittees()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
             "21-19001", "Grundstücksangelegenheit (nichtöffentlich)", "Beschlussvorlage", "fb10", null, false, null, null));
 

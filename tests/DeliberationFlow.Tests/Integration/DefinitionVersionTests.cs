@@ -17,7 +17,7 @@ public sealed class DefinitionVersionTests
     [Fact]
     public async Task Draft_WithProblems_IsRefusedWithEveryPath_AndNothingIsStored()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var admin = test.ClientFor("admin");
         var document = await DocumentAsync(admin, "beschlussvorlage", 1);
         document["activities"]![1]!["properties"]!["committee"] = "bauausschuss";
@@ -39,7 +39,7 @@ public sealed class DefinitionVersionTests
     [Fact]
     public async Task NewVersion_StartsNewPapers_OldOnesStayOrMigrate_AndRetractOrRevertGoBack()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var admin = test.ClientFor("admin");
 
         // v2 of the Beschlussvorlage leaves out the Verwaltungsausschuss.

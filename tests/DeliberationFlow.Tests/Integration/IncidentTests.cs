@@ -14,7 +14,7 @@ public sealed class IncidentTests
     [Fact]
     public async Task FailingStep_FaultsTheInstance_AndTheAdminRetriesOrSkipsIt()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
 
         // Wolfenbüttel has no Finanz- und Personalausschuss, which the shipped Beschlussvorlage needs.
         var paper = await test.RegisterAsync("admin-wf", new RegisterPaperRequest("2021/017", "Haushaltssatzung", "Beschlussvorlage", "fb1", null, true, null, null));
@@ -46,7 +46,7 @@ public sealed class IncidentTests
     [Fact]
     public async Task Incidents_AreForAdminsOfTheirOwnBody()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var paper = await test.RegisterAsync("admin-wf", new RegisterPaperRequest("2021/018", "Vorlage", "Beschlussvorlage", "fb1", null, true, null, null));
 
         Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("sekretariat-fpa").GetAsync("/api/workflow-instances")).StatusCode);
