@@ -10,29 +10,10 @@ ROOT=$(pwd)
 PG_PORT=${PG_PORT:-55432}
 PG_DIR=${PG_DIR:-/tmp/deliberationflow-pg}
 
-need_apt=()
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "installing: ${need_apt[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
-PGBIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-
-# PostgreSQL refuses to run as root; the cluster belongs to the postgres user.
-id postgres >/dev/null 2>&1 || useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin postgres
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
-stop_pg() { as_postgres "$PGBIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true; }
-stop_pg
-rm -rf "$PG_DIR"; mkdir -p "$PG_DIR"
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR"
-chmod 700 "$PG_DIR"
-as_postgres "$PGBIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$PG_DIR/initdb.log"
-as_postgres "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off" start >/dev/null
-trap stop_pg EXIT
-echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
+# shellcheck source=scripts/pg-cluster.sh
+source scripts/pg-cluster.sh
+# Tests need no durability; fsync off keeps them fast.
+start_pg "-c max_connections=300 -c fsync=off -c synchronous_commit=off"
 
 # Tests create one database each from this connection.
 export DELIBERATIONFLOW_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"

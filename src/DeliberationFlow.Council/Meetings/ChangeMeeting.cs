@@ -25,7 +25,7 @@ public sealed record MeetingChangeReport(MeetingView Meeting, IReadOnlyList<stri
 /// timers are called off and set anew, the committee's members are told, and each affected paper's journal and
 /// lead office learn of it — all in one transaction.
 /// </summary>
-public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock)
+public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ConsultationPlanner consultationPlanner, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock)
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
@@ -107,7 +107,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
                 consultation.MeetingId = target?.Id;
                 consultation.Modified = now;
                 consultation.Revision++;
-                await CancelTimersAsync(consultation, now, cancellationToken);
+                await consultationPlanner.CancelPendingTimersAsync(consultation.Id, $"Abgebrochen am {now:O}: die Sitzung wurde geändert.", cancellationToken);
                 var where = target is null ? "noch ohne Termin" : BodyClock.ToLocal(target.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
                 if (target is not null)
                 {
@@ -137,8 +137,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
         await timers.ScheduleAsync(created, cancellationToken);
         outbox.MessagesQueued();
         return new MeetingChangeReport(
-            new MeetingView(meeting.Id, meeting.Name, committee.Id, committee.Key, committee.Name, meeting.Start, meeting.End, meeting.Location,
-                meeting.State.ToString(), meeting.Cancelled, meeting.Publicity.ToString()),
+            MeetingView.Of(meeting, committee),
             replanned);
     }
 
@@ -161,19 +160,8 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
         meeting.Modified = now;
         await db.SaveChangesAsync(cancellationToken);
         return new MeetingChangeReport(
-            new MeetingView(meeting.Id, meeting.Name, committee.Id, committee.Key, committee.Name, meeting.Start, meeting.End, meeting.Location,
-                meeting.State.ToString(), meeting.Cancelled, meeting.Publicity.ToString()),
+            MeetingView.Of(meeting, committee),
             []);
-    }
-
-    private async Task CancelTimersAsync(Consultation consultation, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var key = consultation.Id.ToString();
-        foreach (var timer in await db.Timers.Where(t => t.Key == key && t.Status == TimerStatus.Pending).ToListAsync(cancellationToken))
-        {
-            timer.Status = TimerStatus.Cancelled;
-            timer.Note = $"Abgebrochen am {now:O}: die Sitzung wurde geändert.";
-        }
     }
 
     private static IEnumerable<WorkflowTimer> NewTimers(Consultation consultation, Paper paper, Organization committee, Meeting meeting, Body body, DateTimeOffset now)
@@ -217,15 +205,11 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ITimerS
     private async Task NotifyMembersAsync(Organization committee, Meeting meeting, DateTimeOffset oldStart, Body body, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var day = DateOnly.FromDateTime(BodyClock.ToLocal(oldStart, body.Zone).DateTime);
-        var members = await (from m in db.Memberships
-                             join p in db.Persons on m.PersonId equals p.Id
-                             where m.OrganizationId == committee.Id && p.Email != null
-                             select new { m, p }).ToListAsync(cancellationToken);
         var old = BodyClock.ToLocal(oldStart, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
         var what = meeting.Cancelled
             ? $"Die Sitzung des Gremiums „{committee.Name}“ am {old} Uhr fällt aus."
             : $"Die Sitzung des Gremiums „{committee.Name}“ am {old} Uhr wird verlegt auf {BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German)} Uhr.";
-        foreach (var person in members.Where(x => x.m.IsActiveOn(day)).Select(x => x.p).DistinctBy(p => p.Id))
+        foreach (var person in await db.ReachableOnAsync(committee.Id, day, cancellationToken))
         {
             db.OutboxMessages.Add(new OutboxMessage
             {

@@ -16,7 +16,12 @@ public sealed record MeetingView(
     string? Location,
     string State,
     bool Cancelled,
-    string Publicity);
+    string Publicity)
+{
+    public static MeetingView Of(Meeting meeting, Organization committee) => new(
+        meeting.Id, meeting.Name, committee.Id, committee.Key, committee.Name, meeting.Start, meeting.End, meeting.Location,
+        meeting.State.ToString(), meeting.Cancelled, meeting.Publicity.ToString());
+}
 
 /// <summary>Meetings of the caller's body, optionally of one committee and within a period.</summary>
 public sealed record ListMeetingsRequest(string? Committee, DateTimeOffset? From, DateTimeOffset? Until);
@@ -55,8 +60,7 @@ public sealed class ListMeetings(ICouncilDb db)
         return meetings.Select(m =>
         {
             var committee = committees[m.OrganizationId];
-            return new MeetingView(m.Id, m.Name, committee.Id, committee.Key, committee.Name, m.Start, m.End, m.Location,
-                m.State.ToString(), m.Cancelled, m.Publicity.ToString());
+            return MeetingView.Of(m, committee);
         }).ToList();
     }
 }

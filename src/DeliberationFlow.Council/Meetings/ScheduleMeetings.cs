@@ -103,8 +103,7 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
         db.Meetings.AddRange(created);
         await db.SaveChangesAsync(cancellationToken);
         return new ScheduledMeetings(
-            created.Select(m => new MeetingView(m.Id, m.Name, committee.Id, committee.Key, committee.Name, m.Start, m.End, m.Location,
-                m.State.ToString(), m.Cancelled, m.Publicity.ToString())).ToList(),
+            created.Select(m => MeetingView.Of(m, committee)).ToList(),
             skipped);
     }
 

@@ -29,20 +29,7 @@ public static class Notices
             Mit freundlichen Grüßen
             {body.Name}
             """;
-        return new OutboxMessage
-        {
-            Id = Guid.CreateVersion7(now),
-            BodyId = body.Id,
-            Kind = "invitation",
-            DeduplicationKey = $"invitation:{consultationId}:{member.Id}",
-            RecipientAddress = member.Email!,
-            RecipientName = member.Name,
-            Subject = $"Einladung: {committee.Name} am {date} – {paper.Reference}",
-            TextBody = text,
-            PaperId = paper.Id,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        };
+        return ToMember("invitation", consultationId, member, $"Einladung: {committee.Name} am {date} – {paper.Reference}", text, paper, body, now);
     }
 
     public static OutboxMessage Reminder(
@@ -61,21 +48,24 @@ public static class Notices
             Mit freundlichen Grüßen
             {body.Name}
             """;
-        return new OutboxMessage
-        {
-            Id = Guid.CreateVersion7(now),
-            BodyId = body.Id,
-            Kind = "reminder",
-            DeduplicationKey = $"reminder:{consultationId}:{member.Id}",
-            RecipientAddress = member.Email!,
-            RecipientName = member.Name,
-            Subject = $"Erinnerung: {committee.Name} am {start.ToString("dd.MM.yyyy", German)} – {paper.Reference}",
-            TextBody = text,
-            PaperId = paper.Id,
-            CreatedAt = now,
-            NextAttemptAt = now,
-        };
+        return ToMember("reminder", consultationId, member, $"Erinnerung: {committee.Name} am {start.ToString("dd.MM.yyyy", German)} – {paper.Reference}", text, paper, body, now);
     }
+
+    /// <summary>A notice to one member about one consultation; its key makes a second one for the same pair impossible.</summary>
+    private static OutboxMessage ToMember(string kind, Guid consultationId, Person member, string subject, string text, Paper paper, Body body, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        BodyId = body.Id,
+        Kind = kind,
+        DeduplicationKey = $"{kind}:{consultationId}:{member.Id}",
+        RecipientAddress = member.Email!,
+        RecipientName = member.Name,
+        Subject = subject,
+        TextBody = text,
+        PaperId = paper.Id,
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
 
     public static OutboxMessage OutcomeNotice(
         Consultation consultation, Organization leadOffice, Organization committee, Meeting? meeting, Paper paper, Body body, DateTimeOffset now)

@@ -75,17 +75,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db) : ITimerHandler
         var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
         var meetingDay = DateOnly.FromDateTime(BodyClock.ToLocal(meeting.Start, body.Zone).DateTime);
 
-        var members = await (
-                from membership in db.Memberships
-                join person in db.Persons on membership.PersonId equals person.Id
-                where membership.OrganizationId == committee.Id
-                select new { membership, person })
-            .ToListAsync(cancellationToken);
-        var recipients = members
-            .Where(m => m.membership.IsActiveOn(meetingDay) && !string.IsNullOrWhiteSpace(m.person.Email))
-            .Select(m => m.person)
-            .DistinctBy(p => p.Id)
-            .ToList();
+        var recipients = await db.ReachableOnAsync(committee.Id, meetingDay, cancellationToken);
 
         var keys = recipients.Select(p => $"{NoticeKind}:{consultationId}:{p.Id}").ToList();
         var queued = await db.OutboxMessages.Where(m => keys.Contains(m.DeduplicationKey)).Select(m => m.DeduplicationKey).ToListAsync(cancellationToken);

@@ -156,7 +156,8 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         return stored.Concat(db.Consultations.Local.Where(c => c.PaperId == paperId)).DistinctBy(c => c.Id).ToList();
     }
 
-    private async Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)
+    /// <summary>Calls off the consultation's invitation and reminder that have not fired yet.</summary>
+    public async Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)
     {
         var key = consultationId.ToString();
         foreach (var timer in await db.Timers.Where(t => t.Key == key && t.Status == TimerStatus.Pending).ToListAsync(cancellationToken))

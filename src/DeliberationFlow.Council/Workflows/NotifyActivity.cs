@@ -120,12 +120,8 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
             else if (kind.StartsWith("committee:", StringComparison.Ordinal))
             {
                 var committee = await planner.CommitteeAsync(paper, kind["committee:".Length..], "notify", cancellationToken);
-                var today = DateOnly.FromDateTime(now.UtcDateTime);
-                var members = await (from m in db.Memberships
-                                     join p in db.Persons on m.PersonId equals p.Id
-                                     where m.OrganizationId == committee.Id && p.Email != null
-                                     select new { m, p }).ToListAsync(cancellationToken);
-                recipients.AddRange(members.Where(x => x.m.IsActiveOn(today)).Select(x => (x.p.Email!, (string?)x.p.Name)));
+                var members = await db.ReachableOnAsync(committee.Id, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+                recipients.AddRange(members.Select(p => (p.Email!, (string?)p.Name)));
             }
         }
 
