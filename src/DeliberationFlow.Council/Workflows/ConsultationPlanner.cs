@@ -100,13 +100,25 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         var zone = body.Zone;
         context.Journal(JournalEventKind.ActivityExecuted,
             $"{committee.Name}: eingeplant in die Sitzung am {BodyClock.ToLocal(meeting.Start, zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)} ({roleText}).");
-        context.CreateTimer(InvitationTimer, consultation.Id.ToString(), Deadlines.InvitationDue(meeting, committee, paper, body));
-        if (withReminder)
+        foreach (var (kind, dueAt) in TimersOf(meeting, committee, paper, body, withReminder))
         {
-            context.CreateTimer(ReminderTimer, consultation.Id.ToString(), BodyClock.LocalDaysBefore(meeting.Start, 1, zone));
+            context.CreateTimer(kind, consultation.Id.ToString(), dueAt);
         }
 
         return consultation;
+    }
+
+    /// <summary>
+    /// The timers of a consultation planned into a meeting: the invitation at the Ladungsfrist and the reminder the
+    /// day before, in the body's local time. Planning and moving a meeting both set them from here.
+    /// </summary>
+    public static IEnumerable<(string Kind, DateTimeOffset DueAt)> TimersOf(Meeting meeting, Organization committee, Paper paper, Body body, bool withReminder = true)
+    {
+        yield return (InvitationTimer, Deadlines.InvitationDue(meeting, committee, paper, body));
+        if (withReminder)
+        {
+            yield return (ReminderTimer, BodyClock.LocalDaysBefore(meeting.Start, 1, body.Zone));
+        }
     }
 
     /// <summary>Writes the outcome onto the consultation whose bookmark was resumed, and stops its pending timers.</summary>
