@@ -34,8 +34,6 @@ public sealed class OParlReader(ICouncilDb db)
             ("oparlVersion", OParlVersion),
             ("body", urls.Bodies),
             ("name", "DeliberationFlow"),
-            ("product", "DeliberationFlow"),
-            ("website", Text(null)),
             ("created", Time(bodies.Count > 0 ? bodies.Min(b => b.Created) : (DateTimeOffset?)null, zone)),
             ("modified", Time(bodies.Count > 0 ? bodies.Max(b => b.Modified) : (DateTimeOffset?)null, zone)));
     }
