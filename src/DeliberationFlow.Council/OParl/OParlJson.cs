@@ -82,6 +82,18 @@ public static class OParlJson
         others.Aggregate(first, (a, b) => b > a ? b : a);
 }
 
+/// <summary>Settings of the interface (section <c>OParl</c>).</summary>
+public sealed class OParlOptions
+{
+    public const string Section = "OParl";
+
+    /// <summary>Absolute URL of the interface (…/oparl) as clients reach it, e.g. behind a reverse proxy; empty: taken from each request.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Objects per list page (OParl recommends paging lists of more than 100).</summary>
+    public int PageSize { get; set; } = OParlListQuery.DefaultLimit;
+}
+
 /// <summary>A request the interface answers with an OParl error object (<c>https://schema.oparl.org/1.1/Error</c>).</summary>
 public sealed class OParlException(int status, string message) : Exception(message)
 {
@@ -109,7 +121,7 @@ public sealed record OParlListQuery(
     public static readonly OParlListQuery Default = new(null, null, null, null, false, DefaultLimit, 1, []);
 
     /// <summary>Reads the list parameters of OParl 1.1 (2.5, 2.12); unknown parameters are ignored.</summary>
-    public static OParlListQuery Parse(IEnumerable<KeyValuePair<string, string?>> parameters)
+    public static OParlListQuery Parse(IEnumerable<KeyValuePair<string, string?>> parameters, int pageSize = DefaultLimit)
     {
         var values = parameters.Where(p => p.Value is not null).GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.Ordinal);
         var carried = new List<KeyValuePair<string, string>>();
@@ -132,7 +144,7 @@ public sealed record OParlListQuery(
         }
 
         var query = new OParlListQuery(Instant("created_since"), Instant("created_until"), Instant("modified_since"), Instant("modified_until"),
-            false, DefaultLimit, 1, carried);
+            false, pageSize, 1, carried);
         if (values.TryGetValue("omit_internal", out var omit))
         {
             if (omit is not ("true" or "false"))
@@ -153,7 +165,7 @@ public sealed record OParlListQuery(
                 throw new OParlException(400, $"'limit' is a positive whole number, not '{limitText}'.");
             }
 
-            query = query with { Limit = Math.Min(limit, DefaultLimit) };
+            query = query with { Limit = Math.Min(limit, pageSize) };
             carried.Add(new("limit", query.Limit.ToString(CultureInfo.InvariantCulture)));
         }
 

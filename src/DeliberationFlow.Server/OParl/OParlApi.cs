@@ -20,6 +20,7 @@ public static class OParlApi
 
     public static WebApplicationBuilder AddOParl(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton(builder.Configuration.GetSection(OParlOptions.Section).Get<OParlOptions>() ?? new OParlOptions());
         builder.Services.AddScoped<OParlReader>();
         builder.Services.AddScoped<ImportOParl>();
         builder.Services.AddHttpClient<OParlSourceReader>(client => client.Timeout = TimeSpan.FromMinutes(2));
@@ -76,14 +77,15 @@ public static class OParlApi
     /// <summary>URLs are built from <c>OParl:BaseUrl</c> when set (behind a proxy), else from the request.</summary>
     private static OParlUrls UrlsFor(HttpContext http)
     {
-        var configured = http.RequestServices.GetRequiredService<IConfiguration>()["OParl:BaseUrl"];
+        var configured = http.RequestServices.GetRequiredService<OParlOptions>().BaseUrl;
         return new OParlUrls(string.IsNullOrWhiteSpace(configured)
             ? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/oparl"
             : configured);
     }
 
     private static OParlListQuery Query(HttpContext http) =>
-        OParlListQuery.Parse(http.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+        OParlListQuery.Parse(http.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))),
+            Math.Clamp(http.RequestServices.GetRequiredService<OParlOptions>().PageSize, 1, 1000));
 
     /// <summary>One canonical URL per object: another spelling of an id is redirected (301), a malformed one does not exist.</summary>
     private static IResult? Canonical(HttpContext http, string id)
