@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using DeliberationFlow.Council.OParl;
+using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -179,6 +180,19 @@ public sealed class OParlImportTests
         Assert.Contains("rat", keys);
         Assert.Contains("rat-2", keys);
         Assert.Contains("fpa", keys);
+
+        // The imported 21-15813 is still in progress: a workflow takes it on. The FPA's recorded recommendation is followed,
+        // the VA's planned step is taken over into the VA's next meeting; nothing is planned twice.
+        var imported = (await admin.GetFromJsonAsync<PaperDetails>("/api/papers/by-reference/21-15813"))!;
+        Assert.Null(imported.Workflow);
+        var attached = await admin.PostAsJsonAsync($"/api/papers/{imported.Id}/workflow", new AttachWorkflowRequest("beschlussvorlage"));
+        await Http.EnsureAsync(attached, HttpStatusCode.OK);
+        var running = (await attached.Content.ReadFromJsonAsync<PaperDetails>())!;
+        Assert.NotNull(running.Workflow);
+        Assert.Equal(["Done", "Planned", "Planned"], running.Consultations.Select(c => c.Status));
+        Assert.True(running.Consultations[1].MeetingStart > test.Clock.GetUtcNow());
+        Assert.NotEqual(imported.Consultations[1].MeetingId, running.Consultations[1].MeetingId);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/papers/{imported.Id}/workflow", new AttachWorkflowRequest(null))).StatusCode);
     }
 
     [Fact]

@@ -117,6 +117,12 @@ public sealed class OParlInterfaceTests
         Assert.Equal(expected, paged);
         Assert.True(pages > 10);
 
+        // omit_internal drops the embedded agenda items and locations, and stays in the links.
+        var lean = await GetAsync(client, $"{meetingsUrl}?omit_internal=true&limit=50");
+        Assert.All(lean["data"]!.AsArray(), m => Assert.Null(m!["agendaItem"] ?? m["location"]));
+        Assert.Contains("omit_internal=true", (string)lean["links"]!["next"]!, StringComparison.Ordinal);
+        Assert.Contains(all["data"]!.AsArray(), m => m!["agendaItem"] is not null);
+
         // created_until before everything, an invalid date and an unknown list: an empty page, and OParl errors.
         Assert.Empty((await GetAsync(client, $"{meetingsUrl}?created_until={Uri.EscapeDataString("2000-01-01T00:00:00Z")}"))["data"]!.AsArray());
         var invalid = await client.GetAsync($"{meetingsUrl}?modified_since=yesterday");
