@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
@@ -168,6 +169,36 @@ public sealed class OParlInterfaceTests
         Assert.NotEqual((string)decision["modified"]!, (string)updated["modified"]!);
         Assert.Equal("mehrheitlich beschlossen", (string)(await GetAsync(client, (string)updated["consultation"]![2]!["agendaItem"]!))["result"]!);
         Assert.NotNull(created);
+    }
+
+    [Fact]
+    public async Task Modified_MovesWithEveryChange_EvenWithinTheSameSecond()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var client = test.App.CreateClient();
+        var decision = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Consultations
+            .Join(sp.GetRequiredService<DeliberationDbContext>().Papers.Where(p => p.Reference == "21-15813"), c => c.PaperId, p => p.Id, (c, _) => c)
+            .OrderBy(c => c.Position).FirstAsync());
+        var meetingUrl = $"http://localhost/oparl/meeting/{decision.MeetingId}";
+        var itemUrl = $"http://localhost/oparl/agendaItem/{decision.Id}";
+
+        // The clock stands still; the agenda of the FPA meeting is arranged twice.
+        var seen = new List<(string Meeting, string Item)>();
+        for (var round = 0; round < 3; round++)
+        {
+            if (round > 0)
+            {
+                var reordered = await test.ClientFor("sekretariat-fpa").PutAsJsonAsync($"/api/meetings/{decision.MeetingId}/agenda/order",
+                    new DeliberationFlow.Council.Meetings.ReorderAgendaRequest([decision.Id]));
+                await Http.EnsureAsync(reordered, HttpStatusCode.OK);
+            }
+
+            seen.Add(((string)(await GetAsync(client, meetingUrl))["modified"]!, (string)(await GetAsync(client, itemUrl))["modified"]!));
+        }
+
+        Assert.Equal(3, seen.Select(s => s.Meeting).Distinct().Count());
+        Assert.Equal(3, seen.Select(s => s.Item).Distinct().Count());
+        Assert.Equal(seen.Select(s => s.Meeting), seen.Select(s => s.Meeting).Order(StringComparer.Ordinal));
     }
 
     internal static async Task<JsonObject> BodyAsync(HttpClient client, string name = "Stadt Braunschweig")
