@@ -59,9 +59,12 @@ public static class OParlApi
         oparl.MapGet("/organization/{id}/meetings", (string id, HttpContext http, OParlReader reader, CancellationToken ct) =>
             Serve(http, id, async () => await reader.OrganizationMeetingsAsync(UrlsFor(http), Guid.Parse(id), Query(http), ct)));
         oparl.MapGet("/{kind}/{id}", (string kind, string id, HttpContext http, OParlReader reader, CancellationToken ct) =>
-            !ObjectKinds.Contains(kind)
-                ? Task.FromResult(Error(StatusCodes.Status404NotFound, $"There are no objects of kind '{kind}'."))
-                : Serve(http, id, async () => await reader.ObjectAsync(UrlsFor(http), kind, Guid.Parse(id), ct)));
+            ObjectKinds.FirstOrDefault(k => k.Equals(kind, StringComparison.OrdinalIgnoreCase)) switch
+            {
+                null => Task.FromResult(Error(StatusCodes.Status404NotFound, $"There are no objects of kind '{kind}'.")),
+                var known when known != kind => Task.FromResult(Results.Redirect($"{http.Request.PathBase}/oparl/{known}/{id}{http.Request.QueryString}", permanent: true)),
+                _ => Serve(http, id, async () => await reader.ObjectAsync(UrlsFor(http), kind, Guid.Parse(id), ct)),
+            });
         oparl.Map("/{**rest}", (string? rest) => Error(StatusCodes.Status404NotFound, $"Nothing at /oparl/{rest}; start at /oparl/system."));
 
         app.MapPost("/api/oparl/import", ImportAsync).RequireAuthorization(SecurityExtensions.AdminPolicy).WithTags("OParl")

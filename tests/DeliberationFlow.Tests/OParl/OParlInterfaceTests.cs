@@ -137,6 +137,10 @@ public sealed class OParlInterfaceTests
         var redirect = await noRedirect.GetAsync(upper);
         Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);
         Assert.Equal((string)body["id"]!, new Uri(new Uri("http://localhost"), redirect.Headers.Location!).ToString());
+        var organization = (string)(await GetAsync(client, (string)body["organization"]!))["data"]![0]!["id"]!;
+        var misspelt = await noRedirect.GetAsync(organization.Replace("/organization/", "/Organization/", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.MovedPermanently, misspelt.StatusCode);
+        Assert.Equal(organization, new Uri(new Uri("http://localhost"), misspelt.Headers.Location!).ToString());
     }
 
     [Fact]
