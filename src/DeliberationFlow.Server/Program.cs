@@ -1,24 +1,34 @@
 using DeliberationFlow.Server.Api;
 using DeliberationFlow.Server.Demo;
 using DeliberationFlow.Server.Hosting;
+using DeliberationFlow.Server.OParl;
 using DeliberationFlow.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDeliberationStorage();
 builder.AddDeliberationSecurity();
 builder.AddDeliberationApi();
+builder.AddOParl();
 builder.Services.AddScoped<DemoData>();
 
 var app = builder.Build();
 await app.PrepareAsync();
+if (OParlImportCommand.IsRequested(args))
+{
+    // dotnet run --project src/DeliberationFlow.Server -- import-oparl <url-or-folder> [--body key]
+    return await OParlImportCommand.RunAsync(app, args);
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOperations();
 app.MapCouncilApi();
+app.MapOParl();
 app.PrintStartupBanner();
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;
