@@ -92,6 +92,12 @@ public sealed class OParlOptions
 
     /// <summary>Objects per list page (OParl recommends paging lists of more than 100).</summary>
     public int PageSize { get; set; } = OParlListQuery.DefaultLimit;
+
+    /// <summary>
+    /// Server folders an import through the API may read (and their subfolders); empty: <c>&lt;Storage:DataPath&gt;/oparl-import</c>.
+    /// The <c>import-oparl</c> command, run by the operator on the server, reads any folder.
+    /// </summary>
+    public List<string> ImportFolders { get; set; } = [];
 }
 
 /// <summary>A request the interface answers with an OParl error object (<c>https://schema.oparl.org/1.1/Error</c>).</summary>

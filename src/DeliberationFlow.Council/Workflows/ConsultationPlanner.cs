@@ -19,6 +19,9 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     // meeting, the next position, the answer), and after the first read the change tracker holds them all.
     private readonly Dictionary<Guid, List<Consultation>> _loaded = [];
 
+    // The highest position among a paper's soft-deleted steps (of an imported paper), read with the rest.
+    private readonly Dictionary<Guid, int> _deletedPositions = [];
+
     public const string OutcomeBookmark = "consultation.outcome";
     public const string InvitationTimer = "consultation.invitation";
     public const string ReminderTimer = "consultation.reminder";
@@ -79,8 +82,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             ? kept
             : await meetings.FindNextAsync(committee, paper, notBefore, cancellationToken);
         // Soft-deleted steps (of an imported paper) keep their position, so a new one comes after them too.
-        var deletedMax = await db.Consultations.IgnoreQueryFilters().Where(c => c.PaperId == paper.Id && c.Deleted).MaxAsync(c => (int?)c.Position, cancellationToken) ?? 0;
-        var position = Math.Max(all.Select(c => c.Position).DefaultIfEmpty(0).Max(), deletedMax) + 1;
+        var position = Math.Max(all.Select(c => c.Position).DefaultIfEmpty(0).Max(), _deletedPositions.GetValueOrDefault(paper.Id)) + 1;
         var consultation = adopted ?? new Consultation
         {
             Id = Guid.CreateVersion7(context.Now),
@@ -203,11 +205,13 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         // Read again only if the unit of work let go of what was read (a cleared change tracker after a conflict).
         if (!_loaded.TryGetValue(paperId, out var stored) || stored.Exists(c => db.Entry(c).State == EntityState.Detached))
         {
-            stored = await db.Consultations.Where(c => c.PaperId == paperId).ToListAsync(cancellationToken);
+            var rows = await db.Consultations.IgnoreQueryFilters().Where(c => c.PaperId == paperId).ToListAsync(cancellationToken);
+            _deletedPositions[paperId] = rows.Where(c => c.Deleted).Select(c => c.Position).DefaultIfEmpty(0).Max();
+            stored = rows.Where(c => !c.Deleted).ToList();
             _loaded[paperId] = stored;
         }
 
-        return stored.Concat(db.Consultations.Local.Where(c => c.PaperId == paperId)).DistinctBy(c => c.Id).ToList();
+        return stored.Concat(db.Consultations.Local.Where(c => c.PaperId == paperId && !c.Deleted)).DistinctBy(c => c.Id).ToList();
     }
 
     /// <summary>

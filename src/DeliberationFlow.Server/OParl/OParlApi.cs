@@ -20,7 +20,14 @@ public static class OParlApi
 
     public static WebApplicationBuilder AddOParl(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(builder.Configuration.GetSection(OParlOptions.Section).Get<OParlOptions>() ?? new OParlOptions());
+        var options = builder.Configuration.GetSection(OParlOptions.Section).Get<OParlOptions>() ?? new OParlOptions();
+        if (options.ImportFolders.Count == 0)
+        {
+            var dataPath = Path.GetFullPath(builder.Configuration["Storage:DataPath"] ?? "data", builder.Environment.ContentRootPath);
+            options.ImportFolders.Add(Path.Combine(dataPath, "oparl-import"));
+        }
+
+        builder.Services.AddSingleton(options);
         builder.Services.AddScoped<OParlReader>();
         builder.Services.AddScoped<ImportOParl>();
         builder.Services.AddHttpClient<OParlSourceReader>(client => client.Timeout = TimeSpan.FromMinutes(2));
@@ -74,8 +81,32 @@ public static class OParlApi
         return app;
     }
 
-    private static async Task<Ok<OParlImportReport>> ImportAsync(ImportOParlRequest request, ImportOParl import, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await import.HandleAsync(http.User.ToCaller().BodyId, request, adoptBodyName: false, cancellationToken));
+    private static async Task<Ok<OParlImportReport>> ImportAsync(
+        ImportOParlRequest request, ImportOParl import, OParlOptions options, HttpContext http, CancellationToken cancellationToken)
+    {
+        RefuseFoldersOutsideTheImportFolders(request.Source, options);
+        return TypedResults.Ok(await import.HandleAsync(http.User.ToCaller().BodyId, request, adoptBodyName: false, cancellationToken));
+    }
+
+    /// <summary>
+    /// Through the API an admin names a source, and the server reads it: a folder only under the configured import
+    /// folders, so an admin account cannot read the server's other files.
+    /// </summary>
+    private static void RefuseFoldersOutsideTheImportFolders(string? source, OParlOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(source) || Uri.TryCreate(source, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        {
+            return;
+        }
+
+        var folder = Path.GetFullPath(source);
+        var allowed = options.ImportFolders.Select(Path.GetFullPath).Select(root => Path.TrimEndingDirectorySeparator(root));
+        if (!allowed.Any(root => folder == root || folder.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            throw RequestValidationException.For("source",
+                $"Through the API, OParl files are read only from the import folders ({string.Join(", ", options.ImportFolders)}); copy them there, or run the import-oparl command on the server.");
+        }
+    }
 
     /// <summary>URLs are built from <c>OParl:BaseUrl</c> when set (behind a proxy), else from the request.</summary>
     private static OParlUrls UrlsFor(HttpContext http)

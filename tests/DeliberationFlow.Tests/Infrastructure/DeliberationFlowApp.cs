@@ -51,6 +51,11 @@ public sealed class DeliberationFlowApp(
         builder.UseSetting("Mail:Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Mail:Smtp:Security", "None");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+
+        // The API imports OParl files only from its import folders: here the repository's fixtures and the temporary
+        // folders tests prepare.
+        builder.UseSetting("OParl:ImportFolders:0", OParl.OParlFiles.Fixtures);
+        builder.UseSetting("OParl:ImportFolders:1", Path.GetTempPath());
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

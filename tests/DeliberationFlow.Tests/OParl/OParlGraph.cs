@@ -3,16 +3,16 @@ using Json.Schema;
 
 namespace DeliberationFlow.Tests.OParl;
 
-/// <summary>The OParl 1.1 schemas of the standard (../shared/oparl-schema), and the example data beside them.</summary>
+/// <summary>The OParl 1.1 schemas of the standard and the Karlsruhe example data, kept in the repository (tests/fixtures/oparl).</summary>
 public static class OParlFiles
 {
-    public static string Shared { get; } = FindShared();
+    public static string Fixtures { get; } = FindFixtures();
 
-    public static string Schemas => Path.Combine(Shared, "oparl-schema");
+    public static string Schemas => Path.Combine(Fixtures, "schema");
 
-    public static string Karlsruhe => Path.Combine(Shared, "oparl-examples", "karlsruhe-oparl-syndication", "docs");
+    public static string Karlsruhe => Path.Combine(Fixtures, "karlsruhe");
 
-    private static string FindShared()
+    private static string FindFixtures()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "DeliberationFlow.sln")))
@@ -20,10 +20,10 @@ public static class OParlFiles
             root = root.Parent;
         }
 
-        var shared = root is null ? null : Path.Combine(root.Parent!.FullName, "shared");
-        return shared is not null && Directory.Exists(Path.Combine(shared, "oparl-schema"))
-            ? shared
-            : throw new InvalidOperationException("The OParl schemas and examples are expected in ../shared beside the repository (shared/oparl-schema, shared/oparl-examples).");
+        var fixtures = root is null ? null : Path.Combine(root.FullName, "tests", "fixtures", "oparl");
+        return fixtures is not null && Directory.Exists(Path.Combine(fixtures, "schema"))
+            ? fixtures
+            : throw new InvalidOperationException("The OParl schemas and examples are expected in tests/fixtures/oparl of the repository.");
     }
 }
 

@@ -203,9 +203,19 @@ public sealed class OParlImportTests
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         var anonymous = await test.App.CreateClient().PostAsJsonAsync("/api/oparl/import", new ImportOParlRequest(OParlFiles.Karlsruhe));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        var nowhere = await test.ClientFor("admin").PostAsJsonAsync("/api/oparl/import", new ImportOParlRequest("/no/such/folder"));
+        var nowhere = await test.ClientFor("admin").PostAsJsonAsync("/api/oparl/import", new ImportOParlRequest(Path.Combine(OParlFiles.Fixtures, "no-such-folder")));
         Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
         Assert.Contains("neither an http(s) URL nor a folder", await nowhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The server's other files are not the API's to read, not even by way of "..".
+        foreach (var outside in new[] { "/etc", Path.Combine(OParlFiles.Fixtures, "..", "..", "..", "src") })
+        {
+            var refusedFolder = await test.ClientFor("admin").PostAsJsonAsync("/api/oparl/import", new ImportOParlRequest(outside));
+            Assert.Equal(HttpStatusCode.BadRequest, refusedFolder.StatusCode);
+            var problem = await refusedFolder.Content.ReadAsStringAsync();
+            Assert.Contains("\"source\"", problem, StringComparison.Ordinal);
+            Assert.Contains("only from the import folders", problem, StringComparison.Ordinal);
+        }
     }
 
     private static async Task<OParlImportReport> ImportAsync(HttpClient admin, string source)
