@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace DeliberationFlow.Tests.Ui;
+
+/// <summary>The secretaries' workspace in the browser: after a meeting, all outcomes on one screen, and the papers move on.</summary>
+[Collection(HostCollection.Name)]
+public sealed class UiWorkspaceTests(Chromium chromium) : IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task Secretary_RecordsTheOutcomesOfAMeeting_AndSeesThePapersMoveOn_WhileAnotherCommitteesSecretaryIsRefused()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-60001", "Radverkehrskonzept 2030", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-60003", "Neubau Feuerwache Süd", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 30, 9, 0));
+        await using var fpa = await UiSession.SignInAsync(chromium, test, "sekretariat-fpa");
+
+        // The day after the meeting, both outcomes are overdue, with the reason.
+        await fpa.GotoAsync("/workspace");
+        var attention = fpa.Page.Locator("#attention tbody tr");
+        await Expect(attention.Filter(new() { HasText = "21-60001" })).ToContainTextAsync("Die Sitzung vom 29.04.2021 ist vorbei, das Ergebnis ist noch nicht erfasst.");
+        await Expect(attention.Filter(new() { HasText = "21-60003" })).ToContainTextAsync("Überfällig");
+        await fpa.ScreenshotAsync("workspace");
+
+        await fpa.Page.Locator("#meetings tbody tr", new() { HasText = "29.04.2021" }).Locator(".open-outcomes").ClickAsync();
+        await Expect(fpa.Page).ToHaveURLAsync(new Regex("/workspace/meetings/[0-9a-f-]+/outcomes$"));
+        await fpa.WaitUntilInteractiveAsync();
+        var outcomesUrl = fpa.Page.Url;
+
+        var first = fpa.Page.Locator("[data-reference='21-60001']");
+        await first.Locator("button[data-outcome='Adopted']").ClickAsync();
+        await first.Locator(".votes-for input").FillAsync("9");
+        await first.Locator(".votes-against input").FillAsync("0");
+        await first.Locator(".abstentions input").FillAsync("0");
+        await first.Locator(".resolution-text textarea").FillAsync("Der Rat beschließt das Radverkehrskonzept 2030.");
+        await Expect(first.Locator(".tally")).ToHaveTextAsync("9 Ja, 0 Nein, 0 Enthaltungen – einstimmig");
+        var second = fpa.Page.Locator("[data-reference='21-60003']");
+        await second.Locator(".result-text input").FillAsync("vertagt auf Antrag der Fraktion");
+        await Expect(second).ToContainTextAsync("erkannt: vertagt");
+        await fpa.ScreenshotAsync("outcomes-entered");
+
+        await fpa.Page.Locator("#save-outcomes").ClickAsync();
+
+        var summary = fpa.Page.Locator("#save-summary");
+        await Expect(summary).ToContainTextAsync("2 von 2 Ergebnissen gespeichert.");
+        await Expect(summary).ToContainTextAsync("21-60001: weiter in „Verwaltungsausschuss“ (Vorberatung), Sitzung am 04.05.2021.");
+        await Expect(summary).ToContainTextAsync("21-60003: weiter in „Finanz- und Personalausschuss“");
+        await Expect(first.Locator(".saved-chip")).ToHaveTextAsync("beschlossen");
+        await fpa.ScreenshotAsync("outcomes-saved");
+
+        // The paper page shows the decision and the next step.
+        await fpa.GotoAsync("/papers/21-60001");
+        var rows = fpa.Page.Locator("#beratungsfolge tbody tr");
+        await Expect(rows.Nth(0)).ToContainTextAsync("beschlossen");
+        await Expect(rows.Nth(1)).ToContainTextAsync("Geplant");
+        await Expect(rows.Nth(1)).ToContainTextAsync("04.05.2021");
+        var recorded = await test.GetPaperAsync("admin", (await test.GetPaperByReferenceAsync("21-60001")).Id);
+        Assert.Equal((9, 0, 0, true), (recorded.Consultations[0].Votes!.For, recorded.Consultations[0].Votes!.Against, recorded.Consultations[0].Votes!.Abstentions, recorded.Consultations[0].Votes!.Unanimous));
+        Assert.Equal("Der Rat beschließt das Radverkehrskonzept 2030.", recorded.Consultations[0].ResolutionText);
+
+        // The VA's secretary cannot open the FPA's outcome screen: refused, and nothing of its agenda shows.
+        await using var va = await UiSession.SignInAsync(chromium, test, "sekretariat-va");
+        await va.GotoAsync(new Uri(outcomesUrl).PathAndQuery);
+        await Expect(va.Page.Locator("#no-access")).ToContainTextAsync("erfasst nur dessen Sitzungsdienst");
+        await Expect(va.Page.Locator("#save-outcomes")).ToHaveCountAsync(0);
+        await Expect(va.Page.Locator("[data-reference='21-60001']")).ToHaveCountAsync(0);
+        await va.ScreenshotAsync("outcomes-refused");
+    }
+}
