@@ -24,6 +24,7 @@ public static class WebUiExtensions
         builder.Services.AddMudServices();
         builder.Services.AddLocalization();
         builder.Services.AddScoped<CouncilCalls>();
+        builder.Services.AddSingleton<DeliberationFlow.Notifications.SmtpCheck>();
         return builder;
     }
 
