@@ -14,8 +14,17 @@ namespace DeliberationFlow.Persistence;
 /// step commits the instance, its bookmark, timers, consultation and outbox rows in a single transaction.
 /// Each provider has its own subclass, because each has its own migrations.
 /// </summary>
-public abstract class DeliberationDbContext(DbContextOptions options) : DbContext(options), ICouncilDb
+public abstract class DeliberationDbContext : DbContext, ICouncilDb
 {
+    protected DeliberationDbContext(DbContextOptions options)
+        : base(options)
+    {
+        // A use case that fails inside its transaction rolls the whole transaction back and never retries a save
+        // within it, so the savepoint EF Core would otherwise wrap around every SaveChanges is two round trips per
+        // save for nothing.
+        Database.AutoSavepointsEnabled = false;
+    }
+
     public const string EngineSchema = "engine";
     public const string CouncilSchema = "council";
 
