@@ -21,6 +21,7 @@ public static class WebUiExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingCouncilAuthenticationStateProvider>();
         builder.Services.AddMudServices();
         builder.Services.AddLocalization();
         builder.Services.AddScoped<CouncilCalls>();

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
@@ -69,5 +70,32 @@ public sealed class UiWorkspaceTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(va.Page.Locator("#save-outcomes")).ToHaveCountAsync(0);
         await Expect(va.Page.Locator("[data-reference='21-60001']")).ToHaveCountAsync(0);
         await va.ScreenshotAsync("outcomes-refused");
+    }
+
+    [Fact]
+    public async Task Secretary_ReordersTheDraftAgenda_AndTheUseCaseKeepsTheNewOrder()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var first = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60001", "Radverkehrskonzept 2030", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-60003", "Neubau Feuerwache Süd", "Beschlussvorlage", "fb10", null, true, null, null));
+        await using var fpa = await UiSession.SignInAsync(chromium, test, "sekretariat-fpa");
+        await fpa.GotoAsync("/workspace");
+        await fpa.Page.Locator("#meetings tbody tr", new() { HasText = "29.04.2021" }).Locator(".open-agenda").ClickAsync();
+        await fpa.WaitUntilInteractiveAsync();
+        var rows = fpa.Page.Locator("#agenda tbody tr");
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(rows.Nth(2)).ToContainTextAsync("21-60003");
+
+        await rows.Nth(2).Locator(".move-up").ClickAsync();
+        await rows.Nth(1).Locator(".move-up").ClickAsync();
+        await Expect(rows.Nth(0)).ToContainTextAsync("21-60003");
+        await fpa.Page.Locator("#agenda-save").ClickAsync();
+        await Expect(fpa.Page.Locator(".mud-snackbar")).ToContainTextAsync("Reihenfolge gespeichert.");
+        await fpa.ScreenshotAsync("agenda");
+
+        var agenda = await test.ClientFor("sekretariat-fpa").GetFromJsonAsync<DeliberationFlow.Council.Meetings.AgendaView>(
+            $"/api/meetings/{first.Consultations[0].MeetingId}/agenda");
+        Assert.Equal(["21-60003", "21-15813", "21-60001"], agenda!.Items.Select(i => i.PaperReference));
+        Assert.Equal(["Ö 1", "Ö 2", "Ö 3"], agenda.Items.Select(i => i.Number));
     }
 }
