@@ -98,4 +98,31 @@ public sealed class UiWorkspaceTests(Chromium chromium) : IClassFixture<Chromium
         Assert.Equal(["21-60003", "21-15813", "21-60001"], agenda!.Items.Select(i => i.PaperReference));
         Assert.Equal(["Ö 1", "Ö 2", "Ö 3"], agenda.Items.Select(i => i.Number));
     }
+
+    [Fact]
+    public async Task Workspace_ShowsADecisionBlockedByTheHearingOfTheStadtbezirksraete_WithTheReason()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 20, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-30004", "Bebauungsplan „Holzmoor-Nord“, HA 141", "Bebauungsplan", "fb61", null, true, null, null));
+        var sbr112 = paper.Consultations.Single(c => c.Committee.Key == "sbr-112");
+        await test.MoveClockToAsync(sbr112.MeetingStart!.Value.AddDays(1));
+
+        await using var plua = await UiSession.SignInAsync(chromium, test, "sekretariat-plua");
+        await plua.GotoAsync("/workspace");
+
+        var rows = plua.Page.Locator("#attention tbody tr", new() { HasText = "21-30004" });
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Filter(new() { HasText = "Stadtbezirksrat 112" })).ToContainTextAsync("Überfällig");
+        var blocked = rows.Filter(new() { HasText = "Blockiert" });
+        await Expect(blocked).ToContainTextAsync("Die Anhörung im Stadtbezirksrat 120 Östliches Ringgebiet (§ 94 NKomVG) steht aus");
+        await Expect(blocked).ToContainTextAsync("die weitere Beratung wartet darauf.");
+        await plua.ScreenshotAsync("workspace-blocked");
+
+        // Another committee's secretary, not involved in the paper, is not bothered with it.
+        await using var fpa = await UiSession.SignInAsync(chromium, test, "sekretariat-fpa");
+        await fpa.GotoAsync("/workspace");
+        await Expect(fpa.Page.Locator("#meetings")).ToBeVisibleAsync();
+        await Expect(fpa.Page.Locator("#attention tbody tr", new() { HasText = "21-30004" })).ToHaveCountAsync(0);
+    }
 }
