@@ -23,7 +23,7 @@ public static class WebUiExtensions
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingCouncilAuthenticationStateProvider>();
         builder.Services.AddMudServices();
-        builder.Services.AddLocalization();
+        builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
         builder.Services.AddScoped<CouncilCalls>();
         builder.Services.AddSingleton<DeliberationFlow.Notifications.SmtpCheck>();
         return builder;
@@ -47,6 +47,19 @@ public static class WebUiExtensions
         // Styles and scripts are needed before sign-in, by the sign-in page itself.
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+        // The language choice is a preference cookie only; it changes no data, so a plain link may set it.
+        app.MapGet("/culture", (HttpContext context, string? culture, string? returnUrl) =>
+            {
+                var chosen = Cultures.FirstOrDefault(c => string.Equals(c.Name, culture, StringComparison.OrdinalIgnoreCase)
+                                                          || string.Equals(c.TwoLetterISOLanguageName, culture, StringComparison.OrdinalIgnoreCase)) ?? Cultures[0];
+                context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                    CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+                    new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax });
+                return Results.LocalRedirect(Components.Account.SignIn.LocalReturnUrl(returnUrl));
+            })
+            .AllowAnonymous()
+            .ExcludeFromDescription();
 
         // Sign-out is a form post with an antiforgery token, so a foreign page cannot sign a user out.
         app.MapPost(SecurityExtensions.SignOutPath, async (HttpContext context) =>

@@ -69,4 +69,28 @@ public sealed class UiShellTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.Equal((int)HttpStatusCode.Unauthorized, api.Status);
         Assert.Equal(HttpStatusCode.OK, (await test.ClientFor("ratsmitglied").GetAsync("/api/committees")).StatusCode);
     }
+
+    [Fact]
+    public async Task EnglishIsTheAlternative_ChosenOnTheSignInPage_AndGermanComesBack()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await using var session = await UiSession.OpenAsync(chromium, test);
+        await session.Page.GotoAsync("/account/signin");
+        await Expect(session.Page.Locator("label[for=username]")).ToHaveTextAsync("Benutzername");
+
+        await session.Page.ClickAsync("#lang-en");
+        await Expect(session.Page.Locator("label[for=username]")).ToHaveTextAsync("User name");
+        await session.Page.FillAsync("#username", "sekretariat-fpa");
+        await session.Page.FillAsync("#password", "demo");
+        await session.Page.ClickAsync("#signin");
+        await session.WaitUntilInteractiveAsync();
+
+        await Expect(session.Page.Locator("#nav-workspace")).ToHaveTextAsync("Secretariat workspace");
+        await Expect(session.Page.Locator("h1, .mud-typography-h4").First).ToHaveTextAsync("Welcome, sekretariat-fpa");
+        await session.ScreenshotAsync("home-english");
+
+        await session.Page.ClickAsync("#lang-de");
+        await session.WaitUntilInteractiveAsync();
+        await Expect(session.Page.Locator("#nav-workspace")).ToHaveTextAsync("Arbeitsplatz Sitzungsdienst");
+    }
 }
