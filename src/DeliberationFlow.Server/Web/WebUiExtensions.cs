@@ -62,8 +62,15 @@ public static class WebUiExtensions
             .ExcludeFromDescription();
 
         // Sign-out is a form post with an antiforgery token, so a foreign page cannot sign a user out.
-        app.MapPost(SecurityExtensions.SignOutPath, async (HttpContext context) =>
+        app.MapPost(SecurityExtensions.SignOutPath, async (HttpContext context, IAntiforgery antiforgery) =>
             {
+                // The antiforgery middleware only records its verdict; a handler without form binding must act on it.
+                var verdict = context.Features.Get<IAntiforgeryValidationFeature>();
+                if (!(verdict?.IsValid ?? await antiforgery.IsRequestValidAsync(context)))
+                {
+                    return Results.BadRequest();
+                }
+
                 await context.SignOutAsync(IdentityConstants.ApplicationScheme);
                 return Results.LocalRedirect(SecurityExtensions.SignInPath);
             })

@@ -93,4 +93,21 @@ public sealed class UiShellTests(Chromium chromium) : IClassFixture<Chromium>
         await session.WaitUntilInteractiveAsync();
         await Expect(session.Page.Locator("#nav-workspace")).ToHaveTextAsync("Arbeitsplatz Sitzungsdienst");
     }
+
+    [Fact]
+    public async Task SignInAndSignOut_WithoutTheAntiforgeryToken_AreRefused()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(test.BaseUrl) };
+
+        var signIn = await http.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin", ["Input.UserName"] = "admin", ["Input.Password"] = "demo",
+        }));
+        var signOut = await http.PostAsync("/account/signout", new FormUrlEncodedContent(new Dictionary<string, string>()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.False(signIn.Headers.Contains("Set-Cookie") && signIn.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("DeliberationFlow.Auth", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.BadRequest, signOut.StatusCode);
+    }
 }
