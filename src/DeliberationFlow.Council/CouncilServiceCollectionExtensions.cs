@@ -59,6 +59,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<WorkflowSelection>();
         services.TryAddScoped<PaperReader>();
         services.TryAddScoped<RegisterPaper>();
+        services.TryAddScoped<AttachWorkflow>();
         services.TryAddScoped<GetPaper>();
         services.TryAddScoped<ProjectBeratungsfolge>();
         services.TryAddScoped<SkipHearing>();

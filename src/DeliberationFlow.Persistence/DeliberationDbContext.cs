@@ -35,6 +35,9 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb
     public DbSet<Meeting> Meetings => Set<Meeting>();
     public DbSet<Paper> Papers => Set<Paper>();
     public DbSet<Consultation> Consultations => Set<Consultation>();
+    public DbSet<AgendaItem> AgendaItems => Set<AgendaItem>();
+    public DbSet<LegislativeTerm> LegislativeTerms => Set<LegislativeTerm>();
+    public DbSet<Council.OParl.OParlSourceLink> OParlSourceLinks => Set<Council.OParl.OParlSourceLink>();
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
@@ -68,6 +71,9 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb
         modelBuilder.ApplyConfiguration(new UserAccountConfiguration(council));
         modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration(council));
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration(council));
+        modelBuilder.ApplyConfiguration(new AgendaItemConfiguration(council));
+        modelBuilder.ApplyConfiguration(new LegislativeTermConfiguration(council));
+        modelBuilder.ApplyConfiguration(new OParlSourceLinkConfiguration(council));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -20,6 +20,9 @@ public interface ICouncilDb
     DbSet<Meeting> Meetings { get; }
     DbSet<Paper> Papers { get; }
     DbSet<Consultation> Consultations { get; }
+    DbSet<AgendaItem> AgendaItems { get; }
+    DbSet<LegislativeTerm> LegislativeTerms { get; }
+    DbSet<OParl.OParlSourceLink> OParlSourceLinks { get; }
     DbSet<UserAccount> Users { get; }
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
     DbSet<OutboxMessage> OutboxMessages { get; }

@@ -68,9 +68,20 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         CancellationToken cancellationToken,
         bool withReminder = true)
     {
-        var meeting = await meetings.FindNextAsync(committee, paper, notBefore, cancellationToken);
-        var position = (await AllConsultationsAsync(paper.Id, cancellationToken)).Select(c => c.Position).DefaultIfEmpty(0).Max() + 1;
-        var consultation = new Consultation
+        var all = await AllConsultationsAsync(paper.Id, cancellationToken);
+
+        // A step that came with an imported paper (no activity of ours planned it) is taken over, not planned twice;
+        // it keeps its meeting while that is still ahead.
+        var adopted = all.Where(c => c.ActivityId == null && c.OrganizationId == committee.Id && c.Status == ConsultationStatus.Planned)
+            .OrderBy(c => c.Position).FirstOrDefault();
+        var meeting = adopted?.MeetingId is { } adoptedMeetingId && await db.Meetings.GetAsync(adoptedMeetingId, cancellationToken) is { Cancelled: false } kept
+                      && kept.Start >= notBefore
+            ? kept
+            : await meetings.FindNextAsync(committee, paper, notBefore, cancellationToken);
+        // Soft-deleted steps (of an imported paper) keep their position, so a new one comes after them too.
+        var deletedMax = await db.Consultations.IgnoreQueryFilters().Where(c => c.PaperId == paper.Id && c.Deleted).MaxAsync(c => (int?)c.Position, cancellationToken) ?? 0;
+        var position = Math.Max(all.Select(c => c.Position).DefaultIfEmpty(0).Max(), deletedMax) + 1;
+        var consultation = adopted ?? new Consultation
         {
             Id = Guid.CreateVersion7(context.Now),
             BodyId = paper.BodyId,
@@ -86,7 +97,18 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             Created = context.Now,
             Modified = context.Now,
         };
-        db.Consultations.Add(consultation);
+        if (adopted is null)
+        {
+            db.Consultations.Add(consultation);
+        }
+        else
+        {
+            adopted.ActivityId = context.Activity.Id;
+            adopted.MeetingId = meeting?.Id;
+            adopted.Modified = context.Now;
+            adopted.Revision++;
+        }
+
         context.CreateBookmark(OutcomeBookmark, consultation.Id.ToString(), JsonSerializer.Serialize(bookmark, JsonSerializerOptions.Web));
 
         if (meeting is null)
@@ -187,6 +209,15 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
 
         return stored.Concat(db.Consultations.Local.Where(c => c.PaperId == paperId)).DistinctBy(c => c.Id).ToList();
     }
+
+    /// <summary>
+    /// The step an imported paper already took in this committee before it came here (imported with its result), which a
+    /// workflow attached afterwards does not take again; null when there is none.
+    /// </summary>
+    public async Task<Consultation?> TakenBeforeAsync(Paper paper, Organization committee, CancellationToken cancellationToken) =>
+        (await AllConsultationsAsync(paper.Id, cancellationToken))
+        .Where(c => c.ActivityId == null && c.OrganizationId == committee.Id && c.Status == ConsultationStatus.Done && c.Outcome != null)
+        .OrderBy(c => c.Position).FirstOrDefault();
 
     /// <summary>Calls off the consultation's invitation and reminder that have not fired yet.</summary>
     public async Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)

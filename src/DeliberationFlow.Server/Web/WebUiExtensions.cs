@@ -29,6 +29,9 @@ public static class WebUiExtensions
         return builder;
     }
 
+    /// <summary>Interfaces for programs, whose output must not depend on a browser's language choice.</summary>
+    private static readonly string[] MachineInterfaces = ["/api", "/oparl", "/openapi", "/health", "/jobs"];
+
     /// <summary>Localisation for the pages only: the API's answers do not depend on the browser's language.</summary>
     public static WebApplication UseDeliberationWebUiCulture(this WebApplication app)
     {
@@ -38,7 +41,8 @@ public static class WebUiExtensions
 
         // German first: only an explicit choice (cookie or ?culture=en) switches; the browser's Accept-Language does not.
         localization.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), branch => branch.UseRequestLocalization(localization));
+        app.UseWhen(context => !MachineInterfaces.Any(prefix => context.Request.Path.StartsWithSegments(prefix)),
+            branch => branch.UseRequestLocalization(localization));
         return app;
     }
 
