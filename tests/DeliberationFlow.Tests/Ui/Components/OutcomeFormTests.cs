@@ -19,6 +19,7 @@ public sealed class OutcomeFormTests : IAsyncDisposable
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
+        _context.Services.AddLocalization(options => options.ResourcesPath = "Resources");
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
