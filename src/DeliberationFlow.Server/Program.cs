@@ -3,11 +3,13 @@ using DeliberationFlow.Server.Demo;
 using DeliberationFlow.Server.Hosting;
 using DeliberationFlow.Server.OParl;
 using DeliberationFlow.Server.Security;
+using DeliberationFlow.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddDeliberationStorage();
 builder.AddDeliberationSecurity();
 builder.AddDeliberationApi();
+builder.AddDeliberationWebUi();
 builder.AddOParl();
 builder.Services.AddScoped<DemoData>();
 
@@ -23,8 +25,11 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseDeliberationWebUiCulture();
+app.UseAntiforgery();
 app.MapOperations();
 app.MapCouncilApi();
+app.MapDeliberationWebUi();
 app.MapOParl();
 app.PrintStartupBanner();
 await app.RunAsync();
