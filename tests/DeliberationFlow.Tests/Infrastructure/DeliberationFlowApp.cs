@@ -52,10 +52,10 @@ public sealed class DeliberationFlowApp(
         builder.UseSetting("Mail:Smtp:Security", "None");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
 
-        // The API imports OParl files only from its import folders: here the repository's fixtures and the temporary
-        // folders tests prepare.
+        // The API imports OParl files only from its import folders: here the repository's fixtures and the folders
+        // tests prepare.
         builder.UseSetting("OParl:ImportFolders:0", OParl.OParlFiles.Fixtures);
-        builder.UseSetting("OParl:ImportFolders:1", Path.GetTempPath());
+        builder.UseSetting("OParl:ImportFolders:1", OParl.OParlFiles.ScratchRoot);
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

@@ -12,6 +12,11 @@ public static class OParlFiles
 
     public static string Karlsruhe => Path.Combine(Fixtures, "karlsruhe");
 
+    /// <summary>Where tests prepare OParl folders of their own; the test host's API may import from it.</summary>
+    public static string ScratchRoot { get; } = Path.Combine(Path.GetTempPath(), "deliberationflow-oparl-import");
+
+    public static string NewScratchFolder() => Directory.CreateDirectory(Path.Combine(ScratchRoot, Guid.NewGuid().ToString("N"))).FullName;
+
     private static string FindFixtures()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);

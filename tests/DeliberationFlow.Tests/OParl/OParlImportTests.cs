@@ -79,7 +79,7 @@ public sealed class OParlImportTests
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2026, 9, 1, 9));
         var admin = test.ClientFor("admin-wf");
-        var folder = Directory.CreateTempSubdirectory("oparl-import-").FullName;
+        var folder = OParlFiles.NewScratchFolder();
         try
         {
             File.Copy(Path.Combine(OParlFiles.Karlsruhe, "organizations.json"), Path.Combine(folder, "organizations.json"));
@@ -208,7 +208,7 @@ public sealed class OParlImportTests
         Assert.Contains("neither an http(s) URL nor a folder", await nowhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The server's other files are not the API's to read, not even by way of "..".
-        foreach (var outside in new[] { "/etc", Path.Combine(OParlFiles.Fixtures, "..", "..", "..", "src") })
+        foreach (var outside in new[] { "/etc", Path.Combine(OParlFiles.ScratchRoot, "..", "etc"), Path.Combine(OParlFiles.Fixtures, "..") })
         {
             var refusedFolder = await test.ClientFor("admin").PostAsJsonAsync("/api/oparl/import", new ImportOParlRequest(outside));
             Assert.Equal(HttpStatusCode.BadRequest, refusedFolder.StatusCode);
