@@ -10,6 +10,13 @@ ROOT=$(pwd)
 PG_PORT=${PG_PORT:-55432}
 PG_DIR=${PG_DIR:-/tmp/deliberationflow-pg}
 
+# The browser tests drive Debian's Chromium through Playwright (its driver ships in the NuGet package; no browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing: chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 # shellcheck source=scripts/pg-cluster.sh
 source scripts/pg-cluster.sh
 # Tests need no durability; fsync off keeps them fast.

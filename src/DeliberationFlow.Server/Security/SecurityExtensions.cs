@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using DeliberationFlow.Council.Access;
-using DeliberationFlow.Server.Security;
 using idunno.Authentication.Basic;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
@@ -11,9 +11,19 @@ public static class SecurityExtensions
 {
     public const string AdminPolicy = "admin";
 
+    /// <summary>Chooses HTTP Basic or the sign-in cookie per request.</summary>
+    public const string SelectingScheme = "deliberationflow";
+
+    /// <summary>Where the browser is sent to sign in.</summary>
+    public const string SignInPath = "/account/signin";
+
+    public const string SignOutPath = "/account/signout";
+
+    public const string AccessDeniedPath = "/account/denied";
+
     /// <summary>
-    /// HTTP Basic authentication against the users table; every endpoint requires a signed-in user unless it
-    /// says otherwise (only the health checks do).
+    /// Two ways in, one set of accounts (the users table): HTTP Basic for the API and the ASP.NET Core Identity
+    /// cookie for the web UI. Every endpoint requires a signed-in user unless it says otherwise.
     /// </summary>
     public static WebApplicationBuilder AddDeliberationSecurity(this WebApplicationBuilder builder)
     {
@@ -21,7 +31,67 @@ public static class SecurityExtensions
         builder.Services.AddScoped<UserCredentials>();
         builder.Services.AddSingleton<VerifiedCredentials>();
         builder.Services
-            .AddAuthentication(BasicAuthenticationDefaults.AuthenticationScheme)
+            .AddIdentityCore<UserAccount>()
+            .AddUserStore<CouncilUserStore>()
+            .AddClaimsPrincipalFactory<CouncilClaimsPrincipalFactory>()
+            .AddSignInManager();
+        builder.Services
+            .AddAuthentication(options =>
+            {
+                options.DefaultScheme = SelectingScheme;
+                options.DefaultChallengeScheme = SelectingScheme;
+            })
+            .AddPolicyScheme(SelectingScheme, "Basic for the API, cookie for the browser", options =>
+            {
+                // The API answers only to Basic: a cookie never authorises an API call, so cross-site requests
+                // cannot act through it. Pages and the jobs dashboard use the cookie, unless Basic is sent.
+                options.ForwardDefaultSelector = context =>
+                    context.Request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
+                    || context.Request.Path.StartsWithSegments("/api")
+                        ? BasicAuthenticationDefaults.AuthenticationScheme
+                        : IdentityConstants.ApplicationScheme;
+            })
+            .AddCookie(IdentityConstants.ApplicationScheme, options =>
+            {
+                options.LoginPath = SignInPath;
+                options.LogoutPath = SignOutPath;
+                options.AccessDeniedPath = AccessDeniedPath;
+                options.Cookie.Name = "DeliberationFlow.Auth";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync;
+
+                // Browsers are sent to the sign-in page; programs (no text/html in Accept) get 401/403 as from the API.
+                options.Events.OnRedirectToLogin = context =>
+                {
+                    if (AcceptsHtml(context.Request))
+                    {
+                        context.Response.Redirect(context.RedirectUri);
+                    }
+                    else
+                    {
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        context.Response.Headers.WWWAuthenticate = "Basic realm=\"DeliberationFlow\", charset=\"UTF-8\"";
+                    }
+
+                    return Task.CompletedTask;
+                };
+                options.Events.OnRedirectToAccessDenied = context =>
+                {
+                    if (AcceptsHtml(context.Request))
+                    {
+                        context.Response.Redirect(context.RedirectUri);
+                    }
+                    else
+                    {
+                        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    }
+
+                    return Task.CompletedTask;
+                };
+            })
             .AddBasic(options =>
             {
                 options.Realm = "DeliberationFlow";
@@ -51,4 +121,7 @@ public static class SecurityExtensions
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(nameof(UserRole.Admin)));
         return builder;
     }
+
+    private static bool AcceptsHtml(HttpRequest request) =>
+        request.Headers.Accept.Any(value => value?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
 }

@@ -13,17 +13,22 @@ namespace DeliberationFlow.Tests.Infrastructure;
 public sealed class TestApp : IAsyncDisposable
 {
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly bool _browser;
 
     private TestApp(DatabaseProvider provider, string connectionString, string dataPath, FakeTimeProvider clock, TestSmtpServer smtp,
-        Action<IServiceCollection>? configureServices)
+        Action<IServiceCollection>? configureServices, bool browser = false)
     {
         _configureServices = configureServices;
+        _browser = browser;
         Provider = provider;
         ConnectionString = connectionString;
         DataPath = dataPath;
         Smtp = smtp;
         App = new DeliberationFlowApp(provider, connectionString, clock, smtp.Port, dataPath, configureServices);
     }
+
+    /// <summary>The service on a real Kestrel port (a browser cannot reach the in-memory test server); set by <see cref="StartForBrowserAsync"/>.</summary>
+    public string BaseUrl { get; private set; } = "";
 
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
@@ -44,6 +49,26 @@ public sealed class TestApp : IAsyncDisposable
         return app;
     }
 
+    /// <summary>As <see cref="StartAsync"/>, but served by Kestrel on a free loopback port, for the browser tests.</summary>
+    public static async Task<TestApp> StartForBrowserAsync(DatabaseProvider provider, FakeTimeProvider clock)
+    {
+        var dataPath = DeliberationFlowApp.NewDataPath();
+        var connectionString = provider == DatabaseProvider.Postgres
+            ? await PostgresServer.CreateDatabaseAsync()
+            : DeliberationFlowApp.SqliteConnectionString(dataPath);
+        var app = new TestApp(provider, connectionString, dataPath, clock, new TestSmtpServer(), null, browser: true);
+        app.StartKestrel();
+        return app;
+    }
+
+    private void StartKestrel()
+    {
+        App.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        App.StartServer();
+        BaseUrl = App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+    }
+
     /// <summary>Stops the host and starts a new one on the same database, as a restart of the service would.</summary>
     public async Task RestartAsync(Action<DeliberationFlowApp>? whileStopped = null)
     {
@@ -51,7 +76,14 @@ public sealed class TestApp : IAsyncDisposable
         await App.DisposeAsync();
         whileStopped?.Invoke(App);
         App = new DeliberationFlowApp(Provider, ConnectionString, clock, Smtp.Port, DataPath, _configureServices);
-        _ = App.Server;
+        if (_browser)
+        {
+            StartKestrel();
+        }
+        else
+        {
+            _ = App.Server;
+        }
     }
 
     public HttpClient ClientFor(string userName) => App.ClientFor(userName);
