@@ -1,0 +1,156 @@
+using System.Text.Json;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace DeliberationFlow.Tests.Ui;
+
+/// <summary>The workflow studio in Debian's Chromium against the real service on PostgreSQL; a screenshot of every page it passes.</summary>
+[Collection(HostCollection.Name)]
+public sealed class StudioBrowserTests(Chromium chromium) : IClassFixture<Chromium>
+{
+    [Fact]
+    public async Task Admin_DesignsValidatesAndPublishesAWorkflowWithAConsultationAndADecision()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await using var session = await UiSession.SignInAsync(chromium, test, "admin");
+        var page = session.Page;
+
+        await page.ClickAsync("#nav-studio");
+        await Expect(page.Locator("#definitions-table")).ToContainTextAsync("beschlussvorlage");
+        await session.WaitUntilInteractiveAsync();
+        await session.ScreenshotAsync("studio-01-definitions");
+
+        await page.ClickAsync("#new-definition");
+        await page.FillAsync("#new-id", "anfrage");
+        await page.FillAsync("#new-name", "Anfrage: Fachausschuss, dann Entscheidung im Rat");
+        await page.ClickAsync("#create-definition");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/studio/definitions/anfrage$"));
+        await session.WaitUntilInteractiveAsync();
+        await Expect(Node(page, "start")).ToBeVisibleAsync();
+        await Expect(page.Locator(".diagram-link")).ToHaveCountAsync(1);
+        await session.ScreenshotAsync("studio-02-designer-new");
+
+        // A consultation from the palette, its committee from the picker; then drag the start's port onto it.
+        await page.ClickAsync("#palette-consultation");
+        await Expect(Node(page, "consultation-1")).ToBeVisibleAsync();
+        await Expect(page.Locator("#prop-id")).ToHaveValueAsync("consultation-1");
+        await ChooseAsync(page, ".df-field[data-property=committee]", "Planungs- und Umweltausschuss (plua)");
+        await Expect(Node(page, "consultation-1")).ToContainTextAsync("plua · Vorberatung");
+        await DragAsync(page, Node(page, "start").Locator(".df-outcome[data-outcome=Done] .df-port-out"), Node(page, "consultation-1"));
+        await Expect(page.Locator("#designer-canvas")).ToHaveAttributeAsync("data-links", "1");
+
+        // The decision on its outcome, and the Rat's deciding consultation.
+        await page.ClickAsync("#palette-outcome-decision");
+        await Expect(Node(page, "outcomedecision-1")).ToBeVisibleAsync();
+        await Expect(page.Locator("#prop-id")).ToHaveValueAsync("outcomedecision-1");
+        await ChooseAsync(page, ".df-field[data-property=of]", "consultation-1");
+        await page.ClickAsync("#palette-decision");
+        await Expect(Node(page, "consultation-2")).ToBeVisibleAsync();
+        await Expect(page.Locator("#prop-id")).ToHaveValueAsync("consultation-2");
+        await ChooseAsync(page, ".df-field[data-property=committee]", "Rat der Stadt Braunschweig (rat)");
+
+        // Checking now shows what is missing, on the step it concerns.
+        await page.ClickAsync("#validate");
+        await Expect(page.Locator("#validation-problems")).ToBeVisibleAsync();
+        await Expect(Node(page, "consultation-1").Locator(".df-node-problems")).ToBeVisibleAsync();
+        await Expect(Node(page, "consultation-1")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("Outcome 'Adopted' of 'consultation-1' has no connection"));
+        await session.ScreenshotAsync("studio-03-designer-problems");
+
+        await SelectAsync(page, "consultation-1");
+        await Expect(page.Locator("#property-panel .df-problem").First).ToBeVisibleAsync();
+        await RouteAsync(page, "Adopted", "outcomedecision-1");
+        await RouteAsync(page, "AdoptedAmended", "outcomedecision-1");
+        await RouteAsync(page, "Rejected", "end");
+        await RouteAsync(page, "Withdrawn", "end");
+
+        await SelectAsync(page, "outcomedecision-1");
+        await RouteAsync(page, "Adopted", "consultation-2");
+        await RouteAsync(page, "AdoptedAmended", "consultation-2");
+        await RouteAsync(page, "Rejected", "end");
+        await RouteAsync(page, "Noted", "end");
+
+        await SelectAsync(page, "consultation-2");
+        foreach (var outcome in new[] { "Adopted", "AdoptedAmended", "Rejected", "Withdrawn" })
+        {
+            await RouteAsync(page, outcome, "end");
+        }
+
+        // Undo takes back the last connection, redo restores it.
+        await page.ClickAsync("#undo");
+        await Expect(page.Locator("#designer-canvas")).ToHaveAttributeAsync("data-links", "12");
+        await page.ClickAsync("#redo");
+        await Expect(page.Locator("#designer-canvas")).ToHaveAttributeAsync("data-links", "13");
+
+        await page.ClickAsync("#auto-layout");
+        await page.ClickAsync("#validate");
+        await Expect(page.Locator("#validation-ok")).ToBeVisibleAsync();
+        await Expect(page.Locator(".df-node.df-invalid")).ToHaveCountAsync(0);
+        await session.ScreenshotAsync("studio-04-designer-valid");
+
+        await page.ClickAsync("#publish");
+        await Expect(page.Locator("#result")).ToContainTextAsync("Version 1 ist veröffentlicht");
+        await Expect(page.Locator("#designer-version")).ToContainTextAsync("Veröffentlicht");
+        await session.ScreenshotAsync("studio-05-designer-published");
+
+        // The service agrees: published, with the consultation and the decision as designed.
+        var definitions = JsonDocument.Parse(await test.ClientFor("admin").GetStringAsync("/api/workflow-definitions")).RootElement;
+        var anfrage = definitions.EnumerateArray().Single(d => d.GetProperty("definitionId").GetString() == "anfrage");
+        Assert.Equal(1, anfrage.GetProperty("publishedVersion").GetInt32());
+        var document = JsonDocument.Parse(JsonDocument.Parse(await test.ClientFor("admin").GetStringAsync("/api/workflow-definitions/anfrage/versions/1"))
+            .RootElement.GetProperty("document").GetString()!).RootElement;
+        var activities = document.GetProperty("activities").EnumerateArray().ToDictionary(a => a.GetProperty("id").GetString()!);
+        Assert.Equal("plua", activities["consultation-1"].GetProperty("properties").GetProperty("committee").GetString());
+        Assert.Equal("consultation-1", activities["outcomedecision-1"].GetProperty("properties").GetProperty("of").GetString());
+        Assert.Equal("Entscheidung", activities["consultation-2"].GetProperty("properties").GetProperty("role").GetString());
+        Assert.Contains(document.GetProperty("connections").EnumerateArray(),
+            c => c.GetProperty("source").GetString() == "start" && c.GetProperty("target").GetString() == "consultation-1");
+
+        await session.GotoAsync("/studio/definitions/anfrage/versions");
+        await Expect(page.Locator("#versions-table")).ToContainTextAsync("Veröffentlicht");
+        await session.ScreenshotAsync("studio-06-versions");
+
+        await session.GotoAsync("/studio/definitions/beschlussvorlage/migrate");
+        await page.ClickAsync("#dry-run");
+        await Expect(page.Locator("#migration-summary")).ToContainTextAsync("Probelauf");
+        await session.ScreenshotAsync("studio-07-migration-dry-run");
+
+        await page.ClickAsync("#nav-studio-instances");
+        await Expect(page.Locator("#instances-table")).ToBeVisibleAsync();
+        await session.WaitUntilInteractiveAsync();
+        await session.ScreenshotAsync("studio-08-instances");
+    }
+
+    private static ILocator Node(IPage page, string activityId) => page.Locator($".df-node[data-activity='{activityId}']");
+
+    /// <summary>Clicks a step and waits until the property panel shows it (the panel is re-rendered for each step).</summary>
+    private static async Task SelectAsync(IPage page, string activityId)
+    {
+        await Node(page, activityId).Locator(".df-node-label").ClickAsync();
+        await Expect(page.Locator("#prop-id")).ToHaveValueAsync(activityId);
+    }
+
+    private static async Task RouteAsync(IPage page, string outcome, string target) =>
+        await ChooseAsync(page, $".df-port-select[data-outcome={outcome}]", target);
+
+    /// <summary>Opens a MudSelect inside <paramref name="container"/> and picks the item whose text starts with <paramref name="text"/>.</summary>
+    private static async Task ChooseAsync(IPage page, string container, string text)
+    {
+        await page.Locator($"#property-panel {container} .mud-select").First.ClickAsync();
+        var item = page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex("^\\s*" + System.Text.RegularExpressions.Regex.Escape(text)) });
+        await item.First.ClickAsync();
+        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Drags with the mouse as a person does: press on the port, move in steps, release over the target.</summary>
+    private static async Task DragAsync(IPage page, ILocator from, ILocator to)
+    {
+        var a = (await from.BoundingBoxAsync())!;
+        var b = (await to.BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(a.X + (a.Width / 2), a.Y + (a.Height / 2));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(b.X + 10, b.Y + (b.Height / 2), new MouseMoveOptions { Steps = 12 });
+        await page.Mouse.UpAsync();
+    }
+}
