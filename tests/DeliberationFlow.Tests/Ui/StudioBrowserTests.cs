@@ -120,6 +120,48 @@ public sealed class StudioBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await Expect(page.Locator("#instances-table")).ToBeVisibleAsync();
         await session.WaitUntilInteractiveAsync();
         await session.ScreenshotAsync("studio-08-instances");
+
+        await page.Locator("#instances-table a[data-instance]").First.ClickAsync();
+        await Expect(page.Locator("#instance-title")).ToBeVisibleAsync();
+        await Expect(page.Locator(".df-node.df-mark-current")).ToHaveCountAsync(1);
+        await Expect(page.Locator(".df-node.df-mark-done").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#timeline")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("studio-10-instance");
+    }
+
+    [Fact]
+    public async Task HundredActivityWorkflow_OpensInTheDesigner_AndStaysEditable()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var document = Studio.LargeWorkflow.Document();
+        using (var content = new StringContent(document, System.Text.Encoding.UTF8, "application/json"))
+        {
+            var saved = await test.ClientFor("admin").PutAsync("/api/workflow-definitions/gross/draft", content);
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        }
+
+        await using var session = await UiSession.SignInAsync(chromium, test, "admin");
+        var page = session.Page;
+        var connections = JsonDocument.Parse(document).RootElement.GetProperty("connections").GetArrayLength();
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await session.GotoAsync("/studio/definitions/gross");
+        await Expect(page.Locator("#designer-canvas")).ToHaveAttributeAsync("data-nodes", "100", new() { Timeout = 60_000 });
+        var nodesShown = watch.Elapsed;
+        await Expect(page.Locator(".diagram-link")).ToHaveCountAsync(connections, new() { Timeout = 60_000 });
+        var linksShown = watch.Elapsed;
+
+        watch.Restart();
+        await page.ClickAsync("#auto-layout");
+        await page.ClickAsync("#validate");
+        await Expect(page.Locator("#validation-ok")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var edited = watch.Elapsed;
+        var figure = $"studio (Chromium): 100-activity workflow: nodes shown after {nodesShown.TotalMilliseconds:F0} ms, all {connections} links after " +
+                     $"{linksShown.TotalMilliseconds:F0} ms; automatic layout + check {edited.TotalMilliseconds:F0} ms";
+        TestContext.Current.TestOutputHelper?.WriteLine(figure);
+        File.AppendAllText(Path.Combine(Path.GetDirectoryName(UiSession.ScreenshotFolder)!, "studio-timings.txt"), figure + Environment.NewLine);
+        await session.ScreenshotAsync("studio-09-designer-100-activities");
+        Assert.True(linksShown < TimeSpan.FromSeconds(30), $"Opening took {linksShown.TotalMilliseconds:F0} ms.");
     }
 
     private static ILocator Node(IPage page, string activityId) => page.Locator($".df-node[data-activity='{activityId}']");
