@@ -214,6 +214,20 @@ public sealed class DesignerStateTests
     }
 
     [Fact]
+    public void ArrangeUnplaced_PlacesOnlyActivitiesWithoutPosition_AsNoEdit()
+    {
+        var state = Open(LargeWorkflow.Document(rounds: 2));
+
+        Assert.True(state.ArrangeUnplaced());
+
+        Assert.All(state.Activities, a => Assert.NotNull(a.Designer));
+        Assert.False(state.IsDirty);
+        Assert.False(state.CanUndo);
+        Assert.False(state.ArrangeUnplaced());
+        Assert.False(Open().ArrangeUnplaced());
+    }
+
+    [Fact]
     public void ToJson_WritesADocumentTheEngineReadsBack_WithTheEdits()
     {
         var state = Open();

@@ -164,6 +164,71 @@ public sealed class StudioBrowserTests(Chromium chromium) : IClassFixture<Chromi
         Assert.True(linksShown < TimeSpan.FromSeconds(30), $"Opening took {linksShown.TotalMilliseconds:F0} ms.");
     }
 
+    [Fact]
+    public async Task Admin_ResolvesAnIncident_FromTheFilteredInstanceList()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        // Wolfenbüttel has no Finanz- und Personalausschuss, which the shipped Beschlussvorlage needs: the step faults.
+        var paper = await test.RegisterAsync("admin-wf", new DeliberationFlow.Council.Papers.RegisterPaperRequest("2021/017", "Haushaltssatzung", "Beschlussvorlage", "fb1", null, true, null, null));
+        Assert.Equal("Faulted", paper.Workflow!.Status);
+
+        await using var session = await UiSession.SignInAsync(chromium, test, "admin-wf");
+        var page = session.Page;
+        await session.GotoAsync("/studio/instances");
+        await page.Locator("#filter-status .mud-select").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Störung" }).ClickAsync();
+        await Expect(page.Locator("#instances-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#instances-table")).ToContainTextAsync("2021/017");
+        await page.Locator("#instances-table a[data-instance]").ClickAsync();
+
+        await Expect(page.Locator("#incident")).ToContainTextAsync("no committee 'fpa'");
+        await Expect(page.Locator(".df-node.df-mark-faulted")).ToHaveCountAsync(1);
+        await session.ScreenshotAsync("studio-11-incident");
+
+        // Retried while the cause remains, it faults again and says what to do; skipped through "zurückgezogen", it finishes.
+        await page.ClickAsync("#incident-retry");
+        await Expect(page.Locator("#instance-message")).ToContainTextAsync("beheben Sie die Ursache");
+        await page.Locator("#incident-outcome .mud-select").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "zurückgezogen" }).ClickAsync();
+        await page.ClickAsync("#incident-skip");
+        await Expect(page.Locator("#instance-message")).ToContainTextAsync("Störung behoben");
+        await Expect(page.Locator("#instance-status")).ToHaveTextAsync("Beendet");
+        Assert.Equal("Withdrawn", (await test.GetPaperAsync("admin-wf", paper.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Admin_ImportsAWorkflow_SeesEveryProblemWithItsPath_AndExportsIt()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await using var session = await UiSession.SignInAsync(chromium, test, "admin");
+        var page = session.Page;
+        await session.GotoAsync("/studio");
+
+        var broken = """
+            { "definitionId": "kaputt", "version": 1, "name": "Kaputt",
+              "activities": [ { "id": "start", "type": "Start" }, { "id": "b", "type": "Consultation", "properties": { "committee": "gibt-es-nicht", "role": "Vorberatung" } } ],
+              "connections": [ { "source": "start", "outcome": "Done", "target": "b" } ] }
+            """;
+        await page.SetInputFilesAsync("#import-file", new FilePayload { Name = "kaputt.json", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(broken) });
+        await Expect(page.Locator("#list-message")).ToContainTextAsync("Nicht gespeichert");
+        await Expect(page.Locator("#list-message")).ToContainTextAsync("$.activities[1]");
+        await Expect(page.Locator("#list-message")).ToContainTextAsync("no committee 'gibt-es-nicht'");
+        await session.ScreenshotAsync("studio-12-import-problems");
+
+        var good = Studio.LargeWorkflow.Document(rounds: 1).Replace("\"gross\"", "\"importiert\"", StringComparison.Ordinal);
+        await page.SetInputFilesAsync("#import-file", new FilePayload { Name = "importiert.json", MimeType = "application/json", Buffer = System.Text.Encoding.UTF8.GetBytes(good) });
+        await Expect(page.Locator("#list-message")).ToContainTextAsync("importiert als Entwurf Version 1");
+        await Expect(page.Locator("#definitions-table")).ToContainTextAsync("importiert");
+
+        await page.FillAsync("#definition-search", "importiert");
+        await Expect(page.Locator("#definitions-table tbody tr")).ToHaveCountAsync(1);
+        await page.Locator("#definitions-table button", new() { HasText = "Exportieren" }).ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download-importiert"));
+        Assert.Equal("importiert.v1.json", download.SuggestedFilename);
+        var exported = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Equal("importiert", JsonDocument.Parse(exported).RootElement.GetProperty("definitionId").GetString());
+    }
+
     private static ILocator Node(IPage page, string activityId) => page.Locator($".df-node[data-activity='{activityId}']");
 
     /// <summary>Clicks a step and waits until the property panel shows it (the panel is re-rendered for each step).</summary>

@@ -299,6 +299,23 @@ public sealed class DesignerState
         Apply("Automatisch angeordnet", Definition with { Activities = activities });
     }
 
+    /// <summary>
+    /// A document without designer positions (written by hand or by another tool) is laid out once when it is opened.
+    /// That is no edit of the admin's: it is not on the undo stack and does not make the designer dirty.
+    /// </summary>
+    public bool ArrangeUnplaced()
+    {
+        if (Definition.Activities.All(a => a.Designer is not null))
+        {
+            return false;
+        }
+
+        var positions = DesignerLayout.Arrange(Definition, _activities);
+        Definition = Definition with { Activities = Definition.Activities.Select(a => a with { Designer = a.Designer ?? positions[a.Id] }).ToList() };
+        _saved = Definition;
+        return true;
+    }
+
     public void Undo()
     {
         if (_undo.Last is not { } last)

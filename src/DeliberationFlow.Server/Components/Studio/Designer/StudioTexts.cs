@@ -31,6 +31,19 @@ public static class StudioTexts
         _ => status,
     };
 
+    public static string Property(string name) => name switch
+    {
+        "authoritative" => "Beschlussfassend",
+        "reminder" => "Erinnerung am Vortag der Sitzung",
+        "expression" => "Bedingung (JavaScript über paper)",
+        "subject" => "Betreff (Liquid)",
+        "text" => "Text (Liquid)",
+        "until" => "Warten bis (Datum und Uhrzeit)",
+        "daysAfterLastMeeting" => "Tage nach der letzten Sitzung",
+        "role" => "Rolle",
+        _ => name,
+    };
+
     /// <summary>The outcomes a consultation can route on (vertagt and verwiesen are handled inside it).</summary>
     public static readonly string[] RoutableConsultationOutcomes =
         [nameof(Council.Model.Outcome.Adopted), nameof(Council.Model.Outcome.AdoptedAmended), nameof(Council.Model.Outcome.Rejected),
