@@ -107,9 +107,21 @@ public sealed class StudioBrowserTests(Chromium chromium) : IClassFixture<Chromi
         Assert.Contains(document.GetProperty("connections").EnumerateArray(),
             c => c.GetProperty("source").GetString() == "start" && c.GetProperty("target").GetString() == "consultation-1");
 
-        await session.GotoAsync("/studio/definitions/anfrage/versions");
+        // A second version: the consultation gets a label, saved as a draft; the history says so in words, and v1 can come back.
+        await SelectAsync(page, "consultation-1");
+        await page.FillAsync("#prop-displayName", "Planungs- und Umweltausschuss");
+        await page.Locator("#prop-displayName").PressAsync("Tab");
+        await Expect(Node(page, "consultation-1").Locator(".df-node-label")).ToHaveTextAsync("Planungs- und Umweltausschuss");
+        await page.ClickAsync("#save-draft");
+        await Expect(page.Locator("#result")).ToContainTextAsync("Entwurf gespeichert als Version 2");
+
+        await page.ClickAsync("#open-history");
         await Expect(page.Locator("#versions-table")).ToContainTextAsync("Veröffentlicht");
+        await Expect(page.Locator("#diff")).ToContainTextAsync("Schritt 'consultation-1': Bezeichnung „–“ → „Planungs- und Umweltausschuss“");
         await session.ScreenshotAsync("studio-06-versions");
+        await page.ClickAsync("#revert-1");
+        await Expect(page.Locator("#versions-message")).ToContainTextAsync("Version 1 ist jetzt der Entwurf Version 2");
+        await Expect(page.Locator("#diff-empty")).ToBeVisibleAsync();
 
         await session.GotoAsync("/studio/definitions/beschlussvorlage/migrate");
         await page.ClickAsync("#dry-run");
@@ -125,6 +137,7 @@ public sealed class StudioBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await Expect(page.Locator("#instance-title")).ToBeVisibleAsync();
         await Expect(page.Locator(".df-node.df-mark-current")).ToHaveCountAsync(1);
         await Expect(page.Locator(".df-node.df-mark-done").First).ToBeVisibleAsync();
+        await Expect(page.Locator(".diagram-link")).ToHaveCountAsync(14);
         await Expect(page.Locator("#timeline")).ToBeVisibleAsync();
         await session.ScreenshotAsync("studio-10-instance");
     }
@@ -183,6 +196,8 @@ public sealed class StudioBrowserTests(Chromium chromium) : IClassFixture<Chromi
 
         await Expect(page.Locator("#incident")).ToContainTextAsync("no committee 'fpa'");
         await Expect(page.Locator(".df-node.df-mark-faulted")).ToHaveCountAsync(1);
+        // The shipped Beschlussvorlage has 14 connections; links are drawn once the browser has measured the ports.
+        await Expect(page.Locator(".diagram-link")).ToHaveCountAsync(14);
         await session.ScreenshotAsync("studio-11-incident");
 
         // Retried while the cause remains, it faults again and says what to do; skipped through "zurückgezogen", it finishes.

@@ -89,7 +89,26 @@ public partial class DesignerCanvas : IDisposable
 
     public void ZoomOut() => Diagram.SetZoom(Math.Max(0.2, Diagram.Zoom / 1.2));
 
-    public void ZoomToFit() => Diagram.ZoomToFit(40);
+    /// <summary>
+    /// Shows the whole flow, never enlarged beyond 100 %: zoom from the nodes' bounds and the canvas' size, then pan so the
+    /// flow's top left corner sits at the margin. (Computed here from the nodes, which the designer knows.)
+    /// </summary>
+    public void ZoomToFit()
+    {
+        const double margin = 30;
+        if (_nodes.Count == 0 || Diagram.Container is not { Width: > 0, Height: > 0 } container)
+        {
+            return;
+        }
+
+        var left = _nodes.Values.Min(n => n.Position.X);
+        var top = _nodes.Values.Min(n => n.Position.Y);
+        var right = _nodes.Values.Max(n => n.Position.X + (n.Size?.Width ?? DesignerState.DefaultWidth));
+        var bottom = _nodes.Values.Max(n => n.Position.Y + (n.Size?.Height ?? DesignerState.DefaultHeight));
+        var zoom = Math.Clamp(Math.Min((container.Width - (2 * margin)) / (right - left), (container.Height - (2 * margin)) / (bottom - top)), 0.2, 1);
+        Diagram.SetZoom(zoom);
+        Diagram.SetPan(margin - (left * zoom), margin - (top * zoom));
+    }
 
     /// <summary>Brings the diagram in line with the state: nodes added, removed, moved or redrawn; links added or removed.</summary>
     public void Sync()
