@@ -690,3 +690,160 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    ALTER TABLE council.persons ADD deleted boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    ALTER TABLE council.papers ADD deleted boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    ALTER TABLE council.papers ADD related_paper_ids uuid[] NOT NULL DEFAULT ('{}'::uuid[]);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    ALTER TABLE council.organizations ADD deleted boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    ALTER TABLE council.memberships ADD deleted boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    ALTER TABLE council.meetings ADD deleted boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    ALTER TABLE council.consultations ADD deleted boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    CREATE TABLE council.agenda_items (
+        id uuid NOT NULL,
+        body_id uuid NOT NULL,
+        meeting_id uuid NOT NULL,
+        consultation_id uuid,
+        number character varying(50),
+        "order" integer NOT NULL,
+        name character varying(2000),
+        public boolean NOT NULL,
+        result_text character varying(500),
+        outcome character varying(40),
+        resolution_text character varying(10000),
+        start timestamp with time zone,
+        "end" timestamp with time zone,
+        created timestamp with time zone NOT NULL,
+        modified timestamp with time zone NOT NULL,
+        deleted boolean NOT NULL,
+        CONSTRAINT pk_agenda_items PRIMARY KEY (id),
+        CONSTRAINT fk_agenda_items_bodies_body_id FOREIGN KEY (body_id) REFERENCES council.bodies (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_agenda_items_consultations_consultation_id FOREIGN KEY (consultation_id) REFERENCES council.consultations (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_agenda_items_meetings_meeting_id FOREIGN KEY (meeting_id) REFERENCES council.meetings (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    CREATE TABLE council.legislative_terms (
+        id uuid NOT NULL,
+        body_id uuid NOT NULL,
+        name character varying(300) NOT NULL,
+        start_date date,
+        end_date date,
+        created timestamp with time zone NOT NULL,
+        modified timestamp with time zone NOT NULL,
+        deleted boolean NOT NULL,
+        CONSTRAINT pk_legislative_terms PRIMARY KEY (id),
+        CONSTRAINT fk_legislative_terms_bodies_body_id FOREIGN KEY (body_id) REFERENCES council.bodies (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    CREATE TABLE council.oparl_source_links (
+        body_id uuid NOT NULL,
+        external_id character varying(1000) NOT NULL,
+        kind character varying(40) NOT NULL,
+        entity_id uuid NOT NULL,
+        source_modified timestamp with time zone,
+        imported timestamp with time zone NOT NULL,
+        CONSTRAINT pk_oparl_source_links PRIMARY KEY (body_id, external_id),
+        CONSTRAINT fk_oparl_source_links_bodies_body_id FOREIGN KEY (body_id) REFERENCES council.bodies (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    CREATE INDEX ix_agenda_items_body_id ON council.agenda_items (body_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    CREATE INDEX ix_agenda_items_consultation_id ON council.agenda_items (consultation_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    CREATE INDEX ix_agenda_items_meeting_id_order ON council.agenda_items (meeting_id, "order");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    CREATE INDEX ix_legislative_terms_body_id ON council.legislative_terms (body_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    CREATE INDEX ix_oparl_source_links_kind_entity_id ON council.oparl_source_links (kind, entity_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125212746_OParl') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261125212746_OParl', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

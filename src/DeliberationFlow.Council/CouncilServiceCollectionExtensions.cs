@@ -59,6 +59,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<WorkflowSelection>();
         services.TryAddScoped<PaperReader>();
         services.TryAddScoped<RegisterPaper>();
+        services.TryAddScoped<AttachWorkflow>();
         services.TryAddScoped<GetPaper>();
         services.TryAddScoped<ProjectBeratungsfolge>();
         services.TryAddScoped<SkipHearing>();
@@ -69,6 +70,9 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<ChangeMeeting>();
         services.TryAddScoped<ScheduleMeetings>();
         services.TryAddScoped<Agenda>();
+        services.TryAddScoped<GetMeeting>();
+        services.TryAddScoped<ListMyMeetings>();
+        services.TryAddScoped<DeliberationFlow.Council.Workspace.ListAttention>();
         services.TryAddScoped<FireTimer>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ListWorkflowInstances>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.FindWorkflowInstances>();

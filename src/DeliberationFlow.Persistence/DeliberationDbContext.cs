@@ -14,8 +14,17 @@ namespace DeliberationFlow.Persistence;
 /// step commits the instance, its bookmark, timers, consultation and outbox rows in a single transaction.
 /// Each provider has its own subclass, because each has its own migrations.
 /// </summary>
-public abstract class DeliberationDbContext(DbContextOptions options) : DbContext(options), ICouncilDb
+public abstract class DeliberationDbContext : DbContext, ICouncilDb
 {
+    protected DeliberationDbContext(DbContextOptions options)
+        : base(options)
+    {
+        // A use case that fails inside its transaction rolls the whole transaction back and never retries a save
+        // within it, so the savepoint EF Core would otherwise wrap around every SaveChanges is two round trips per
+        // save for nothing.
+        Database.AutoSavepointsEnabled = false;
+    }
+
     public const string EngineSchema = "engine";
     public const string CouncilSchema = "council";
 
@@ -26,6 +35,9 @@ public abstract class DeliberationDbContext(DbContextOptions options) : DbContex
     public DbSet<Meeting> Meetings => Set<Meeting>();
     public DbSet<Paper> Papers => Set<Paper>();
     public DbSet<Consultation> Consultations => Set<Consultation>();
+    public DbSet<AgendaItem> AgendaItems => Set<AgendaItem>();
+    public DbSet<LegislativeTerm> LegislativeTerms => Set<LegislativeTerm>();
+    public DbSet<Council.OParl.OParlSourceLink> OParlSourceLinks => Set<Council.OParl.OParlSourceLink>();
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
@@ -59,6 +71,9 @@ public abstract class DeliberationDbContext(DbContextOptions options) : DbContex
         modelBuilder.ApplyConfiguration(new UserAccountConfiguration(council));
         modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration(council));
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration(council));
+        modelBuilder.ApplyConfiguration(new AgendaItemConfiguration(council));
+        modelBuilder.ApplyConfiguration(new LegislativeTermConfiguration(council));
+        modelBuilder.ApplyConfiguration(new OParlSourceLinkConfiguration(council));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

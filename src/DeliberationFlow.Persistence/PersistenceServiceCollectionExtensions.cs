@@ -1,6 +1,7 @@
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 #pragma warning disable IDE0130 // Extension methods for the container live where callers look for them.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,14 +12,16 @@ public static class PersistenceServiceCollectionExtensions
     /// <summary>The EF Core context on PostgreSQL (several nodes) or SQLite (embedded), with a readiness check.</summary>
     public static IServiceCollection AddDeliberationPersistence(this IServiceCollection services, DatabaseOptions options)
     {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TimestampInterceptor>();
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
-                services.AddDbContext<PostgresDeliberationDbContext>(b => ConfigurePostgres(b, options.ConnectionString));
+                services.AddDbContext<PostgresDeliberationDbContext>((sp, b) => ConfigurePostgres(b, options.ConnectionString).AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
                 services.AddScoped<DeliberationDbContext>(sp => sp.GetRequiredService<PostgresDeliberationDbContext>());
                 break;
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<SqliteDeliberationDbContext>(b => ConfigureSqlite(b, options.ConnectionString));
+                services.AddDbContext<SqliteDeliberationDbContext>((sp, b) => ConfigureSqlite(b, options.ConnectionString).AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
                 services.AddScoped<DeliberationDbContext>(sp => sp.GetRequiredService<SqliteDeliberationDbContext>());
                 break;
             default:

@@ -1,6 +1,7 @@
 using DeliberationFlow.Server.Api;
 using DeliberationFlow.Server.Demo;
 using DeliberationFlow.Server.Hosting;
+using DeliberationFlow.Server.OParl;
 using DeliberationFlow.Server.Security;
 using DeliberationFlow.Server.Web;
 
@@ -9,10 +10,17 @@ builder.AddDeliberationStorage();
 builder.AddDeliberationSecurity();
 builder.AddDeliberationApi();
 builder.AddDeliberationWebUi();
+builder.AddOParl();
 builder.Services.AddScoped<DemoData>();
 
 var app = builder.Build();
 await app.PrepareAsync();
+if (OParlImportCommand.IsRequested(args))
+{
+    // dotnet run --project src/DeliberationFlow.Server -- import-oparl <url-or-folder> [--body key]
+    return await OParlImportCommand.RunAsync(app, args);
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
@@ -22,8 +30,10 @@ app.UseAntiforgery();
 app.MapOperations();
 app.MapCouncilApi();
 app.MapDeliberationWebUi();
+app.MapOParl();
 app.PrintStartupBanner();
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

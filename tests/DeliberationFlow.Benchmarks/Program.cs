@@ -24,11 +24,16 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
 }
 
 var total = Stopwatch.StartNew();
+using var statements = new StatementCounter();
+var statementsAtLastReport = 0L;
 void Say(string line) => Console.WriteLine(line);
 string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 void Report(PhaseResult phase)
 {
-    Say($"  {phase.Name,-16} {phase.Succeeded,6}/{phase.Requests,-6} in {phase.Elapsed.TotalSeconds,6:F2} s = {phase.PerSecond,7:F1}/s; {phase.Latencies.Describe()}");
+    var sent = statements.Count - statementsAtLastReport;
+    statementsAtLastReport = statements.Count;
+    Say($"  {phase.Name,-16} {phase.Succeeded,6}/{phase.Requests,-6} in {phase.Elapsed.TotalSeconds,6:F2} s = {phase.PerSecond,7:F1}/s; {phase.Latencies.Describe()}; " +
+        $"{(double)sent / Math.Max(1, phase.Requests):F1} SQL statements per request");
     foreach (var error in phase.Errors)
     {
         Say($"    error: {error}");

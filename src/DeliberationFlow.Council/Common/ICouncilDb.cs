@@ -20,6 +20,9 @@ public interface ICouncilDb
     DbSet<Meeting> Meetings { get; }
     DbSet<Paper> Papers { get; }
     DbSet<Consultation> Consultations { get; }
+    DbSet<AgendaItem> AgendaItems { get; }
+    DbSet<LegislativeTerm> LegislativeTerms { get; }
+    DbSet<OParl.OParlSourceLink> OParlSourceLinks { get; }
     DbSet<UserAccount> Users { get; }
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
     DbSet<OutboxMessage> OutboxMessages { get; }
@@ -33,6 +36,9 @@ public interface ICouncilDb
     DatabaseFacade Database { get; }
 
     Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker ChangeTracker { get; }
+
+    Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity> Entry<TEntity>(TEntity entity)
+        where TEntity : class;
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 

@@ -36,6 +36,7 @@ public sealed class RecordOutcome(
     IWorkflowDefinitionStore definitions,
     Engine.Activities.IActivityRegistry activities,
     PaperReader reader,
+    ConsultationPlanner planner,
     ITimerScheduler timers,
     IOutboxSignal outbox,
     TimeProvider clock)
@@ -145,7 +146,8 @@ public sealed class RecordOutcome(
         }
         await db.SaveChangesAsync(cancellationToken);
 
-        var details = await reader.ReadAsync(caller, paper.Id, cancellationToken);
+        // The answer from the unit of work: what this step loaded and changed is not read again.
+        var details = await reader.DescribeAsync(paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, cancellationToken);
         var response = new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
         if (idempotencyKey is not null)
         {

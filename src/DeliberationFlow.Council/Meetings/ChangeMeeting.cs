@@ -166,19 +166,14 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, Consult
 
     private static IEnumerable<WorkflowTimer> NewTimers(Consultation consultation, Paper paper, Organization committee, Meeting meeting, Body body, DateTimeOffset now)
     {
-        var instanceTimers = new[]
-        {
-            (ConsultationPlanner.InvitationTimer, Deadlines.InvitationDue(meeting, committee, paper, body)),
-            (ConsultationPlanner.ReminderTimer, BodyClock.LocalDaysBefore(meeting.Start, 1, body.Zone)),
-        };
-        return instanceTimers.Select(t => new WorkflowTimer
+        return ConsultationPlanner.TimersOf(meeting, committee, paper, body).Select(t => new WorkflowTimer
         {
             Id = Guid.CreateVersion7(now),
             InstanceId = paper.WorkflowInstanceId!.Value,
             ActivityId = consultation.ActivityId ?? "",
-            Kind = t.Item1,
+            Kind = t.Kind,
             Key = consultation.Id.ToString(),
-            DueAt = t.Item2,
+            DueAt = t.DueAt,
             CreatedAt = now,
         });
     }

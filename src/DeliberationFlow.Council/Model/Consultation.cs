@@ -6,19 +6,19 @@ public sealed class Consultation
     public Guid Id { get; init; }
     public Guid BodyId { get; init; }
     public Guid PaperId { get; init; }
-    public Guid OrganizationId { get; init; }
+    public Guid OrganizationId { get; set; }
     public Guid? MeetingId { get; set; }
 
     /// <summary>Position in the Beratungsfolge (1-based).</summary>
     public int Position { get; init; }
 
-    public ConsultationRole Role { get; init; }
+    public ConsultationRole Role { get; set; }
 
     /// <summary>The role as the body words it ("Vorberatung", "Entscheidung").</summary>
-    public required string RoleText { get; init; }
+    public required string RoleText { get; set; }
 
     /// <summary>A decision is taken in this consultation.</summary>
-    public bool Authoritative { get; init; }
+    public bool Authoritative { get; set; }
 
     public ConsultationStatus Status { get; set; } = ConsultationStatus.Planned;
     public Outcome? Outcome { get; set; }
@@ -44,10 +44,13 @@ public sealed class Consultation
     public bool LateAddition { get; set; }
 
     /// <summary>The workflow activity that planned this consultation.</summary>
-    public string? ActivityId { get; init; }
+    public string? ActivityId { get; set; }
 
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
+
+    /// <summary>Soft deletion (OParl): the row stays, with <c>Modified</c> set to the time it was deleted.</summary>
+    public bool Deleted { get; set; }
 
     /// <summary>Optimistic concurrency: two outcomes for one consultation cannot both commit.</summary>
     public int Revision { get; set; }

@@ -18,6 +18,9 @@ public sealed class Meeting
     public MeetingPublicity Publicity { get; set; } = MeetingPublicity.Public;
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
+
+    /// <summary>Soft deletion (OParl): the row stays, with <c>Modified</c> set to the time it was deleted.</summary>
+    public bool Deleted { get; set; }
 }
 
 /// <summary>OParl's recommended meeting states: terminiert, eingeladen, durchgeführt.</summary>

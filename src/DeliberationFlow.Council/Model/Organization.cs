@@ -39,6 +39,9 @@ public sealed class Organization
 
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
+
+    /// <summary>Soft deletion (OParl): the row stays, with <c>Modified</c> set to the time it was deleted.</summary>
+    public bool Deleted { get; set; }
 }
 
 public enum OrganizationKind

@@ -24,6 +24,9 @@ public sealed class Paper
     public List<Guid> ParticipatingOfficeIds { get; set; } = [];
 
     public Guid? SuperordinatedPaperId { get; set; }
+
+    /// <summary>Papers on the same matter (OParl <c>relatedPaper</c>), other than the superordinated and subordinated ones.</summary>
+    public List<Guid> RelatedPaperIds { get; set; } = [];
     public bool IsPublic { get; set; } = true;
 
     /// <summary>Urgent (Dringlichkeit): the committees' shorter deadlines apply.</summary>
@@ -32,6 +35,9 @@ public sealed class Paper
     public Guid? WorkflowInstanceId { get; set; }
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
+
+    /// <summary>Soft deletion (OParl): the row stays, with <c>Modified</c> set to the time it was deleted.</summary>
+    public bool Deleted { get; set; }
 }
 
 public enum PaperStatus

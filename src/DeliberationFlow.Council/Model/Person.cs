@@ -11,6 +11,9 @@ public sealed class Person
     public string? Email { get; set; }
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
+
+    /// <summary>Soft deletion (OParl): the row stays, with <c>Modified</c> set to the time it was deleted.</summary>
+    public bool Deleted { get; set; }
 }
 
 /// <summary>A person's seat in an organization for a period.</summary>
@@ -29,6 +32,9 @@ public sealed class Membership
     public DateOnly? EndDate { get; set; }
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
+
+    /// <summary>Soft deletion (OParl): the row stays, with <c>Modified</c> set to the time it was deleted.</summary>
+    public bool Deleted { get; set; }
 
     public bool IsActiveOn(DateOnly day) => (StartDate is null || StartDate <= day) && (EndDate is null || EndDate >= day);
 }

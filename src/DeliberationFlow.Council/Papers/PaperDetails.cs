@@ -110,15 +110,22 @@ public sealed class PaperReader(ICouncilDb db)
         return await DescribeAsync(paper, cancellationToken);
     }
 
-    private async Task<PaperDetails> DescribeAsync(Paper paper, CancellationToken cancellationToken)
+    private async Task<PaperDetails> DescribeAsync(Paper paper, CancellationToken cancellationToken) =>
+        await DescribeAsync(paper, await db.Consultations.AsNoTracking().Where(c => c.PaperId == paper.Id).ToListAsync(cancellationToken), null, cancellationToken);
+
+    /// <summary>
+    /// Describes a paper a use case has just changed, from its unit of work: the consultations and instance it
+    /// holds, and whatever body, committees and meetings it has loaded, are not read again.
+    /// </summary>
+    public async Task<PaperDetails> DescribeAsync(
+        Paper paper, IReadOnlyCollection<Consultation> consultations, WorkflowInstance? instance, CancellationToken cancellationToken)
     {
-        var body = await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
-        var consultations = await db.Consultations.AsNoTracking().Where(c => c.PaperId == paper.Id).ToListAsync(cancellationToken);
+        var body = db.Bodies.Local.FirstOrDefault(b => b.Id == paper.BodyId)
+                   ?? await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
         var organizationIds = consultations.Select(c => c.OrganizationId).Concat(paper.ParticipatingOfficeIds)
-            .Append(paper.LeadOfficeId ?? Guid.Empty).Distinct().ToList();
-        var organizations = await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
-        var meetingIds = consultations.Where(c => c.MeetingId != null).Select(c => c.MeetingId!.Value).ToList();
-        var meetings = await db.Meetings.AsNoTracking().Where(m => meetingIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
+            .Append(paper.LeadOfficeId ?? Guid.Empty);
+        var organizations = await LookUpAsync(db.Organizations, organizationIds, o => o.Id, cancellationToken);
+        var meetings = await LookUpAsync(db.Meetings, consultations.Where(c => c.MeetingId != null).Select(c => c.MeetingId!.Value), m => m.Id, cancellationToken);
 
         var views = consultations.OrderBy(c => c.Position).Select(c =>
         {
@@ -139,7 +146,7 @@ public sealed class PaperReader(ICouncilDb db)
         IReadOnlyList<JournalView> journal = [];
         if (paper.WorkflowInstanceId is { } instanceId)
         {
-            var instance = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == instanceId, cancellationToken);
+            instance ??= await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == instanceId, cancellationToken);
             workflow = new WorkflowSummary(instance.Id, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), instance.CurrentActivityId);
             journal = (await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken))
                 .Select(j => new JournalView(j.Sequence, j.Timestamp, j.Kind.ToString(), j.ActivityId, j.Outcome, j.Actor, j.Message))
@@ -157,6 +164,24 @@ public sealed class PaperReader(ICouncilDb db)
             paper.LeadOfficeId is { } lead && organizations.TryGetValue(lead, out var leadOffice) ? Ref(leadOffice) : null,
             paper.ParticipatingOfficeIds.Where(organizations.ContainsKey).Select(id => Ref(organizations[id])).ToList(),
             workflow, superordinated, subordinated, views, timeline, journal);
+    }
+
+    /// <summary>The entities with these ids: those the unit of work holds, the rest in one query.</summary>
+    private static async Task<Dictionary<Guid, T>> LookUpAsync<T>(DbSet<T> set, IEnumerable<Guid> ids, Func<T, Guid> idOf, CancellationToken cancellationToken)
+        where T : class
+    {
+        var wanted = ids.ToHashSet();
+        var found = set.Local.Where(e => wanted.Contains(idOf(e))).ToDictionary(idOf);
+        var missing = wanted.Where(id => !found.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var entity in await set.AsNoTracking().Where(e => missing.Contains(EF.Property<Guid>(e, "Id"))).ToListAsync(cancellationToken))
+            {
+                found[idOf(entity)] = entity;
+            }
+        }
+
+        return found;
     }
 
     private static OrganizationRef Ref(Organization organization) => new(organization.Id, organization.Key, organization.Name);

@@ -70,6 +70,21 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
         var paper = await planner.PaperOfAsync(context.Instance, cancellationToken);
         var committee = await planner.CommitteeAsync(paper, context.Activity.GetString("committee")!, context.Activity.Id, cancellationToken);
         var roleText = context.Activity.GetString("role")!;
+        if (await planner.TakenBeforeAsync(paper, committee, cancellationToken) is { Outcome: { } earlier } taken)
+        {
+            // The paper was imported with this step done: the workflow follows the recorded outcome instead of planning it again.
+            var connected = context.Definition.ConnectedOutcomes(context.Activity.Id).ToList();
+            var port = connected.Contains(earlier.ToString()) ? earlier.ToString()
+                : earlier == Outcome.Recommended && connected.Contains(nameof(Outcome.Adopted)) ? nameof(Outcome.Adopted)
+                : null;
+            if (port is not null)
+            {
+                taken.ActivityId = context.Activity.Id;
+                context.Journal(JournalEventKind.ActivityCompleted, $"{committee.Name}: bereits vor der Übernahme beraten ({taken.ResultText}).", port);
+                return ActivityResult.Done(port);
+            }
+        }
+
         await planner.PlanAsync(context, paper, committee, roleText,
             context.Activity.GetBoolean("authoritative") ?? Vocabulary.NormaliseRole(roleText) == ConsultationRole.Decision,
             await planner.NotBeforeAsync(paper, context.Now, cancellationToken),

@@ -15,6 +15,10 @@ namespace DeliberationFlow.Council.Workflows;
 /// </summary>
 public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
 {
+    // The consultations of each paper read in this unit of work: a step asks for them several times (the last
+    // meeting, the next position, the answer), and after the first read the change tracker holds them all.
+    private readonly Dictionary<Guid, List<Consultation>> _loaded = [];
+
     public const string OutcomeBookmark = "consultation.outcome";
     public const string InvitationTimer = "consultation.invitation";
     public const string ReminderTimer = "consultation.reminder";
@@ -37,10 +41,20 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     public async Task<DateTimeOffset?> LastMeetingStartAsync(Paper paper, CancellationToken cancellationToken)
     {
         var consultations = await AllConsultationsAsync(paper.Id, cancellationToken);
-        var meetingIds = consultations.Where(c => c.MeetingId != null && c.Status != ConsultationStatus.Skipped).Select(c => c.MeetingId!.Value).ToList();
-        return meetingIds.Count == 0
-            ? null
-            : (await db.Meetings.Where(m => meetingIds.Contains(m.Id)).Select(m => m.Start).ToListAsync(cancellationToken)).Max();
+        var meetingIds = consultations.Where(c => c.MeetingId != null && c.Status != ConsultationStatus.Skipped).Select(c => c.MeetingId!.Value).ToHashSet();
+        if (meetingIds.Count == 0)
+        {
+            return null;
+        }
+
+        var starts = db.Meetings.Local.Where(m => meetingIds.Remove(m.Id)).Select(m => m.Start).ToList();
+        if (meetingIds.Count > 0)
+        {
+            // Loaded whole and tracked, so the next question about them (and the step's answer) needs no round trip.
+            starts.AddRange((await db.Meetings.Where(m => meetingIds.Contains(m.Id)).ToListAsync(cancellationToken)).Select(m => m.Start));
+        }
+
+        return starts.Max();
     }
 
     public async Task<Consultation> PlanAsync(
@@ -54,9 +68,20 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         CancellationToken cancellationToken,
         bool withReminder = true)
     {
-        var meeting = await meetings.FindNextAsync(committee, paper, notBefore, cancellationToken);
-        var position = (await AllConsultationsAsync(paper.Id, cancellationToken)).Select(c => c.Position).DefaultIfEmpty(0).Max() + 1;
-        var consultation = new Consultation
+        var all = await AllConsultationsAsync(paper.Id, cancellationToken);
+
+        // A step that came with an imported paper (no activity of ours planned it) is taken over, not planned twice;
+        // it keeps its meeting while that is still ahead.
+        var adopted = all.Where(c => c.ActivityId == null && c.OrganizationId == committee.Id && c.Status == ConsultationStatus.Planned)
+            .OrderBy(c => c.Position).FirstOrDefault();
+        var meeting = adopted?.MeetingId is { } adoptedMeetingId && await db.Meetings.GetAsync(adoptedMeetingId, cancellationToken) is { Cancelled: false } kept
+                      && kept.Start >= notBefore
+            ? kept
+            : await meetings.FindNextAsync(committee, paper, notBefore, cancellationToken);
+        // Soft-deleted steps (of an imported paper) keep their position, so a new one comes after them too.
+        var deletedMax = await db.Consultations.IgnoreQueryFilters().Where(c => c.PaperId == paper.Id && c.Deleted).MaxAsync(c => (int?)c.Position, cancellationToken) ?? 0;
+        var position = Math.Max(all.Select(c => c.Position).DefaultIfEmpty(0).Max(), deletedMax) + 1;
+        var consultation = adopted ?? new Consultation
         {
             Id = Guid.CreateVersion7(context.Now),
             BodyId = paper.BodyId,
@@ -72,7 +97,18 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             Created = context.Now,
             Modified = context.Now,
         };
-        db.Consultations.Add(consultation);
+        if (adopted is null)
+        {
+            db.Consultations.Add(consultation);
+        }
+        else
+        {
+            adopted.ActivityId = context.Activity.Id;
+            adopted.MeetingId = meeting?.Id;
+            adopted.Modified = context.Now;
+            adopted.Revision++;
+        }
+
         context.CreateBookmark(OutcomeBookmark, consultation.Id.ToString(), JsonSerializer.Serialize(bookmark, JsonSerializerOptions.Web));
 
         if (meeting is null)
@@ -86,13 +122,25 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         var zone = body.Zone;
         context.Journal(JournalEventKind.ActivityExecuted,
             $"{committee.Name}: eingeplant in die Sitzung am {BodyClock.ToLocal(meeting.Start, zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)} ({roleText}).");
-        context.CreateTimer(InvitationTimer, consultation.Id.ToString(), Deadlines.InvitationDue(meeting, committee, paper, body));
-        if (withReminder)
+        foreach (var (kind, dueAt) in TimersOf(meeting, committee, paper, body, withReminder))
         {
-            context.CreateTimer(ReminderTimer, consultation.Id.ToString(), BodyClock.LocalDaysBefore(meeting.Start, 1, zone));
+            context.CreateTimer(kind, consultation.Id.ToString(), dueAt);
         }
 
         return consultation;
+    }
+
+    /// <summary>
+    /// The timers of a consultation planned into a meeting: the invitation at the Ladungsfrist and the reminder the
+    /// day before, in the body's local time. Planning and moving a meeting both set them from here.
+    /// </summary>
+    public static IEnumerable<(string Kind, DateTimeOffset DueAt)> TimersOf(Meeting meeting, Organization committee, Paper paper, Body body, bool withReminder = true)
+    {
+        yield return (InvitationTimer, Deadlines.InvitationDue(meeting, committee, paper, body));
+        if (withReminder)
+        {
+            yield return (ReminderTimer, BodyClock.LocalDaysBefore(meeting.Start, 1, body.Zone));
+        }
     }
 
     /// <summary>Writes the outcome onto the consultation whose bookmark was resumed, and stops its pending timers.</summary>
@@ -152,9 +200,24 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     /// <summary>The consultations of the paper, including those staged in this step and not yet saved.</summary>
     public async Task<List<Consultation>> AllConsultationsAsync(Guid paperId, CancellationToken cancellationToken)
     {
-        var stored = await db.Consultations.Where(c => c.PaperId == paperId).ToListAsync(cancellationToken);
+        // Read again only if the unit of work let go of what was read (a cleared change tracker after a conflict).
+        if (!_loaded.TryGetValue(paperId, out var stored) || stored.Exists(c => db.Entry(c).State == EntityState.Detached))
+        {
+            stored = await db.Consultations.Where(c => c.PaperId == paperId).ToListAsync(cancellationToken);
+            _loaded[paperId] = stored;
+        }
+
         return stored.Concat(db.Consultations.Local.Where(c => c.PaperId == paperId)).DistinctBy(c => c.Id).ToList();
     }
+
+    /// <summary>
+    /// The step an imported paper already took in this committee before it came here (imported with its result), which a
+    /// workflow attached afterwards does not take again; null when there is none.
+    /// </summary>
+    public async Task<Consultation?> TakenBeforeAsync(Paper paper, Organization committee, CancellationToken cancellationToken) =>
+        (await AllConsultationsAsync(paper.Id, cancellationToken))
+        .Where(c => c.ActivityId == null && c.OrganizationId == committee.Id && c.Status == ConsultationStatus.Done && c.Outcome != null)
+        .OrderBy(c => c.Position).FirstOrDefault();
 
     /// <summary>Calls off the consultation's invitation and reminder that have not fired yet.</summary>
     public async Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)

@@ -48,11 +48,4 @@ public sealed class WorkflowDefinitionCatalog : IWorkflowDefinitionProvider
     }
 
     public IReadOnlyCollection<WorkflowDefinition> All => _definitions.Values;
-
-    public WorkflowDefinition? Find(string definitionId, int version) => _definitions.GetValueOrDefault((definitionId, version));
-
-    public WorkflowDefinition? FindLatestPublished(string definitionId) =>
-        _definitions.Values
-            .Where(d => d.DefinitionId == definitionId && d.State == DefinitionState.Published)
-            .MaxBy(d => d.Version);
 }

@@ -2,13 +2,11 @@ using DeliberationFlow.Engine.Definitions;
 
 namespace DeliberationFlow.Engine.Runtime;
 
+/// <summary>
+/// The shipped definitions (templates). Instances never run from here: each body gets its own stored copy of every
+/// version, and the engine reads the version an instance is pinned to from <see cref="IWorkflowDefinitionStore"/>.
+/// </summary>
 public interface IWorkflowDefinitionProvider
 {
     IReadOnlyCollection<WorkflowDefinition> All { get; }
-
-    /// <summary>The exact version an instance is pinned to.</summary>
-    WorkflowDefinition? Find(string definitionId, int version);
-
-    /// <summary>The newest published version, for starting new instances.</summary>
-    WorkflowDefinition? FindLatestPublished(string definitionId);
 }

@@ -38,6 +38,7 @@ internal sealed class OrganizationConfiguration(string? schema) : IEntityTypeCon
         builder.Property(o => o.Email).HasMaxLength(320);
         builder.HasOne<Body>().WithMany().HasForeignKey(o => o.BodyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(o => new { o.BodyId, o.Key }).IsUnique();
+        builder.HasQueryFilter(o => !o.Deleted);
     }
 }
 
@@ -53,6 +54,7 @@ internal sealed class PersonConfiguration(string? schema) : IEntityTypeConfigura
         builder.Property(p => p.FormOfAddress).HasMaxLength(100);
         builder.Property(p => p.Email).HasMaxLength(320);
         builder.HasOne<Body>().WithMany().HasForeignKey(p => p.BodyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasQueryFilter(p => !p.Deleted);
     }
 }
 
@@ -66,6 +68,7 @@ internal sealed class MembershipConfiguration(string? schema) : IEntityTypeConfi
         builder.HasOne<Body>().WithMany().HasForeignKey(m => m.BodyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Person>().WithMany().HasForeignKey(m => m.PersonId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasQueryFilter(m => !m.Deleted);
     }
 }
 
@@ -81,6 +84,7 @@ internal sealed class MeetingConfiguration(string? schema) : IEntityTypeConfigur
         builder.HasOne<Body>().WithMany().HasForeignKey(m => m.BodyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => new { m.OrganizationId, m.Start });
+        builder.HasQueryFilter(m => !m.Deleted);
     }
 }
 
@@ -98,6 +102,7 @@ internal sealed class PaperConfiguration(string? schema) : IEntityTypeConfigurat
         builder.HasOne<Paper>().WithMany().HasForeignKey(p => p.SuperordinatedPaperId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<WorkflowInstance>().WithMany().HasForeignKey(p => p.WorkflowInstanceId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(p => new { p.BodyId, p.Reference }).IsUnique();
+        builder.HasQueryFilter(p => !p.Deleted);
     }
 }
 
@@ -118,6 +123,7 @@ internal sealed class ConsultationConfiguration(string? schema) : IEntityTypeCon
         builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Meeting>().WithMany().HasForeignKey(c => c.MeetingId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(c => new { c.PaperId, c.Position }).IsUnique();
+        builder.HasQueryFilter(c => !c.Deleted);
     }
 }
 

@@ -33,6 +33,12 @@ public static class PapersApi
         papers.MapGet("/{id:guid}/projection", ProjectAsync)
             .WithSummary("The Beratungsfolge with the remaining steps projected into the committees' next possible meetings")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        papers.MapPost("/{id:guid}/workflow", AttachWorkflowAsync)
+            .WithSummary("Starts a workflow for a paper without one, e.g. imported from another system while still in progress")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/projections", ProjectNewAsync).WithTags("Papers")
             .WithSummary("Projects a paper not registered yet: registered on this day, when does it reach each committee?")
             .ProducesValidationProblem();
@@ -41,6 +47,9 @@ public static class PapersApi
 
     private static async Task<Ok<PaperDetails>> SkipHearingAsync(Guid id, SkipHearingRequest request, SkipHearing skip, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await skip.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
+
+    private static async Task<Ok<PaperDetails>> AttachWorkflowAsync(Guid id, AttachWorkflowRequest request, AttachWorkflow attach, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await attach.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
 
     private static async Task<Ok<IReadOnlyList<DeliveryView>>> DeliveriesAsync(Guid id, ListDeliveries list, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await list.HandleAsync(http.User.ToCaller(), id, cancellationToken));

@@ -52,6 +52,7 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         }
 
         await SeedPapersAsync(braunschweig, cancellationToken);
+        await SeedOParlCaseAsync(braunschweig, created, cancellationToken);
     }
 
     private async Task<Body> SeedBraunschweigAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -230,6 +231,59 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         history.Set(BodyClock.FromLocal(new DateTime(2021, 5, 4, 17, 0, 0), Berlin));
         await record.HandleAsync(caller, afterFpa.Value.Paper.Consultations[1].Id,
             new RecordOutcomeRequest(nameof(Outcome.Adopted), "beschlossen", null), null, cancellationToken);
+    }
+
+    /// <summary>
+    /// What the OParl interface shows beyond the papers above: the Wahlperioden, the Anfrage 21-15513 that the
+    /// Stellungnahme 21-15513-01 answers (superordinated and subordinated papers), the staffing decision 21-15813 as a
+    /// related paper of the Stellungnahme, and a non-public paper decided in the non-public part of the FPA (it must
+    /// never appear there). The older papers were decided before the service ran, so they carry no workflow.
+    /// </summary>
+    private async Task SeedOParlCaseAsync(Body body, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        db.LegislativeTerms.Add(new LegislativeTerm
+        {
+            Id = Guid.CreateVersion7(now), BodyId = body.Id, Name = "Wahlperiode 2016–2021", StartDate = new DateOnly(2016, 11, 1),
+            EndDate = new DateOnly(2021, 10, 31), Created = now, Modified = now,
+        });
+        db.LegislativeTerms.Add(new LegislativeTerm
+        {
+            Id = Guid.CreateVersion7(now), BodyId = body.Id, Name = "Wahlperiode 2021–2026", StartDate = new DateOnly(2021, 11, 1),
+            EndDate = new DateOnly(2026, 10, 31), Created = now, Modified = now,
+        });
+
+        var offices = await db.Organizations.Where(o => o.BodyId == body.Id).ToDictionaryAsync(o => o.Key, cancellationToken);
+        var papers = await db.Papers.Where(p => p.BodyId == body.Id).ToDictionaryAsync(p => p.Reference, cancellationToken);
+        var asked = BodyClock.FromLocal(new DateTime(2021, 2, 15, 10, 0, 0), Berlin);
+        var question = new Paper
+        {
+            Id = Guid.CreateVersion7(asked), BodyId = body.Id, Reference = "21-15513", Name = "Sachstand zur Umsetzung der Smart City Strategie",
+            PaperType = "Anfrage", Date = new DateOnly(2021, 2, 15), LeadOfficeId = offices["fb10"].Id, Status = PaperStatus.Done,
+            Created = asked, Modified = asked,
+        };
+        db.Papers.Add(question);
+        papers["21-15513-01"].SuperordinatedPaperId = question.Id;
+        papers["21-15513-01"].Modified = clock.GetUtcNow();
+        papers["21-15813"].RelatedPaperIds = [papers["21-15513-01"].Id];
+        papers["21-15813"].Modified = clock.GetUtcNow();
+
+        var fpaMeeting = await db.Meetings.FirstAsync(m => m.OrganizationId == offices["fpa"].Id && m.Start < BodyClock.FromLocal(new DateTime(2021, 3, 12), Berlin), cancellationToken);
+        var registered = BodyClock.FromLocal(new DateTime(2021, 2, 22, 9, 0, 0), Berlin);
+        var decided = BodyClock.FromLocal(new DateTime(2021, 3, 11, 17, 0, 0), Berlin);
+        var confidential = new Paper
+        {
+            Id = Guid.CreateVersion7(registered), BodyId = body.Id, Reference = "21-15490", Name = "Grundstücksangelegenheit: Verkauf einer städtischen Teilfläche",
+            PaperType = "Beschlussvorlage", Date = new DateOnly(2021, 2, 22), LeadOfficeId = offices["fb20"].Id, IsPublic = false, Status = PaperStatus.Done,
+            Created = registered, Modified = decided,
+        };
+        db.Papers.Add(confidential);
+        db.Consultations.Add(new Consultation
+        {
+            Id = Guid.CreateVersion7(registered), BodyId = body.Id, PaperId = confidential.Id, OrganizationId = offices["fpa"].Id, MeetingId = fpaMeeting.Id,
+            Position = 1, Role = ConsultationRole.Decision, RoleText = "Entscheidung", Authoritative = true, Status = ConsultationStatus.Done,
+            Outcome = Outcome.Adopted, ResultText = "einstimmig beschlossen", RecordedAt = decided, RecordedBy = "admin", Created = registered, Modified = decided,
+        });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private void Meeting(Body body, Organization committee, string name, DateTime localStart, string location, MeetingPublicity publicity, DateTimeOffset now, bool held = false)

@@ -133,6 +133,13 @@ public sealed class TestApp : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<PaperDetails>())!;
     }
 
+    public async Task<PaperDetails> GetPaperByReferenceAsync(string reference, string userName = "admin")
+    {
+        var response = await ClientFor(userName).GetAsync($"/api/papers/by-reference/{reference}");
+        await Http.EnsureAsync(response, System.Net.HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<PaperDetails>())!;
+    }
+
     public Task<HttpResponseMessage> RecordAsync(string userName, Guid consultationId, RecordOutcomeRequest request, string? idempotencyKey = null)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, $"/api/consultations/{consultationId}/outcome") { Content = JsonContent.Create(request) };

@@ -69,4 +69,45 @@ public sealed class UiShellTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.Equal((int)HttpStatusCode.Unauthorized, api.Status);
         Assert.Equal(HttpStatusCode.OK, (await test.ClientFor("ratsmitglied").GetAsync("/api/committees")).StatusCode);
     }
+
+    [Fact]
+    public async Task EnglishIsTheAlternative_ChosenOnTheSignInPage_AndGermanComesBack()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await using var session = await UiSession.OpenAsync(chromium, test);
+        await session.Page.GotoAsync("/account/signin");
+        await Expect(session.Page.Locator("label[for=username]")).ToHaveTextAsync("Benutzername");
+
+        await session.Page.ClickAsync("#lang-en");
+        await Expect(session.Page.Locator("label[for=username]")).ToHaveTextAsync("User name");
+        await session.Page.FillAsync("#username", "sekretariat-fpa");
+        await session.Page.FillAsync("#password", "demo");
+        await session.Page.ClickAsync("#signin");
+        await session.WaitUntilInteractiveAsync();
+
+        await Expect(session.Page.Locator("#nav-workspace")).ToHaveTextAsync("Secretariat workspace");
+        await Expect(session.Page.Locator("h1, .mud-typography-h4").First).ToHaveTextAsync("Welcome, sekretariat-fpa");
+        await session.ScreenshotAsync("home-english");
+
+        await session.Page.ClickAsync("#lang-de");
+        await session.WaitUntilInteractiveAsync();
+        await Expect(session.Page.Locator("#nav-workspace")).ToHaveTextAsync("Arbeitsplatz Sitzungsdienst");
+    }
+
+    [Fact]
+    public async Task SignInAndSignOut_WithoutTheAntiforgeryToken_AreRefused()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(test.BaseUrl) };
+
+        var signIn = await http.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin", ["Input.UserName"] = "admin", ["Input.Password"] = "demo",
+        }));
+        var signOut = await http.PostAsync("/account/signout", new FormUrlEncodedContent(new Dictionary<string, string>()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.False(signIn.Headers.Contains("Set-Cookie") && signIn.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("DeliberationFlow.Auth", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.BadRequest, signOut.StatusCode);
+    }
 }

@@ -133,6 +133,93 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.ToTable("idempotency_records", "council");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.AgendaItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("body_id");
+
+                    b.Property<Guid?>("ConsultationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("consultation_id");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
+                    b.Property<DateTimeOffset?>("End")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meeting_id");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("modified");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("number");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer")
+                        .HasColumnName("order");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("outcome");
+
+                    b.Property<bool>("Public")
+                        .HasColumnType("boolean")
+                        .HasColumnName("public");
+
+                    b.Property<string>("ResolutionText")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)")
+                        .HasColumnName("resolution_text");
+
+                    b.Property<string>("ResultText")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("result_text");
+
+                    b.Property<DateTimeOffset?>("Start")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agenda_items");
+
+                    b.HasIndex("BodyId")
+                        .HasDatabaseName("ix_agenda_items_body_id");
+
+                    b.HasIndex("ConsultationId")
+                        .HasDatabaseName("ix_agenda_items_consultation_id");
+
+                    b.HasIndex("MeetingId", "Order")
+                        .HasDatabaseName("ix_agenda_items_meeting_id_order");
+
+                    b.ToTable("agenda_items", "council");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Body", b =>
                 {
                     b.Property<Guid>("Id")
@@ -223,6 +310,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
 
                     b.Property<bool>("LateAddition")
                         .HasColumnType("boolean")
@@ -322,6 +413,52 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.ToTable("consultations", "council");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.LegislativeTerm", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("body_id");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("date")
+                        .HasColumnName("end_date");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("modified");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<DateOnly?>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legislative_terms");
+
+                    b.HasIndex("BodyId")
+                        .HasDatabaseName("ix_legislative_terms_body_id");
+
+                    b.ToTable("legislative_terms", "council");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Meeting", b =>
                 {
                     b.Property<Guid>("Id")
@@ -345,6 +482,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
 
                     b.Property<DateTimeOffset?>("End")
                         .HasColumnType("timestamp with time zone")
@@ -412,6 +553,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");
 
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
                     b.Property<DateOnly?>("EndDate")
                         .HasColumnType("date")
                         .HasColumnName("end_date");
@@ -475,6 +620,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
 
                     b.Property<string>("Email")
                         .HasMaxLength(320)
@@ -557,6 +706,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("date")
                         .HasColumnName("date");
 
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
                     b.Property<bool>("IsPublic")
                         .HasColumnType("boolean")
                         .HasColumnName("is_public");
@@ -595,6 +748,11 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("reference");
+
+                    b.PrimitiveCollection<List<Guid>>("RelatedPaperIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("related_paper_ids");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -643,6 +801,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
 
                     b.Property<string>("Email")
                         .HasMaxLength(320)
@@ -786,6 +948,44 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_outbox_messages_status_next_attempt_at");
 
                     b.ToTable("outbox_messages", "council");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.OParl.OParlSourceLink", b =>
+                {
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("body_id");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("external_id");
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entity_id");
+
+                    b.Property<DateTimeOffset>("Imported")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset?>("SourceModified")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("source_modified");
+
+                    b.HasKey("BodyId", "ExternalId")
+                        .HasName("pk_oparl_source_links");
+
+                    b.HasIndex("Kind", "EntityId")
+                        .HasDatabaseName("ix_oparl_source_links_kind_entity_id");
+
+                    b.ToTable("oparl_source_links", "council");
                 });
 
             modelBuilder.Entity("DeliberationFlow.Engine.Definitions.StoredWorkflowDefinition", b =>
@@ -1112,6 +1312,29 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_users_persons_person_id");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.AgendaItem", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_agenda_items_bodies_body_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Consultation", null)
+                        .WithMany()
+                        .HasForeignKey("ConsultationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_agenda_items_consultations_consultation_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Meeting", null)
+                        .WithMany()
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_agenda_items_meetings_meeting_id");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Consultation", b =>
                 {
                     b.HasOne("DeliberationFlow.Council.Model.Body", null)
@@ -1140,6 +1363,16 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_consultations_papers_paper_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.LegislativeTerm", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_legislative_terms_bodies_body_id");
                 });
 
             modelBuilder.Entity("DeliberationFlow.Council.Model.Meeting", b =>
@@ -1229,6 +1462,16 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_persons_bodies_body_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.OParl.OParlSourceLink", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_oparl_source_links_bodies_body_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -127,6 +127,93 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.AgendaItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_id");
+
+                    b.Property<Guid?>("ConsultationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consultation_id");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
+                    b.Property<long?>("End")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meeting_id");
+
+                    b.Property<long>("Modified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("modified");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Number")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<bool>("Public")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("public");
+
+                    b.Property<string>("ResolutionText")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution_text");
+
+                    b.Property<string>("ResultText")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_text");
+
+                    b.Property<long?>("Start")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agenda_items");
+
+                    b.HasIndex("BodyId")
+                        .HasDatabaseName("ix_agenda_items_body_id");
+
+                    b.HasIndex("ConsultationId")
+                        .HasDatabaseName("ix_agenda_items_consultation_id");
+
+                    b.HasIndex("MeetingId", "Order")
+                        .HasDatabaseName("ix_agenda_items_meeting_id_order");
+
+                    b.ToTable("agenda_items", (string)null);
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Body", b =>
                 {
                     b.Property<Guid>("Id")
@@ -217,6 +304,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
 
                     b.Property<bool>("LateAddition")
                         .HasColumnType("INTEGER")
@@ -316,6 +407,52 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.ToTable("consultations", (string)null);
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.LegislativeTerm", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_id");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_date");
+
+                    b.Property<long>("Modified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("modified");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateOnly?>("StartDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("start_date");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legislative_terms");
+
+                    b.HasIndex("BodyId")
+                        .HasDatabaseName("ix_legislative_terms_body_id");
+
+                    b.ToTable("legislative_terms", (string)null);
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Meeting", b =>
                 {
                     b.Property<Guid>("Id")
@@ -339,6 +476,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
 
                     b.Property<long?>("End")
                         .HasColumnType("INTEGER")
@@ -406,6 +547,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created");
 
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
                     b.Property<DateOnly?>("EndDate")
                         .HasColumnType("TEXT")
                         .HasColumnName("end_date");
@@ -469,6 +614,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
 
                     b.Property<string>("Email")
                         .HasMaxLength(320)
@@ -551,6 +700,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("date");
 
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
                     b.Property<bool>("IsPublic")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_public");
@@ -589,6 +742,11 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("reference");
+
+                    b.PrimitiveCollection<string>("RelatedPaperIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("related_paper_ids");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -637,6 +795,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
 
                     b.Property<string>("Email")
                         .HasMaxLength(320)
@@ -780,6 +942,44 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_outbox_messages_status_next_attempt_at");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.OParl.OParlSourceLink", b =>
+                {
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_id");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_id");
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("entity_id");
+
+                    b.Property<long>("Imported")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("imported");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("SourceModified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("source_modified");
+
+                    b.HasKey("BodyId", "ExternalId")
+                        .HasName("pk_oparl_source_links");
+
+                    b.HasIndex("Kind", "EntityId")
+                        .HasDatabaseName("ix_oparl_source_links_kind_entity_id");
+
+                    b.ToTable("oparl_source_links", (string)null);
                 });
 
             modelBuilder.Entity("DeliberationFlow.Engine.Definitions.StoredWorkflowDefinition", b =>
@@ -1104,6 +1304,29 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_users_persons_person_id");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.AgendaItem", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_agenda_items_bodies_body_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Consultation", null)
+                        .WithMany()
+                        .HasForeignKey("ConsultationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_agenda_items_consultations_consultation_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Meeting", null)
+                        .WithMany()
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_agenda_items_meetings_meeting_id");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Consultation", b =>
                 {
                     b.HasOne("DeliberationFlow.Council.Model.Body", null)
@@ -1132,6 +1355,16 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_consultations_papers_paper_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.LegislativeTerm", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_legislative_terms_bodies_body_id");
                 });
 
             modelBuilder.Entity("DeliberationFlow.Council.Model.Meeting", b =>
@@ -1221,6 +1454,16 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_persons_bodies_body_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.OParl.OParlSourceLink", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_oparl_source_links_bodies_body_id");
                 });
 #pragma warning restore 612, 618
         }

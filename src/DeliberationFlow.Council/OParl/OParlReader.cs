@@ -1,0 +1,786 @@
+using System.Linq.Expressions;
+using System.Text.Json.Nodes;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using Microsoft.EntityFrameworkCore;
+using static DeliberationFlow.Council.OParl.OParlJson;
+
+namespace DeliberationFlow.Council.OParl;
+
+/// <summary>
+/// The read side of OParl 1.1: the public data of every body as System, Body, Organization, Person, Membership,
+/// LegislativeTerm, Meeting, AgendaItem, Paper, Consultation, File and Location, each at its own URL and in external
+/// lists. Only public data leaves: a non-public paper, its consultations and its agenda items, the agenda of a
+/// non-public meeting and a non-public agenda item are not served, not listed and not counted.
+/// <para>
+/// An object's <c>modified</c> is the latest change of the object and of what it embeds (a paper's consultations,
+/// a meeting's agenda items, a person's memberships, a body's legislative terms), so a client that syncs with
+/// <c>modified_since</c> sees a paper change when one of its consultations does. The list filters use the same rule.
+/// </para>
+/// </summary>
+public sealed class OParlReader(ICouncilDb db)
+{
+    public const string OParlVersion = "https://schema.oparl.org/1.1/";
+
+    private readonly Dictionary<Guid, TimeZoneInfo> _zones = [];
+
+    // ---------- System and bodies ----------
+
+    public async Task<JsonObject> SystemAsync(OParlUrls urls, CancellationToken cancellationToken)
+    {
+        var bodies = await BodyStampsAsync(cancellationToken);
+        var zone = bodies.Count > 0 ? bodies[0].Zone : TimeZoneInfo.Utc;
+        return Object(urls.System, "System",
+            ("oparlVersion", OParlVersion),
+            ("body", urls.Bodies),
+            ("name", "DeliberationFlow"),
+            ("created", Time(bodies.Count > 0 ? bodies.Min(b => b.Created) : (DateTimeOffset?)null, zone)),
+            ("modified", Time(bodies.Count > 0 ? bodies.Max(b => b.Modified) : (DateTimeOffset?)null, zone)));
+    }
+
+    public async Task<JsonObject> BodiesAsync(OParlUrls urls, OParlListQuery query, CancellationToken cancellationToken)
+    {
+        var stamps = (await BodyStampsAsync(cancellationToken)).Where(b => query.Matches(b.Created, b.Modified)).OrderBy(b => b.Body.Id).ToList();
+        var page = stamps.Skip((query.Page - 1) * query.Limit).Take(query.Limit).ToList();
+        var terms = await TermsByBodyAsync(page.Select(b => b.Body.Id).ToList(), cancellationToken);
+        var mains = await MainOrganizationsAsync(cancellationToken);
+        var data = page.Select(b => BodyObject(urls, b.Body, b.Modified, terms.GetValueOrDefault(b.Body.Id) ?? [], mains.GetValueOrDefault(b.Body.Id))).ToList();
+        return ListPage(urls.Bodies, query, data, stamps.Count);
+    }
+
+    public async Task<JsonObject> BodyAsync(OParlUrls urls, Guid id, CancellationToken cancellationToken)
+    {
+        var stamp = (await BodyStampsAsync(cancellationToken)).FirstOrDefault(b => b.Body.Id == id) ?? throw OParlException.NotFound($"Body {id}");
+        var terms = await TermsByBodyAsync([id], cancellationToken);
+        var mains = await MainOrganizationsAsync(cancellationToken);
+        return BodyObject(urls, stamp.Body, stamp.Modified, terms.GetValueOrDefault(id) ?? [], mains.GetValueOrDefault(id));
+    }
+
+    private sealed record BodyStamp(Body Body, TimeZoneInfo Zone, DateTimeOffset Created, DateTimeOffset Modified);
+
+    private async Task<List<BodyStamp>> BodyStampsAsync(CancellationToken cancellationToken)
+    {
+        var bodies = await db.Bodies.AsNoTracking().OrderBy(b => b.Id).ToListAsync(cancellationToken);
+        var terms = await db.LegislativeTerms.IgnoreQueryFilters().AsNoTracking().Select(t => new { t.BodyId, t.Modified }).ToListAsync(cancellationToken);
+        return bodies.Select(b => new BodyStamp(b, ZoneOf(b), b.Created, Max(b.Modified, terms.Where(t => t.BodyId == b.Id).Select(t => t.Modified)))).ToList();
+    }
+
+    /// <summary>The council of each body: its committee classified "Parlament".</summary>
+    private async Task<Dictionary<Guid, Guid?>> MainOrganizationsAsync(CancellationToken cancellationToken) =>
+        (await db.Organizations.AsNoTracking().Where(o => o.Kind == OrganizationKind.Committee && o.Classification == "Parlament")
+            .Select(o => new { o.BodyId, o.Id }).ToListAsync(cancellationToken))
+        .GroupBy(o => o.BodyId).ToDictionary(g => g.Key, g => (Guid?)g.Min(o => o.Id));
+
+    /// <summary>A body; its legislative terms are required, so they stay embedded even with omit_internal.</summary>
+    private JsonObject BodyObject(OParlUrls urls, Body body, DateTimeOffset modified, IReadOnlyList<LegislativeTerm> terms, Guid? main)
+    {
+        var zone = ZoneOf(body);
+        return Object(urls.Body(body.Id), "Body",
+            ("system", urls.System),
+            ("name", body.Name),
+            ("shortName", Text(body.ShortName)),
+            ("ags", Text(body.Ags)),
+            ("mainOrganization", main is { } mainId ? urls.Object("organization", mainId) : null),
+            ("organization", urls.BodyList(body.Id, "organizations")),
+            ("person", urls.BodyList(body.Id, "persons")),
+            ("meeting", urls.BodyList(body.Id, "meetings")),
+            ("paper", urls.BodyList(body.Id, "papers")),
+            ("legislativeTerm", new JsonArray(terms.Where(t => !t.Deleted).OrderBy(t => t.StartDate).Select(t => (JsonNode?)TermObject(urls, t, zone, embedded: true)).ToArray())),
+            ("agendaItem", urls.BodyList(body.Id, "agendaItems")),
+            ("consultation", urls.BodyList(body.Id, "consultations")),
+            ("file", urls.BodyList(body.Id, "files")),
+            ("locationList", urls.BodyList(body.Id, "locations")),
+            ("legislativeTermList", urls.BodyList(body.Id, "legislativeTerms")),
+            ("membership", urls.BodyList(body.Id, "memberships")),
+            ("created", Time(body.Created, zone)),
+            ("modified", Time(modified, zone)));
+    }
+
+    private async Task<Dictionary<Guid, List<LegislativeTerm>>> TermsByBodyAsync(List<Guid> bodyIds, CancellationToken cancellationToken) =>
+        (await db.LegislativeTerms.IgnoreQueryFilters().AsNoTracking().Where(t => bodyIds.Contains(t.BodyId)).ToListAsync(cancellationToken))
+        .GroupBy(t => t.BodyId).ToDictionary(g => g.Key, g => g.ToList());
+
+    // ---------- External lists of a body ----------
+
+    /// <summary>One page of an external list of the body. <paramref name="list"/> is the last segment of the list's URL.</summary>
+    public async Task<JsonObject> ListAsync(OParlUrls urls, Guid bodyId, string list, OParlListQuery query, CancellationToken cancellationToken)
+    {
+        if (!await db.Bodies.AnyAsync(b => b.Id == bodyId, cancellationToken))
+        {
+            throw OParlException.NotFound($"Body {bodyId}");
+        }
+
+        var listUrl = urls.BodyList(bodyId, list);
+        return list switch
+        {
+            "organizations" => await PageAsync(listUrl, query, OrganizationIds(bodyId, query), ids => OrganizationsAsync(urls, ids, cancellationToken), cancellationToken),
+            "persons" => await PageAsync(listUrl, query, PersonIds(bodyId, query), ids => PersonsAsync(urls, ids, query.OmitInternal, cancellationToken), cancellationToken),
+            "memberships" => await PageAsync(listUrl, query, MembershipIds(bodyId, query), ids => MembershipsAsync(urls, ids, embedded: false, cancellationToken), cancellationToken),
+            "legislativeTerms" => await PageAsync(listUrl, query, TermIds(bodyId, query), ids => TermsAsync(urls, ids, cancellationToken), cancellationToken),
+            "meetings" => await PageAsync(listUrl, query, MeetingIds(db.Meetings.IgnoreQueryFilters().Where(m => m.BodyId == bodyId), query),
+                ids => MeetingsAsync(urls, ids, query.OmitInternal, cancellationToken), cancellationToken),
+            "agendaItems" => await PageAsync(listUrl, query, AgendaItemIds(bodyId, query), ids => AgendaItemsAsync(urls, ids, cancellationToken), cancellationToken),
+            "papers" => await PageAsync(listUrl, query, PaperIds(bodyId, query), ids => PapersAsync(urls, ids, query.OmitInternal, cancellationToken), cancellationToken),
+            "consultations" => await PageAsync(listUrl, query, ConsultationIds(bodyId, query), ids => ConsultationsAsync(urls, ids, embedded: false, cancellationToken), cancellationToken),
+            "locations" => await PageAsync(listUrl, query, LocationIds(bodyId, query), ids => LocationsAsync(urls, ids, cancellationToken), cancellationToken),
+
+            // Files are not kept by DeliberationFlow yet; the list exists (it is required) and is empty.
+            "files" => ListPage(listUrl, query, [], 0),
+            _ => throw OParlException.NotFound($"List '{list}'"),
+        };
+    }
+
+    public async Task<JsonObject> OrganizationMeetingsAsync(OParlUrls urls, Guid organizationId, OParlListQuery query, CancellationToken cancellationToken)
+    {
+        if (!await db.Organizations.IgnoreQueryFilters().AnyAsync(o => o.Id == organizationId, cancellationToken))
+        {
+            throw OParlException.NotFound($"Organization {organizationId}");
+        }
+
+        return await PageAsync(urls.OrganizationMeetings(organizationId), query,
+            MeetingIds(db.Meetings.IgnoreQueryFilters().Where(m => m.OrganizationId == organizationId), query),
+            ids => MeetingsAsync(urls, ids, query.OmitInternal, cancellationToken), cancellationToken);
+    }
+
+    // ---------- Single objects ----------
+
+    /// <summary>One object at its own URL: the full form, with the back-references an embedded copy leaves out.</summary>
+    public async Task<JsonObject> ObjectAsync(OParlUrls urls, string kind, Guid id, CancellationToken cancellationToken)
+    {
+        List<Guid> ids = [id];
+        var found = kind switch
+        {
+            "organization" => await OrganizationsAsync(urls, ids, cancellationToken),
+            "person" => await PersonsAsync(urls, ids, omitInternal: false, cancellationToken),
+            "membership" => await MembershipsAsync(urls, ids, embedded: false, cancellationToken),
+            "legislativeTerm" => await TermsAsync(urls, ids, cancellationToken),
+            "meeting" => await MeetingsAsync(urls, ids, omitInternal: false, cancellationToken),
+            "agendaItem" => await AgendaItemsAsync(urls, ids, cancellationToken),
+            "paper" => await PapersAsync(urls, ids, omitInternal: false, cancellationToken),
+            "consultation" => await ConsultationsAsync(urls, ids, embedded: false, cancellationToken),
+            "location" => await LocationsAsync(urls, ids, cancellationToken),
+            _ => [],
+        };
+        return found.Count == 1 ? found[0] : throw OParlException.NotFound($"{kind} {id}");
+    }
+
+    // ---------- Paging ----------
+
+    private static async Task<JsonObject> PageAsync(string listUrl, OParlListQuery query, IQueryable<Guid> ids,
+        Func<List<Guid>, Task<List<JsonObject>>> load, CancellationToken cancellationToken)
+    {
+        // Ordered by the immutable id: a stable order, whatever changes between two pages.
+        var total = await ids.CountAsync(cancellationToken);
+        var pageIds = await ids.OrderBy(id => id).Skip((query.Page - 1) * query.Limit).Take(query.Limit).ToListAsync(cancellationToken);
+        var objects = await load(pageIds);
+        return ListPage(listUrl, query, objects, total);
+    }
+
+    private static JsonObject ListPage(string listUrl, OParlListQuery query, List<JsonObject> data, int total)
+    {
+        var pages = Math.Max(1, (total + query.Limit - 1) / query.Limit);
+        var links = new JsonObject
+        {
+            ["first"] = query.PageUrl(listUrl, 1),
+            ["self"] = query.PageUrl(listUrl, query.Page),
+            ["last"] = query.PageUrl(listUrl, pages),
+        };
+        if (query.Page > 1)
+        {
+            links["prev"] = query.PageUrl(listUrl, Math.Min(query.Page - 1, pages));
+        }
+
+        if (query.Page < pages)
+        {
+            links["next"] = query.PageUrl(listUrl, query.Page + 1);
+        }
+
+        return new JsonObject
+        {
+            ["data"] = new JsonArray(data.Cast<JsonNode?>().ToArray()),
+            ["pagination"] = new JsonObject
+            {
+                ["totalElements"] = total,
+                ["elementsPerPage"] = query.Limit,
+                ["currentPage"] = query.Page,
+                ["totalPages"] = pages,
+            },
+            ["links"] = links,
+        };
+    }
+
+    private static IQueryable<T> Stamped<T>(IQueryable<T> source, OParlListQuery query, Expression<Func<T, DateTimeOffset>> created,
+        Func<DateTimeOffset, Expression<Func<T, bool>>> modifiedSince, Func<DateTimeOffset, Expression<Func<T, bool>>> modifiedUntil,
+        Expression<Func<T, bool>> notDeleted)
+    {
+        if (query.CreatedSince is { } cs)
+        {
+            source = source.Where(Compare(created, cs, ExpressionType.GreaterThanOrEqual));
+        }
+
+        if (query.CreatedUntil is { } cu)
+        {
+            source = source.Where(Compare(created, cu, ExpressionType.LessThanOrEqual));
+        }
+
+        if (query.ModifiedSince is { } ms)
+        {
+            source = source.Where(modifiedSince(ms));
+        }
+        else
+        {
+            source = source.Where(notDeleted);
+        }
+
+        if (query.ModifiedUntil is { } mu)
+        {
+            source = source.Where(modifiedUntil(mu));
+        }
+
+        return source;
+    }
+
+    private static Expression<Func<T, bool>> Compare<T>(Expression<Func<T, DateTimeOffset>> selector, DateTimeOffset value, ExpressionType comparison) =>
+        Expression.Lambda<Func<T, bool>>(
+            Expression.MakeBinary(comparison, selector.Body, Expression.Constant(value, typeof(DateTimeOffset))), selector.Parameters);
+
+    // ---------- Organizations ----------
+
+    private IQueryable<Guid> OrganizationIds(Guid bodyId, OParlListQuery query) =>
+        Stamped(db.Organizations.IgnoreQueryFilters().Where(o => o.BodyId == bodyId), query, o => o.Created,
+            ms => o => o.Modified >= ms, mu => o => o.Modified <= mu, o => !o.Deleted).Select(o => o.Id);
+
+    private async Task<List<JsonObject>> OrganizationsAsync(OParlUrls urls, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        var organizations = await db.Organizations.IgnoreQueryFilters().AsNoTracking().Where(o => ids.Contains(o.Id)).ToListAsync(cancellationToken);
+        var memberships = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.OrganizationId) && !m.Deleted)
+            .OrderBy(m => m.Id).Select(m => new { m.Id, m.OrganizationId }).ToListAsync(cancellationToken);
+        var result = new List<JsonObject>();
+        foreach (var organization in Ordered(organizations, ids, o => o.Id))
+        {
+            var zone = await ZoneAsync(organization.BodyId, cancellationToken);
+            var url = urls.Object("organization", organization.Id);
+            if (organization.Deleted)
+            {
+                result.Add(Deleted(url, "Organization", organization.Created, organization.Modified, zone));
+                continue;
+            }
+
+            var committee = organization.Kind == OrganizationKind.Committee;
+            var obj = Object(url, "Organization",
+                ("body", urls.Body(organization.BodyId)),
+                ("name", organization.Name),
+                ("shortName", Text(organization.ShortName)),
+                ("organizationType", committee ? "Gremium" : "Verwaltungsbereich"),
+                ("classification", Text(organization.Classification)),
+                ("membership", Urls(memberships.Where(m => m.OrganizationId == organization.Id).Select(m => urls.Object("membership", m.Id)))),
+                ("meeting", committee ? urls.OrganizationMeetings(organization.Id) : null),
+                ("created", Time(organization.Created, zone)),
+                ("modified", Time(organization.Modified, zone)));
+            obj[ExtensionPrefix + "key"] = organization.Key;
+            result.Add(obj);
+        }
+
+        return result;
+    }
+
+    // ---------- Persons and memberships ----------
+
+    private IQueryable<Guid> PersonIds(Guid bodyId, OParlListQuery query)
+    {
+        var memberships = db.Memberships.IgnoreQueryFilters();
+        return Stamped(db.Persons.IgnoreQueryFilters().Where(p => p.BodyId == bodyId), query, p => p.Created,
+            ms => p => p.Modified >= ms || memberships.Any(m => m.PersonId == p.Id && m.Modified >= ms),
+            mu => p => p.Modified <= mu && !memberships.Any(m => m.PersonId == p.Id && m.Modified > mu),
+            p => !p.Deleted).Select(p => p.Id);
+    }
+
+    private async Task<List<JsonObject>> PersonsAsync(OParlUrls urls, List<Guid> ids, bool omitInternal, CancellationToken cancellationToken)
+    {
+        var persons = await db.Persons.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken);
+        var memberships = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.PersonId)).ToListAsync(cancellationToken);
+        var result = new List<JsonObject>();
+        foreach (var person in Ordered(persons, ids, p => p.Id))
+        {
+            var zone = await ZoneAsync(person.BodyId, cancellationToken);
+            var own = memberships.Where(m => m.PersonId == person.Id).OrderBy(m => m.Id).ToList();
+            var modified = Max(person.Modified, own.Select(m => m.Modified));
+            var url = urls.Object("person", person.Id);
+            if (person.Deleted)
+            {
+                result.Add(Deleted(url, "Person", person.Created, modified, zone));
+                continue;
+            }
+
+            // Contact data is not published: the interface serves what the council's public pages show.
+            result.Add(Object(url, "Person",
+                ("body", urls.Body(person.BodyId)),
+                ("name", person.Name),
+                ("familyName", Text(person.FamilyName)),
+                ("givenName", Text(person.GivenName)),
+                ("formOfAddress", Text(person.FormOfAddress)),
+                ("membership", omitInternal ? null : Objects(own.Select(m => MembershipObject(urls, m, zone, embedded: true)))),
+                ("created", Time(person.Created, zone)),
+                ("modified", Time(modified, zone))));
+        }
+
+        return result;
+    }
+
+    private IQueryable<Guid> MembershipIds(Guid bodyId, OParlListQuery query) =>
+        Stamped(db.Memberships.IgnoreQueryFilters().Where(m => m.BodyId == bodyId), query, m => m.Created,
+            ms => m => m.Modified >= ms, mu => m => m.Modified <= mu, m => !m.Deleted).Select(m => m.Id);
+
+    private async Task<List<JsonObject>> MembershipsAsync(OParlUrls urls, List<Guid> ids, bool embedded, CancellationToken cancellationToken)
+    {
+        var memberships = await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
+        var result = new List<JsonObject>();
+        foreach (var membership in Ordered(memberships, ids, m => m.Id))
+        {
+            result.Add(MembershipObject(urls, membership, await ZoneAsync(membership.BodyId, cancellationToken), embedded));
+        }
+
+        return result;
+    }
+
+    private static JsonObject MembershipObject(OParlUrls urls, Membership membership, TimeZoneInfo zone, bool embedded)
+    {
+        var url = urls.Object("membership", membership.Id);
+        return membership.Deleted
+            ? Deleted(url, "Membership", membership.Created, membership.Modified, zone)
+            : Object(url, "Membership",
+                ("person", embedded ? null : urls.Object("person", membership.PersonId)),
+                ("organization", urls.Object("organization", membership.OrganizationId)),
+                ("role", Text(membership.Role)),
+                ("votingRight", membership.VotingRight),
+                ("startDate", Date(membership.StartDate)),
+                ("endDate", Date(membership.EndDate)),
+                ("created", Time(membership.Created, zone)),
+                ("modified", Time(membership.Modified, zone)));
+    }
+
+    // ---------- Legislative terms ----------
+
+    private IQueryable<Guid> TermIds(Guid bodyId, OParlListQuery query) =>
+        Stamped(db.LegislativeTerms.IgnoreQueryFilters().Where(t => t.BodyId == bodyId), query, t => t.Created,
+            ms => t => t.Modified >= ms, mu => t => t.Modified <= mu, t => !t.Deleted).Select(t => t.Id);
+
+    private async Task<List<JsonObject>> TermsAsync(OParlUrls urls, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        var terms = await db.LegislativeTerms.IgnoreQueryFilters().AsNoTracking().Where(t => ids.Contains(t.Id)).ToListAsync(cancellationToken);
+        var result = new List<JsonObject>();
+        foreach (var term in Ordered(terms, ids, t => t.Id))
+        {
+            result.Add(TermObject(urls, term, await ZoneAsync(term.BodyId, cancellationToken), embedded: false));
+        }
+
+        return result;
+    }
+
+    private static JsonObject TermObject(OParlUrls urls, LegislativeTerm term, TimeZoneInfo zone, bool embedded)
+    {
+        var url = urls.Object("legislativeTerm", term.Id);
+        return term.Deleted
+            ? Deleted(url, "LegislativeTerm", term.Created, term.Modified, zone)
+            : Object(url, "LegislativeTerm",
+                ("body", embedded ? null : urls.Body(term.BodyId)),
+                ("name", term.Name),
+                ("startDate", Date(term.StartDate)),
+                ("endDate", Date(term.EndDate)),
+                ("created", Time(term.Created, zone)),
+                ("modified", Time(term.Modified, zone)));
+    }
+
+    // ---------- Meetings, agenda items, locations ----------
+
+    private IQueryable<Guid> MeetingIds(IQueryable<Meeting> meetings, OParlListQuery query)
+    {
+        var rows = db.AgendaItems.IgnoreQueryFilters();
+        var consultations = db.Consultations.IgnoreQueryFilters();
+        var papers = db.Papers.IgnoreQueryFilters();
+        return Stamped(meetings, query, m => m.Created,
+            ms => m => m.Modified >= ms
+                       || rows.Any(r => r.MeetingId == m.Id && r.Public && r.Modified >= ms)
+                       || (m.Publicity != MeetingPublicity.NonPublic
+                           && consultations.Any(c => c.MeetingId == m.Id && c.Modified >= ms && papers.Any(p => p.Id == c.PaperId && p.IsPublic))),
+            mu => m => m.Modified <= mu
+                       && !rows.Any(r => r.MeetingId == m.Id && r.Public && r.Modified > mu)
+                       && !(m.Publicity != MeetingPublicity.NonPublic
+                            && consultations.Any(c => c.MeetingId == m.Id && c.Modified > mu && papers.Any(p => p.Id == c.PaperId && p.IsPublic))),
+            m => !m.Deleted).Select(m => m.Id);
+    }
+
+    private async Task<List<JsonObject>> MeetingsAsync(OParlUrls urls, List<Guid> ids, bool omitInternal, CancellationToken cancellationToken)
+    {
+        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
+        var items = await ItemsOfMeetingsAsync(meetings, cancellationToken);
+        var result = new List<JsonObject>();
+        foreach (var meeting in Ordered(meetings, ids, m => m.Id))
+        {
+            var zone = await ZoneAsync(meeting.BodyId, cancellationToken);
+            var own = items.Items.Where(i => i.MeetingId == meeting.Id).ToList();
+            var modified = Max(meeting.Modified, [items.LatestChange[meeting.Id]]);
+            var url = urls.Object("meeting", meeting.Id);
+            if (meeting.Deleted)
+            {
+                result.Add(Deleted(url, "Meeting", meeting.Created, modified, zone));
+                continue;
+            }
+
+            result.Add(Object(url, "Meeting",
+                ("name", meeting.Name),
+                ("meetingState", meeting.State switch
+                {
+                    MeetingState.Invited => "eingeladen",
+                    MeetingState.Held => "durchgeführt",
+                    _ => "terminiert",
+                }),
+                ("cancelled", meeting.Cancelled),
+                ("start", Time(meeting.Start, zone)),
+                ("end", Time(meeting.End, zone)),
+                ("location", omitInternal || meeting.Location is null ? null : LocationObject(urls, meeting, zone, embedded: true)),
+                ("organization", Urls([urls.Object("organization", meeting.OrganizationId)])),
+                ("agendaItem", omitInternal ? null : Objects(own.Where(i => i.Visible).Select(i => i.ToJson(urls, zone, embedded: true)))),
+                ("created", Time(meeting.Created, zone)),
+                ("modified", Time(modified, zone))));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// An agenda item as served: a row of its own (imported, or without a paper), or drawn from a consultation planned
+    /// into the meeting. Only public items are numbered and ordered, so nothing shows how many non-public ones there are.
+    /// </summary>
+    private sealed record ItemView(
+        Guid Id,
+        Guid MeetingId,
+        Guid? ConsultationId,
+        bool ConsultationVisible,
+        string? Number,
+        int Order,
+        string? Name,
+        bool Visible,
+        bool Deleted,
+        string? Result,
+        Outcome? Outcome,
+        string? ResolutionText,
+        DateTimeOffset? Start,
+        DateTimeOffset? End,
+        DateTimeOffset Created,
+        DateTimeOffset Modified)
+    {
+        public JsonObject ToJson(OParlUrls urls, TimeZoneInfo zone, bool embedded)
+        {
+            var url = urls.Object("agendaItem", Id);
+            if (Deleted)
+            {
+                return OParlJson.Deleted(url, "AgendaItem", Created, Modified, zone);
+            }
+
+            var obj = Object(url, "AgendaItem",
+                ("meeting", embedded ? null : urls.Object("meeting", MeetingId)),
+                ("number", Text(Number)),
+                ("order", Order),
+                ("name", Text(Name)),
+                ("public", true),
+                ("consultation", ConsultationId is { } c && ConsultationVisible ? urls.Object("consultation", c) : null),
+                ("result", Text(Result)),
+                ("resolutionText", Text(ResolutionText)),
+                ("start", Time(Start, zone)),
+                ("end", Time(End, zone)),
+                ("created", Time(Created, zone)),
+                ("modified", Time(Modified, zone)));
+            if (Outcome is { } outcome)
+            {
+                obj[ExtensionPrefix + "outcome"] = outcome.ToString();
+            }
+
+            return obj;
+        }
+    }
+
+    /// <summary>The agenda items of the meetings, and per meeting the latest change among its public items (as the list filter counts it).</summary>
+    private sealed record MeetingItems(List<ItemView> Items, Dictionary<Guid, DateTimeOffset> LatestChange);
+
+    private async Task<MeetingItems> ItemsOfMeetingsAsync(List<Meeting> meetings, CancellationToken cancellationToken)
+    {
+        var meetingIds = meetings.Select(m => m.Id).ToList();
+        var rows = await db.AgendaItems.IgnoreQueryFilters().AsNoTracking().Where(r => meetingIds.Contains(r.MeetingId)).ToListAsync(cancellationToken);
+        var linkedIds = rows.Where(r => r.ConsultationId != null).Select(r => r.ConsultationId!.Value).ToList();
+        var consultations = await db.Consultations.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => (c.MeetingId != null && meetingIds.Contains(c.MeetingId.Value)) || linkedIds.Contains(c.Id)).ToListAsync(cancellationToken);
+        var paperIds = consultations.Select(c => c.PaperId).Distinct().ToList();
+        var papers = await db.Papers.IgnoreQueryFilters().AsNoTracking().Where(p => paperIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Name, p.Reference, p.IsPublic }).ToDictionaryAsync(p => p.Id, cancellationToken);
+
+        var items = new List<ItemView>();
+        var latest = new Dictionary<Guid, DateTimeOffset>();
+        foreach (var meeting in meetings)
+        {
+            var publicMeeting = meeting.Publicity != MeetingPublicity.NonPublic;
+            var own = rows.Where(r => r.MeetingId == meeting.Id).ToList();
+            var planned = consultations.Where(c => c.MeetingId == meeting.Id).ToList();
+            latest[meeting.Id] = Max(DateTimeOffset.MinValue, own.Where(r => r.Public).Select(r => r.Modified)
+                .Concat(publicMeeting ? planned.Where(c => papers[c.PaperId].IsPublic).Select(c => c.Modified) : []));
+
+            var order = 0;
+            foreach (var row in own.OrderBy(r => r.Order).ThenBy(r => r.Id))
+            {
+                var consultation = row.ConsultationId is { } cid ? consultations.FirstOrDefault(c => c.Id == cid) : null;
+                var paperPublic = consultation is null || papers[consultation.PaperId].IsPublic;
+                var visible = row.Public && paperPublic;
+                items.Add(new ItemView(row.Id, meeting.Id, row.ConsultationId, consultation is not null && paperPublic && !consultation.Deleted,
+                    row.Number, visible && !row.Deleted ? order++ : 0, row.Name, visible, row.Deleted,
+                    consultation?.ResultText ?? row.ResultText, consultation?.Outcome ?? row.Outcome, consultation?.ResolutionText ?? row.ResolutionText,
+                    row.Start, row.End, row.Created, consultation is null ? row.Modified : Max(row.Modified, [consultation.Modified])));
+            }
+
+            var number = 0;
+            foreach (var consultation in planned
+                         .Where(c => own.All(r => r.ConsultationId != c.Id))
+                         .OrderBy(c => c.LateAddition).ThenBy(c => c.AgendaOrder ?? int.MaxValue).ThenBy(c => c.Created).ThenBy(c => c.Id))
+            {
+                var paper = papers[consultation.PaperId];
+                var visible = publicMeeting && paper.IsPublic;
+                var deleted = consultation.Deleted || consultation.Status == ConsultationStatus.Skipped;
+                items.Add(new ItemView(consultation.Id, meeting.Id, consultation.Id, visible && !consultation.Deleted,
+                    visible && !deleted ? $"Ö {++number}" : null, visible && !deleted ? order++ : 0, $"{paper.Reference} {paper.Name}", visible, deleted,
+                    consultation.ResultText, consultation.Outcome, consultation.ResolutionText, null, null, consultation.Created, consultation.Modified));
+            }
+        }
+
+        return new MeetingItems(items, latest);
+    }
+
+    private IQueryable<Guid> AgendaItemIds(Guid bodyId, OParlListQuery query)
+    {
+        var rows = db.AgendaItems.IgnoreQueryFilters();
+        var consultations = db.Consultations.IgnoreQueryFilters();
+        var papers = db.Papers.IgnoreQueryFilters();
+        var meetings = db.Meetings.IgnoreQueryFilters();
+
+        var rowIds = Stamped(
+                rows.Where(r => r.BodyId == bodyId && r.Public
+                                && (r.ConsultationId == null || consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && p.IsPublic)))),
+                query, r => r.Created,
+                ms => r => r.Modified >= ms || consultations.Any(c => c.Id == r.ConsultationId && c.Modified >= ms),
+                mu => r => r.Modified <= mu && !consultations.Any(c => c.Id == r.ConsultationId && c.Modified > mu),
+                r => !r.Deleted)
+            .Select(r => r.Id);
+        var derivedIds = Stamped(
+                consultations.Where(c => c.BodyId == bodyId && c.MeetingId != null
+                                         && papers.Any(p => p.Id == c.PaperId && p.IsPublic)
+                                         && meetings.Any(m => m.Id == c.MeetingId && m.Publicity != MeetingPublicity.NonPublic)
+                                         && !rows.Any(r => r.ConsultationId == c.Id)),
+                query, c => c.Created,
+                ms => c => c.Modified >= ms, mu => c => c.Modified <= mu,
+                c => !c.Deleted && c.Status != ConsultationStatus.Skipped)
+            .Select(c => c.Id);
+        return rowIds.Concat(derivedIds);
+    }
+
+    private async Task<List<JsonObject>> AgendaItemsAsync(OParlUrls urls, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        var meetingIds = await db.AgendaItems.IgnoreQueryFilters().Where(r => ids.Contains(r.Id)).Select(r => r.MeetingId)
+            .Concat(db.Consultations.IgnoreQueryFilters().Where(c => ids.Contains(c.Id) && c.MeetingId != null).Select(c => c.MeetingId!.Value))
+            .Distinct().ToListAsync(cancellationToken);
+        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => meetingIds.Contains(m.Id)).ToListAsync(cancellationToken);
+        var items = (await ItemsOfMeetingsAsync(meetings, cancellationToken)).Items.Where(i => i.Visible && ids.Contains(i.Id)).ToList();
+        var result = new List<JsonObject>();
+        foreach (var item in Ordered(items, ids, i => i.Id))
+        {
+            var meeting = meetings.Single(m => m.Id == item.MeetingId);
+            result.Add(item.ToJson(urls, await ZoneAsync(meeting.BodyId, cancellationToken), embedded: false));
+        }
+
+        return result;
+    }
+
+    private IQueryable<Guid> LocationIds(Guid bodyId, OParlListQuery query) =>
+        Stamped(db.Meetings.IgnoreQueryFilters().Where(m => m.BodyId == bodyId && m.Location != null), query, m => m.Created,
+            ms => m => m.Modified >= ms, mu => m => m.Modified <= mu, m => !m.Deleted).Select(m => m.Id);
+
+    /// <summary>A meeting's place is its Location, at a URL of its own drawn from the meeting's id.</summary>
+    private async Task<List<JsonObject>> LocationsAsync(OParlUrls urls, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id) && m.Location != null).ToListAsync(cancellationToken);
+        var result = new List<JsonObject>();
+        foreach (var meeting in Ordered(meetings, ids, m => m.Id))
+        {
+            result.Add(LocationObject(urls, meeting, await ZoneAsync(meeting.BodyId, cancellationToken), embedded: false));
+        }
+
+        return result;
+    }
+
+    private static JsonObject LocationObject(OParlUrls urls, Meeting meeting, TimeZoneInfo zone, bool embedded)
+    {
+        var url = urls.Object("location", meeting.Id);
+        return meeting.Deleted
+            ? Deleted(url, "Location", meeting.Created, meeting.Modified, zone)
+            : Object(url, "Location",
+                ("description", Text(meeting.Location)),
+                ("meetings", embedded ? null : Urls([urls.Object("meeting", meeting.Id)])),
+                ("created", Time(meeting.Created, zone)),
+                ("modified", Time(meeting.Modified, zone)));
+    }
+
+    // ---------- Papers and consultations ----------
+
+    private IQueryable<Guid> PaperIds(Guid bodyId, OParlListQuery query)
+    {
+        var consultations = db.Consultations.IgnoreQueryFilters();
+        return Stamped(db.Papers.IgnoreQueryFilters().Where(p => p.BodyId == bodyId && p.IsPublic), query, p => p.Created,
+            ms => p => p.Modified >= ms || consultations.Any(c => c.PaperId == p.Id && c.Modified >= ms),
+            mu => p => p.Modified <= mu && !consultations.Any(c => c.PaperId == p.Id && c.Modified > mu),
+            p => !p.Deleted).Select(p => p.Id);
+    }
+
+    private async Task<List<JsonObject>> PapersAsync(OParlUrls urls, List<Guid> ids, bool omitInternal, CancellationToken cancellationToken)
+    {
+        var papers = await db.Papers.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.Id) && p.IsPublic).ToListAsync(cancellationToken);
+        var consultations = await db.Consultations.IgnoreQueryFilters().AsNoTracking().Where(c => ids.Contains(c.PaperId)).ToListAsync(cancellationToken);
+        var consultationViews = await ConsultationViewsAsync(consultations, cancellationToken);
+
+        // Relations point only at public papers; a deleted one still has its URL.
+        var relatedIds = papers.SelectMany(p => p.RelatedPaperIds).Concat(papers.Where(p => p.SuperordinatedPaperId != null).Select(p => p.SuperordinatedPaperId!.Value)).ToList();
+        var publicIds = await db.Papers.IgnoreQueryFilters().Where(p => p.IsPublic && relatedIds.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken);
+        var subordinated = await db.Papers.IgnoreQueryFilters().Where(p => p.IsPublic && p.SuperordinatedPaperId != null && ids.Contains(p.SuperordinatedPaperId.Value))
+            .OrderBy(p => p.Id).Select(p => new { p.Id, Parent = p.SuperordinatedPaperId!.Value }).ToListAsync(cancellationToken);
+        var relatedBack = await db.Papers.IgnoreQueryFilters().Where(p => p.IsPublic && p.RelatedPaperIds.Count > 0)
+            .Select(p => new { p.Id, p.RelatedPaperIds }).ToListAsync(cancellationToken);
+
+        var result = new List<JsonObject>();
+        foreach (var paper in Ordered(papers, ids, p => p.Id))
+        {
+            var zone = await ZoneAsync(paper.BodyId, cancellationToken);
+            var own = consultationViews.Where(c => c.Consultation.PaperId == paper.Id).OrderBy(c => c.Consultation.Position).ToList();
+            var modified = Max(paper.Modified, own.Select(c => c.Consultation.Modified));
+            var url = urls.Object("paper", paper.Id);
+            if (paper.Deleted)
+            {
+                result.Add(Deleted(url, "Paper", paper.Created, modified, zone));
+                continue;
+            }
+
+            var related = paper.RelatedPaperIds.Where(publicIds.Contains)
+                .Concat(relatedBack.Where(r => r.RelatedPaperIds.Contains(paper.Id)).Select(r => r.Id))
+                .Distinct().Order().Select(id => urls.Object("paper", id));
+            var obj = Object(url, "Paper",
+                ("body", urls.Body(paper.BodyId)),
+                ("name", paper.Name),
+                ("reference", paper.Reference),
+                ("date", Date(paper.Date)),
+                ("paperType", paper.PaperType),
+                ("relatedPaper", Urls(related)),
+                ("superordinatedPaper", paper.SuperordinatedPaperId is { } parent && publicIds.Contains(parent) ? Urls([urls.Object("paper", parent)]) : null),
+                ("subordinatedPaper", Urls(subordinated.Where(s => s.Parent == paper.Id).Select(s => urls.Object("paper", s.Id)))),
+                ("underDirectionOf", paper.LeadOfficeId is { } lead ? Urls([urls.Object("organization", lead)]) : null),
+                ("consultation", omitInternal ? null : Objects(own.Select(c => c.ToJson(urls, zone, embedded: true)))),
+                ("created", Time(paper.Created, zone)),
+                ("modified", Time(modified, zone)));
+            obj[ExtensionPrefix + "status"] = paper.Status.ToString();
+            obj[ExtensionPrefix + "statusLabel"] = Vocabulary.Label(paper.Status);
+            if (paper.ParticipatingOfficeIds.Count > 0)
+            {
+                obj[ExtensionPrefix + "participatingOrganization"] = Urls(paper.ParticipatingOfficeIds.Select(o => urls.Object("organization", o)));
+            }
+
+            result.Add(obj);
+        }
+
+        return result;
+    }
+
+    private IQueryable<Guid> ConsultationIds(Guid bodyId, OParlListQuery query)
+    {
+        var papers = db.Papers.IgnoreQueryFilters();
+        return Stamped(db.Consultations.IgnoreQueryFilters().Where(c => c.BodyId == bodyId && papers.Any(p => p.Id == c.PaperId && p.IsPublic)), query, c => c.Created,
+            ms => c => c.Modified >= ms, mu => c => c.Modified <= mu, c => !c.Deleted).Select(c => c.Id);
+    }
+
+    private async Task<List<JsonObject>> ConsultationsAsync(OParlUrls urls, List<Guid> ids, bool embedded, CancellationToken cancellationToken)
+    {
+        var consultations = await db.Consultations.IgnoreQueryFilters().AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken);
+        var paperIds = consultations.Select(c => c.PaperId).Distinct().ToList();
+        var publicPapers = await db.Papers.IgnoreQueryFilters().Where(p => paperIds.Contains(p.Id) && p.IsPublic).Select(p => p.Id).ToListAsync(cancellationToken);
+        var views = await ConsultationViewsAsync(consultations.Where(c => publicPapers.Contains(c.PaperId)).ToList(), cancellationToken);
+        var result = new List<JsonObject>();
+        foreach (var view in Ordered(views, ids, v => v.Consultation.Id))
+        {
+            result.Add(view.ToJson(urls, await ZoneAsync(view.Consultation.BodyId, cancellationToken), embedded));
+        }
+
+        return result;
+    }
+
+    private sealed record ConsultationView(Consultation Consultation, Guid? AgendaItemId)
+    {
+        public JsonObject ToJson(OParlUrls urls, TimeZoneInfo zone, bool embedded)
+        {
+            var c = Consultation;
+            var url = urls.Object("consultation", c.Id);
+            if (c.Deleted)
+            {
+                return Deleted(url, "Consultation", c.Created, c.Modified, zone);
+            }
+
+            var obj = Object(url, "Consultation",
+                ("paper", embedded ? null : urls.Object("paper", c.PaperId)),
+                ("agendaItem", AgendaItemId is { } item ? urls.Object("agendaItem", item) : null),
+                ("meeting", c.MeetingId is { } meeting ? urls.Object("meeting", meeting) : null),
+                ("organization", Urls([urls.Object("organization", c.OrganizationId)])),
+                ("authoritative", c.Authoritative),
+                ("role", Text(c.RoleText)),
+                ("created", Time(c.Created, zone)),
+                ("modified", Time(c.Modified, zone)));
+            obj[ExtensionPrefix + "position"] = c.Position;
+            obj[ExtensionPrefix + "role"] = c.Role.ToString();
+            obj[ExtensionPrefix + "status"] = c.Status.ToString();
+            obj[ExtensionPrefix + "statusLabel"] = Vocabulary.Label(c.Status);
+
+            // The outcome of a step taken in a non-public part stays there with its agenda item.
+            if (AgendaItemId is not null && c.Outcome is { } outcome)
+            {
+                obj[ExtensionPrefix + "outcome"] = outcome.ToString();
+            }
+
+            return obj;
+        }
+    }
+
+    /// <summary>Each consultation with the public agenda item it was deliberated in, if there is one.</summary>
+    private async Task<List<ConsultationView>> ConsultationViewsAsync(List<Consultation> consultations, CancellationToken cancellationToken)
+    {
+        var meetingIds = consultations.Where(c => c.MeetingId != null).Select(c => c.MeetingId!.Value).Distinct().ToList();
+        var consultationIds = consultations.Select(c => c.Id).ToList();
+        var rowMeetingIds = await db.AgendaItems.IgnoreQueryFilters().Where(r => r.ConsultationId != null && consultationIds.Contains(r.ConsultationId.Value))
+            .Select(r => r.MeetingId).ToListAsync(cancellationToken);
+        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => meetingIds.Contains(m.Id) || rowMeetingIds.Contains(m.Id)).ToListAsync(cancellationToken);
+        var items = (await ItemsOfMeetingsAsync(meetings, cancellationToken)).Items;
+        return consultations.Select(c => new ConsultationView(c,
+            items.FirstOrDefault(i => i.ConsultationId == c.Id && i.Visible && !i.Deleted)?.Id)).ToList();
+    }
+
+    // ---------- Helpers ----------
+
+    private static IEnumerable<T> Ordered<T>(IEnumerable<T> items, List<Guid> ids, Func<T, Guid> key)
+    {
+        var byId = items.GroupBy(key).ToDictionary(g => g.Key, g => g.First());
+        return ids.Where(byId.ContainsKey).Select(id => byId[id]);
+    }
+
+    private TimeZoneInfo ZoneOf(Body body) => _zones.TryGetValue(body.Id, out var zone) ? zone : _zones[body.Id] = body.Zone;
+
+    private async Task<TimeZoneInfo> ZoneAsync(Guid bodyId, CancellationToken cancellationToken)
+    {
+        if (_zones.TryGetValue(bodyId, out var zone))
+        {
+            return zone;
+        }
+
+        var body = await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == bodyId, cancellationToken);
+        return ZoneOf(body);
+    }
+}

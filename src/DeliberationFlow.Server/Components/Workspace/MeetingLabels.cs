@@ -1,0 +1,24 @@
+using System.Globalization;
+using DeliberationFlow.Council.Meetings;
+
+namespace DeliberationFlow.Server.Components.Workspace;
+
+/// <summary>German wording and local times of meetings, as the pages show them.</summary>
+public static class MeetingLabels
+{
+    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
+    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+
+    public static string State(MeetingView meeting) => meeting.Cancelled
+        ? "abgesagt"
+        : meeting.State switch
+        {
+            "Scheduled" => "terminiert",
+            "Invited" => "eingeladen",
+            "Held" => "durchgeführt",
+            _ => meeting.State,
+        };
+
+    /// <summary>The demo bodies are German municipalities; their meetings are shown in German local time.</summary>
+    public static string When(DateTimeOffset start) => TimeZoneInfo.ConvertTime(start, Berlin).ToString("ddd, dd.MM.yyyy HH:mm", German);
+}

@@ -1,0 +1,136 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.OParl;
+using DeliberationFlow.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DeliberationFlow.Server.OParl;
+
+/// <summary>
+/// The OParl 1.1 interface at <c>/oparl/system</c>, and the import from another system's OParl at <c>/api/oparl/import</c>.
+/// </summary>
+public static class OParlApi
+{
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly HashSet<string> ObjectKinds =
+        ["organization", "person", "membership", "legislativeTerm", "meeting", "agendaItem", "paper", "consultation", "file", "location"];
+
+    public static WebApplicationBuilder AddOParl(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(builder.Configuration.GetSection(OParlOptions.Section).Get<OParlOptions>() ?? new OParlOptions());
+        builder.Services.AddScoped<OParlReader>();
+        builder.Services.AddScoped<ImportOParl>();
+        builder.Services.AddHttpClient<OParlSourceReader>(client => client.Timeout = TimeSpan.FromMinutes(2));
+        return builder;
+    }
+
+    public static WebApplication MapOParl(this WebApplication app)
+    {
+        // OParl is the public read interface of council information systems: civic portals and other clients read it
+        // without an account, so these endpoints are anonymous by design. They serve only public data (no non-public
+        // paper, agenda item or meeting part, not even as a count), which keeps the rule that non-public items never
+        // reach anyone who may not see them.
+        var oparl = app.MapGroup("/oparl").AllowAnonymous().WithTags("OParl").ExcludeFromDescription();
+        oparl.AddEndpointFilter(async (context, next) =>
+        {
+            // OParl 2.6 recommends CORS, so browser clients of other origins can read the data.
+            context.HttpContext.Response.Headers.AccessControlAllowOrigin = "*";
+            try
+            {
+                return await next(context);
+            }
+            catch (OParlException ex)
+            {
+                return Error(ex.Status, ex.Message);
+            }
+        });
+
+        oparl.MapGet("/system", (HttpContext http, OParlReader reader, CancellationToken ct) =>
+            Serve(http, null, async () => await reader.SystemAsync(UrlsFor(http), ct)));
+        oparl.MapGet("/bodies", (HttpContext http, OParlReader reader, CancellationToken ct) =>
+            Serve(http, null, async () => await reader.BodiesAsync(UrlsFor(http), Query(http), ct)));
+        oparl.MapGet("/body/{id}", (string id, HttpContext http, OParlReader reader, CancellationToken ct) =>
+            Serve(http, id, async () => await reader.BodyAsync(UrlsFor(http), Guid.Parse(id), ct)));
+        oparl.MapGet("/body/{id}/{list}", (string id, string list, HttpContext http, OParlReader reader, CancellationToken ct) =>
+            Serve(http, id, async () => await reader.ListAsync(UrlsFor(http), Guid.Parse(id), list, Query(http), ct)));
+        oparl.MapGet("/organization/{id}/meetings", (string id, HttpContext http, OParlReader reader, CancellationToken ct) =>
+            Serve(http, id, async () => await reader.OrganizationMeetingsAsync(UrlsFor(http), Guid.Parse(id), Query(http), ct)));
+        oparl.MapGet("/{kind}/{id}", (string kind, string id, HttpContext http, OParlReader reader, CancellationToken ct) =>
+            ObjectKinds.FirstOrDefault(k => k.Equals(kind, StringComparison.OrdinalIgnoreCase)) switch
+            {
+                null => Task.FromResult(Error(StatusCodes.Status404NotFound, $"There are no objects of kind '{kind}'.")),
+                var known when known != kind => Task.FromResult(Results.Redirect($"{http.Request.PathBase}/oparl/{known}/{id}{http.Request.QueryString}", permanent: true)),
+                _ => Serve(http, id, async () => await reader.ObjectAsync(UrlsFor(http), kind, Guid.Parse(id), ct)),
+            });
+        oparl.Map("/{**rest}", (string? rest) => Error(StatusCodes.Status404NotFound, $"Nothing at /oparl/{rest}; start at /oparl/system."));
+
+        app.MapPost("/api/oparl/import", ImportAsync).RequireAuthorization(SecurityExtensions.AdminPolicy).WithTags("OParl")
+            .WithSummary("Imports papers, committees, persons, meetings and Beratungsfolgen from an OParl endpoint URL or a server folder of OParl JSON files (admins)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        return app;
+    }
+
+    private static async Task<Ok<OParlImportReport>> ImportAsync(ImportOParlRequest request, ImportOParl import, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await import.HandleAsync(http.User.ToCaller().BodyId, request, adoptBodyName: false, cancellationToken));
+
+    /// <summary>URLs are built from <c>OParl:BaseUrl</c> when set (behind a proxy), else from the request.</summary>
+    private static OParlUrls UrlsFor(HttpContext http)
+    {
+        var configured = http.RequestServices.GetRequiredService<OParlOptions>().BaseUrl;
+        return new OParlUrls(string.IsNullOrWhiteSpace(configured)
+            ? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/oparl"
+            : configured);
+    }
+
+    private static OParlListQuery Query(HttpContext http) =>
+        OParlListQuery.Parse(http.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))),
+            Math.Clamp(http.RequestServices.GetRequiredService<OParlOptions>().PageSize, 1, 1000));
+
+    /// <summary>One canonical URL per object: another spelling of an id is redirected (301), a malformed one does not exist.</summary>
+    private static IResult? Canonical(HttpContext http, string id)
+    {
+        if (!Guid.TryParse(id, out var guid))
+        {
+            return Error(StatusCodes.Status404NotFound, $"'{id}' is not the id of any object.");
+        }
+
+        var canonical = guid.ToString("D");
+        if (id == canonical)
+        {
+            return null;
+        }
+
+        var path = http.Request.Path.Value!.Replace(id, canonical, StringComparison.Ordinal);
+        return Results.Redirect(path + http.Request.QueryString, permanent: true);
+    }
+
+    private static async Task<IResult> Serve(HttpContext http, string? id, Func<Task<JsonObject>> read)
+    {
+        if (id is not null && Canonical(http, id) is { } redirect)
+        {
+            return redirect;
+        }
+
+        try
+        {
+            return Results.Text((await read()).ToJsonString(Json), "application/json; charset=utf-8");
+        }
+        catch (OParlException ex)
+        {
+            return Error(ex.Status, ex.Message);
+        }
+        catch (RequestValidationException ex)
+        {
+            return Error(StatusCodes.Status400BadRequest, ex.Message);
+        }
+    }
+
+    /// <summary>The OParl error object (OParl 1.1, 2.11).</summary>
+    private static IResult Error(int status, string message) =>
+        Results.Text(new JsonObject { ["type"] = OParlJson.TypeUrl("Error"), ["message"] = message }.ToJsonString(Json),
+            "application/json; charset=utf-8", statusCode: status);
+}

@@ -1,0 +1,75 @@
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.OParl;
+using DeliberationFlow.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Server.OParl;
+
+/// <summary>
+/// <c>import-oparl &lt;url-or-folder&gt; [--body key]</c>: imports another system's OParl data into a body (created when the
+/// key is new, named after the source's Body), prints the report and ends, instead of starting the server.
+/// </summary>
+public static class OParlImportCommand
+{
+    public const string Verb = "import-oparl";
+
+    public static bool IsRequested(string[] args) => args.Length > 0 && args[0] == Verb;
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        if (args.Length < 2 || args[1].StartsWith("--", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync($"Usage: {Verb} <OParl URL or folder of OParl JSON files> [--body <key>]");
+            return 2;
+        }
+
+        var bodyIndex = Array.IndexOf(args, "--body");
+        var key = bodyIndex > 0 && bodyIndex + 1 < args.Length ? args[bodyIndex + 1] : null;
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var bodies = await db.Bodies.OrderBy(b => b.Key).ToListAsync();
+        var body = key is null ? (bodies.Count == 1 ? bodies[0] : null) : bodies.FirstOrDefault(b => b.Key == key);
+        var created = false;
+        if (body is null && key is null)
+        {
+            await Console.Error.WriteLineAsync($"Name the body to import into with --body <key>; existing bodies: {string.Join(", ", bodies.Select(b => b.Key))} (a new key creates one).");
+            return 2;
+        }
+
+        if (body is null)
+        {
+            var now = clock.GetUtcNow();
+            body = new Body { Id = Guid.CreateVersion7(now), Key = key!, Name = key!, Created = now, Modified = now };
+            db.Bodies.Add(body);
+            await db.SaveChangesAsync();
+            created = true;
+        }
+
+        var report = await scope.ServiceProvider.GetRequiredService<ImportOParl>()
+            .HandleAsync(body.Id, new ImportOParlRequest(args[1]), adoptBodyName: created, CancellationToken.None);
+        Console.WriteLine($"OParl import from {report.Source} into body '{body.Key}'{(created ? " (new)" : "")}:");
+        foreach (var (type, counts) in report.Counts)
+        {
+            Console.WriteLine($"  {type,-16} created {counts.Created,5}  updated {counts.Updated,5}  unchanged {counts.Unchanged,5}  deleted {counts.Deleted,5}");
+        }
+
+        foreach (var line in report.Unmapped)
+        {
+            Console.WriteLine($"  not mapped: {line}");
+        }
+
+        foreach (var (role, count) in report.UnmappedRoles)
+        {
+            Console.WriteLine($"  role kept as written, normalised to unknown: \"{role}\" ({count}×)");
+        }
+
+        foreach (var (result, count) in report.UnmappedResults)
+        {
+            Console.WriteLine($"  result kept as written, no normalised outcome: \"{result}\" ({count}×)");
+        }
+
+        return 0;
+    }
+}

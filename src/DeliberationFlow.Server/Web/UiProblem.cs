@@ -1,0 +1,22 @@
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Engine.Runtime;
+
+namespace DeliberationFlow.Server.Web;
+
+/// <summary>What a page says when a use case refuses: the kind of refusal in German, what to do, and the detail.</summary>
+public sealed record UiProblem(string Title, string WhatToDo, string Detail, bool IsRefusal)
+{
+    public static UiProblem? From(Exception exception) => exception switch
+    {
+        RequestValidationException validation => new UiProblem(
+            "Die Eingabe ist unvollständig oder ungültig.", "Bitte die markierten Angaben prüfen und erneut speichern.",
+            string.Join(" ", validation.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))), false),
+        NotFoundException => new UiProblem(
+            "Nicht gefunden.", "Prüfen Sie Aktenzeichen oder Link; nicht öffentliche Vorgänge sehen nur die beteiligten Gremien.", exception.Message, true),
+        ForbiddenException => new UiProblem(
+            "Kein Zugriff.", "Diese Aktion ist für Ihr Konto nicht freigegeben; wenden Sie sich an den Sitzungsdienst des Gremiums.", exception.Message, true),
+        ConflictException or WorkflowStateException => new UiProblem(
+            "Der Vorgang hat sich inzwischen geändert.", "Laden Sie die Seite neu und prüfen Sie den aktuellen Stand, bevor Sie es erneut versuchen.", exception.Message, false),
+        _ => null,
+    };
+}

@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeliberationFlow.Tests.OParl;
+
+/// <summary>The OParl 1.1 read interface: the whole demo graph, public data only, lists, filters and soft deletion.</summary>
+[Collection(HostCollection.Name)]
+public sealed class OParlInterfaceTests
+{
+    private const string System = "http://localhost/oparl/system";
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task WholeGraph_FromSystem_ValidatesAgainstTheOParlSchemas_AndHoldsNoNonPublicPaper(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var confidential = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Papers.SingleAsync(p => p.Reference == "21-15490"));
+        var confidentialItems = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Consultations
+            .Where(c => c.PaperId == confidential.Id).Select(c => c.Id).ToListAsync());
+
+        // Anonymous, as a civic portal reads it.
+        var walk = await OParlWalk.FromAsync(test.App.CreateClient(), System);
+
+        var schemas = new OParlSchemas();
+        var problems = walk.Responses.SelectMany(r => r.Value["data"] is JsonArray data
+            ? data.OfType<JsonObject>().SelectMany((o, i) => schemas.Problems(o, $"{r.Key} data[{i}]"))
+            : schemas.Problems(r.Value, r.Key)).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Take(40)));
+
+        var types = walk.Objects.Values.GroupBy(o => ((string)o["type"]!).Split('/')[^1]).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(["AgendaItem", "Body", "Consultation", "LegislativeTerm", "Location", "Meeting", "Membership", "Organization", "Paper", "Person", "System"],
+            types.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(2, types["Body"]);
+        Assert.Equal(["21-15513", "21-15513-01", "21-15813"], walk.Objects.Values.Where(o => o["reference"] is not null).Select(o => (string)o["reference"]!).Order(StringComparer.Ordinal));
+
+        // The non-public paper is not there: not its reference, not its name, not its id nor those of its consultation.
+        var everything = string.Join("\n", walk.Texts);
+        Assert.DoesNotContain("21-15490", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("Grundstücksangelegenheit", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(confidential.Id.ToString(), everything, StringComparison.Ordinal);
+        Assert.All(confidentialItems, id => Assert.DoesNotContain(id.ToString(), everything, StringComparison.Ordinal));
+        var client = test.App.CreateClient();
+        foreach (var url in new[] { $"/oparl/paper/{confidential.Id}", $"/oparl/consultation/{confidentialItems[0]}", $"/oparl/agendaItem/{confidentialItems[0]}" })
+        {
+            var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("https://schema.oparl.org/1.1/Error", (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["type"]!);
+        }
+
+        // Its meeting (FPA, 11.03.2021, public and non-public part) is served with its public part only, which is empty.
+        var fpa = walk.Objects.Values.Single(o => (string?)o["type"] == "https://schema.oparl.org/1.1/Meeting" && ((string)o["start"]!).StartsWith("2021-03-11", StringComparison.Ordinal));
+        Assert.Null(fpa["agendaItem"]);
+        var consultationsPage = walk.Responses.Single(r => r.Key.EndsWith("/consultations", StringComparison.Ordinal) && r.Value["data"]!.AsArray().Count > 0).Value;
+        Assert.Equal(4, (int)consultationsPage["pagination"]!["totalElements"]!);
+
+        // 21-15513 and its Stellungnahme 21-15513-01 (superordinated, subordinated), related to the staffing decision 21-15813.
+        var byReference = walk.Objects.Values.Where(o => o["reference"] is not null).ToDictionary(o => (string)o["reference"]!);
+        string Id(string reference) => (string)byReference[reference]["id"]!;
+        Assert.Equal([Id("21-15513-01")], byReference["21-15513"]["subordinatedPaper"]!.AsArray().Select(u => (string)u!));
+        Assert.Equal([Id("21-15513")], byReference["21-15513-01"]["superordinatedPaper"]!.AsArray().Select(u => (string)u!));
+        Assert.Equal([Id("21-15813")], byReference["21-15513-01"]["relatedPaper"]!.AsArray().Select(u => (string)u!));
+        Assert.Equal([Id("21-15513-01")], byReference["21-15813"]["relatedPaper"]!.AsArray().Select(u => (string)u!));
+
+        // The Beratungsfolge of 21-15813: FPA (public part, with its result), VA (non-public: no agenda item, no outcome), Rat.
+        var steps = byReference["21-15813"]["consultation"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        Assert.Equal(["Vorberatung", "Vorberatung", "Entscheidung"], steps.Select(c => (string)c["role"]!));
+        Assert.Equal(["Done", "Done", "Planned"], steps.Select(c => (string)c["deliberationflow:status"]!));
+        Assert.Equal("Adopted", (string?)steps[0]["deliberationflow:outcome"]);
+        Assert.Null(steps[1]["agendaItem"]);
+        Assert.Null(steps[1]["deliberationflow:outcome"]);
+        var fpaItem = walk.Objects[(string)steps[0]["agendaItem"]!];
+        Assert.Equal(("einstimmig beschlossen", "Adopted", true), ((string)fpaItem["result"]!, (string)fpaItem["deliberationflow:outcome"]!, (bool)fpaItem["public"]!));
+        Assert.Equal((string)steps[0]["id"]!, (string)fpaItem["consultation"]!);
+    }
+
+    [Fact]
+    public async Task Lists_AreStablePages_WithNextOnEveryPageButTheLast_AndCarryTheirFilters()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var client = test.App.CreateClient();
+        var body = await BodyAsync(client);
+        var meetingsUrl = (string)body["meeting"]!;
+
+        var all = await GetAsync(client, meetingsUrl);
+        var expected = all["data"]!.AsArray().Select(m => (string)m!["id"]!).ToList();
+        Assert.Equal(expected.Count, (int)all["pagination"]!["totalElements"]!);
+        Assert.Null(all["links"]!["next"]);
+
+        var since = Uri.EscapeDataString("2000-01-01T00:00:00+01:00");
+        var paged = new List<string>();
+        var url = $"{meetingsUrl}?created_since={since}&limit=7";
+        var pages = 0;
+        while (true)
+        {
+            var page = await GetAsync(client, url);
+            pages++;
+            paged.AddRange(page["data"]!.AsArray().Select(m => (string)m!["id"]!));
+            Assert.Equal(pages, (int)page["pagination"]!["currentPage"]!);
+            Assert.Contains($"created_since={since}", (string)page["links"]!["self"]!, StringComparison.Ordinal);
+            if (page["links"]!["next"] is not { } next)
+            {
+                Assert.Equal((int)page["pagination"]!["totalPages"]!, pages);
+                break;
+            }
+
+            url = (string)next!;
+            Assert.Contains($"created_since={since}", url, StringComparison.Ordinal);
+            Assert.Contains("limit=7", url, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(expected, paged);
+        Assert.True(pages > 10);
+
+        // omit_internal drops the embedded agenda items and locations, and stays in the links.
+        var lean = await GetAsync(client, $"{meetingsUrl}?omit_internal=true&limit=50");
+        Assert.All(lean["data"]!.AsArray(), m => Assert.Null(m!["agendaItem"] ?? m["location"]));
+        Assert.Contains("omit_internal=true", (string)lean["links"]!["next"]!, StringComparison.Ordinal);
+        Assert.Contains(all["data"]!.AsArray(), m => m!["agendaItem"] is not null);
+
+        // created_until before everything, an invalid date and an unknown list: an empty page, and OParl errors.
+        Assert.Empty((await GetAsync(client, $"{meetingsUrl}?created_until={Uri.EscapeDataString("2000-01-01T00:00:00Z")}"))["data"]!.AsArray());
+        var invalid = await client.GetAsync($"{meetingsUrl}?modified_since=yesterday");
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("modified_since", (string)JsonNode.Parse(await invalid.Content.ReadAsStringAsync())!["message"]!, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync((string)body["id"]! + "/nothing")).StatusCode);
+
+        // One canonical URL: another spelling of an id is redirected there.
+        var noRedirect = test.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var upper = ((string)body["id"]!).ToUpperInvariant().Replace("HTTP://LOCALHOST/OPARL/BODY", "http://localhost/oparl/body", StringComparison.Ordinal);
+        var redirect = await noRedirect.GetAsync(upper);
+        Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);
+        Assert.Equal((string)body["id"]!, new Uri(new Uri("http://localhost"), redirect.Headers.Location!).ToString());
+        var organization = (string)(await GetAsync(client, (string)body["organization"]!))["data"]![0]!["id"]!;
+        var misspelt = await noRedirect.GetAsync(organization.Replace("/organization/", "/Organization/", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.MovedPermanently, misspelt.StatusCode);
+        Assert.Equal(organization, new Uri(new Uri("http://localhost"), misspelt.Headers.Location!).ToString());
+    }
+
+    [Fact]
+    public async Task ModifiedSince_ShowsEachChange_IncludingThatOfAnEmbeddedConsultation()
+    {
+        // The demo's history runs until 04.05.2021; the service starts after it.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 10, 9));
+        var client = test.App.CreateClient();
+        var body = await BodyAsync(client);
+        var papersUrl = (string)body["paper"]!;
+        var before = await GetAsync(client, papersUrl);
+        var decision = before["data"]!.AsArray().Single(p => (string)p!["reference"]! == "21-15813")!;
+
+        // A new paper at 10:00, then the Rat records the outcome of 21-15813 on 18.05.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 10, 10));
+        var since = Uri.EscapeDataString("2021-05-10T09:30:00+02:00");
+        var created = await test.RegisterAsync("admin", new RegisterPaperRequest("21-16001", "Neue Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var changed = await GetAsync(client, $"{papersUrl}?modified_since={since}");
+        Assert.Equal(["21-16001"], changed["data"]!.AsArray().Select(p => (string)p!["reference"]!));
+        Assert.Equal(["21-15513", "21-15513-01", "21-15813"],
+            (await GetAsync(client, $"{papersUrl}?modified_until={since}"))["data"]!.AsArray().Select(p => (string)p!["reference"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["21-16001"], (await GetAsync(client, $"{papersUrl}?created_since={since}"))["data"]!.AsArray().Select(p => (string)p!["reference"]!));
+
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 18, 18));
+        var rat = (await test.GetPaperAsync("admin", Guid.Parse(((string)decision["id"]!).Split('/')[^1]))).Consultations[2];
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-va", rat.Id, new(null, "mehrheitlich beschlossen", null)), HttpStatusCode.OK);
+        var afterRat = await GetAsync(client, $"{papersUrl}?modified_since={Uri.EscapeDataString("2021-05-18T17:00:00+02:00")}");
+        var updated = Assert.Single(afterRat["data"]!.AsArray())!;
+        Assert.Equal("21-15813", (string)updated["reference"]!);
+        Assert.NotEqual((string)decision["modified"]!, (string)updated["modified"]!);
+        Assert.Equal("mehrheitlich beschlossen", (string)(await GetAsync(client, (string)updated["consultation"]![2]!["agendaItem"]!))["result"]!);
+        Assert.NotNull(created);
+    }
+
+    [Fact]
+    public async Task Modified_MovesWithEveryChange_EvenWithinTheSameSecond()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
+        var client = test.App.CreateClient();
+        var decision = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Consultations
+            .Join(sp.GetRequiredService<DeliberationDbContext>().Papers.Where(p => p.Reference == "21-15813"), c => c.PaperId, p => p.Id, (c, _) => c)
+            .OrderBy(c => c.Position).FirstAsync());
+        var meetingUrl = $"http://localhost/oparl/meeting/{decision.MeetingId}";
+        var itemUrl = $"http://localhost/oparl/agendaItem/{decision.Id}";
+
+        // The clock stands still; the agenda of the FPA meeting is arranged twice.
+        var seen = new List<(string Meeting, string Item)>();
+        for (var round = 0; round < 3; round++)
+        {
+            if (round > 0)
+            {
+                var reordered = await test.ClientFor("sekretariat-fpa").PutAsJsonAsync($"/api/meetings/{decision.MeetingId}/agenda/order",
+                    new DeliberationFlow.Council.Meetings.ReorderAgendaRequest([decision.Id]));
+                await Http.EnsureAsync(reordered, HttpStatusCode.OK);
+            }
+
+            seen.Add(((string)(await GetAsync(client, meetingUrl))["modified"]!, (string)(await GetAsync(client, itemUrl))["modified"]!));
+        }
+
+        Assert.Equal(3, seen.Select(s => s.Meeting).Distinct().Count());
+        Assert.Equal(3, seen.Select(s => s.Item).Distinct().Count());
+        Assert.Equal(seen.Select(s => s.Meeting), seen.Select(s => s.Meeting).Order(StringComparer.Ordinal));
+    }
+
+    internal static async Task<JsonObject> BodyAsync(HttpClient client, string name = "Stadt Braunschweig")
+    {
+        var system = await GetAsync(client, System);
+        var bodies = await GetAsync(client, (string)system["body"]!);
+        return bodies["data"]!.AsArray().Single(b => (string)b!["name"]! == name)!.AsObject();
+    }
+
+    internal static async Task<JsonObject> GetAsync(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{url} answered {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+}
