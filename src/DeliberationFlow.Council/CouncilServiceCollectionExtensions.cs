@@ -75,6 +75,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Workspace.ListAttention>();
         services.TryAddScoped<FireTimer>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ListWorkflowInstances>();
+        services.TryAddScoped<DeliberationFlow.Council.Instances.FindWorkflowInstances>();
         services.TryAddScoped<DeliberationFlow.Council.Instances.ResolveIncident>();
         services.AddScoped<ITimerHandler, InvitationTimerHandler>();
         services.AddScoped<ITimerHandler, ReminderTimerHandler>();
