@@ -64,6 +64,10 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<SkipHearing>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.ListDeliveries>();
         services.TryAddScoped<RecordOutcome>();
+        services.TryAddSingleton(DeliberationFlow.Council.Notifications.MailIdentity.Default);
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.MailRenderer>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.NotificationRecipients>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.OutcomeNotices>();
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();
         services.TryAddScoped<ChangeMeeting>();

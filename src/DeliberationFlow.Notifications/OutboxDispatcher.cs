@@ -78,12 +78,26 @@ public sealed class OutboxDispatcher(
 
             // Stable per outbox row: should a retry follow a send whose answer was lost, receivers can drop the copy.
             MessageId = $"{message.Id:N}@deliberationflow",
-            Body = new TextPart("plain") { Text = message.TextBody },
+            Body = Body(message),
         };
         mime.From.Add(new MailboxAddress(options.FromName, options.FromAddress));
         mime.To.Add(new MailboxAddress(OneLine(message.RecipientName ?? ""), message.RecipientAddress));
         mime.Headers.Add("X-DeliberationFlow-Kind", message.Kind);
         return mime;
+    }
+
+    /// <summary>Text and HTML as alternatives of one message; an attachment (the invitation's .ics) beside them.</summary>
+    internal static MimeEntity Body(OutboxMessage message)
+    {
+        var builder = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
+        if (message.AttachmentContent is { } content)
+        {
+            var attachment = builder.Attachments.Add(message.AttachmentName ?? "anhang.txt", System.Text.Encoding.UTF8.GetBytes(content),
+                ContentType.Parse(message.AttachmentContentType ?? "application/octet-stream"));
+            attachment.ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = message.AttachmentName };
+        }
+
+        return builder.ToMessageBody();
     }
 
     private async Task<bool> RecordAsync(OutboxMessage message, DeliveryResult result, DateTimeOffset now, CancellationToken cancellationToken)

@@ -29,6 +29,9 @@ public abstract class DeliberationDbContext(DbContextOptions options) : DbContex
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+    public DbSet<PaperFollower> PaperFollowers => Set<PaperFollower>();
+    public DbSet<Council.Notifications.Templates.MailTemplate> MailTemplates => Set<Council.Notifications.Templates.MailTemplate>();
     public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
     public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
     public DbSet<WorkflowTimer> Timers => Set<WorkflowTimer>();
@@ -59,6 +62,9 @@ public abstract class DeliberationDbContext(DbContextOptions options) : DbContex
         modelBuilder.ApplyConfiguration(new UserAccountConfiguration(council));
         modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration(council));
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration(council));
+        modelBuilder.ApplyConfiguration(new NotificationPreferenceConfiguration(council));
+        modelBuilder.ApplyConfiguration(new PaperFollowerConfiguration(council));
+        modelBuilder.ApplyConfiguration(new MailTemplateConfiguration(council));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -89,7 +89,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         context.CreateTimer(InvitationTimer, consultation.Id.ToString(), Deadlines.InvitationDue(meeting, committee, paper, body));
         if (withReminder)
         {
-            context.CreateTimer(ReminderTimer, consultation.Id.ToString(), BodyClock.LocalDaysBefore(meeting.Start, 1, zone));
+            context.CreateTimer(ReminderTimer, consultation.Id.ToString(), BodyClock.LocalDaysBefore(meeting.Start, committee.ReminderDaysBefore, zone));
         }
 
         return consultation;
