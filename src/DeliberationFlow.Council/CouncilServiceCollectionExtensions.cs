@@ -68,6 +68,11 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.MailRenderer>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.NotificationRecipients>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.OutcomeNotices>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.ManageMailTemplates>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.ManagePreferences>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.FollowPapers>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.CalendarFeed>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.EscalateOverdueSteps>();
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();
         services.TryAddScoped<ChangeMeeting>();
