@@ -1,6 +1,6 @@
 namespace DeliberationFlow.Council.Notifications;
 
-/// <summary>How a user wants to be written to. Users without a row get the defaults (German, digest, everything).</summary>
+/// <summary>How a user wants to be written to. Users without a row get the defaults (German, one message per item, everything).</summary>
 public sealed class NotificationPreference
 {
     public Guid UserId { get; init; }
@@ -8,8 +8,11 @@ public sealed class NotificationPreference
     /// <summary><c>de</c> or <c>en</c>.</summary>
     public string Language { get; set; } = MailLanguages.German;
 
-    /// <summary>One message per meeting listing its items (true) or one message per item (false).</summary>
-    public bool Digest { get; set; } = true;
+    /// <summary>
+    /// One message per meeting listing its items (true) or one message per item (false, the default: the way the
+    /// Sitzungsdienst has always sent them, and what a member who has not chosen expects).
+    /// </summary>
+    public bool Digest { get; set; }
 
     /// <summary>Kinds of message the user does not want; only kinds that are not mandatory may be listed.</summary>
     public List<string> OptOut { get; set; } = [];
