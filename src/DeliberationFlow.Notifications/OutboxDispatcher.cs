@@ -45,28 +45,33 @@ public sealed class OutboxDispatcher(
         return accepted;
     }
 
+    /// <summary>
+    /// Claims up to a batch of due messages with one conditional update: a row is taken only if no live lease holds it,
+    /// so of two jobs racing for it exactly one gets it; each reads back the rows that carry its own claim token.
+    /// </summary>
     private async Task<List<OutboxMessage>> ClaimBatchAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var candidates = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
             .OrderBy(m => m.NextAttemptAt)
+            .Select(m => m.Id)
             .Take(options.BatchSize)
             .ToListAsync(cancellationToken);
-        var claimed = new List<OutboxMessage>(candidates.Count);
-        var leaseUntil = now + Lease;
-        foreach (var message in candidates)
+        if (candidates.Count == 0)
         {
-            var rows = await db.OutboxMessages
-                .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, leaseUntil), cancellationToken);
-            if (rows == 1)
-            {
-                claimed.Add(message);
-            }
+            return [];
         }
 
-        return claimed;
+        var token = Guid.NewGuid();
+        var leaseUntil = now + Lease;
+        await db.OutboxMessages
+            .Where(m => candidates.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, leaseUntil).SetProperty(m => m.ClaimToken, token), cancellationToken);
+        return await db.OutboxMessages.AsNoTracking()
+            .Where(m => candidates.Contains(m.Id) && m.ClaimToken == token && m.Status == OutboxStatus.Pending)
+            .OrderBy(m => m.NextAttemptAt)
+            .ToListAsync(cancellationToken);
     }
 
     private MimeMessage Compose(OutboxMessage message)

@@ -43,6 +43,9 @@ public sealed class OutboxMessage
     /// <summary>A claim by a delivery job: other jobs leave the row alone until it expires.</summary>
     public DateTimeOffset? LeaseUntil { get; set; }
 
+    /// <summary>Which claim holds the lease: a batch is claimed in one statement, then read back by this token.</summary>
+    public Guid? ClaimToken { get; set; }
+
     public DateTimeOffset? SentAt { get; set; }
     public string? LastError { get; set; }
 

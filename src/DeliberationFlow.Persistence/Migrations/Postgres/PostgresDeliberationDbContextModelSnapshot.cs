@@ -756,6 +756,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("body_id");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_token");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DeliberationFlow.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDeliberationDbContext))]
-    [Migration("20261125213258_MailNotifications")]
+    [Migration("20261125220128_MailNotifications")]
     partial class MailNotifications
     {
         /// <inheritdoc />
@@ -752,6 +752,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<Guid>("BodyId")
                         .HasColumnType("TEXT")
                         .HasColumnName("body_id");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claim_token");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")

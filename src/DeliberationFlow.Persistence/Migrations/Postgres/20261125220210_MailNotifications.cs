@@ -33,6 +33,13 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                 type: "text",
                 nullable: true);
 
+            migrationBuilder.AddColumn<Guid>(
+                name: "claim_token",
+                schema: "council",
+                table: "outbox_messages",
+                type: "uuid",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "html_body",
                 schema: "council",
@@ -155,6 +162,11 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "attachment_name",
+                schema: "council",
+                table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "claim_token",
                 schema: "council",
                 table: "outbox_messages");
 

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DeliberationFlow.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDeliberationDbContext))]
-    [Migration("20261125213236_MailNotifications")]
+    [Migration("20261125220210_MailNotifications")]
     partial class MailNotifications
     {
         /// <inheritdoc />
@@ -758,6 +758,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<Guid>("BodyId")
                         .HasColumnType("uuid")
                         .HasColumnName("body_id");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_token");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")

@@ -29,6 +29,12 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                 type: "TEXT",
                 nullable: true);
 
+            migrationBuilder.AddColumn<Guid>(
+                name: "claim_token",
+                table: "outbox_messages",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "html_body",
                 table: "outbox_messages",
@@ -137,6 +143,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "attachment_name",
+                table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "claim_token",
                 table: "outbox_messages");
 
             migrationBuilder.DropColumn(
