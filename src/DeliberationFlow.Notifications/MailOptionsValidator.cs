@@ -33,6 +33,11 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
             failures.Add($"Mail:BatchSize {options.BatchSize} is out of range (1–1000).");
         }
 
+        if (options.Connections is < 1 or > 32)
+        {
+            failures.Add($"Mail:Connections {options.Connections} is out of range (1–32).");
+        }
+
         var smtp = options.Smtp;
         if (string.IsNullOrWhiteSpace(smtp.Host))
         {

@@ -25,6 +25,7 @@ public static class NotificationsServiceCollectionExtensions
                 o.PickupDirectory = options.PickupDirectory;
                 o.MaxAttempts = options.MaxAttempts;
                 o.BatchSize = options.BatchSize;
+                o.Connections = options.Connections;
             })
             .ValidateOnStart();
         if (string.IsNullOrWhiteSpace(options.Smtp.Host))

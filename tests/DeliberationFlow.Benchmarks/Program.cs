@@ -78,7 +78,7 @@ try
         Say($"mail ({options.MailMessages} outbox messages → OutboxDispatcher → MailKit → SMTP server in this process):");
         var mail = await MailBenchmark.RunAsync(host, clock, options.MailMessages, Say);
         mailPerSecond = mail.PerSecond;
-        Say($"  {mail.Messages} sent ({mail.Received} received) in {mail.Elapsed.TotalSeconds:F2} s over {mail.Connections} connections = {F(mailPerSecond)} messages/s (target >= 300)");
+        Say($"  {mail.Messages} sent ({mail.Received} received) in {mail.Elapsed.TotalSeconds:F2} s  over {mail.Connections} parallel connections (batches of 50) = {F(mailPerSecond)} messages/s (target >= 300)");
         if (mail.Messages < options.MailMessages || mail.Received < options.MailMessages)
         {
             exitCode = 1;
