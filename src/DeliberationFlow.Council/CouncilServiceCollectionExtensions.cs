@@ -73,6 +73,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Notifications.FollowPapers>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.CalendarFeed>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.EscalateOverdueSteps>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.CommitteeNotificationSettings>();
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();
         services.TryAddScoped<ChangeMeeting>();

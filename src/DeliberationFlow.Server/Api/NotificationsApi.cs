@@ -41,6 +41,14 @@ public static class NotificationsApi
             .WithSummary("Follows a paper: its outcome, deferral and referral notices come by e-mail")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/papers/{id:guid}/follow", UnfollowAsync).WithTags("Notifications").WithSummary("Stops following a paper");
+        api.MapGet("/committees/{key}/notification-settings", CommitteeSettingsAsync).WithTags("Notifications")
+            .WithSummary("Days before a meeting members are reminded; days after it an open step is escalated")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/committees/{key}/notification-settings", SaveCommitteeSettingsAsync).WithTags("Notifications")
+            .WithSummary("Changes them (admins); reminders planned from then on use the new value")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -94,6 +102,14 @@ public static class NotificationsApi
         await follow.UnfollowAsync(http.User.ToCaller(), id, cancellationToken);
         return TypedResults.NoContent();
     }
+
+    private static async Task<Ok<CommitteeNotificationSettingsView>> CommitteeSettingsAsync(
+        string key, CommitteeNotificationSettings settings, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.GetAsync(http.User.ToCaller(), key, cancellationToken));
+
+    private static async Task<Ok<CommitteeNotificationSettingsView>> SaveCommitteeSettingsAsync(
+        string key, SaveCommitteeNotificationSettingsRequest request, CommitteeNotificationSettings settings, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.SaveAsync(http.User.ToCaller(), key, request, cancellationToken));
 
     private static async Task<Ok<CalendarFeedLink>> CalendarLinkAsync(CalendarFeed feed, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await feed.LinkAsync(http.User.ToCaller(), cancellationToken));

@@ -229,6 +229,32 @@ public sealed class NotificationTests
     }
 
     [Fact]
+    public async Task ReminderDays_AreSetPerCommittee_ByAdmins()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var settings = new SaveCommitteeNotificationSettingsRequest(3, 21);
+        Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("sekretariat-fpa").PutAsJsonAsync("/api/committees/fpa/notification-settings", settings)).StatusCode);
+        var invalid = await test.ClientFor("admin").PutAsJsonAsync("/api/committees/fpa/notification-settings", new SaveCommitteeNotificationSettingsRequest(0, null));
+        await Http.EnsureAsync(invalid, HttpStatusCode.BadRequest);
+        Assert.Contains("reminderDaysBefore", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Http.EnsureAsync(await test.ClientFor("admin").PutAsJsonAsync("/api/committees/fpa/notification-settings", settings), HttpStatusCode.OK);
+        Assert.Equal(new CommitteeNotificationSettingsView("fpa", 3, 21),
+            await test.ClientFor("sekretariat-fpa").GetFromJsonAsync<CommitteeNotificationSettingsView>("/api/committees/fpa/notification-settings"));
+
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-65001", "Früh erinnert", "Beschlussvorlage", "fb10", null, true, null, null));
+        // Before the reminder three days ahead (26.04. 15:00), and outside its scheduling horizon.
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 26, 8, 0));
+        await test.ReconcileTimersAsync();
+        await test.WaitForMailOutAsync();
+        Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-65001", StringComparison.Ordinal));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 26, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        var reminders = await test.Smtp.WaitForAsync(m => m.Subject == "Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-65001", 5);
+        Assert.Equal(5, reminders.Count);
+        Assert.Contains("in 3 Tagen, Donnerstag, 29.04.2021, 15:00 Uhr", reminders[0].TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadMailSettings_StopStartUp_NamingEveryProblem()
     {
         var dataPath = DeliberationFlowApp.NewDataPath();
