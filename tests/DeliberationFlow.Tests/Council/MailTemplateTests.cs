@@ -1,5 +1,8 @@
+using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Notifications.Templates;
+using DeliberationFlow.Notifications;
+using MimeKit;
 
 namespace DeliberationFlow.Tests.Council;
 
@@ -71,5 +74,50 @@ public sealed class MailTemplateTests
         Assert.Contains("Ausschuss &lt;Grün&gt; &amp; Größe", mail.Html, StringComparison.Ordinal);
         Assert.Contains("Ausschuss <Grün> & Größe", mail.Text, StringComparison.Ordinal);
         Assert.Equal("Einladung: Ausschuss <Grün> & Größe am 29.04.2021 – 21-15513, 21-15600", mail.Subject);
+    }
+
+    [Fact]
+    public async Task InEmbeddedMode_AnInvitationBecomesAnEmlFile_WithTextHtmlAndTheCalendarEntry()
+    {
+        var folder = Directory.CreateTempSubdirectory("deliberationflow-pickup-").FullName;
+        try
+        {
+            var now = new DateTimeOffset(2021, 4, 22, 13, 0, 0, TimeSpan.Zero);
+            var body = new Body { Id = Guid.NewGuid(), Key = "bs", Name = "Stadt Braunschweig" };
+            var committee = new Organization { Id = Guid.NewGuid(), BodyId = body.Id, Key = "fpa", Name = "Finanz- und Personalausschuss" };
+            var meeting = new Meeting
+            {
+                Id = Guid.NewGuid(), BodyId = body.Id, OrganizationId = committee.Id, Name = "Sitzung", Location = "Rathaus, Großer Sitzungssaal",
+                Start = new DateTimeOffset(2021, 4, 29, 13, 0, 0, TimeSpan.Zero), Created = now, Modified = now,
+            };
+            var model = MailKinds.Find(MailKinds.Invitation)!.Sample();
+            model["meeting"] = MailModels.Meeting(meeting, body, MailLanguages.German);
+            var mail = await MailRenderer.RenderAsync(DefaultMailTemplates.Get(MailKinds.Invitation, MailLanguages.German), MailLanguages.German, model);
+            var row = Notices.Create(MailKinds.Invitation, "k", body.Id, "erika@example.org", "Erika Müller", mail, null, now,
+                MeetingCalendar.Invitation(meeting, committee, body, ["Ö 1 21-15513"], MailIdentity.Default));
+            var message = new MimeMessage { Subject = row.Subject, Body = OutboxDispatcher.Body(row), MessageId = "pickup-test@deliberationflow" };
+            message.From.Add(new MailboxAddress("Sitzungsdienst", "sitzungsdienst@example.org"));
+            message.To.Add(new MailboxAddress(row.RecipientName, row.RecipientAddress));
+
+            DeliveryResult? result = null;
+            await new PickupDirectoryMailTransport(new MailOptions { PickupDirectory = folder })
+                .SendAsync([message], (_, r) => { result = r; return Task.CompletedTask; }, CancellationToken.None);
+
+            Assert.True(result!.Accepted);
+            var written = await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(folder, "*.eml")));
+            Assert.Equal("Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-15513, 21-15600", written.Subject);
+            Assert.Contains("Ort: Rathaus, Großer Sitzungssaal", written.TextBody, StringComparison.Ordinal);
+            Assert.Contains("<td>Rathaus, Großer Sitzungssaal</td>", written.HtmlBody, StringComparison.Ordinal);
+            var part = Assert.Single(written.Attachments.OfType<MimePart>());
+            using var content = new MemoryStream();
+            await part.Content!.DecodeToAsync(content);
+            var calendar = Ical.Net.Calendar.Load(System.Text.Encoding.UTF8.GetString(content.ToArray()))!;
+            Assert.Equal("REQUEST", calendar.Method);
+            Assert.Equal(new DateTime(2021, 4, 29, 15, 0, 0), Assert.Single(calendar.Events).DtStart!.Value);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
