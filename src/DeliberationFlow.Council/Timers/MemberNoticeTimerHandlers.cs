@@ -68,15 +68,18 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
             return TimerHandling.Skip("Die Sitzung hat bereits begonnen; die Nachricht kommt zu spät.");
         }
 
-        // Several timers of one meeting fire together; taking the meeting's row first makes them see each other's
-        // messages, so a per-meeting message is written once.
-        await db.Meetings.Where(m => m.Id == meeting.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, m => m.Modified), cancellationToken);
-
         var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
         var body = await db.Bodies.GetAsync(meeting.BodyId, cancellationToken);
         var meetingDay = DateOnly.FromDateTime(BodyClock.ToLocal(meeting.Start, body.Zone).DateTime);
         var agenda = await AgendaAsync(meeting, cancellationToken);
         var members = await recipients.MembersAsync(committee.Id, meetingDay, cancellationToken);
+        if (members.Any(m => m.Preference.Digest))
+        {
+            // Several timers of one meeting fire together; taking the meeting's row before the digests are looked up
+            // makes them see each other's, so a per-meeting message is written once. Only then: it serialises them.
+            await db.Meetings.Where(m => m.Id == meeting.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, m => m.Modified), cancellationToken);
+        }
+
         var mandatory = MailKinds.Find(NoticeKind)!.Mandatory;
         var calendar = NoticeKind == MailKinds.Invitation
             ? MeetingCalendar.Invitation(meeting, committee, body, agenda.Select(a => $"{a.Number} {a.Paper.Reference} – {a.Paper.Name}"), sender)
