@@ -73,24 +73,28 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         var meetingDay = DateOnly.FromDateTime(BodyClock.ToLocal(meeting.Start, body.Zone).DateTime);
         var agenda = await AgendaAsync(meeting, cancellationToken);
         var members = await recipients.MembersAsync(committee.Id, meetingDay, cancellationToken);
-        if (members.Any(m => m.Preference.Digest))
-        {
-            // Several timers of one meeting fire together; taking the meeting's row before the digests are looked up
-            // makes them see each other's, so a per-meeting message is written once. Only then: it serialises them.
-            await db.Meetings.Where(m => m.Id == meeting.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, m => m.Modified), cancellationToken);
-        }
-
         var mandatory = MailKinds.Find(NoticeKind)!.Mandatory;
         var calendar = NoticeKind == MailKinds.Invitation
             ? MeetingCalendar.Invitation(meeting, committee, body, agenda.Select(a => $"{a.Number} {a.Paper.Reference} – {a.Paper.Name}"), sender)
             : null;
 
         var notified = new List<string>();
-        foreach (var member in members)
+        var locked = false;
+
+        // Single messages first: only the digests need the meeting's row (below), and the lock lasts until commit.
+        foreach (var member in members.OrderBy(m => m.Preference.Digest))
         {
             if (!mandatory && member.Preference.OptOut.Contains(NoticeKind))
             {
                 continue;
+            }
+
+            if (member.Preference.Digest && !locked)
+            {
+                // Several timers of one meeting fire together; taking the meeting's row before the digests are looked
+                // up makes them see each other's, so a per-meeting message is written once.
+                await db.Meetings.Where(m => m.Id == meeting.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, m => m.Modified), cancellationToken);
+                locked = true;
             }
 
             var (key, items, supplement) = member.Preference.Digest
