@@ -847,3 +847,129 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    ALTER TABLE council.outbox_messages ADD attachment_content text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    ALTER TABLE council.outbox_messages ADD attachment_content_type text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    ALTER TABLE council.outbox_messages ADD attachment_name text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    ALTER TABLE council.outbox_messages ADD claim_token uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    ALTER TABLE council.outbox_messages ADD html_body text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    ALTER TABLE council.outbox_messages ADD items text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    ALTER TABLE council.organizations ADD escalation_days integer NOT NULL DEFAULT 14;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    ALTER TABLE council.organizations ADD reminder_days_before integer NOT NULL DEFAULT 1;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    CREATE TABLE council.mail_templates (
+        id uuid NOT NULL,
+        body_id uuid NOT NULL,
+        kind character varying(100) NOT NULL,
+        language character varying(5) NOT NULL,
+        subject character varying(1000) NOT NULL,
+        text text NOT NULL,
+        html text NOT NULL,
+        modified timestamp with time zone NOT NULL,
+        modified_by character varying(200),
+        CONSTRAINT pk_mail_templates PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    CREATE TABLE council.notification_preferences (
+        user_id uuid NOT NULL,
+        language character varying(5) NOT NULL,
+        digest boolean NOT NULL,
+        opt_out text[] NOT NULL,
+        calendar_stamp character varying(64) NOT NULL,
+        modified timestamp with time zone NOT NULL,
+        CONSTRAINT pk_notification_preferences PRIMARY KEY (user_id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    CREATE TABLE council.paper_followers (
+        user_id uuid NOT NULL,
+        paper_id uuid NOT NULL,
+        created timestamp with time zone NOT NULL,
+        CONSTRAINT pk_paper_followers PRIMARY KEY (paper_id, user_id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    CREATE UNIQUE INDEX ix_mail_templates_body_id_kind_language ON council.mail_templates (body_id, kind, language);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    CREATE INDEX ix_paper_followers_user_id ON council.paper_followers (user_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261125230229_MailNotifications') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261125230229_MailNotifications', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

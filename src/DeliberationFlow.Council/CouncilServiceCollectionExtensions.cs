@@ -65,6 +65,16 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<SkipHearing>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.ListDeliveries>();
         services.TryAddScoped<RecordOutcome>();
+        services.TryAddSingleton(DeliberationFlow.Council.Notifications.MailIdentity.Default);
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.MailRenderer>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.NotificationRecipients>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.OutcomeNotices>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.ManageMailTemplates>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.ManagePreferences>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.FollowPapers>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.CalendarFeed>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.EscalateOverdueSteps>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.CommitteeNotificationSettings>();
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<ListMeetings>();
         services.TryAddScoped<ChangeMeeting>();

@@ -24,6 +24,10 @@ public sealed class MailOptions
     /// <summary>How many messages one delivery job sends over one connection.</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
+
+    /// <summary>How many SMTP connections one delivery job uses at once, each with its own batches.</summary>
+    [Range(1, 32)]
+    public int Connections { get; set; } = 4;
 }
 
 public sealed class SmtpSettings

@@ -1,5 +1,6 @@
 using DeliberationFlow.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 #pragma warning disable IDE0130 // Extension methods for the container live where callers look for them.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,22 @@ public static class NotificationsServiceCollectionExtensions
     public static IServiceCollection AddDeliberationNotifications(this IServiceCollection services, MailOptions options)
     {
         services.AddSingleton(options);
+        services.TryAddSingleton(new DeliberationFlow.Council.Notifications.MailIdentity(options.FromAddress, options.FromName));
+
+        // Checked when the host starts: a bad setting stops start-up with every problem named.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailOptions>, MailOptionsValidator>());
+        services.AddOptions<MailOptions>()
+            .Configure(o =>
+            {
+                o.FromAddress = options.FromAddress;
+                o.FromName = options.FromName;
+                o.Smtp = options.Smtp;
+                o.PickupDirectory = options.PickupDirectory;
+                o.MaxAttempts = options.MaxAttempts;
+                o.BatchSize = options.BatchSize;
+                o.Connections = options.Connections;
+            })
+            .ValidateOnStart();
         if (string.IsNullOrWhiteSpace(options.Smtp.Host))
         {
             services.TryAddSingleton<IMailTransport, PickupDirectoryMailTransport>();

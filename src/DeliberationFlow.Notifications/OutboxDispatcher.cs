@@ -1,6 +1,7 @@
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 
@@ -9,10 +10,11 @@ namespace DeliberationFlow.Notifications;
 /// <summary>
 /// Delivers committed outbox rows. Each row is claimed with a lease by a conditional update, so several
 /// delivery jobs on several nodes never send one message twice; the outcome of every attempt is written
-/// back to the row, which is the delivery log.
+/// back to the row, which is the delivery log. Up to <see cref="MailOptions.Connections"/> lanes send at once, each
+/// over its own SMTP connection and database context, and each records a message before it sends its next one.
 /// </summary>
 public sealed class OutboxDispatcher(
-    DeliberationDbContext db,
+    IServiceScopeFactory scopes,
     IMailTransport transport,
     MailOptions options,
     TimeProvider clock,
@@ -24,49 +26,71 @@ public sealed class OutboxDispatcher(
     /// </summary>
     private TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(300, options.Smtp.TimeoutSeconds * (options.BatchSize + 2)));
 
-    /// <summary>Sends everything that is due, batch by batch; returns how many messages were accepted.</summary>
+    /// <summary>Sends everything that is due, batch by batch over parallel lanes; returns how many messages were accepted.</summary>
     public async Task<int> DispatchAsync(CancellationToken cancellationToken)
+    {
+        var lanes = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Connections)).Select(async _ =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await DispatchLaneAsync(scope.ServiceProvider.GetRequiredService<DeliberationDbContext>(), cancellationToken);
+        }));
+        return lanes.Sum();
+    }
+
+    private async Task<int> DispatchLaneAsync(DeliberationDbContext db, CancellationToken cancellationToken)
     {
         var accepted = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var batch = await ClaimBatchAsync(cancellationToken);
-            if (batch.Count == 0)
+            var (batch, due) = await ClaimBatchAsync(db, cancellationToken);
+            if (due == 0)
             {
                 break;
             }
 
+            if (batch.Count == 0)
+            {
+                // Another lane or node took these first; there may be more behind them.
+                continue;
+            }
+
             await transport.SendAsync(batch.Select(Compose).ToList(), async (index, result) =>
             {
-                accepted += await RecordAsync(batch[index], result, clock.GetUtcNow(), cancellationToken) ? 1 : 0;
+                accepted += await RecordAsync(db, batch[index], result, clock.GetUtcNow(), cancellationToken) ? 1 : 0;
             }, cancellationToken);
         }
 
         return accepted;
     }
 
-    private async Task<List<OutboxMessage>> ClaimBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims up to a batch of due messages with one conditional update: a row is taken only if no live lease holds it,
+    /// so of two jobs racing for it exactly one gets it; each reads back the rows that carry its own claim token.
+    /// </summary>
+    private async Task<(List<OutboxMessage> Claimed, int Due)> ClaimBatchAsync(DeliberationDbContext db, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var candidates = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
             .OrderBy(m => m.NextAttemptAt)
+            .Select(m => m.Id)
             .Take(options.BatchSize)
             .ToListAsync(cancellationToken);
-        var claimed = new List<OutboxMessage>(candidates.Count);
-        var leaseUntil = now + Lease;
-        foreach (var message in candidates)
+        if (candidates.Count == 0)
         {
-            var rows = await db.OutboxMessages
-                .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, leaseUntil), cancellationToken);
-            if (rows == 1)
-            {
-                claimed.Add(message);
-            }
+            return ([], 0);
         }
 
-        return claimed;
+        var token = Guid.NewGuid();
+        var leaseUntil = now + Lease;
+        await db.OutboxMessages
+            .Where(m => candidates.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, leaseUntil).SetProperty(m => m.ClaimToken, token), cancellationToken);
+        var claimed = await db.OutboxMessages.AsNoTracking()
+            .Where(m => candidates.Contains(m.Id) && m.ClaimToken == token && m.Status == OutboxStatus.Pending)
+            .OrderBy(m => m.NextAttemptAt)
+            .ToListAsync(cancellationToken);
+        return (claimed, candidates.Count);
     }
 
     private MimeMessage Compose(OutboxMessage message)
@@ -78,7 +102,7 @@ public sealed class OutboxDispatcher(
 
             // Stable per outbox row: should a retry follow a send whose answer was lost, receivers can drop the copy.
             MessageId = $"{message.Id:N}@deliberationflow",
-            Body = new TextPart("plain") { Text = message.TextBody },
+            Body = Body(message),
         };
         mime.From.Add(new MailboxAddress(options.FromName, options.FromAddress));
         mime.To.Add(new MailboxAddress(OneLine(message.RecipientName ?? ""), message.RecipientAddress));
@@ -86,7 +110,21 @@ public sealed class OutboxDispatcher(
         return mime;
     }
 
-    private async Task<bool> RecordAsync(OutboxMessage message, DeliveryResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Text and HTML as alternatives of one message; an attachment (the invitation's .ics) beside them.</summary>
+    internal static MimeEntity Body(OutboxMessage message)
+    {
+        var builder = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
+        if (message.AttachmentContent is { } content)
+        {
+            var attachment = builder.Attachments.Add(message.AttachmentName ?? "anhang.txt", System.Text.Encoding.UTF8.GetBytes(content),
+                ContentType.Parse(message.AttachmentContentType ?? "application/octet-stream"));
+            attachment.ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = message.AttachmentName };
+        }
+
+        return builder.ToMessageBody();
+    }
+
+    private async Task<bool> RecordAsync(DeliberationDbContext db, OutboxMessage message, DeliveryResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (result.Accepted)
         {

@@ -41,6 +41,9 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+    public DbSet<PaperFollower> PaperFollowers => Set<PaperFollower>();
+    public DbSet<Council.Notifications.Templates.MailTemplate> MailTemplates => Set<Council.Notifications.Templates.MailTemplate>();
     public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
     public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
     public DbSet<WorkflowTimer> Timers => Set<WorkflowTimer>();
@@ -74,6 +77,9 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb
         modelBuilder.ApplyConfiguration(new AgendaItemConfiguration(council));
         modelBuilder.ApplyConfiguration(new LegislativeTermConfiguration(council));
         modelBuilder.ApplyConfiguration(new OParlSourceLinkConfiguration(council));
+        modelBuilder.ApplyConfiguration(new NotificationPreferenceConfiguration(council));
+        modelBuilder.ApplyConfiguration(new PaperFollowerConfiguration(council));
+        modelBuilder.ApplyConfiguration(new MailTemplateConfiguration(council));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -19,6 +19,7 @@ public sealed class TimerReconciler(
     JobStorage storage,
     HangfireTimerScheduler scheduler,
     OutboxDispatcher outbox,
+    DeliberationFlow.Council.Notifications.EscalateOverdueSteps escalation,
     SchedulingOptions options,
     TimeProvider clock,
     ILogger<TimerReconciler> logger)
@@ -55,6 +56,9 @@ public sealed class TimerReconciler(
         {
             logger.LogInformation("Timer reconciliation created {Count} job(s) for pending timers.", created);
         }
+
+        // Steps whose meeting passed long ago without an outcome are reported once, then sent with the rest.
+        await escalation.HandleAsync(cancellationToken);
 
         // Mail whose delivery job was lost, or whose retry has come due.
         await outbox.DispatchAsync(cancellationToken);

@@ -34,6 +34,9 @@ public sealed class BenchmarkOptions
     /// <summary>Diagnostic: replace the creation of Hangfire jobs after commit by nothing, to see what they cost. Not the service's path.</summary>
     public bool WithoutJobs { get; private set; }
 
+    /// <summary>Outbox messages sent through MailKit to a local SMTP server in the mail section; 0 skips it.</summary>
+    public int MailMessages { get; private set; } = 500;
+
     /// <summary>Keep the benchmark database instead of dropping it (to look at it afterwards).</summary>
     public bool KeepDatabase { get; private set; }
 
@@ -60,6 +63,7 @@ public sealed class BenchmarkOptions
                 case "--scale-min": options.ScaleMin = Number(1); break;
                 case "--scale-max": options.ScaleMax = Number(0); break;
                 case "--baseline-scale": options.BaselineScale = Number(1); break;
+                case "--mail-messages": options.MailMessages = Number(0); break;
                 case "--keep-database": options.KeepDatabase = true; break;
                 case "--without-jobs": options.WithoutJobs = true; break;
                 case "--help" or "-h":
@@ -83,9 +87,10 @@ public sealed class BenchmarkOptions
 
     public const string Usage = """
         usage: DeliberationFlow.Benchmarks [--connection CS] [--papers 2000] [--clients 16] [--warmup-papers 320]
-                                           [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--keep-database] [--without-jobs]
+                                           [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--mail-messages 500] [--keep-database] [--without-jobs]
           CS: PostgreSQL connection allowed to create databases (default: environment variable DELIBERATIONFLOW_BENCH_POSTGRES)
           --scale-max 0 skips the scale phase; 100000 makes a quick run.
+          --mail-messages 0 skips the mail section (outbox → MailKit → local SMTP server).
           --without-jobs (diagnostic) skips creating Hangfire jobs after each commit; its figures are not the service's.
         """;
 }

@@ -26,6 +26,9 @@ public interface ICouncilDb
     DbSet<UserAccount> Users { get; }
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
     DbSet<OutboxMessage> OutboxMessages { get; }
+    DbSet<NotificationPreference> NotificationPreferences { get; }
+    DbSet<PaperFollower> PaperFollowers { get; }
+    DbSet<Notifications.Templates.MailTemplate> MailTemplates { get; }
 
     DbSet<WorkflowInstance> WorkflowInstances { get; }
     DbSet<Bookmark> Bookmarks { get; }

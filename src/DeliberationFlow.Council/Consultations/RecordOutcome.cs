@@ -39,6 +39,7 @@ public sealed class RecordOutcome(
     ConsultationPlanner planner,
     ITimerScheduler timers,
     IOutboxSignal outbox,
+    OutcomeNotices notices,
     TimeProvider clock)
 {
     private const string Operation = "record-outcome";
@@ -139,10 +140,11 @@ public sealed class RecordOutcome(
 
         var now = clock.GetUtcNow();
         PaperProgress.Apply(paper, run.Instance, now);
-        if (await QueueOutcomeNoticeAsync(consultation, committee, paper, now, cancellationToken) is { } notice)
+        var queued = await notices.QueueAsync(consultation, committee, paper, request.ReferTo?.Trim(), now, cancellationToken);
+        if (queued.Count > 0)
         {
             db.Journal.Add(WorkflowJournal.Entry(run.Instance, JournalEventKind.NotificationQueued, now, caller.UserName,
-                $"Beratungsergebnis an {notice.RecipientName} <{notice.RecipientAddress}>."));
+                $"Beratungsergebnis an {string.Join(", ", queued.Select(n => $"{n.RecipientName} <{n.RecipientAddress}>"))}."));
         }
         await db.SaveChangesAsync(cancellationToken);
 
@@ -185,21 +187,6 @@ public sealed class RecordOutcome(
                 .Select(o => o.Key).ToListAsync(cancellationToken);
             throw RequestValidationException.For("referTo", $"'{referTo}' is not another committee of this body; choose one of: {string.Join(", ", committees)}.");
         }
-    }
-
-    private async Task<OutboxMessage?> QueueOutcomeNoticeAsync(Consultation consultation, Organization committee, Paper paper, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var leadOffice = paper.LeadOfficeId is { } leadId ? await db.Organizations.GetAsync(leadId, cancellationToken) : null;
-        if (leadOffice?.Email is null)
-        {
-            return null;
-        }
-
-        var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
-        var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.GetAsync(meetingId, cancellationToken) : null;
-        var notice = Notices.OutcomeNotice(consultation, leadOffice, committee, meeting, paper, body, now);
-        db.OutboxMessages.Add(notice);
-        return notice;
     }
 
     private async Task<IdempotentResult<RecordOutcomeResponse>?> FindEarlierAnswerAsync(

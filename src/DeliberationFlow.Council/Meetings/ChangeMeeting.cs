@@ -25,7 +25,9 @@ public sealed record MeetingChangeReport(MeetingView Meeting, IReadOnlyList<stri
 /// timers are called off and set anew, the committee's members are told, and each affected paper's journal and
 /// lead office learn of it — all in one transaction.
 /// </summary>
-public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, ConsultationPlanner consultationPlanner, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock)
+public sealed class ChangeMeeting(
+    ICouncilDb db, MeetingPlanner planner, ConsultationPlanner consultationPlanner, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock,
+    NotificationRecipients recipients, Notifications.Templates.MailRenderer renderer, MailIdentity sender)
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
@@ -125,7 +127,7 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, Consult
                     });
                 }
 
-                await NotifyLeadOfficeAsync(paper, line, meeting, body, now, cancellationToken);
+                await NotifyLeadOfficeAsync(paper, committee, where, meeting, oldStart, body, now, cancellationToken);
             }
 
             await NotifyMembersAsync(committee, meeting, oldStart, body, now, cancellationToken);
@@ -178,7 +180,8 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, Consult
         });
     }
 
-    private async Task NotifyLeadOfficeAsync(Paper paper, string line, Meeting meeting, Body body, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task NotifyLeadOfficeAsync(
+        Paper paper, Organization committee, string replannedTo, Meeting meeting, DateTimeOffset oldStart, Body body, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var office = paper.LeadOfficeId is { } id ? await db.Organizations.GetAsync(id, cancellationToken) : null;
         if (office?.Email is null)
@@ -186,35 +189,48 @@ public sealed class ChangeMeeting(ICouncilDb db, MeetingPlanner planner, Consult
             return;
         }
 
-        db.OutboxMessages.Add(new OutboxMessage
-        {
-            Id = Guid.CreateVersion7(now), BodyId = body.Id, Kind = "meeting-change",
-            DeduplicationKey = $"meeting-change:{meeting.Id}:{meeting.Modified.UtcTicks}:{paper.Id}",
-            RecipientAddress = office.Email, RecipientName = office.Name,
-            Subject = $"Terminänderung {paper.Reference}: {line}",
-            TextBody = $"Guten Tag,\n\n{line}\nGrund: {meeting.ChangeReason}\n\nMit freundlichen Grüßen\n{body.Name}\n",
-            PaperId = paper.Id, CreatedAt = now, NextAttemptAt = now,
-        });
+        var model = Model(MailModels.Recipient(office.Name, office.Email, "Federführung"), committee, meeting, oldStart, body, MailLanguages.German);
+        model["paper"] = MailModels.Paper(paper);
+        model["replannedTo"] = replannedTo;
+        var mail = await renderer.RenderAsync(body.Id, Notifications.Templates.MailKinds.MeetingChange, MailLanguages.German, model, cancellationToken);
+        db.OutboxMessages.Add(Notices.Create(Notifications.Templates.MailKinds.MeetingChange,
+            $"meeting-change:{meeting.Id}:{meeting.Modified.UtcTicks}:{paper.Id}", body.Id, office.Email, office.Name, mail, paper.Id, now));
     }
 
+    /// <summary>Every member is told (a change is never optional), with the calendar entry updated or cancelled under the meeting's UID.</summary>
     private async Task NotifyMembersAsync(Organization committee, Meeting meeting, DateTimeOffset oldStart, Body body, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var day = DateOnly.FromDateTime(BodyClock.ToLocal(oldStart, body.Zone).DateTime);
-        var old = BodyClock.ToLocal(oldStart, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
-        var what = meeting.Cancelled
-            ? $"Die Sitzung des Gremiums „{committee.Name}“ am {old} Uhr fällt aus."
-            : $"Die Sitzung des Gremiums „{committee.Name}“ am {old} Uhr wird verlegt auf {BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German)} Uhr.";
-        foreach (var person in await db.ReachableOnAsync(committee.Id, day, cancellationToken))
+        var calendar = MeetingCalendar.Invitation(meeting, committee, body, [], sender);
+        foreach (var member in await recipients.MembersAsync(committee.Id, day, cancellationToken))
         {
-            db.OutboxMessages.Add(new OutboxMessage
-            {
-                Id = Guid.CreateVersion7(now), BodyId = body.Id, Kind = "meeting-change",
-                DeduplicationKey = $"meeting-change:{meeting.Id}:{meeting.Modified.UtcTicks}:{person.Id}",
-                RecipientAddress = person.Email!, RecipientName = person.Name,
-                Subject = meeting.Cancelled ? $"Sitzung fällt aus: {committee.Name} am {old[..10]}" : $"Sitzung verlegt: {committee.Name} am {old[..10]}",
-                TextBody = $"Guten Tag {person.Name},\n\n{what}\nGrund: {meeting.ChangeReason}\n\nMit freundlichen Grüßen\n{body.Name}\n",
-                CreatedAt = now, NextAttemptAt = now,
-            });
+            var language = member.Preference.Language;
+            var model = Model(member.Model(), committee, meeting, oldStart, body, language);
+            model["paper"] = null;
+            model["replannedTo"] = "";
+            var mail = await renderer.RenderAsync(body.Id, Notifications.Templates.MailKinds.MeetingChange, language, model, cancellationToken);
+            db.OutboxMessages.Add(Notices.Create(Notifications.Templates.MailKinds.MeetingChange,
+                $"meeting-change:{meeting.Id}:{meeting.Modified.UtcTicks}:{member.Person.Id}", body.Id, member.Person.Email!, member.Person.Name, mail, null, now,
+                calendar));
         }
+    }
+
+    private static Dictionary<string, object?> Model(
+        Dictionary<string, object?> recipient, Organization committee, Meeting meeting, DateTimeOffset oldStart, Body body, string language)
+    {
+        var culture = MailModels.Culture(language);
+        var old = BodyClock.ToLocal(oldStart, body.Zone);
+        var details = MailModels.Meeting(meeting, body, language);
+        details["oldDate"] = old.ToString(language == MailLanguages.English ? "dd/MM/yyyy" : "dd.MM.yyyy", culture);
+        details["oldTime"] = old.ToString("HH:mm", culture);
+        details["cancelled"] = meeting.Cancelled;
+        details["reason"] = meeting.ChangeReason ?? "";
+        return new Dictionary<string, object?>
+        {
+            ["recipient"] = recipient,
+            ["committee"] = MailModels.Committee(committee),
+            ["meeting"] = details,
+            ["body"] = MailModels.Body(body),
+        };
     }
 }

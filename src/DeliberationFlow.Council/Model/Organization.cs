@@ -37,6 +37,12 @@ public sealed class Organization
     /// <summary>The Ladungsfrist in urgent cases, in calendar days (e.g. 24 hours: 1).</summary>
     public int UrgentNoticePeriodDays { get; set; } = 1;
 
+    /// <summary>Members are reminded this many days before a meeting.</summary>
+    public int ReminderDaysBefore { get; set; } = 1;
+
+    /// <summary>A step whose meeting passed this many days ago without an outcome is reported to the secretaries and the lead office.</summary>
+    public int EscalationDays { get; set; } = 14;
+
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
 

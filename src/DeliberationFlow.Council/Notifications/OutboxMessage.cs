@@ -20,6 +20,18 @@ public sealed class OutboxMessage
     public required string Subject { get; init; }
     public required string TextBody { get; init; }
 
+    /// <summary>The HTML alternative of <see cref="TextBody"/>, when the template has one.</summary>
+    public string? HtmlBody { get; init; }
+
+    /// <summary>A file sent along, e.g. <c>einladung.ics</c>; its content is text (iCalendar).</summary>
+    public string? AttachmentName { get; init; }
+
+    public string? AttachmentContentType { get; init; }
+    public string? AttachmentContent { get; init; }
+
+    /// <summary>The consultations a per-meeting message (digest) listed, comma-separated, so a later one lists only what is new.</summary>
+    public string? Items { get; init; }
+
     /// <summary>The paper this message is about, for the delivery log of a paper.</summary>
     public Guid? PaperId { get; init; }
 
@@ -30,6 +42,9 @@ public sealed class OutboxMessage
 
     /// <summary>A claim by a delivery job: other jobs leave the row alone until it expires.</summary>
     public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>Which claim holds the lease: a batch is claimed in one statement, then read back by this token.</summary>
+    public Guid? ClaimToken { get; set; }
 
     public DateTimeOffset? SentAt { get; set; }
     public string? LastError { get; set; }

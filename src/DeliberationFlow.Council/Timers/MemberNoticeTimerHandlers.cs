@@ -3,52 +3,50 @@ using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Notifications.Templates;
 using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Timers;
 
-/// <summary>The Ladungsfrist has come: invite the committee's members to the meeting that will deliberate the paper.</summary>
-public sealed class InvitationTimerHandler(ICouncilDb db) : MemberNoticeTimerHandler(db)
+/// <summary>The Ladungsfrist has come: invite the committee's members, with the agenda and the meeting as a calendar entry.</summary>
+public sealed class InvitationTimerHandler(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender)
+    : MemberNoticeTimerHandler(db, recipients, renderer, sender)
 {
     public override string Kind => ConsultationPlanner.InvitationTimer;
 
-    protected override string NoticeKind => "invitation";
+    protected override string NoticeKind => MailKinds.Invitation;
 
     protected override bool MarksMeetingInvited => true;
-
-    protected override OutboxMessage Compose(Guid consultationId, Person member, Organization committee, Meeting meeting, Paper paper, Body body, DateTimeOffset now) =>
-        Notices.Invitation(consultationId, member, committee, meeting, paper, body, now);
 }
 
-/// <summary>The day before the meeting: remind the committee's members that the paper is on tomorrow's agenda.</summary>
-public sealed class ReminderTimerHandler(ICouncilDb db) : MemberNoticeTimerHandler(db)
+/// <summary>Some days before the meeting (per committee): remind the members of what is on the agenda.</summary>
+public sealed class ReminderTimerHandler(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender)
+    : MemberNoticeTimerHandler(db, recipients, renderer, sender)
 {
     public override string Kind => ConsultationPlanner.ReminderTimer;
 
-    protected override string NoticeKind => "reminder";
+    protected override string NoticeKind => MailKinds.Reminder;
 
     protected override bool MarksMeetingInvited => false;
-
-    protected override OutboxMessage Compose(Guid consultationId, Person member, Organization committee, Meeting meeting, Paper paper, Body body, DateTimeOffset now) =>
-        Notices.Reminder(consultationId, member, committee, meeting, paper, body, now);
 }
 
 /// <summary>
-/// A notice to every member of the committee that deliberates a consultation, sent when its timer fires —
-/// unless the consultation is no longer planned, the meeting was cancelled or has begun. One outbox row per
-/// member and notice, so a repeated firing never queues a second mail.
+/// A notice to every member of the committee that deliberates a consultation, sent when its timer fires — unless the
+/// consultation is no longer planned, the meeting was cancelled or has begun. A member who asked for single messages
+/// gets one per item; everyone else one per meeting listing its items (a later one lists only what was added since).
+/// Each message's key makes a second one for the same cause impossible, so a repeated firing queues nothing new.
 /// </summary>
-public abstract class MemberNoticeTimerHandler(ICouncilDb db) : ITimerHandler
+public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender) : ITimerHandler
 {
+    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
+
     public abstract string Kind { get; }
 
     protected abstract string NoticeKind { get; }
 
     protected abstract bool MarksMeetingInvited { get; }
-
-    protected abstract OutboxMessage Compose(Guid consultationId, Person member, Organization committee, Meeting meeting, Paper paper, Body body, DateTimeOffset now);
 
     public async Task<TimerHandling> HandleAsync(WorkflowTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -71,20 +69,62 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db) : ITimerHandler
         }
 
         var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
-        var paper = await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
-        var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
+        var body = await db.Bodies.GetAsync(meeting.BodyId, cancellationToken);
         var meetingDay = DateOnly.FromDateTime(BodyClock.ToLocal(meeting.Start, body.Zone).DateTime);
+        var agenda = await AgendaAsync(meeting, cancellationToken);
+        var members = await recipients.MembersAsync(committee.Id, meetingDay, cancellationToken);
+        var mandatory = MailKinds.Find(NoticeKind)!.Mandatory;
+        var calendar = NoticeKind == MailKinds.Invitation
+            ? MeetingCalendar.Invitation(meeting, committee, body, agenda.Select(a => $"{a.Number} {a.Paper.Reference} – {a.Paper.Name}"), sender)
+            : null;
 
-        var recipients = await db.ReachableOnAsync(committee.Id, meetingDay, cancellationToken);
+        var notified = new List<string>();
+        var locked = false;
 
-        var keys = recipients.Select(p => $"{NoticeKind}:{consultationId}:{p.Id}").ToList();
-        var queued = await db.OutboxMessages.Where(m => keys.Contains(m.DeduplicationKey)).Select(m => m.DeduplicationKey).ToListAsync(cancellationToken);
-        var notified = recipients.Where(p => !queued.Contains($"{NoticeKind}:{consultationId}:{p.Id}")).ToList();
-        foreach (var person in notified)
+        // Single messages first: only the digests need the meeting's row (below), and the lock lasts until commit.
+        foreach (var member in members.OrderBy(m => m.Preference.Digest))
         {
-            db.OutboxMessages.Add(Compose(consultationId, person, committee, meeting, paper, body, now));
+            if (!mandatory && member.Preference.OptOut.Contains(NoticeKind))
+            {
+                continue;
+            }
+
+            if (member.Preference.Digest && !locked)
+            {
+                // Several timers of one meeting fire together; taking the meeting's row before the digests are looked
+                // up makes them see each other's, so a per-meeting message is written once.
+                await db.Meetings.Where(m => m.Id == meeting.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, m => m.Modified), cancellationToken);
+                locked = true;
+            }
+
+            var (key, items, supplement) = member.Preference.Digest
+                ? await DigestAsync(meeting, member, consultationId, agenda, cancellationToken)
+                : await SingleAsync(consultationId, member, agenda, cancellationToken);
+            if (key is null)
+            {
+                continue;
+            }
+
+            var language = member.Preference.Language;
+            var model = new Dictionary<string, object?>
+            {
+                ["recipient"] = member.Model(),
+                ["committee"] = MailModels.Committee(committee),
+                ["meeting"] = MailModels.Meeting(meeting, body, language),
+                ["items"] = items.Select(i => (object?)MailModels.Item(i.Number, i.Consultation, i.Paper)).ToList(),
+                ["references"] = string.Join(", ", items.Select(i => i.Paper.Reference)),
+                ["supplement"] = supplement,
+                ["daysBefore"] = committee.ReminderDaysBefore,
+                ["body"] = MailModels.Body(body),
+            };
+            var mail = await renderer.RenderAsync(body.Id, NoticeKind, language, model, cancellationToken);
+            var paperId = items.Count == 1 ? items[0].Paper.Id : consultation.PaperId;
+            db.OutboxMessages.Add(Notices.Create(NoticeKind, key, body.Id, member.Person.Email!, member.Person.Name, mail, paperId, now,
+                calendar, string.Join(",", items.Select(i => i.Consultation.Id))));
+            notified.Add(member.Person.Email!);
         }
 
+        var label = NoticeKind == MailKinds.Invitation ? "Einladung" : "Erinnerung";
         db.Journal.Add(new JournalEntry
         {
             InstanceId = timer.InstanceId,
@@ -92,7 +132,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db) : ITimerHandler
             Kind = JournalEventKind.NotificationQueued,
             ActivityId = timer.ActivityId,
             Actor = "system",
-            Message = $"{(NoticeKind == "invitation" ? "Einladung" : "Erinnerung")} an {string.Join(", ", notified.Select(p => p.Email))}.",
+            Message = $"{label} an {string.Join(", ", notified)}.",
         });
 
         if (MarksMeetingInvited && meeting.State == MeetingState.Scheduled)
@@ -101,6 +141,62 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db) : ITimerHandler
             meeting.Modified = now;
         }
 
-        return TimerHandling.Fired($"{(NoticeKind == "invitation" ? "Einladung" : "Erinnerung")} zu {committee.Name} am {meetingDay.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)} an {recipients.Count} Mitglieder.");
+        return TimerHandling.Fired($"{label} zu {committee.Name} am {meetingDay.ToString("dd.MM.yyyy", German)} an {members.Count} Mitglieder.");
+    }
+
+    private async Task<(string? Key, List<AgendaEntry> Items, bool Supplement)> SingleAsync(
+        Guid consultationId, MemberRecipient member, List<AgendaEntry> agenda, CancellationToken cancellationToken)
+    {
+        var key = $"{NoticeKind}:{consultationId}:{member.Person.Id}";
+        var item = agenda.FirstOrDefault(a => a.Consultation.Id == consultationId);
+        if (item is null || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
+        {
+            return (null, [], false);
+        }
+
+        return (key, [item], false);
+    }
+
+    /// <summary>One message per member and meeting; items planned after it went out come in a supplement (Nachtrag).</summary>
+    private async Task<(string? Key, List<AgendaEntry> Items, bool Supplement)> DigestAsync(
+        Meeting meeting, MemberRecipient member, Guid consultationId, List<AgendaEntry> agenda, CancellationToken cancellationToken)
+    {
+        var prefix = $"{NoticeKind}:{meeting.Id}:{member.Person.Id}";
+        var earlier = await db.OutboxMessages.Where(m => m.DeduplicationKey == prefix || m.DeduplicationKey.StartsWith(prefix + ":"))
+            .Select(m => m.Items).ToListAsync(cancellationToken);
+        var covered = earlier.SelectMany(i => (i ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(Guid.Parse).ToHashSet();
+        if (covered.Contains(consultationId))
+        {
+            return (null, [], false);
+        }
+
+        var items = agenda.Where(a => !covered.Contains(a.Consultation.Id)).ToList();
+        return items.Count == 0
+            ? (null, [], false)
+            : (earlier.Count == 0 ? prefix : $"{prefix}:{consultationId}", items, earlier.Count > 0);
+    }
+
+    private sealed record AgendaEntry(string Number, Consultation Consultation, Paper Paper);
+
+    /// <summary>The planned items of the meeting, numbered as the agenda numbers them: Ö 1 … then N 1 ….</summary>
+    private async Task<List<AgendaEntry>> AgendaAsync(Meeting meeting, CancellationToken cancellationToken)
+    {
+        var consultations = await db.Consultations.AsNoTracking()
+            .Where(c => c.MeetingId == meeting.Id && c.Status == ConsultationStatus.Planned).ToListAsync(cancellationToken);
+        var paperIds = consultations.Select(c => c.PaperId).ToList();
+        var papers = await db.Papers.AsNoTracking().Where(p => paperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var entries = new List<AgendaEntry>();
+        foreach (var part in new[] { true, false })
+        {
+            var number = 0;
+            foreach (var consultation in consultations
+                         .Where(c => (papers[c.PaperId].IsPublic && meeting.Publicity != MeetingPublicity.NonPublic) == part)
+                         .OrderBy(c => c.LateAddition).ThenBy(c => c.AgendaOrder ?? int.MaxValue).ThenBy(c => c.Created))
+            {
+                entries.Add(new AgendaEntry($"{(part ? "Ö" : "N")} {++number}", consultation, papers[consultation.PaperId]));
+            }
+        }
+
+        return entries;
     }
 }

@@ -134,14 +134,14 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
 
     /// <summary>
     /// The timers of a consultation planned into a meeting: the invitation at the Ladungsfrist and the reminder the
-    /// day before, in the body's local time. Planning and moving a meeting both set them from here.
+    /// committee's reminder days before, in the body's local time. Planning and moving a meeting both set them from here.
     /// </summary>
     public static IEnumerable<(string Kind, DateTimeOffset DueAt)> TimersOf(Meeting meeting, Organization committee, Paper paper, Body body, bool withReminder = true)
     {
         yield return (InvitationTimer, Deadlines.InvitationDue(meeting, committee, paper, body));
         if (withReminder)
         {
-            yield return (ReminderTimer, BodyClock.LocalDaysBefore(meeting.Start, 1, body.Zone));
+            yield return (ReminderTimer, BodyClock.LocalDaysBefore(meeting.Start, committee.ReminderDaysBefore, body.Zone));
         }
     }
 

@@ -13,6 +13,7 @@ public static class ApiExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
         builder.Services.AddOpenApi();
+        builder.Services.AddCalendarTokens();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;
     }
@@ -25,6 +26,8 @@ public static class ApiExtensions
         api.MapCommitteesApi();
         api.MapInstancesApi();
         api.MapDefinitionsApi();
+        api.MapNotificationsApi();
+        app.MapCalendarFeed();
         return app;
     }
 

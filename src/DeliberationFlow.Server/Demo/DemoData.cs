@@ -303,6 +303,9 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         {
             Id = Guid.CreateVersion7(now), BodyId = body.Id, UserName = userName, DisplayName = displayName, Role = role,
             CommitteeIds = [.. committees], PersonId = personId, PasswordHash = "", Created = now,
+
+            // Secretaries receive the escalations of their committees' overdue steps.
+            Email = role == UserRole.Secretary ? $"{userName}@{body.Key}.example" : null,
         };
         user.PasswordHash = hasher.HashPassword(user, Password);
         db.Users.Add(user);

@@ -17,6 +17,9 @@ public static class DatabaseStartup
         // Reading the definitions here makes an invalid file stop the start, naming the file and JSON path.
         app.Services.GetRequiredService<IWorkflowDefinitionProvider>();
 
+        // The mail settings are checked before anything touches the database (ValidateOnStart checks them again at start).
+        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliberationFlow.Notifications.MailOptions>>().Value;
+
         await using var scope = app.Services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
         var db = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();

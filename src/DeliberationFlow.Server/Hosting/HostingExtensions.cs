@@ -32,7 +32,8 @@ public static class HostingExtensions
                 "Database:ConnectionString is empty. With Database:Provider=Postgres set it (or the environment variable Database__ConnectionString), e.g. Host=localhost;Database=deliberationflow;Username=…;Password=….");
         }
 
-        var mail = Validate(builder.Configuration.GetSection(MailOptions.Section).Get<MailOptions>() ?? new MailOptions(), MailOptions.Section);
+        // Mail settings are checked by MailOptionsValidator when the host starts, all problems at once.
+        var mail = builder.Configuration.GetSection(MailOptions.Section).Get<MailOptions>() ?? new MailOptions();
         mail.PickupDirectory = Path.GetFullPath(mail.PickupDirectory, builder.Environment.ContentRootPath);
         var scheduling = Validate(builder.Configuration.GetSection(SchedulingOptions.Section).Get<SchedulingOptions>() ?? new SchedulingOptions(), SchedulingOptions.Section);
 

@@ -58,7 +58,16 @@ public sealed class MailDeliveryTests
         await test.MoveClockToAsync(Berlin.At(2021, 5, 11, 14, 0, 1));
         await test.ReconcileTimersAsync();
         await WaitUntilAsync(test, () => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages
-            .CountAsync(m => m.Kind == "invitation" && m.Subject.Contains("21-8") && m.Attempts >= 1 && m.Status == OutboxStatus.Pending)), 204);
+            .CountAsync(m => m.Kind == "invitation" && m.Subject.Contains("21-8") && m.Attempts >= 1 && m.Status == OutboxStatus.Pending)), 204,
+            () => test.App.WithScopeAsync(async sp =>
+            {
+                var db = sp.GetRequiredService<DeliberationDbContext>();
+                var rows = await db.OutboxMessages.AsNoTracking().Where(m => m.Kind == "invitation" && m.Subject.Contains("21-8"))
+                    .Select(m => new { m.Status, m.Attempts, Leased = m.LeaseUntil != null }).ToListAsync();
+                var timers = await db.Timers.AsNoTracking().Where(t => t.Kind == "consultation.invitation").Select(t => new { t.Status, t.JobId }).ToListAsync();
+                return $"outbox rows: {string.Join(", ", rows.GroupBy(r => r).Select(g => $"{g.Key} × {g.Count()}"))}; " +
+                       $"invitation timers: {string.Join(", ", timers.GroupBy(t => t.Status).Select(g => $"{g.Key} × {g.Count()}"))}";
+            }));
 
         using var smtp = new TestSmtpServer(test.Smtp.Port);
         test.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -78,7 +87,7 @@ public sealed class MailDeliveryTests
         Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("ratsmitglied").GetAsync($"/api/papers/{papers[0].Id}/deliveries")).StatusCode);
     }
 
-    private static async Task WaitUntilAsync(TestApp test, Func<Task<int>> count, int expected)
+    private static async Task WaitUntilAsync(TestApp test, Func<Task<int>> count, int expected, Func<Task<string>>? describe = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (await count() < expected && DateTime.UtcNow < deadline)
@@ -86,7 +95,8 @@ public sealed class MailDeliveryTests
             await Task.Delay(200);
         }
 
-        Assert.Equal(expected, await count());
+        var actual = await count();
+        Assert.True(actual == expected, $"Expected {expected}, got {actual}. {(describe is null ? "" : await describe())}");
     }
 
     [Fact]

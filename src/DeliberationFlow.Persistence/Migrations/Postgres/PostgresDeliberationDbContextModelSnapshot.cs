@@ -630,6 +630,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
 
+                    b.Property<int>("EscalationDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("escalation_days");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -655,6 +659,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<int>("NoticePeriodDays")
                         .HasColumnType("integer")
                         .HasColumnName("notice_period_days");
+
+                    b.Property<int>("ReminderDaysBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("reminder_days_before");
 
                     b.Property<string>("ShortName")
                         .HasMaxLength(100)
@@ -845,12 +853,62 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.ToTable("persons", "council");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Notifications.NotificationPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("CalendarStamp")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("calendar_stamp");
+
+                    b.Property<bool>("Digest")
+                        .HasColumnType("boolean")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("language");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("modified");
+
+                    b.PrimitiveCollection<List<string>>("OptOut")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("opt_out");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_notification_preferences");
+
+                    b.ToTable("notification_preferences", "council");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Notifications.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("AttachmentContent")
+                        .HasColumnType("text")
+                        .HasColumnName("attachment_content");
+
+                    b.Property<string>("AttachmentContentType")
+                        .HasColumnType("text")
+                        .HasColumnName("attachment_content_type");
+
+                    b.Property<string>("AttachmentName")
+                        .HasColumnType("text")
+                        .HasColumnName("attachment_name");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
@@ -859,6 +917,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<Guid>("BodyId")
                         .HasColumnType("uuid")
                         .HasColumnName("body_id");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_token");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -869,6 +931,14 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
                         .HasColumnName("deduplication_key");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("text")
+                        .HasColumnName("html_body");
+
+                    b.Property<string>("Items")
+                        .HasColumnType("text")
+                        .HasColumnName("items");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -948,6 +1018,87 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_outbox_messages_status_next_attempt_at");
 
                     b.ToTable("outbox_messages", "council");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Notifications.PaperFollower", b =>
+                {
+                    b.Property<Guid>("PaperId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("paper_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.HasKey("PaperId", "UserId")
+                        .HasName("pk_paper_followers");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_paper_followers_user_id");
+
+                    b.ToTable("paper_followers", "council");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Notifications.Templates.MailTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("body_id");
+
+                    b.Property<string>("Html")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("html");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("language");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("modified");
+
+                    b.Property<string>("ModifiedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("modified_by");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_mail_templates");
+
+                    b.HasIndex("BodyId", "Kind", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_mail_templates_body_id_kind_language");
+
+                    b.ToTable("mail_templates", "council");
                 });
 
             modelBuilder.Entity("DeliberationFlow.Council.OParl.OParlSourceLink", b =>

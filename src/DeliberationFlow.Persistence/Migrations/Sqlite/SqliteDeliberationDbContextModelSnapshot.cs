@@ -624,6 +624,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
 
+                    b.Property<int>("EscalationDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("escalation_days");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -649,6 +653,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<int>("NoticePeriodDays")
                         .HasColumnType("INTEGER")
                         .HasColumnName("notice_period_days");
+
+                    b.Property<int>("ReminderDaysBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reminder_days_before");
 
                     b.Property<string>("ShortName")
                         .HasMaxLength(100)
@@ -839,12 +847,62 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.ToTable("persons", (string)null);
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Notifications.NotificationPreference", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("CalendarStamp")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("calendar_stamp");
+
+                    b.Property<bool>("Digest")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("digest");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<long>("Modified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("modified");
+
+                    b.PrimitiveCollection<string>("OptOut")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("opt_out");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_notification_preferences");
+
+                    b.ToTable("notification_preferences", (string)null);
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Notifications.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<string>("AttachmentContent")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("attachment_content");
+
+                    b.Property<string>("AttachmentContentType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("attachment_content_type");
+
+                    b.Property<string>("AttachmentName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("attachment_name");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER")
@@ -853,6 +911,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<Guid>("BodyId")
                         .HasColumnType("TEXT")
                         .HasColumnName("body_id");
+
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claim_token");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
@@ -863,6 +925,14 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT")
                         .HasColumnName("deduplication_key");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("html_body");
+
+                    b.Property<string>("Items")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("items");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -942,6 +1012,87 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_outbox_messages_status_next_attempt_at");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Notifications.PaperFollower", b =>
+                {
+                    b.Property<Guid>("PaperId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paper_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created");
+
+                    b.HasKey("PaperId", "UserId")
+                        .HasName("pk_paper_followers");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_paper_followers_user_id");
+
+                    b.ToTable("paper_followers", (string)null);
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Notifications.Templates.MailTemplate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_id");
+
+                    b.Property<string>("Html")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("html");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language");
+
+                    b.Property<long>("Modified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("modified");
+
+                    b.Property<string>("ModifiedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("modified_by");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_mail_templates");
+
+                    b.HasIndex("BodyId", "Kind", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_mail_templates_body_id_kind_language");
+
+                    b.ToTable("mail_templates", (string)null);
                 });
 
             modelBuilder.Entity("DeliberationFlow.Council.OParl.OParlSourceLink", b =>

@@ -1,0 +1,85 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications.Templates;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Notifications;
+
+/// <summary>
+/// A consultation whose meeting passed more than the committee's <see cref="Organization.EscalationDays"/> ago without an
+/// outcome is reported once to the committee's secretaries and the paper's lead office. Run by the every-minute
+/// reconciliation; the message keys make a second report of the same step impossible.
+/// </summary>
+public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, TimeProvider clock)
+{
+    public async Task<int> HandleAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var earliest = now.AddDays(-1);
+        var overdue = await (from consultation in db.Consultations
+                             join meeting in db.Meetings on consultation.MeetingId equals meeting.Id
+                             join committee in db.Organizations on consultation.OrganizationId equals committee.Id
+                             where consultation.Status == ConsultationStatus.Planned && !meeting.Cancelled && meeting.Start < earliest
+                             select new { consultation, meeting, committee }).AsNoTracking().ToListAsync(cancellationToken);
+        overdue = overdue.Where(o => o.meeting.Start.AddDays(o.committee.EscalationDays) <= now).ToList();
+        if (overdue.Count == 0)
+        {
+            return 0;
+        }
+
+        var reported = (await db.OutboxMessages.AsNoTracking().Where(m => m.Kind == MailKinds.Escalation && m.PaperId != null)
+                .Select(m => m.DeduplicationKey).ToListAsync(cancellationToken))
+            .Select(k => k.Split(':')[1]).ToHashSet();
+        var queued = 0;
+        foreach (var step in overdue.Where(o => !reported.Contains(o.consultation.Id.ToString())))
+        {
+            var paper = await db.Papers.GetAsync(step.consultation.PaperId, cancellationToken);
+            var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
+            var recipients = (await db.Users.AsNoTracking().Where(u => u.BodyId == body.Id && u.Role == UserRole.Secretary && u.Email != null).ToListAsync(cancellationToken))
+                .Where(u => u.CommitteeIds.Contains(step.committee.Id))
+                .Select(u => (Key: $"user:{u.Id}", Address: u.Email!, Name: u.DisplayName, Role: "Sitzungsdienst"))
+                .ToList();
+            if (paper.LeadOfficeId is { } leadId && await db.Organizations.GetAsync(leadId, cancellationToken) is { Email: { } officeAddress } office)
+            {
+                recipients.Add(($"office:{office.Id}", officeAddress, office.Name, "Federführung"));
+            }
+
+            var daysOverdue = (int)(now - step.meeting.Start).TotalDays;
+            foreach (var recipient in recipients.DistinctBy(r => r.Address))
+            {
+                var model = new Dictionary<string, object?>
+                {
+                    ["recipient"] = MailModels.Recipient(recipient.Name, recipient.Address, recipient.Role),
+                    ["committee"] = MailModels.Committee(step.committee),
+                    ["meeting"] = MailModels.Meeting(step.meeting, body, MailLanguages.German),
+                    ["paper"] = MailModels.Paper(paper),
+                    ["consultation"] = MailModels.Consultation(step.consultation),
+                    ["daysOverdue"] = daysOverdue,
+                    ["body"] = MailModels.Body(body),
+                };
+                var mail = await renderer.RenderAsync(body.Id, MailKinds.Escalation, MailLanguages.German, model, cancellationToken);
+                db.OutboxMessages.Add(Notices.Create(MailKinds.Escalation, $"{MailKinds.Escalation}:{step.consultation.Id}:{recipient.Key}",
+                    body.Id, recipient.Address, recipient.Name, mail, paper.Id, now));
+                queued++;
+            }
+        }
+
+        if (queued > 0)
+        {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+            {
+                // Another node reported the same steps first.
+                db.ChangeTracker.Clear();
+                return 0;
+            }
+        }
+
+        return queued;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Model;
+
+namespace DeliberationFlow.Council.Notifications;
+
+/// <summary>
+/// The values templates see, built from the council's records; dates are written as the recipient's language
+/// writes them, in the body's time zone. The shapes match the samples of <see cref="Templates.MailKinds"/>.
+/// </summary>
+public static class MailModels
+{
+    public static CultureInfo Culture(string language) => CultureInfo.GetCultureInfo(language == MailLanguages.English ? "en-GB" : "de-DE");
+
+    public static Dictionary<string, object?> Recipient(string name, string address, string? role = null, bool deputy = false, bool votingRight = false) => new()
+    {
+        ["name"] = name,
+        ["address"] = address,
+        ["role"] = role ?? "",
+        ["deputy"] = deputy,
+        ["votingRight"] = votingRight,
+    };
+
+    public static Dictionary<string, object?> Committee(Organization committee) => new()
+    {
+        ["key"] = committee.Key,
+        ["name"] = committee.Name,
+        ["shortName"] = committee.ShortName ?? committee.Name,
+    };
+
+    public static Dictionary<string, object?> Body(Body body) => new() { ["name"] = body.Name };
+
+    public static Dictionary<string, object?> Meeting(Meeting? meeting, Body body, string language)
+    {
+        var culture = Culture(language);
+        if (meeting is null)
+        {
+            var none = language == MailLanguages.English ? "without a meeting" : "ohne Sitzung";
+            return new()
+            {
+                ["name"] = none, ["date"] = none, ["time"] = "", ["weekday"] = "", ["location"] = "", ["publicity"] = "",
+            };
+        }
+
+        var start = BodyClock.ToLocal(meeting.Start, body.Zone);
+        return new()
+        {
+            ["name"] = meeting.Name,
+            ["date"] = start.ToString(language == MailLanguages.English ? "dd/MM/yyyy" : "dd.MM.yyyy", culture),
+            ["time"] = start.ToString("HH:mm", culture),
+            ["weekday"] = start.ToString("dddd", culture),
+            ["location"] = meeting.Location ?? (language == MailLanguages.English ? "to be announced" : "wird noch bekannt gegeben"),
+            ["publicity"] = meeting.Publicity switch
+            {
+                MeetingPublicity.NonPublic => language == MailLanguages.English ? "closed" : "nichtöffentlich",
+                MeetingPublicity.Mixed => language == MailLanguages.English ? "partly public" : "gemischt",
+                _ => language == MailLanguages.English ? "public" : "öffentlich",
+            },
+        };
+    }
+
+    public static Dictionary<string, object?> Paper(Paper paper) => new()
+    {
+        ["reference"] = paper.Reference,
+        ["name"] = paper.Name,
+        ["paperType"] = paper.PaperType,
+        ["public"] = paper.IsPublic,
+        ["status"] = Vocabulary.Label(paper.Status),
+    };
+
+    public static Dictionary<string, object?> Item(string number, Consultation consultation, Paper paper) => new()
+    {
+        ["number"] = number,
+        ["reference"] = paper.Reference,
+        ["name"] = paper.Name,
+        ["paperType"] = paper.PaperType,
+        ["role"] = consultation.RoleText,
+        ["public"] = paper.IsPublic,
+        ["lateAddition"] = consultation.LateAddition,
+    };
+
+    public static Dictionary<string, object?> Consultation(Consultation consultation, string? referredTo = null) => new()
+    {
+        ["role"] = consultation.RoleText,
+        ["result"] = consultation.ResultText ?? "",
+        ["resolution"] = consultation.ResolutionText ?? "",
+        ["votesFor"] = consultation.VotesFor?.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["votesAgainst"] = consultation.VotesAgainst?.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["abstentions"] = consultation.Abstentions?.ToString(CultureInfo.InvariantCulture) ?? "",
+        ["referredTo"] = referredTo ?? "",
+        ["status"] = Vocabulary.Label(consultation.Status),
+    };
+}

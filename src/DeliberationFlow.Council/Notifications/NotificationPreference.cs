@@ -1,0 +1,42 @@
+namespace DeliberationFlow.Council.Notifications;
+
+/// <summary>How a user wants to be written to. Users without a row get the defaults (German, one message per item, everything).</summary>
+public sealed class NotificationPreference
+{
+    public Guid UserId { get; init; }
+
+    /// <summary><c>de</c> or <c>en</c>.</summary>
+    public string Language { get; set; } = MailLanguages.German;
+
+    /// <summary>
+    /// One message per meeting listing its items (true) or one message per item (false, the default: the way the
+    /// Sitzungsdienst has always sent them, and what a member who has not chosen expects).
+    /// </summary>
+    public bool Digest { get; set; }
+
+    /// <summary>Kinds of message the user does not want; only kinds that are not mandatory may be listed.</summary>
+    public List<string> OptOut { get; set; } = [];
+
+    /// <summary>Part of the signed calendar-feed token; a new stamp revokes every URL handed out before.</summary>
+    public string CalendarStamp { get; set; } = NewStamp();
+
+    public DateTimeOffset Modified { get; set; }
+
+    public static string NewStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+}
+
+/// <summary>A user who wants to hear how a paper fares (outcome, deferral and referral notices).</summary>
+public sealed class PaperFollower
+{
+    public Guid UserId { get; init; }
+    public Guid PaperId { get; init; }
+    public DateTimeOffset Created { get; init; }
+}
+
+public static class MailLanguages
+{
+    public const string German = "de";
+    public const string English = "en";
+
+    public static readonly IReadOnlyList<string> All = [German, English];
+}

@@ -1,0 +1,82 @@
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Notifications;
+
+/// <summary>A person who sits in a committee, with their seat and how they want to be written to.</summary>
+public sealed record MemberRecipient(Person Person, Membership Membership, NotificationPreference Preference)
+{
+    /// <summary>A deputy (Stellvertreter, Vertreterin …) is told as well, and the message says in which capacity.</summary>
+    public bool Deputy => Membership.Role is { } role && (role.Contains("vertret", StringComparison.OrdinalIgnoreCase) || role.Contains("deputy", StringComparison.OrdinalIgnoreCase));
+
+    public Dictionary<string, object?> Model() =>
+        MailModels.Recipient(Person.Name, Person.Email!, Membership.Role ?? "Mitglied", Deputy, Membership.VotingRight);
+}
+
+/// <summary>A user who follows a paper and may be told about it.</summary>
+public sealed record FollowerRecipient(Guid UserId, string Name, string Address, NotificationPreference Preference);
+
+/// <summary>Who receives what: the members of a committee (with their seats and preferences) and the followers of a paper.</summary>
+public sealed class NotificationRecipients(ICouncilDb db)
+{
+    /// <summary>The persons with an e-mail address who sit in the committee on that day, each once (their first seat counts).</summary>
+    public async Task<List<MemberRecipient>> MembersAsync(Guid committeeId, DateOnly day, CancellationToken cancellationToken)
+    {
+        var rows = await (from membership in db.Memberships
+                          join person in db.Persons on membership.PersonId equals person.Id
+                          where membership.OrganizationId == committeeId && person.Email != null && person.Email != ""
+                          select new { membership, person }).AsNoTracking().ToListAsync(cancellationToken);
+        var active = rows.Where(r => r.membership.IsActiveOn(day))
+            .OrderBy(r => r.membership.Role is { } role && role.Contains("vertret", StringComparison.OrdinalIgnoreCase))
+            .DistinctBy(r => r.person.Id).ToList();
+        var personIds = active.Select(r => r.person.Id).ToList();
+        var preferences = await PreferencesOfPersonsAsync(personIds, cancellationToken);
+        return active.Select(r => new MemberRecipient(r.person, r.membership, preferences.GetValueOrDefault(r.person.Id) ?? new NotificationPreference())).ToList();
+    }
+
+    /// <summary>
+    /// The followers of a paper who may read about it: for a non-public paper only those who sit in the committee
+    /// that deliberated it (non-public matters reach no one else).
+    /// </summary>
+    public async Task<List<FollowerRecipient>> FollowersAsync(Paper paper, Guid committeeId, DateOnly day, CancellationToken cancellationToken)
+    {
+        var rows = await (from follower in db.PaperFollowers
+                          join user in db.Users on follower.UserId equals user.Id
+                          where follower.PaperId == paper.Id
+                          select user).AsNoTracking().ToListAsync(cancellationToken);
+        var personIds = rows.Where(u => u.PersonId != null).Select(u => u.PersonId!.Value).ToList();
+        var persons = await db.Persons.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        HashSet<Guid> members = [];
+        if (!paper.IsPublic)
+        {
+            members = (await MembersAsync(committeeId, day, cancellationToken)).Select(m => m.Person.Id).ToHashSet();
+        }
+
+        var userIds = rows.Select(u => u.Id).ToList();
+        var preferences = await db.NotificationPreferences.AsNoTracking().Where(p => userIds.Contains(p.UserId)).ToDictionaryAsync(p => p.UserId, cancellationToken);
+        var result = new List<FollowerRecipient>();
+        foreach (var user in rows)
+        {
+            var person = user.PersonId is { } id ? persons.GetValueOrDefault(id) : null;
+            var address = user.Email ?? person?.Email;
+            if (string.IsNullOrWhiteSpace(address) || (!paper.IsPublic && (person is null || !members.Contains(person.Id))))
+            {
+                continue;
+            }
+
+            result.Add(new FollowerRecipient(user.Id, person?.Name ?? user.DisplayName, address, preferences.GetValueOrDefault(user.Id) ?? new NotificationPreference()));
+        }
+
+        return result;
+    }
+
+    private async Task<Dictionary<Guid, NotificationPreference>> PreferencesOfPersonsAsync(List<Guid> personIds, CancellationToken cancellationToken)
+    {
+        var users = await db.Users.AsNoTracking().Where(u => u.PersonId != null && personIds.Contains(u.PersonId.Value))
+            .Select(u => new { u.Id, u.PersonId }).ToListAsync(cancellationToken);
+        var userIds = users.Select(u => u.Id).ToList();
+        var preferences = await db.NotificationPreferences.AsNoTracking().Where(p => userIds.Contains(p.UserId)).ToDictionaryAsync(p => p.UserId, cancellationToken);
+        return users.Where(u => preferences.ContainsKey(u.Id)).DistinctBy(u => u.PersonId).ToDictionary(u => u.PersonId!.Value, u => preferences[u.Id]);
+    }
+}

@@ -1,0 +1,76 @@
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications.Templates;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Notifications;
+
+/// <summary>
+/// Tells the lead office (always) and the paper's followers (unless they opted out) what a consultation ended with:
+/// a deferral and a referral have their own wording, every other outcome the outcome notice.
+/// </summary>
+public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer)
+{
+    public static string KindOf(Outcome? outcome) => outcome switch
+    {
+        Outcome.Deferred => MailKinds.DeferralNotice,
+        Outcome.Referred => MailKinds.ReferralNotice,
+        _ => MailKinds.OutcomeNotice,
+    };
+
+    public async Task<List<OutboxMessage>> QueueAsync(Consultation consultation, Organization committee, Paper paper, string? referTo, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var kind = KindOf(consultation.Outcome);
+        var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
+        var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.GetAsync(meetingId, cancellationToken) : null;
+        var referredTo = referTo is null ? null
+            : await db.Organizations.Where(o => o.BodyId == body.Id && o.Key == referTo).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken);
+        var queued = new List<OutboxMessage>();
+
+        async Task QueueAsync(string key, string address, string name, string language, Dictionary<string, object?> recipient)
+        {
+            if (db.OutboxMessages.Local.Any(m => m.DeduplicationKey == key) || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
+            {
+                return;
+            }
+
+            var model = new Dictionary<string, object?>
+            {
+                ["recipient"] = recipient,
+                ["committee"] = MailModels.Committee(committee),
+                ["meeting"] = MailModels.Meeting(meeting, body, language),
+                ["paper"] = MailModels.Paper(paper),
+                ["consultation"] = MailModels.Consultation(consultation, referredTo ?? referTo),
+                ["finished"] = paper.Status == PaperStatus.Done,
+                ["withdrawn"] = paper.Status == PaperStatus.Withdrawn,
+                ["body"] = MailModels.Body(body),
+            };
+            var mail = await renderer.RenderAsync(body.Id, kind, language, model, cancellationToken);
+            var message = Notices.Create(kind, key, body.Id, address, name, mail, paper.Id, now);
+            db.OutboxMessages.Add(message);
+            queued.Add(message);
+        }
+
+        if (paper.LeadOfficeId is { } leadId && await db.Organizations.GetAsync(leadId, cancellationToken) is { Email: { } officeAddress } office)
+        {
+            // The key keeps the kind of the first notice so that a step is reported to the office once, whatever its wording.
+            await QueueAsync($"outcome-notice:{consultation.Id}:{office.Id}", officeAddress, office.Name, MailLanguages.German,
+                MailModels.Recipient(office.Name, officeAddress, "Federführung"));
+        }
+
+        var day = DateOnly.FromDateTime(BodyClock.ToLocal(meeting?.Start ?? now, body.Zone).DateTime);
+        foreach (var follower in await recipients.FollowersAsync(paper, committee.Id, day, cancellationToken))
+        {
+            if (follower.Preference.OptOut.Contains(kind) || queued.Any(m => string.Equals(m.RecipientAddress, follower.Address, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            await QueueAsync($"{kind}:{consultation.Id}:user:{follower.UserId}", follower.Address, follower.Name, follower.Preference.Language,
+                MailModels.Recipient(follower.Name, follower.Address, "Folgt der Vorlage"));
+        }
+
+        return queued;
+    }
+}

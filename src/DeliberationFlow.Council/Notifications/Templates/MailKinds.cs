@@ -1,0 +1,128 @@
+namespace DeliberationFlow.Council.Notifications.Templates;
+
+/// <summary>
+/// A kind of message: its name, whether a recipient may opt out of it, and sample data. The sample is also the
+/// kind's model: a template may name exactly the fields the sample has (lists by their first element).
+/// </summary>
+public sealed record MailKind(string Name, string Description, bool Mandatory, Func<Dictionary<string, object?>> Sample);
+
+public static class MailKinds
+{
+    public const string Invitation = "invitation";
+    public const string Reminder = "reminder";
+    public const string OutcomeNotice = "outcome-notice";
+    public const string DeferralNotice = "deferral-notice";
+    public const string ReferralNotice = "referral-notice";
+    public const string MeetingChange = "meeting-change";
+    public const string Escalation = "escalation";
+
+    public static readonly IReadOnlyList<MailKind> All =
+    [
+        new(Invitation, "Einladung zur Sitzung mit Tagesordnung und Kalendereintrag (.ics); Pflicht", true, MeetingSample),
+        new(Reminder, "Erinnerung an die Sitzung (Tage vorher je Gremium einstellbar)", false, MeetingSample),
+        new(OutcomeNotice, "Beratungsergebnis an das federführende Amt und an Folgende", false, OutcomeSample),
+        new(DeferralNotice, "Vertagung an das federführende Amt und an Folgende", false, OutcomeSample),
+        new(ReferralNotice, "Verweisung an das federführende Amt und an Folgende", false, OutcomeSample),
+        new(MeetingChange, "Sitzung verlegt oder abgesagt; Pflicht", true, MeetingChangeSample),
+        new(Escalation, "Beratungsschritt überfällig: an Sitzungsdienst und federführendes Amt; Pflicht", true, EscalationSample),
+    ];
+
+    public static MailKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
+
+    private static Dictionary<string, object?> Recipient() => new()
+    {
+        ["name"] = "Erika Mustermann",
+        ["address"] = "erika.mustermann@example.org",
+        ["role"] = "Mitglied",
+        ["deputy"] = false,
+        ["votingRight"] = true,
+    };
+
+    private static Dictionary<string, object?> Committee() => new() { ["key"] = "fpa", ["name"] = "Finanz- und Personalausschuss", ["shortName"] = "FPA" };
+
+    private static Dictionary<string, object?> Body() => new() { ["name"] = "Stadt Braunschweig" };
+
+    private static Dictionary<string, object?> Meeting() => new()
+    {
+        ["name"] = "7. Sitzung des Finanz- und Personalausschusses",
+        ["date"] = "29.04.2021",
+        ["time"] = "15:00",
+        ["weekday"] = "Donnerstag",
+        ["location"] = "Rathaus, Großer Sitzungssaal",
+        ["publicity"] = "öffentlich",
+    };
+
+    private static Dictionary<string, object?> Paper() => new()
+    {
+        ["reference"] = "21-15513",
+        ["name"] = "Sanierung der Grundschule Lehndorf",
+        ["paperType"] = "Beschlussvorlage",
+        ["public"] = true,
+        ["status"] = "in Beratung",
+    };
+
+    private static Dictionary<string, object?> Item() => new()
+    {
+        ["number"] = "Ö 1",
+        ["reference"] = "21-15513",
+        ["name"] = "Sanierung der Grundschule Lehndorf",
+        ["paperType"] = "Beschlussvorlage",
+        ["role"] = "Vorberatung",
+        ["public"] = true,
+        ["lateAddition"] = false,
+    };
+
+    private static Dictionary<string, object?> MeetingSample() => new()
+    {
+        ["recipient"] = Recipient(),
+        ["committee"] = Committee(),
+        ["meeting"] = Meeting(),
+        ["items"] = new List<object?> { Item(), new Dictionary<string, object?>(Item()) { ["number"] = "N 1", ["reference"] = "21-15600", ["name"] = "Grundstücksangelegenheit", ["public"] = false } },
+        ["references"] = "21-15513, 21-15600",
+        ["supplement"] = false,
+        ["daysBefore"] = 1,
+        ["body"] = Body(),
+    };
+
+    private static Dictionary<string, object?> OutcomeSample() => new()
+    {
+        ["recipient"] = new Dictionary<string, object?> { ["name"] = "Fachbereich 10", ["address"] = "fb10@example.org", ["role"] = "Federführung", ["deputy"] = false, ["votingRight"] = false },
+        ["committee"] = Committee(),
+        ["meeting"] = Meeting(),
+        ["paper"] = Paper(),
+        ["consultation"] = new Dictionary<string, object?>
+        {
+            ["role"] = "Vorberatung",
+            ["result"] = "geändert beschlossen",
+            ["resolution"] = "Der Ausschuss empfiehlt die Sanierung mit der Änderung der Bauabschnitte.",
+            ["votesFor"] = "9",
+            ["votesAgainst"] = "2",
+            ["abstentions"] = "1",
+            ["referredTo"] = "Planungs- und Umweltausschuss",
+        },
+        ["finished"] = false,
+        ["withdrawn"] = false,
+        ["body"] = Body(),
+    };
+
+    private static Dictionary<string, object?> MeetingChangeSample() => new()
+    {
+        ["recipient"] = Recipient(),
+        ["committee"] = Committee(),
+        ["meeting"] = new Dictionary<string, object?>(Meeting()) { ["oldDate"] = "22.04.2021", ["oldTime"] = "15:00", ["cancelled"] = false, ["reason"] = "Raum belegt" },
+        ["paper"] = Paper(),
+        ["replannedTo"] = "29.04.2021 15:00",
+        ["body"] = Body(),
+    };
+
+    private static Dictionary<string, object?> EscalationSample() => new()
+    {
+        ["recipient"] = new Dictionary<string, object?> { ["name"] = "Sitzungsdienst FPA", ["address"] = "sitzungsdienst@example.org", ["role"] = "Sitzungsdienst", ["deputy"] = false, ["votingRight"] = false },
+        ["committee"] = Committee(),
+        ["meeting"] = Meeting(),
+        ["paper"] = Paper(),
+        ["consultation"] = new Dictionary<string, object?> { ["role"] = "Vorberatung", ["status"] = "geplant" },
+        ["daysOverdue"] = 15,
+        ["body"] = Body(),
+    };
+}

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using DeliberationFlow.Council.Common;
+using Fluid;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Notifications.Templates;
+
+/// <summary>The three parts of a message's wording.</summary>
+public sealed record MailTemplateText(string Subject, string Text, string Html);
+
+public sealed record RenderedMail(string Subject, string Text, string Html);
+
+/// <summary>The wording shipped with the service: one file per kind and language, with a subject, a text and an HTML part.</summary>
+public static class DefaultMailTemplates
+{
+    private static readonly ConcurrentDictionary<(string, string), MailTemplateText> Cache = new();
+
+    public static MailTemplateText Get(string kind, string language) => Cache.GetOrAdd((kind, language), key =>
+    {
+        var name = $"DeliberationFlow.Council.Notifications.Templates.Defaults.{key.Item1}.{key.Item2}.liquid";
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"No default template {key.Item1}.{key.Item2}.liquid is shipped.");
+        using var reader = new StreamReader(stream);
+        return Split(reader.ReadToEnd(), $"{key.Item1}.{key.Item2}.liquid");
+    });
+
+    /// <summary>A template file has three parts, each after a line <c>--- subject</c>, <c>--- text</c>, <c>--- html</c>.</summary>
+    internal static MailTemplateText Split(string content, string file)
+    {
+        var parts = new Dictionary<string, string>();
+        string? current = null;
+        var lines = new List<string>();
+        foreach (var line in content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            if (line.StartsWith("--- ", StringComparison.Ordinal))
+            {
+                if (current is not null)
+                {
+                    parts[current] = string.Join('\n', lines).Trim('\n') + "\n";
+                }
+
+                current = line[4..].Trim();
+                lines.Clear();
+            }
+            else
+            {
+                lines.Add(line);
+            }
+        }
+
+        if (current is not null)
+        {
+            parts[current] = string.Join('\n', lines).Trim('\n') + "\n";
+        }
+
+        return parts.TryGetValue("subject", out var subject) && parts.TryGetValue("text", out var text) && parts.TryGetValue("html", out var html)
+            ? new MailTemplateText(subject.Trim(), text, html)
+            : throw new InvalidOperationException($"The template file {file} needs the parts '--- subject', '--- text' and '--- html'.");
+    }
+}
+
+/// <summary>
+/// Renders a kind of message in a language: the body's own template if it has one, else the shipped default.
+/// Values are escaped in the HTML part; the subject is kept to one line.
+/// </summary>
+public sealed class MailRenderer(ICouncilDb db)
+{
+    private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new();
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+    private readonly Dictionary<(Guid, string, string), MailTemplateText> _templates = [];
+
+    public async Task<MailTemplateText> TemplateAsync(Guid bodyId, string kind, string language, CancellationToken cancellationToken)
+    {
+        if (_templates.TryGetValue((bodyId, kind, language), out var known))
+        {
+            return known;
+        }
+
+        var own = await db.MailTemplates.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.BodyId == bodyId && t.Kind == kind && t.Language == language, cancellationToken);
+        var text = own is null ? DefaultMailTemplates.Get(kind, language) : new MailTemplateText(own.Subject, own.Text, own.Html);
+        _templates[(bodyId, kind, language)] = text;
+        return text;
+    }
+
+    public async Task<RenderedMail> RenderAsync(Guid bodyId, string kind, string language, Dictionary<string, object?> model, CancellationToken cancellationToken) =>
+        await RenderAsync(await TemplateAsync(bodyId, kind, language, cancellationToken), language, model);
+
+    public static async Task<RenderedMail> RenderAsync(MailTemplateText template, string language, Dictionary<string, object?> model)
+    {
+        var options = new TemplateOptions { CultureInfo = CultureInfo.GetCultureInfo(language == MailLanguages.English ? "en-GB" : "de-DE") };
+        var context = new TemplateContext(model, options, allowModelMembers: false);
+        var subject = await Parse(template.Subject).RenderAsync(context, NullEncoder.Default);
+        var text = await Parse(template.Text).RenderAsync(context, NullEncoder.Default);
+        var html = await Parse(template.Html).RenderAsync(context, Html);
+        var line = string.Join(' ', subject.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return new RenderedMail(line.Length > 480 ? line[..477] + "…" : line, text, html);
+    }
+
+    private static IFluidTemplate Parse(string source) => Parsed.GetOrAdd(source, s =>
+        TemplateChecker.Parser.TryParse(s, out var template, out var error)
+            ? template
+            : throw new InvalidOperationException($"A stored mail template does not parse: {error}"));
+}

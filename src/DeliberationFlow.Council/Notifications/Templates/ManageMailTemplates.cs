@@ -1,0 +1,155 @@
+using System.Collections;
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Notifications.Templates;
+
+public sealed record MailTemplateSummary(string Kind, string Language, string Description, bool Mandatory, bool Customized, DateTimeOffset? Modified);
+
+public sealed record MailTemplateView(
+    string Kind, string Language, string Description, bool Mandatory, bool Customized, string Subject, string Text, string Html, IReadOnlyList<string> Fields);
+
+public sealed record SaveMailTemplateRequest(string? Subject, string? Text, string? Html);
+
+/// <summary>
+/// The admins' view of the body's message templates: every kind in every language, the shipped default or the body's own
+/// version, and the fields a template may name. Saving checks all three parts and refuses a template that does not parse
+/// or names an unknown field, saying where; deleting returns to the default.
+/// </summary>
+public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<MailTemplateSummary>> ListAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        RequireAdmin(caller);
+        var own = await db.MailTemplates.AsNoTracking().Where(t => t.BodyId == caller.BodyId).ToListAsync(cancellationToken);
+        return MailKinds.All.SelectMany(kind => MailLanguages.All.Select(language =>
+        {
+            var stored = own.FirstOrDefault(t => t.Kind == kind.Name && t.Language == language);
+            return new MailTemplateSummary(kind.Name, language, kind.Description, kind.Mandatory, stored is not null, stored?.Modified);
+        })).ToList();
+    }
+
+    public async Task<MailTemplateView> GetAsync(Caller caller, string kind, string language, CancellationToken cancellationToken)
+    {
+        RequireAdmin(caller);
+        var mailKind = Find(kind, language);
+        var stored = await db.MailTemplates.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language, cancellationToken);
+        var text = stored is null ? DefaultMailTemplates.Get(kind, language) : new MailTemplateText(stored.Subject, stored.Text, stored.Html);
+        return new MailTemplateView(kind, language, mailKind.Description, mailKind.Mandatory, stored is not null, text.Subject, text.Text, text.Html,
+            Fields(mailKind.Sample()));
+    }
+
+    public async Task<MailTemplateView> SaveAsync(Caller caller, string kind, string language, SaveMailTemplateRequest request, CancellationToken cancellationToken)
+    {
+        RequireAdmin(caller);
+        var mailKind = Find(kind, language);
+        var template = Check(mailKind, request);
+        var stored = await db.MailTemplates.SingleOrDefaultAsync(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language, cancellationToken);
+        if (stored is null)
+        {
+            stored = new MailTemplate
+            {
+                Id = Guid.CreateVersion7(clock.GetUtcNow()), BodyId = caller.BodyId, Kind = kind, Language = language,
+                Subject = template.Subject, Text = template.Text, Html = template.Html,
+            };
+            db.MailTemplates.Add(stored);
+        }
+
+        stored.Subject = template.Subject;
+        stored.Text = template.Text;
+        stored.Html = template.Html;
+        stored.Modified = clock.GetUtcNow();
+        stored.ModifiedBy = caller.UserName;
+        await db.SaveChangesAsync(cancellationToken);
+        return await GetAsync(caller, kind, language, cancellationToken);
+    }
+
+    /// <summary>Back to the shipped wording.</summary>
+    public async Task<MailTemplateView> ResetAsync(Caller caller, string kind, string language, CancellationToken cancellationToken)
+    {
+        RequireAdmin(caller);
+        Find(kind, language);
+        await db.MailTemplates.Where(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language).ExecuteDeleteAsync(cancellationToken);
+        return await GetAsync(caller, kind, language, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders with the kind's sample data: the template in the request if it has one (checked first, as when saving),
+    /// else the one in force.
+    /// </summary>
+    public async Task<RenderedMail> PreviewAsync(Caller caller, string kind, string language, SaveMailTemplateRequest? request, CancellationToken cancellationToken)
+    {
+        RequireAdmin(caller);
+        var mailKind = Find(kind, language);
+        var template = request is { Subject: not null } or { Text: not null } or { Html: not null }
+            ? Check(mailKind, request)
+            : await new MailRenderer(db).TemplateAsync(caller.BodyId, kind, language, cancellationToken);
+        return await MailRenderer.RenderAsync(template, language, mailKind.Sample());
+    }
+
+    private static MailTemplateText Check(MailKind kind, SaveMailTemplateRequest request)
+    {
+        var errors = new ValidationErrors();
+        errors.Required("subject", request.Subject);
+        errors.Required("text", request.Text);
+        errors.Required("html", request.Html);
+        errors.ThrowIfAny();
+        var model = kind.Sample();
+        var problems = TemplateChecker.Check("subject", request.Subject!, model)
+            .Concat(TemplateChecker.Check("text", request.Text!, model))
+            .Concat(TemplateChecker.Check("html", request.Html!, model))
+            .ToList();
+        if (problems.Count > 0)
+        {
+            throw new RequestValidationException(problems.GroupBy(p => p.Part).ToDictionary(
+                g => g.Key,
+                g => g.Select(p => p.Line is null ? p.Message : $"line {p.Line}, column {p.Column}: {p.Message}").ToArray()));
+        }
+
+        return new MailTemplateText(request.Subject!.Trim(), request.Text!, request.Html!);
+    }
+
+    private static MailKind Find(string kind, string language)
+    {
+        if (!MailLanguages.All.Contains(language))
+        {
+            throw new NotFoundException($"No language '{language}'; templates exist in {string.Join(", ", MailLanguages.All)}.");
+        }
+
+        return MailKinds.Find(kind) ?? throw new NotFoundException($"No kind of message '{kind}'; known are {string.Join(", ", MailKinds.All.Select(k => k.Name))}.");
+    }
+
+    private static void RequireAdmin(Caller caller)
+    {
+        if (!caller.IsAdmin)
+        {
+            throw new ForbiddenException("Message templates are managed by admins.");
+        }
+    }
+
+    /// <summary>The paths a template may name, e.g. <c>meeting.date</c> or <c>items[].reference</c>.</summary>
+    internal static IReadOnlyList<string> Fields(IDictionary<string, object?> model, string prefix = "")
+    {
+        var fields = new List<string>();
+        foreach (var (name, value) in model)
+        {
+            var path = prefix + name;
+            switch (value)
+            {
+                case IDictionary<string, object?> nested:
+                    fields.AddRange(Fields(nested, path + "."));
+                    break;
+                case IList { Count: > 0 } list when list[0] is IDictionary<string, object?> element:
+                    fields.AddRange(Fields(element, path + "[]."));
+                    break;
+                default:
+                    fields.Add(path);
+                    break;
+            }
+        }
+
+        return fields;
+    }
+}

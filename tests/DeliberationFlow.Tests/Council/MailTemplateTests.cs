@@ -1,0 +1,123 @@
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Notifications.Templates;
+using DeliberationFlow.Notifications;
+using MimeKit;
+
+namespace DeliberationFlow.Tests.Council;
+
+/// <summary>The shipped templates and the checks that keep a body's own templates from printing nothing.</summary>
+public sealed class MailTemplateTests
+{
+    public static TheoryData<string, string> KindsAndLanguages()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var kind in MailKinds.All)
+        {
+            foreach (var language in MailLanguages.All)
+            {
+                data.Add(kind.Name, language);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(KindsAndLanguages))]
+    public async Task EveryShippedTemplate_PassesItsOwnChecks_AndRendersTheSample(string kind, string language)
+    {
+        var template = DefaultMailTemplates.Get(kind, language);
+        var model = MailKinds.Find(kind)!.Sample();
+        Assert.Empty(TemplateChecker.Check("subject", template.Subject, model));
+        Assert.Empty(TemplateChecker.Check("text", template.Text, model));
+        Assert.Empty(TemplateChecker.Check("html", template.Html, model));
+
+        var mail = await MailRenderer.RenderAsync(template, language, model);
+        Assert.Contains("21-15513", mail.Subject, StringComparison.Ordinal);
+        Assert.Contains("Finanz- und Personalausschuss", mail.Subject + mail.Text, StringComparison.Ordinal);
+        Assert.Contains("<html", mail.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', mail.Subject);
+    }
+
+    [Fact]
+    public void UnknownFields_AreReportedWithTheirPlace_ThroughLoopsToo()
+    {
+        var model = MailKinds.Find(MailKinds.Invitation)!.Sample();
+        var source = "Hallo {{ recipient.name }},\nam {{ meeting.dat }}:\n{% for item in items %}{{ item.reference }} {{ item.titel }}{% endfor %}\n{% assign x = 1 %}{{ x }} {{ items.size }} {{ items.first.name }} {{ gremium }}";
+
+        var problems = TemplateChecker.Check("text", source, model);
+
+        Assert.Equal(
+            ["text (2:7): Unknown field 'meeting.dat'.", "text (3:48): Unknown field 'item.titel'.", "text (4:70): Unknown field 'gremium'."],
+            problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void ATemplateThatDoesNotParse_IsReportedWithLineAndColumn()
+    {
+        var problem = Assert.Single(TemplateChecker.Check("html", "<p>\n{% if meeting.date %}\n{{ meeting.date </p>", MailKinds.Find(MailKinds.Reminder)!.Sample()));
+
+        Assert.Equal("html", problem.Part);
+        Assert.NotNull(problem.Line);
+        Assert.NotNull(problem.Column);
+        Assert.InRange(problem.Line!.Value, 2, 3);
+    }
+
+    [Fact]
+    public async Task ValuesAreEscapedInHtml_ButNotInTextOrSubject_AndUmlautsStayReadable()
+    {
+        var model = MailKinds.Find(MailKinds.Invitation)!.Sample();
+        ((Dictionary<string, object?>)model["committee"]!)["name"] = "Ausschuss <Grün> & Größe";
+        var mail = await MailRenderer.RenderAsync(DefaultMailTemplates.Get(MailKinds.Invitation, MailLanguages.German), MailLanguages.German, model);
+
+        Assert.Contains("Ausschuss &lt;Grün&gt; &amp; Größe", mail.Html, StringComparison.Ordinal);
+        Assert.Contains("Ausschuss <Grün> & Größe", mail.Text, StringComparison.Ordinal);
+        Assert.Equal("Einladung: Ausschuss <Grün> & Größe am 29.04.2021 – 21-15513, 21-15600", mail.Subject);
+    }
+
+    [Fact]
+    public async Task InEmbeddedMode_AnInvitationBecomesAnEmlFile_WithTextHtmlAndTheCalendarEntry()
+    {
+        var folder = Directory.CreateTempSubdirectory("deliberationflow-pickup-").FullName;
+        try
+        {
+            var now = new DateTimeOffset(2021, 4, 22, 13, 0, 0, TimeSpan.Zero);
+            var body = new Body { Id = Guid.NewGuid(), Key = "bs", Name = "Stadt Braunschweig" };
+            var committee = new Organization { Id = Guid.NewGuid(), BodyId = body.Id, Key = "fpa", Name = "Finanz- und Personalausschuss" };
+            var meeting = new Meeting
+            {
+                Id = Guid.NewGuid(), BodyId = body.Id, OrganizationId = committee.Id, Name = "Sitzung", Location = "Rathaus, Großer Sitzungssaal",
+                Start = new DateTimeOffset(2021, 4, 29, 13, 0, 0, TimeSpan.Zero), Created = now, Modified = now,
+            };
+            var model = MailKinds.Find(MailKinds.Invitation)!.Sample();
+            model["meeting"] = MailModels.Meeting(meeting, body, MailLanguages.German);
+            var mail = await MailRenderer.RenderAsync(DefaultMailTemplates.Get(MailKinds.Invitation, MailLanguages.German), MailLanguages.German, model);
+            var row = Notices.Create(MailKinds.Invitation, "k", body.Id, "erika@example.org", "Erika Müller", mail, null, now,
+                MeetingCalendar.Invitation(meeting, committee, body, ["Ö 1 21-15513"], MailIdentity.Default));
+            var message = new MimeMessage { Subject = row.Subject, Body = OutboxDispatcher.Body(row), MessageId = "pickup-test@deliberationflow" };
+            message.From.Add(new MailboxAddress("Sitzungsdienst", "sitzungsdienst@example.org"));
+            message.To.Add(new MailboxAddress(row.RecipientName, row.RecipientAddress));
+
+            DeliveryResult? result = null;
+            await new PickupDirectoryMailTransport(new MailOptions { PickupDirectory = folder })
+                .SendAsync([message], (_, r) => { result = r; return Task.CompletedTask; }, CancellationToken.None);
+
+            Assert.True(result!.Accepted);
+            var written = await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(folder, "*.eml")));
+            Assert.Equal("Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-15513, 21-15600", written.Subject);
+            Assert.Contains("Ort: Rathaus, Großer Sitzungssaal", written.TextBody, StringComparison.Ordinal);
+            Assert.Contains("<td>Rathaus, Großer Sitzungssaal</td>", written.HtmlBody, StringComparison.Ordinal);
+            var part = Assert.Single(written.Attachments.OfType<MimePart>());
+            using var content = new MemoryStream();
+            await part.Content!.DecodeToAsync(content);
+            var calendar = Ical.Net.Calendar.Load(System.Text.Encoding.UTF8.GetString(content.ToArray()))!;
+            Assert.Equal("REQUEST", calendar.Method);
+            Assert.Equal(new DateTime(2021, 4, 29, 15, 0, 0), Assert.Single(calendar.Events).DtStart!.Value);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

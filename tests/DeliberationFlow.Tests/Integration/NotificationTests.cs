@@ -1,0 +1,286 @@
+using System.Net;
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Meetings;
+using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Notifications.Templates;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+using MimeKit;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>What councillors and offices receive: invitations with agenda and calendar entry, their own preferences, followed papers.</summary>
+[Collection(HostCollection.Name)]
+public sealed class NotificationTests
+{
+    private const string Jana = "jana.beispiel@rat.braunschweig.example";
+
+    [Fact]
+    public async Task Invitation_CarriesTheAgendaAsTextAndHtml_AndAnIcsThatKeepsItsUidWhenTheMeetingMoves()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60001", "Grünflächen an der Oker", "Beschlussvorlage", "fb10", null, true, null, null));
+        var meetingId = paper.Consultations[0].MeetingId!.Value;
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        var invitations = await test.Smtp.WaitForAsync(m => m.Subject == "Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-60001", 5);
+        Assert.Equal(5, invitations.Count);
+        var invitation = invitations.Single(m => m.To.Mailboxes.Single().Address == Jana);
+
+        Assert.Contains("Ö 1  21-60001 – Grünflächen an der Oker (Beschlussvorlage, Vorberatung)", invitation.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<td>Grünflächen an der Oker</td>", invitation.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains(invitation.BodyParts, p => p.ContentType.MimeType == "text/plain");
+        Assert.Contains(invitation.BodyParts, p => p.ContentType.MimeType == "text/html");
+        var calendar = ParseIcs(invitation);
+        Assert.Equal("REQUEST", calendar.Method);
+        var entry = Assert.Single(calendar.Events);
+        Assert.Equal($"meeting-{meetingId:N}@deliberationflow", entry.Uid);
+        Assert.Equal("Europe/Berlin", entry.DtStart!.TzId);
+        Assert.Equal(new DateTime(2021, 4, 29, 15, 0, 0), entry.DtStart.Value);
+        Assert.Contains("Finanz- und Personalausschuss", entry.Summary, StringComparison.Ordinal);
+        Assert.Contains("Ö 1 21-60001 – Grünflächen an der Oker", entry.Description, StringComparison.Ordinal);
+
+        // Moved after the invitation: the members' notice carries the same UID with a higher sequence and the new time.
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 23, 10));
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{meetingId}/change",
+            new ChangeMeetingRequest("move", "2021-05-06T15:00", "Raum belegt")), HttpStatusCode.OK);
+        var notice = (await test.Smtp.WaitForAsync(m => m.Subject == "Sitzung verlegt: Finanz- und Personalausschuss am 29.04.2021", 5))
+            .Single(m => m.To.Mailboxes.Single().Address == Jana);
+        var moved = Assert.Single(ParseIcs(notice).Events);
+        Assert.Equal(entry.Uid, moved.Uid);
+        Assert.True(moved.Sequence > entry.Sequence);
+        Assert.Equal(new DateTime(2021, 5, 6, 15, 0, 0), moved.DtStart!.Value);
+        Assert.Contains("wird verlegt auf 06.05.2021 15:00 Uhr", notice.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preferences_GiveOneEnglishMessagePerMeeting_ASupplementForLateItems_AndNoReminderWhenTurnedOff()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var jana = test.ClientFor("ratsmitglied");
+        var mandatory = await jana.PutAsJsonAsync("/api/me/notification-preferences", new SavePreferencesRequest(null, null, ["invitation"]));
+        await Http.EnsureAsync(mandatory, HttpStatusCode.BadRequest);
+        Assert.Contains("mandatory", await mandatory.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var saved = await jana.PutAsJsonAsync("/api/me/notification-preferences", new SavePreferencesRequest("en", true, ["reminder"]));
+        await Http.EnsureAsync(saved, HttpStatusCode.OK);
+        var preferences = (await jana.GetFromJsonAsync<PreferencesView>("/api/me/notification-preferences"))!;
+        Assert.Equal(("en", true), (preferences.Language, preferences.Digest));
+        Assert.Equal(["reminder"], preferences.OptOut);
+
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-61001", "Haushalt", "Beschlussvorlage", "fb20", null, true, null, null));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-61002", "Stellenplan", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+
+        // Everyone else: one message per item, in German.
+        var others = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-6100", StringComparison.Ordinal), 8);
+        Assert.Equal(8, others.Count);
+        Assert.DoesNotContain(others, m => m.To.Mailboxes.Single().Address == Jana);
+        await test.WaitForMailOutAsync();
+        var digest = Assert.Single(test.Smtp.Messages, m => m.To.Mailboxes.Single().Address == Jana);
+        Assert.StartsWith("Invitation: Finanz- und Personalausschuss on 29/04/2021 – ", digest.Subject, StringComparison.Ordinal);
+        Assert.Contains("21-61001", digest.Subject, StringComparison.Ordinal);
+        Assert.Contains("21-61002", digest.Subject, StringComparison.Ordinal);
+        Assert.Contains("Dear Jana Beispiel", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("21-61001 – Haushalt", digest.TextBody, StringComparison.Ordinal);
+        Assert.Contains("21-61002 – Stellenplan", digest.TextBody, StringComparison.Ordinal);
+
+        // An urgent paper comes after the invitation: a supplement lists only what is new.
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 23, 9));
+        var late = await test.RegisterAsync("admin", new RegisterPaperRequest("21-61003", "Eilige Vorlage", "Beschlussvorlage", "fb10", null, true, null, null, Urgent: true));
+        Assert.Equal("29.04.2021", late.Consultations[0].Date);
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 28, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        var supplement = Assert.Single(await test.Smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == Jana && (m.Subject ?? "").StartsWith("Supplementary", StringComparison.Ordinal), 1));
+        Assert.Equal("Supplementary invitation: Finanz- und Personalausschuss on 29/04/2021 – 21-61003", supplement.Subject);
+
+        // The reminders (one day before) reach the others; Jana turned them off.
+        await test.WaitForMailOutAsync();
+        var reminders = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Erinnerung: Finanz- und Personalausschuss", StringComparison.Ordinal), 12);
+        Assert.Equal(12, reminders.Count);
+        Assert.DoesNotContain(test.Smtp.Messages, m => m.To.Mailboxes.Single().Address == Jana && (m.Subject ?? "").StartsWith("Reminder", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Followers_HearOutcomesAndDeferrals_AndNonPublicOnesOnlyFromTheirOwnCommittees()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var closed = await test.RegisterAsync("admin", new RegisterPaperRequest("21-62001", "Grundstücksverkauf", "Beschlussvorlage", "fb10", null, false, null, null));
+        var open = await test.RegisterAsync("admin", new RegisterPaperRequest("21-62002", "Radweg", "Beschlussvorlage", "fb61", null, true, null, null));
+        var jana = test.ClientFor("ratsmitglied");
+        await Http.EnsureAsync(await jana.PutAsync($"/api/papers/{closed.Id}/follow", null), HttpStatusCode.OK);
+        await Http.EnsureAsync(await jana.PutAsync($"/api/papers/{open.Id}/follow", null), HttpStatusCode.OK);
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-plua").PutAsync($"/api/papers/{closed.Id}/follow", null), HttpStatusCode.NotFound);
+        Assert.Equal(["21-62001", "21-62002"], (await jana.GetFromJsonAsync<List<FollowedPaper>>("/api/me/followed-papers"))!.Select(f => f.Reference));
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18));
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", closed.Consultations[0].Id, new("Adopted", "beschlossen", null)), HttpStatusCode.OK);
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", open.Consultations[0].Id, new("Deferred", "vertagt", null)), HttpStatusCode.OK);
+        var fpa = await test.Smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == Jana, 2);
+        Assert.Equal(
+            ["Beratungsergebnis 21-62001: Finanz- und Personalausschuss am 29.04.2021 – beschlossen", "Vertagt 21-62002: Finanz- und Personalausschuss am 29.04.2021 – vertagt"],
+            fpa.Select(m => m.Subject).Order(StringComparer.Ordinal));
+        Assert.Single(await test.Smtp.WaitForAsync(m => m.Subject == "Vertagt 21-62002: Finanz- und Personalausschuss am 29.04.2021 – vertagt" && m.To.Mailboxes.Single().Address == "fb61@braunschweig.example", 1));
+
+        // The Verwaltungsausschuss sits without Jana: its outcome on the non-public paper reaches the lead office only.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 4, 18));
+        var va = (await test.GetPaperAsync("admin", closed.Id)).Consultations.Single(c => c.Committee.Key == "va");
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-va", va.Id, new("Adopted", "beschlossen", null)), HttpStatusCode.OK);
+        Assert.Single(await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Beratungsergebnis 21-62001: Verwaltungsausschuss", StringComparison.Ordinal), 1));
+        await test.WaitForMailOutAsync();
+        Assert.DoesNotContain(test.Smtp.Messages, m => m.To.Mailboxes.Single().Address == Jana && (m.Subject ?? "").Contains("Verwaltungsausschuss", StringComparison.Ordinal));
+
+        await Http.EnsureAsync(await jana.DeleteAsync($"/api/papers/{open.Id}/follow"), HttpStatusCode.NoContent);
+        Assert.Equal(["21-62001"], (await jana.GetFromJsonAsync<List<FollowedPaper>>("/api/me/followed-papers"))!.Select(f => f.Reference));
+    }
+
+    [Fact]
+    public async Task MailTemplates_AreCheckedWhereTheyAreWrong_PreviewedWithSampleData_AndUsedOnceSaved()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("sekretariat-fpa").GetAsync("/api/mail-templates")).StatusCode);
+        var list = (await admin.GetFromJsonAsync<List<MailTemplateSummary>>("/api/mail-templates"))!;
+        Assert.Equal(MailKinds.All.Count * 2, list.Count);
+        Assert.All(list, t => Assert.False(t.Customized));
+        var shipped = (await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/invitation/de"))!;
+        Assert.Contains("items[].reference", shipped.Fields);
+
+        var unknown = await admin.PutAsJsonAsync("/api/mail-templates/invitation/de", new SaveMailTemplateRequest("Ladung {{ committee.name }}", "Hallo\n{{ meeting.dat }}", shipped.Html));
+        await Http.EnsureAsync(unknown, HttpStatusCode.BadRequest);
+        var problem = await unknown.Content.ReadAsStringAsync();
+        Assert.Contains("line 2, column 4: Unknown field 'meeting.dat'.", problem, StringComparison.Ordinal);
+        var broken = await admin.PutAsJsonAsync("/api/mail-templates/invitation/de", new SaveMailTemplateRequest("Ladung {% if %}", shipped.Text, shipped.Html));
+        await Http.EnsureAsync(broken, HttpStatusCode.BadRequest);
+        Assert.Contains("\"subject\"", await broken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var preview = await admin.PostAsJsonAsync("/api/mail-templates/invitation/de/preview", new SaveMailTemplateRequest(null, null, null));
+        await Http.EnsureAsync(preview, HttpStatusCode.OK);
+        Assert.Equal("Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-15513, 21-15600", (await preview.Content.ReadFromJsonAsync<RenderedMail>())!.Subject);
+
+        var own = new SaveMailTemplateRequest(
+            "Ladung {{ committee.shortName }} {{ meeting.date }} – {{ references }}",
+            "Liebe/r {{ recipient.name }},\n{% for item in items %}{{ item.number }}: {{ item.name }}\n{% endfor %}",
+            "<p>Liebe/r {{ recipient.name }}</p>");
+        await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/mail-templates/invitation/de", own), HttpStatusCode.OK);
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-63001", "Neue Schulmensa", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        var received = await test.Smtp.WaitForAsync(m => m.Subject == "Ladung FPA 29.04.2021 – 21-63001", 5);
+        Assert.Equal(5, received.Count);
+        Assert.Contains("Ö 1: Neue Schulmensa", received[0].TextBody, StringComparison.Ordinal);
+
+        await Http.EnsureAsync(await admin.DeleteAsync("/api/mail-templates/invitation/de"), HttpStatusCode.OK);
+        Assert.False((await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/invitation/de"))!.Customized);
+    }
+
+    [Fact]
+    public async Task CalendarFeed_ListsTheCouncillorsMeetings_UnderASignedUrl_ThatCanBeRevoked()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var jana = test.ClientFor("ratsmitglied");
+        var link = (await jana.GetFromJsonAsync<CalendarFeedLink>("/api/me/calendar"))!;
+        var again = (await jana.GetFromJsonAsync<CalendarFeedLink>("/api/me/calendar"))!;
+
+        using var anonymous = test.App.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(again.Path)).StatusCode);
+        var response = await anonymous.GetAsync(link.Path);
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        Assert.Equal("text/calendar", response.Content.Headers.ContentType!.MediaType);
+        var feed = Ical.Net.Calendar.Load(await response.Content.ReadAsStringAsync())!;
+        Assert.Contains(feed.Events, e => e.Summary!.StartsWith("Finanz- und Personalausschuss", StringComparison.Ordinal) && e.DtStart!.Value == new DateTime(2021, 4, 29, 15, 0, 0));
+        Assert.Contains(feed.Events, e => e.Summary!.StartsWith("Rat der Stadt Braunschweig", StringComparison.Ordinal));
+        Assert.DoesNotContain(feed.Events, e => e.Summary!.StartsWith("Verwaltungsausschuss", StringComparison.Ordinal));
+
+        var tampered = link.Path.Replace(".ics", "x.ics", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(tampered)).StatusCode);
+
+        var renewed = await jana.PostAsync("/api/me/calendar/revoke", null);
+        await Http.EnsureAsync(renewed, HttpStatusCode.OK);
+        var newLink = (await renewed.Content.ReadFromJsonAsync<CalendarFeedLink>())!;
+        Assert.NotEqual(link.Path, newLink.Path);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(link.Path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(newLink.Path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/me/calendar")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AStepOverdueAfterItsMeeting_IsReportedOnce_ToTheSecretariesAndTheLeadOffice()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-64001", "Liegengebliebene Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+
+        // 14 days after the FPA meeting of 29.04. nothing has been recorded.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 12, 18));
+        await test.ReconcileTimersAsync();
+        await test.WaitForMailOutAsync();
+        Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Überfällig: 21-64001", StringComparison.Ordinal));
+
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 13, 16));
+        await test.ReconcileTimersAsync();
+        await test.ReconcileTimersAsync();
+        await test.WaitForMailOutAsync();
+        var escalations = test.Smtp.Messages.Where(m => (m.Subject ?? "").StartsWith("Überfällig: 21-64001", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["fb10@braunschweig.example", "sekretariat-fpa@braunschweig.example"], escalations.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
+        Assert.All(escalations, m => Assert.Equal("Überfällig: 21-64001 im Finanz- und Personalausschuss (Sitzung 29.04.2021)", m.Subject));
+        Assert.Contains("liegt 14 Tage zurück", escalations[0].TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReminderDays_AreSetPerCommittee_ByAdmins()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var settings = new SaveCommitteeNotificationSettingsRequest(3, 21);
+        Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("sekretariat-fpa").PutAsJsonAsync("/api/committees/fpa/notification-settings", settings)).StatusCode);
+        var invalid = await test.ClientFor("admin").PutAsJsonAsync("/api/committees/fpa/notification-settings", new SaveCommitteeNotificationSettingsRequest(0, null));
+        await Http.EnsureAsync(invalid, HttpStatusCode.BadRequest);
+        Assert.Contains("reminderDaysBefore", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Http.EnsureAsync(await test.ClientFor("admin").PutAsJsonAsync("/api/committees/fpa/notification-settings", settings), HttpStatusCode.OK);
+        Assert.Equal(new CommitteeNotificationSettingsView("fpa", 3, 21),
+            await test.ClientFor("sekretariat-fpa").GetFromJsonAsync<CommitteeNotificationSettingsView>("/api/committees/fpa/notification-settings"));
+
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-65001", "Früh erinnert", "Beschlussvorlage", "fb10", null, true, null, null));
+        // Before the reminder three days ahead (26.04. 15:00), and outside its scheduling horizon.
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 26, 8, 0));
+        await test.ReconcileTimersAsync();
+        await test.WaitForMailOutAsync();
+        Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-65001", StringComparison.Ordinal));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 26, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        var reminders = await test.Smtp.WaitForAsync(m => m.Subject == "Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-65001", 5);
+        Assert.Equal(5, reminders.Count);
+        Assert.Contains("in 3 Tagen, Donnerstag, 29.04.2021, 15:00 Uhr", reminders[0].TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadMailSettings_StopStartUp_NamingEveryProblem()
+    {
+        var dataPath = DeliberationFlowApp.NewDataPath();
+        using var app = new DeliberationFlowApp(DatabaseProvider.Sqlite, DeliberationFlowApp.SqliteConnectionString(dataPath), Berlin.Clock(2021, 4, 1, 9), 25, dataPath)
+            .WithWebHostBuilder(b => b
+                .UseSetting("Mail:Smtp:Port", "70000")
+                .UseSetting("Mail:Smtp:Security", "Tls13Please")
+                .UseSetting("Mail:Smtp:UserName", "sitzungsdienst")
+                .UseSetting("Mail:FromAddress", "kein Absender"));
+
+        var failure = Assert.ThrowsAny<Exception>(() => app.Server);
+        var message = failure is Microsoft.Extensions.Options.OptionsValidationException ? failure.Message : failure.ToString();
+        Assert.Contains("Mail:Smtp:Port 70000 is out of range (1–65535).", message, StringComparison.Ordinal);
+        Assert.Contains("Mail:Smtp:Security 'Tls13Please' is unknown", message, StringComparison.Ordinal);
+        Assert.Contains("Mail:Smtp:UserName and Mail:Smtp:Password go together", message, StringComparison.Ordinal);
+        Assert.Contains("Mail:FromAddress 'kein Absender' is not an e-mail address", message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dataPath, "test.db")), "start-up stopped before the database was touched");
+    }
+
+    private static Ical.Net.Calendar ParseIcs(MimeMessage message)
+    {
+        var part = Assert.Single(message.Attachments.OfType<MimePart>());
+        Assert.Equal("einladung.ics", part.FileName);
+        Assert.Equal("text/calendar", part.ContentType.MimeType);
+        using var content = new MemoryStream();
+        part.Content!.DecodeTo(content);
+        return Ical.Net.Calendar.Load(System.Text.Encoding.UTF8.GetString(content.ToArray()))!;
+    }
+}
