@@ -83,8 +83,10 @@ public sealed class OutboxDispatcher(
 
         var token = Guid.NewGuid();
         var leaseUntil = now + Lease;
+        // The due condition again: a job that read the same candidates may have tried one, failed and put it off
+        // (lease released, next attempt later) before this update runs; without it this job would try it at once again.
         await db.OutboxMessages
-            .Where(m => candidates.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .Where(m => candidates.Contains(m.Id) && m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, leaseUntil).SetProperty(m => m.ClaimToken, token), cancellationToken);
         var claimed = await db.OutboxMessages.AsNoTracking()
             .Where(m => candidates.Contains(m.Id) && m.ClaimToken == token && m.Status == OutboxStatus.Pending)

@@ -21,9 +21,43 @@ public sealed class TestSmtpServer : IDisposable
     {
         Port = port;
         _server = SimpleSmtpServer.Start(Port);
+        WaitUntilListening();
     }
 
     public int Port { get; }
+
+    /// <summary>
+    /// netDumbster binds its listener on a background task; a test that brings the server back and at once lets the
+    /// service deliver would otherwise see its first connections refused (and the messages correctly put off by the
+    /// back-off), which is not the outage it means to test.
+    /// </summary>
+    private void WaitUntilListening()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, Port);
+                using var reader = new StreamReader(probe.GetStream(), Encoding.ASCII);
+                if (reader.ReadLine()?.StartsWith("220", StringComparison.Ordinal) == true)
+                {
+                    return;
+                }
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new InvalidOperationException($"The test SMTP server on port {Port} does not greet within 10 s.");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
 
     public IReadOnlyList<MimeMessage> Messages
     {
