@@ -45,6 +45,11 @@ public sealed class NotificationRecipients(ICouncilDb db)
                           join user in db.Users on follower.UserId equals user.Id
                           where follower.PaperId == paper.Id
                           select user).AsNoTracking().ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            return []; // most papers have no followers: no further round trips for them
+        }
+
         var personIds = rows.Where(u => u.PersonId != null).Select(u => u.PersonId!.Value).ToList();
         var persons = await db.Persons.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         HashSet<Guid> members = [];
@@ -75,6 +80,11 @@ public sealed class NotificationRecipients(ICouncilDb db)
     {
         var users = await db.Users.AsNoTracking().Where(u => u.PersonId != null && personIds.Contains(u.PersonId.Value))
             .Select(u => new { u.Id, u.PersonId }).ToListAsync(cancellationToken);
+        if (users.Count == 0)
+        {
+            return [];
+        }
+
         var userIds = users.Select(u => u.Id).ToList();
         var preferences = await db.NotificationPreferences.AsNoTracking().Where(p => userIds.Contains(p.UserId)).ToDictionaryAsync(p => p.UserId, cancellationToken);
         return users.Where(u => preferences.ContainsKey(u.Id)).DistinctBy(u => u.PersonId).ToDictionary(u => u.PersonId!.Value, u => preferences[u.Id]);
