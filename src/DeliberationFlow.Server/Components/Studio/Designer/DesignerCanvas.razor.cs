@@ -202,7 +202,7 @@ public partial class DesignerCanvas : IDisposable
                 TargetMarker = LinkMarker.Arrow,
                 Locked = ReadOnly,
             };
-            link.Labels.Add(new LinkLabelModel(link, L[StudioTexts.Outcome(key.Outcome)]));
+            link.Labels.Add(new LinkLabelModel(link, V[StudioTexts.Outcome(key.Outcome)]));
             _links[link] = key;
             Diagram.Links.Add(link);
         }
