@@ -54,6 +54,8 @@ public sealed class UiPortalFeaturesTests(Chromium chromium) : IClassFixture<Chr
         await Expect(reminder).ToBeCheckedAsync();
         await Expect(page.Locator("[data-kind='invitation'] input")).ToBeDisabledAsync();
         await Expect(page.Locator("#mandatory-reason")).ToContainTextAsync("lassen sich nicht abbestellen");
+        // The settings are a form: it carries the antiforgery token as every form of the service does.
+        await Expect(page.Locator("form#notification-settings input[name='__RequestVerificationToken']")).ToHaveCountAsync(1);
         await page.Locator("[data-kind='reminder'] label").ClickAsync();
         await Expect(reminder).Not.ToBeCheckedAsync();
         await page.Locator("#save-settings").ClickAsync();
