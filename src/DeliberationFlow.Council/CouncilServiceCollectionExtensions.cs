@@ -71,6 +71,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Notifications.OutcomeNotices>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.ManageMailTemplates>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.ManagePreferences>();
+        services.TryAddScoped<DeliberationFlow.Council.Access.CallerBodyZone>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.FollowPapers>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.CalendarFeed>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.EscalateOverdueSteps>();

@@ -29,6 +29,7 @@ public sealed class DesignerComponentTests : IAsyncDisposable
     {
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
+        _context.Services.AddLocalization(options => options.ResourcesPath = "Resources");
         _context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         // The canvas asks the browser for its size and the ports' positions; here every element answers with a fixed box.
         _context.JSInterop.Setup<Rectangle>("ZBlazorDiagrams.getBoundingClientRect", _ => true).SetResult(new Rectangle(0, 0, 1200, 800));

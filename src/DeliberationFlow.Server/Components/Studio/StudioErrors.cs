@@ -1,5 +1,6 @@
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Engine.Definitions;
+using Microsoft.Extensions.Localization;
 
 namespace DeliberationFlow.Server.Components.Studio;
 
@@ -8,12 +9,13 @@ public static class StudioErrors
 {
     public static bool IsExpected(Exception ex) => ex is CouncilException;
 
-    public static string Describe(Exception ex) => ex switch
+    /// <summary>The advice is worded in the page's language (German wording as the resource key); the use case's message stays as it came.</summary>
+    public static string Describe(Exception ex, IStringLocalizer<SharedResource> l) => ex switch
     {
-        RequestValidationException invalid => $"Nicht gespeichert: {invalid.Errors.Sum(e => e.Value.Length)} Problem(e) — sie sind an den betroffenen Schritten markiert. Beheben Sie sie und versuchen Sie es erneut.",
-        ConflictException conflict => $"{conflict.Message} — laden Sie die Seite neu und versuchen Sie es noch einmal.",
-        NotFoundException notFound => $"{notFound.Message} — prüfen Sie die Adresse oder wählen Sie aus der Liste.",
-        ForbiddenException forbidden => $"{forbidden.Message} — melden Sie sich als Administrator an.",
+        RequestValidationException invalid => l["Nicht gespeichert: {0} Problem(e) — sie sind an den betroffenen Schritten markiert. Beheben Sie sie und versuchen Sie es erneut.", invalid.Errors.Sum(e => e.Value.Length)],
+        ConflictException conflict => l["{0} — laden Sie die Seite neu und versuchen Sie es noch einmal.", conflict.Message],
+        NotFoundException notFound => l["{0} — prüfen Sie die Adresse oder wählen Sie aus der Liste.", notFound.Message],
+        ForbiddenException forbidden => l["{0} — melden Sie sich als Administrator an.", forbidden.Message],
         _ => ex.Message,
     };
 

@@ -142,7 +142,7 @@ public partial class DesignerCanvas : IDisposable
             var mark = Marks?.GetValueOrDefault(activity.Id) ?? ActivityMark.None;
             if (!_nodes.TryGetValue(activity.Id, out var node))
             {
-                node = new ActivityNode(activity, State.DescriptorOf(activity.Type)?.DisplayName ?? activity.Type, State.OutcomesOf(activity.Id))
+                node = new ActivityNode(activity, L[State.DescriptorOf(activity.Type)?.DisplayName ?? activity.Type], State.OutcomesOf(activity.Id))
                 {
                     Size = new Size(activity.Designer?.Width ?? DesignerState.DefaultWidth, activity.Designer?.Height ?? DesignerState.DefaultHeight),
                     Locked = ReadOnly,
@@ -202,7 +202,7 @@ public partial class DesignerCanvas : IDisposable
                 TargetMarker = LinkMarker.Arrow,
                 Locked = ReadOnly,
             };
-            link.Labels.Add(new LinkLabelModel(link, StudioTexts.Outcome(key.Outcome)));
+            link.Labels.Add(new LinkLabelModel(link, V[StudioTexts.Outcome(key.Outcome)]));
             _links[link] = key;
             Diagram.Links.Add(link);
         }

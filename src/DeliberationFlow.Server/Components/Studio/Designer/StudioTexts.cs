@@ -5,12 +5,10 @@ namespace DeliberationFlow.Server.Components.Studio.Designer;
 /// <summary>German wording of the engine's names (outcome ports, states) for the studio.</summary>
 public static class StudioTexts
 {
-    // The bodies served so far all lie in Germany; the studio shows times as their clerks read them.
-    private static readonly TimeZoneInfo BodyZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+    // Times as the body's clerks read them: in the body's configured zone (CallerBodyZone), whatever the server's zone.
+    public static string Time(DateTimeOffset instant, TimeZoneInfo bodyZone) => TimeZoneInfo.ConvertTime(instant, bodyZone).ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static string Time(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, BodyZone).ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-
-    public static string Date(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, BodyZone).ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Date(DateTimeOffset instant, TimeZoneInfo bodyZone) => TimeZoneInfo.ConvertTime(instant, bodyZone).ToString("dd.MM.yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Outcome(string outcome) => outcome switch
     {
