@@ -16,6 +16,9 @@ public sealed class Chromium : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Web-first assertions wait for the page; on two shared cores a Blazor round trip can take longer than
+        // Playwright's 5 s default, so they get as long as any other action here.
+        Assertions.SetDefaultExpectTimeout(20_000);
         Assert.True(File.Exists(ExecutablePath), $"{ExecutablePath} is missing; scripts/test.sh installs it (apt-get install chromium).");
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
