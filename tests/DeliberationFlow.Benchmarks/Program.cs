@@ -169,6 +169,7 @@ try
             var fill = stored - options.ScaleSteps;
             var added = await BulkLoader.FillToAsync(connectionString, host.BodyId, fill, Say);
             Say($"  {added:N0} finished instances loaded by SQL in {load.Elapsed.TotalSeconds:F1} s");
+            statementsAtLastReport = statements.Count; // the bulk load's statements are not the next phase's
             var (registration, consultations) = await driver.RegisterAsync($"S{stored}", options.ScaleSteps);
             Report(registration);
             var count = await BulkLoader.CountInstancesAsync(connectionString);
