@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using DeliberationFlow.Tests.Infrastructure;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -12,77 +13,30 @@ public sealed class ServerProcessTests
     [Fact]
     public async Task Server_OnTheEmbeddedDefault_IsReadyWithin30Seconds_AndServesTheDemoPaper()
     {
-        var serverDll = LocateServerBuild();
         var dataPath = Directory.CreateTempSubdirectory("deliberationflow-process-").FullName;
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        await using var server = ServerProcess.Start("--urls", $"http://127.0.0.1:{port}", "--Storage:DataPath", dataPath);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var deadline = Stopwatch.StartNew();
+        HttpStatusCode? ready = null;
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30) && ready != HttpStatusCode.OK && !server.HasExited)
         {
-            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { serverDll, "--urls", $"http://127.0.0.1:{port}", "--Storage:DataPath", dataPath })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            var deadline = Stopwatch.StartNew();
-            HttpStatusCode? ready = null;
-            while (deadline.Elapsed < TimeSpan.FromSeconds(30) && ready != HttpStatusCode.OK && !process.HasExited)
+            try
             {
-                try
-                {
-                    ready = (await http.GetAsync("/health/ready")).StatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(250);
-                }
+                ready = (await http.GetAsync("/health/ready")).StatusCode;
             }
-
-            Assert.True(ready == HttpStatusCode.OK, $"Not ready within 30 s (last status {ready}). Output:\n{output}");
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:demo")));
-            var paper = await http.GetStringAsync("/api/papers/by-reference/21-15513-01");
-            Assert.Contains("zur Kenntnis genommen", paper, StringComparison.Ordinal);
-            lock (output)
+            catch (HttpRequestException)
             {
-                Assert.Contains("Demo accounts", output.ToString(), StringComparison.Ordinal);
+                await Task.Delay(250);
             }
-
-            Assert.True(File.Exists(Path.Combine(dataPath, "deliberationflow.db")));
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-    }
-
-    private static string LocateServerBuild()
-    {
-        // tests/DeliberationFlow.Tests/bin/<Configuration>/net10.0/ → src/DeliberationFlow.Server/bin/<Configuration>/net10.0/
-        var here = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = here.Name;
-        var configuration = here.Parent!.Name;
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "DeliberationFlow.sln")))
-        {
-            root = root.Parent;
         }
 
-        Assert.NotNull(root);
-        var dll = Path.Combine(root.FullName, "src", "DeliberationFlow.Server", "bin", configuration, framework, "DeliberationFlow.Server.dll");
-        Assert.True(File.Exists(dll), $"The server build is missing at {dll}; build the solution first.");
-        return dll;
+        Assert.True(ready == HttpStatusCode.OK, $"Not ready within 30 s (last status {ready}). Output:\n{server.Output}");
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:demo")));
+        var paper = await http.GetStringAsync("/api/papers/by-reference/21-15513-01");
+        Assert.Contains("zur Kenntnis genommen", paper, StringComparison.Ordinal);
+        Assert.Contains("Demo accounts", server.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dataPath, "deliberationflow.db")));
     }
 
     private static int FreePort()

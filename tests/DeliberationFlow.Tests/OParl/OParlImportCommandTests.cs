@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace DeliberationFlow.Tests.OParl;
@@ -44,55 +43,8 @@ public sealed class OParlImportCommandTests
 
     private static async Task<(int ExitCode, string Output)> RunServerAsync(string dataPath, params string[] arguments)
     {
-        var serverDll = LocateServerBuild();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { serverDll }.Concat(arguments).Concat(["--Storage:DataPath", dataPath, "--Scheduling:RunServer", "false"]))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"import-oparl did not end within 120 s. Output:\n{output}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static string LocateServerBuild()
-    {
-        // tests/DeliberationFlow.Tests/bin/<Configuration>/net10.0/ → src/DeliberationFlow.Server/bin/<Configuration>/net10.0/
-        var here = new DirectoryInfo(AppContext.BaseDirectory);
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "DeliberationFlow.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var dll = Path.Combine(root.FullName, "src", "DeliberationFlow.Server", "bin", here.Parent!.Name, here.Name, "DeliberationFlow.Server.dll");
-        Assert.True(File.Exists(dll), $"The server build is missing at {dll}; build the solution first.");
-        return dll;
+        await using var server = ServerProcess.Start([.. arguments, "--Storage:DataPath", dataPath, "--Scheduling:RunServer", "false"]);
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        return (exitCode, server.Output);
     }
 }
