@@ -35,8 +35,30 @@ public static class PersistenceServiceCollectionExtensions
     }
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", DeliberationDbContext.EngineSchema))
+        builder.UseNpgsql(WithAutomaticPreparation(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", DeliberationDbContext.EngineSchema))
             .UseSnakeCaseNamingConvention();
+
+    /// <summary>
+    /// A workflow step runs the same two dozen statements again and again; without preparation PostgreSQL parses and
+    /// plans each of them every time, which the benchmark measured as about half of the database's CPU per step
+    /// (5.7 → 3.1 ms). Npgsql prepares a statement once it has been seen twice on a physical connection and keeps it
+    /// across pool returns. A connection string that sets its own Max Auto Prepare (0 turns it off) is left as it is.
+    /// </summary>
+    public static string WithAutomaticPreparation(string connectionString)
+    {
+        // The generic builder knows only the keys the string names (Npgsql's own knows every keyword).
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (named.ContainsKey("Max Auto Prepare") || named.ContainsKey("MaxAutoPrepare"))
+        {
+            return connectionString;
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+
+        builder.MaxAutoPrepare = 64;
+        builder.AutoPrepareMinUsages = 2;
+        return builder.ConnectionString;
+    }
 
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention();

@@ -121,12 +121,14 @@ try
     // Main phase: N papers, three recorded outcomes each.
     Say($"main phase ({options.Papers} papers):");
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var databaseCpuBefore = PostgresCpu.Of(databaseName);
     var (_, stepPhases) = await driver.RunWorkflowAsync("MAIN", options.Papers, phase =>
     {
         Report(phase);
         Say($"    RSS after this phase (after a full GC): {ProcessMemory.Mb(ProcessMemory.ResidentAfterCollection())}");
     });
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    var databaseCpu = PostgresCpu.Of(databaseName) - databaseCpuBefore;
     var steps = stepPhases.Sum(p => p.Succeeded);
     var requests = stepPhases.Sum(p => p.Requests);
     var stepTime = TimeSpan.FromTicks(stepPhases.Sum(p => p.Elapsed.Ticks));
@@ -136,7 +138,8 @@ try
     var heapAfter = GC.GetTotalMemory(forceFullCollection: false);
     var rssGrowth = 100.0 * (rssAfter - rssBefore) / rssBefore;
     Say($"  steps: {steps} of {requests} requests advanced the workflow in {stepTime.TotalSeconds:F2} s = {F(stepsPerSecond)} steps/s; {stepLatencies.Describe()}");
-    Say($"  CPU of this process in the main phase (registrations and steps): {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / (steps + options.Papers):F2} ms per request");
+    Say($"  CPU of this process in the main phase (registrations and steps): {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / (steps + options.Papers):F2} ms per request; " +
+        $"PostgreSQL backends {databaseCpu.TotalSeconds:F1} s = {databaseCpu.TotalMilliseconds / (steps + options.Papers):F2} ms per request");
     Say($"  RSS after {steps} steps: {ProcessMemory.Mb(rssAfter)} (managed heap {ProcessMemory.Mb(heapAfter)}): growth {F(rssGrowth)} %");
     if (steps < requests)
     {
@@ -150,11 +153,16 @@ try
     Say($"  tables loaded in {loadBaseline.Elapsed.TotalSeconds:F1} s");
     await TpcbBaseline.RunAsync(connectionString, options.BaselineScale, options.Clients, TimeSpan.FromSeconds(2));
     var baselineDuration = TimeSpan.FromSeconds(Math.Clamp(stepTime.TotalSeconds, 10, 60));
+    var baselineCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var baselineDatabaseCpuBefore = PostgresCpu.Of(databaseName);
     var (transactions, baselineTime, baselineLatencies) =
         await TpcbBaseline.RunAsync(connectionString, options.BaselineScale, options.Clients, baselineDuration);
+    var baselineCpu = Process.GetCurrentProcess().TotalProcessorTime - baselineCpuBefore;
+    var baselineDatabaseCpu = PostgresCpu.Of(databaseName) - baselineDatabaseCpuBefore;
     var baselineTps = transactions / baselineTime.TotalSeconds;
     var ratio = stepsPerSecond / baselineTps;
     Say($"  {transactions} transactions in {baselineTime.TotalSeconds:F2} s = {F(baselineTps)} tps; {baselineLatencies.Describe()}");
+    Say($"  CPU per transaction: this process {baselineCpu.TotalMilliseconds / transactions:F3} ms, PostgreSQL backends {baselineDatabaseCpu.TotalMilliseconds / transactions:F3} ms");
     Say($"  ratio steps/s : baseline tps = {F(ratio)}");
 
     // Scale: the cost of a step (mean latency at the same concurrency) among 10 k and among 1 M stored instances.
