@@ -111,7 +111,7 @@ public sealed class RecordOutcome(
         var bookmark = await db.Bookmarks.SingleOrDefaultAsync(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark, cancellationToken)
             ?? throw new ConflictException("The paper's workflow is not waiting for this consultation's outcome.");
         var instance = await db.WorkflowInstances.GetAsync(bookmark.InstanceId, cancellationToken);
-        var definition = await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
+        var definition = await definitions.FindPinnedAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
             ?? throw new ConflictException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} of this paper is no longer installed.");
         var activityDefinition = definition.GetActivity(bookmark.ActivityId);
         var accepted = activities.Find(activityDefinition.Type) is IOutcomeActivity waiting

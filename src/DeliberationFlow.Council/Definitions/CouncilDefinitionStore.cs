@@ -18,6 +18,17 @@ public sealed class CouncilDefinitionStore(ICouncilDb db, ParsedDefinitionCache 
         return row is null ? null : cache.Parse(row);
     }
 
+    public async Task<WorkflowDefinition?> FindPinnedAsync(Guid tenantId, string definitionId, int version, CancellationToken cancellationToken)
+    {
+        if (cache.FindPublished(tenantId, definitionId, version) is { } known)
+        {
+            return known;
+        }
+
+        // Every step of every running instance asks for its version; only the first one per version reads the row.
+        return await FindAsync(tenantId, definitionId, version, cancellationToken);
+    }
+
     public async Task<WorkflowDefinition?> FindLatestPublishedAsync(Guid tenantId, string definitionId, CancellationToken cancellationToken)
     {
         var row = await db.WorkflowDefinitions.AsNoTracking()
@@ -36,12 +47,30 @@ public sealed class CouncilDefinitionStore(ICouncilDb db, ParsedDefinitionCache 
     }
 }
 
-/// <summary>Parsed definitions by tenant, id, version and document, shared by all requests.</summary>
+/// <summary>
+/// Parsed definitions by tenant, id, version and document, shared by all requests; and the versions seen after
+/// publishing by tenant, id and version alone, whose activities and connections can no longer change.
+/// </summary>
 public sealed class ParsedDefinitionCache
 {
     private readonly ConcurrentDictionary<(Guid, string, int, string), WorkflowDefinition> _parsed = new();
+    private readonly ConcurrentDictionary<(Guid, string, int), WorkflowDefinition> _published = new();
 
-    public WorkflowDefinition Parse(StoredWorkflowDefinition row) =>
+    public WorkflowDefinition? FindPublished(Guid tenantId, string definitionId, int version) =>
+        _published.TryGetValue((tenantId, definitionId, version), out var definition) ? definition : null;
+
+    public WorkflowDefinition Parse(StoredWorkflowDefinition row)
+    {
+        var definition = ParseDocument(row);
+        if (row.State != DefinitionState.Draft)
+        {
+            _published.TryAdd((row.TenantId, row.DefinitionId, row.Version), definition);
+        }
+
+        return definition;
+    }
+
+    private WorkflowDefinition ParseDocument(StoredWorkflowDefinition row) =>
         _parsed.GetOrAdd((row.TenantId, row.DefinitionId, row.Version, row.Document), _ =>
         {
             var read = WorkflowDefinitionReader.Read(row.Document);

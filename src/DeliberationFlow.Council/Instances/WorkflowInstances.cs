@@ -90,7 +90,7 @@ public sealed class ResolveIncident(
         {
             var instance = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId && i.TenantId == caller.BodyId, cancellationToken)
                 ?? throw new NotFoundException($"No workflow instance with id {instanceId}.");
-            var definition = await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
+            var definition = await definitions.FindPinnedAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
                 ?? throw new ConflictException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} is no longer installed.");
             if (instance.Status != WorkflowStatus.Faulted)
             {

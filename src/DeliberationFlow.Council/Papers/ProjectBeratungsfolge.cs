@@ -50,7 +50,7 @@ public sealed class ProjectBeratungsfolge(ICouncilDb db, IWorkflowDefinitionStor
             return new Projection(paper.Reference, "", 0, steps);
         }
 
-        var definition = await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
+        var definition = await definitions.FindPinnedAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
             ?? throw new ConflictException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} is no longer installed.");
         if (instance.Status == WorkflowStatus.Suspended && instance.CurrentActivityId is { } current)
         {

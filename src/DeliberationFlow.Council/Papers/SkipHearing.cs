@@ -36,7 +36,7 @@ public sealed class SkipHearing(
             var paper = await db.Papers.SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken)
                 ?? throw new NotFoundException($"No paper with id {paperId}.");
             var instance = paper.WorkflowInstanceId is { } id ? await db.WorkflowInstances.GetAsync(id, cancellationToken) : null;
-            var definition = instance is null ? null : await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken);
+            var definition = instance is null ? null : await definitions.FindPinnedAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken);
             var hearing = definition?.Activities.FirstOrDefault(a => a.Id == instance!.CurrentActivityId && a.Type == HearingActivity.TypeName);
             var bookmark = hearing is null
                 ? null

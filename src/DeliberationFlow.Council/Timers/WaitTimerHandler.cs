@@ -21,7 +21,7 @@ public sealed class WaitTimerHandler(ICouncilDb db, WorkflowRunner runner, IWork
         }
 
         var instance = await db.WorkflowInstances.GetAsync(bookmark.InstanceId, cancellationToken);
-        var definition = await definitions.FindAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
+        var definition = await definitions.FindPinnedAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
             ?? throw new WorkflowStateException($"Workflow '{instance.DefinitionId}' v{instance.DefinitionVersion} is no longer installed.");
         var run = await runner.ResumeAsync(definition, instance, bookmark, new Stimulus("system", now, null), cancellationToken);
         var paper = await db.Papers.SingleAsync(p => p.WorkflowInstanceId == instance.Id, cancellationToken);

@@ -23,6 +23,14 @@ public interface IWorkflowDefinitionStore
 {
     Task<WorkflowDefinition?> FindAsync(Guid tenantId, string definitionId, int version, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The version an instance is pinned to, to run it. A version's activities and connections never change once it
+    /// has been published, so the store may answer from memory; the <see cref="WorkflowDefinition.State"/> of the
+    /// answer may then be out of date (retracted since), which does not matter to an instance already running on it.
+    /// Ask <see cref="FindAsync"/> where the state decides.
+    /// </summary>
+    Task<WorkflowDefinition?> FindPinnedAsync(Guid tenantId, string definitionId, int version, CancellationToken cancellationToken);
+
     Task<WorkflowDefinition?> FindLatestPublishedAsync(Guid tenantId, string definitionId, CancellationToken cancellationToken);
 
     /// <summary>The latest published version of every definition of the tenant.</summary>
