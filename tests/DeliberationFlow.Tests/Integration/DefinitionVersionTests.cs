@@ -94,6 +94,10 @@ public sealed class DefinitionVersionTests
         // Retracting v2 sends new papers back to v1; reverting to v1 makes it the next draft.
         await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/retract", null));
         Assert.Equal(1, (await RegisterAsync(test, "21-40005")).Workflow!.Version);
+
+        // A paper already running on the retracted v2 finishes on it (its steps take the pinned version from memory).
+        var finished = await RecordAsync(test, afterFpa.Consultations.Single(c => c.Committee.Key == "rat").Id);
+        Assert.Equal((2, "Finished"), (finished.Workflow!.Version, finished.Workflow.Status));
         var reverted = await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/1/revert", null));
         Assert.Equal((3, "Draft"), (reverted.Version, reverted.State));
         var history = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!.Single(d => d.DefinitionId == "beschlussvorlage");
