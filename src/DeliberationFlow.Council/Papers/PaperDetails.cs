@@ -122,8 +122,13 @@ public sealed class PaperReader(ICouncilDb db)
     {
         var body = db.Bodies.Local.FirstOrDefault(b => b.Id == paper.BodyId)
                    ?? await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
-        var organizationIds = consultations.Select(c => c.OrganizationId).Concat(paper.ParticipatingOfficeIds)
-            .Append(paper.LeadOfficeId ?? Guid.Empty);
+        var organizationIds = consultations.Select(c => c.OrganizationId).Concat(paper.ParticipatingOfficeIds);
+        if (paper.LeadOfficeId is { } leadOfficeId)
+        {
+            // Only a real id: an empty placeholder would never be in the unit of work and always cost a query.
+            organizationIds = organizationIds.Append(leadOfficeId);
+        }
+
         var organizations = await LookUpAsync(db.Organizations, organizationIds, o => o.Id, cancellationToken);
         var meetings = await LookUpAsync(db.Meetings, consultations.Where(c => c.MeetingId != null).Select(c => c.MeetingId!.Value), m => m.Id, cancellationToken);
 
