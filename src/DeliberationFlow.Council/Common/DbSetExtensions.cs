@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace DeliberationFlow.Council.Common;
 
@@ -13,4 +14,25 @@ public static class DbSetExtensions
         id is { } key
             ? await set.FindAsync([key], cancellationToken) ?? throw new InvalidOperationException($"{typeof(T).Name} {key} does not exist.")
             : throw new InvalidOperationException($"A {typeof(T).Name} reference is empty.");
+
+    /// <summary>
+    /// The entities of this set the unit of work holds (loaded or added, not deleted). Unlike <c>DbSet.Local</c> this
+    /// does not first compare every tracked entity with its snapshot: the use cases look entities up by key or by
+    /// values they set themselves, which the tracker has without detection, and a step asks seven times.
+    /// </summary>
+    public static IReadOnlyList<T> Tracked<T>(this DbSet<T> set)
+        where T : class
+    {
+        var tracker = set.GetService<ICurrentDbContext>().Context.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return [.. set.Local];
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
+        }
+    }
 }

@@ -30,7 +30,7 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
 
         async Task QueueAsync(string key, string address, string name, string language, Dictionary<string, object?> recipient)
         {
-            if (db.OutboxMessages.Local.Any(m => m.DeduplicationKey == key) || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
+            if (db.OutboxMessages.Tracked().Any(m => m.DeduplicationKey == key) || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
             {
                 return;
             }

@@ -120,7 +120,7 @@ public sealed class PaperReader(ICouncilDb db)
     public async Task<PaperDetails> DescribeAsync(
         Paper paper, IReadOnlyCollection<Consultation> consultations, WorkflowInstance? instance, CancellationToken cancellationToken)
     {
-        var body = db.Bodies.Local.FirstOrDefault(b => b.Id == paper.BodyId)
+        var body = db.Bodies.Tracked().FirstOrDefault(b => b.Id == paper.BodyId)
                    ?? await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
         var organizationIds = consultations.Select(c => c.OrganizationId).Concat(paper.ParticipatingOfficeIds);
         if (paper.LeadOfficeId is { } leadOfficeId)
@@ -176,7 +176,7 @@ public sealed class PaperReader(ICouncilDb db)
         where T : class
     {
         var wanted = ids.ToHashSet();
-        var found = set.Local.Where(e => wanted.Contains(idOf(e))).ToDictionary(idOf);
+        var found = set.Tracked().Where(e => wanted.Contains(idOf(e))).ToDictionary(idOf);
         var missing = wanted.Where(id => !found.ContainsKey(id)).ToList();
         if (missing.Count > 0)
         {

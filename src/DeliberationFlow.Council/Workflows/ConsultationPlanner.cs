@@ -29,7 +29,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     public async Task<Paper> PaperOfAsync(WorkflowInstance instance, CancellationToken cancellationToken)
     {
         var paperId = Guid.Parse(instance.CorrelationId, CultureInfo.InvariantCulture);
-        return db.Papers.Local.FirstOrDefault(p => p.Id == paperId)
+        return db.Papers.Tracked().FirstOrDefault(p => p.Id == paperId)
                ?? await db.Papers.GetAsync(paperId, cancellationToken);
     }
 
@@ -50,7 +50,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             return null;
         }
 
-        var starts = db.Meetings.Local.Where(m => meetingIds.Remove(m.Id)).Select(m => m.Start).ToList();
+        var starts = db.Meetings.Tracked().Where(m => meetingIds.Remove(m.Id)).Select(m => m.Start).ToList();
         if (meetingIds.Count > 0)
         {
             // Loaded whole and tracked, so the next question about them (and the step's answer) needs no round trip.
@@ -211,7 +211,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             _loaded[paperId] = stored;
         }
 
-        return stored.Concat(db.Consultations.Local.Where(c => c.PaperId == paperId && !c.Deleted)).DistinctBy(c => c.Id).ToList();
+        return stored.Concat(db.Consultations.Tracked().Where(c => c.PaperId == paperId && !c.Deleted)).DistinctBy(c => c.Id).ToList();
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
         foreach (var (address, name) in recipients)
         {
             var key = $"notify:{context.Instance.Id}:{context.Activity.Id}:{context.Instance.Revision}:{address}";
-            if (db.OutboxMessages.Local.Any(m => m.DeduplicationKey == key) || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
+            if (db.OutboxMessages.Tracked().Any(m => m.DeduplicationKey == key) || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
             {
                 continue;
             }
