@@ -18,7 +18,8 @@ public sealed record AgendaItemView(
     string RoleText,
     string Status,
     bool LateAddition,
-    bool RemovedFromAgenda);
+    bool RemovedFromAgenda,
+    bool Planned = true);
 
 /// <summary>
 /// The agenda as shown and served. <see cref="Locked"/>: fixed by the secretary (<see cref="LockedAt"/>, <see cref="LockedBy"/>,
@@ -76,7 +77,8 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
                 number++;
                 items.Add(new AgendaItemView(
                     $"{(part ? "Ö" : "N")} {number}", part, entry.Consultation.Id, entry.Paper.Id, entry.Paper.Reference, entry.Paper.Name,
-                    entry.Consultation.RoleText, Vocabulary.Label(entry.Consultation.Status), entry.Consultation.LateAddition, entry.Removed));
+                    entry.Consultation.RoleText, Vocabulary.Label(entry.Consultation.Status), entry.Consultation.LateAddition, entry.Removed,
+                    entry.Consultation.Status == ConsultationStatus.Planned));
             }
         }
 
