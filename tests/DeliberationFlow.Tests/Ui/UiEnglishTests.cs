@@ -24,7 +24,7 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         "Blockiert", "Beratungsfolge", "Prognose", "voraussichtlich", "speichern", "Speichern", "Arbeitsplatz", "Ergebnisse", "Vorlagenfrist",
         "Noch keine", "Keine ", "Bitte ", "Zugriff", "öffentlich", "Rolle", "Gremium", "Datum", "Vorlage ", "Vorlagen", "erfassen",
         "Betrieb", "Zustell", "Versuche", "Absender", "Sprache", "Abmelden", "Startseite", "Benachrichtigungen", "Kalender", "folgen",
-        "Ort ", "Ja-Stimmen", "Enthaltungen", "erkannt", "wartet", "Menü",
+        "Ort ", "Ja-Stimmen", "Enthaltungen", "erkannt", "wartet", "Menü", "vertagen", "Do, ",
     ];
 
     [Fact]
@@ -105,11 +105,13 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         }
 
         var text = await session.Page.Locator("body").InnerTextAsync();
+        Assert.False(string.IsNullOrWhiteSpace(text), $"The {page} page shows nothing.");
         var labels = await session.Page.EvaluateAsync<string[]>(
             "() => [...document.querySelectorAll('[aria-label],[title],[placeholder]')].map(e => [e.getAttribute('aria-label'), e.getAttribute('title'), e.getAttribute('placeholder')].filter(Boolean).join(' '))");
         var title = await session.Page.TitleAsync();
         var all = string.Join("\n", [text, title, .. labels]);
-        var found = GermanUiWords.Where(word => Regex.IsMatch(all, $"(?<![\\p{{L}}-]){Regex.Escape(word)}", RegexOptions.CultureInvariant))
+        // innerText follows CSS text-transform (buttons are upper case), so case is ignored.
+        var found = GermanUiWords.Where(word => Regex.IsMatch(all, $"(?<![\\p{{L}}-]){Regex.Escape(word)}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase))
             .Select(word => $"{word} in “{Around(all, word)}”").ToList();
         Assert.True(found.Count == 0, $"German on the {page} page in English: {string.Join("; ", found)}");
     }
