@@ -86,6 +86,22 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await admin.Page.Locator("#delivery-load").ClickAsync();
         await Expect(admin.Page.Locator("#delivery-log")).ToBeVisibleAsync();
         await AssertEnglishAsync(admin, "operations");
+
+        // The studio: definitions, the designer with the shipped flow, its versions and the instances.
+        await admin.GotoAsync("/studio");
+        await Expect(admin.Page.Locator("h4")).ToHaveTextAsync("Workflow definitions");
+        await AssertEnglishAsync(admin, "studio definitions");
+        await admin.GotoAsync("/studio/definitions/beschlussvorlage");
+        await Expect(admin.Page.Locator(".diagram-link").First).ToBeVisibleAsync();
+        await AssertEnglishAsync(admin, "designer");
+        await admin.GotoAsync("/studio/definitions/beschlussvorlage/versions");
+        await AssertEnglishAsync(admin, "versions");
+        await admin.GotoAsync("/studio/instances");
+        await Expect(admin.Page.Locator("#instances-table")).ToBeVisibleAsync();
+        await AssertEnglishAsync(admin, "instances");
+        await admin.Page.Locator("#instances-table a[data-instance]").First.ClickAsync();
+        await Expect(admin.Page.Locator("#timeline")).ToBeVisibleAsync();
+        await AssertEnglishAsync(admin, "instance");
     }
 
     private static async Task SwitchToEnglishAsync(UiSession session)
