@@ -90,8 +90,9 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
     /// <summary>Puts the named consultations first, in this order; the others follow as before. Refused once the agenda is fixed or the invitation is out.</summary>
     public async Task<AgendaView> ReorderAsync(Caller caller, Guid meetingId, ReorderAgendaRequest request, CancellationToken cancellationToken)
     {
-        var (meeting, _, _) = await draft.LoadForChangeAsync(caller, meetingId, cancellationToken);
-        AgendaDraft.EnsureDraft(meeting, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var (meeting, committee, body) = await draft.LoadForChangeAsync(caller, meetingId, cancellationToken);
+        AgendaDraft.EnsureDraft(meeting, now);
 
         var ids = request.ConsultationIds ?? [];
         var consultations = await db.Consultations.Where(c => c.MeetingId == meeting.Id).ToListAsync(cancellationToken);
@@ -112,6 +113,16 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
         foreach (var other in consultations.Where(c => !ids.Contains(c.Id)))
         {
             other.AgendaOrder = null;
+        }
+
+        // Each paper whose place changed notes it in its journal, as adding and withdrawing do.
+        var moved = consultations.Where(c => db.Entry(c).Property(x => x.AgendaOrder).IsModified).ToList();
+        var movedPaperIds = moved.Select(c => c.PaperId).ToList();
+        var movedPapers = await db.Papers.AsNoTracking().Where(p => movedPaperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        foreach (var consultation in moved)
+        {
+            draft.Journal(movedPapers[consultation.PaperId], consultation, caller, now,
+                $"{committee.Name}: Reihenfolge der Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} geändert.");
         }
 
         await db.SaveChangesAsync(cancellationToken);
