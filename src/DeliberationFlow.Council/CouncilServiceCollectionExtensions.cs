@@ -81,6 +81,11 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<ChangeMeeting>();
         services.TryAddScoped<ScheduleMeetings>();
         services.TryAddScoped<Agenda>();
+        services.TryAddScoped<AgendaDraft>();
+        services.TryAddScoped<ListAgendaCandidates>();
+        services.TryAddScoped<AddAgendaItem>();
+        services.TryAddScoped<WithdrawAgendaItem>();
+        services.TryAddScoped<LockAgenda>();
         services.TryAddScoped<GetMeeting>();
         services.TryAddScoped<ListMyMeetings>();
         services.TryAddScoped<DeliberationFlow.Council.Workspace.ListAttention>();

@@ -18,26 +18,34 @@ public sealed record AgendaItemView(
     string RoleText,
     string Status,
     bool LateAddition,
-    bool RemovedFromAgenda);
+    bool RemovedFromAgenda,
+    bool Planned = true);
 
-public sealed record AgendaView(Guid MeetingId, string Committee, string Date, string MeetingState, bool Locked, IReadOnlyList<AgendaItemView> Items);
+/// <summary>
+/// The agenda as shown and served. <see cref="Locked"/>: fixed by the secretary (<see cref="LockedAt"/>, <see cref="LockedBy"/>,
+/// local time of the body) or by the invitation (<see cref="Invited"/>); only a fix without invitation can be undone.
+/// </summary>
+public sealed record AgendaView(
+    Guid MeetingId, string Committee, string Date, string MeetingState, bool Locked, IReadOnlyList<AgendaItemView> Items,
+    string? LockedAt = null, string? LockedBy = null, bool Invited = false);
 
 public sealed record ReorderAgendaRequest(IReadOnlyList<Guid>? ConsultationIds);
 
 /// <summary>
 /// The agenda of a meeting, drawn from the consultations planned into it: the public part (Ö 1, Ö 2 …), then the
-/// non-public part (N 1 …). Until the invitation goes out the order may be changed; after that the agenda is locked,
-/// and what comes or goes is shown as such (Nachtrag, abgesetzt). Non-public items are left out for users who may not
-/// see the paper.
+/// non-public part (N 1 …). Until the secretary fixes it (<see cref="LockAgenda"/>) or the invitation goes out, the
+/// order may be changed and items added or withdrawn (<see cref="AddAgendaItem"/>, <see cref="WithdrawAgendaItem"/>);
+/// after that it is locked, and what comes or goes is shown as such (Nachtrag, abgesetzt). Non-public items are left
+/// out for users who may not see the paper.
 /// </summary>
-public sealed class Agenda(ICouncilDb db, PaperReader papers)
+public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft, TimeProvider clock)
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
     public async Task<AgendaView> ReadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
         var (meeting, committee, body) = await LoadAsync(caller, meetingId, cancellationToken);
-        var locked = meeting.State != MeetingState.Scheduled;
+        var locked = meeting.AgendaLocked;
         var consultations = await db.Consultations.AsNoTracking().Where(c => c.MeetingId == meeting.Id).ToListAsync(cancellationToken);
         var paperIds = consultations.Select(c => c.PaperId).ToList();
         var paperRows = await db.Papers.AsNoTracking().Where(p => paperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
@@ -69,27 +77,22 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers)
                 number++;
                 items.Add(new AgendaItemView(
                     $"{(part ? "Ö" : "N")} {number}", part, entry.Consultation.Id, entry.Paper.Id, entry.Paper.Reference, entry.Paper.Name,
-                    entry.Consultation.RoleText, Vocabulary.Label(entry.Consultation.Status), entry.Consultation.LateAddition, entry.Removed));
+                    entry.Consultation.RoleText, Vocabulary.Label(entry.Consultation.Status), entry.Consultation.LateAddition, entry.Removed,
+                    entry.Consultation.Status == ConsultationStatus.Planned));
             }
         }
 
         return new AgendaView(meeting.Id, committee.Name, BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German),
-            meeting.State.ToString(), locked, items);
+            meeting.State.ToString(), locked, items,
+            meeting.AgendaLockedAt is { } lockedAt ? AgendaDraft.LocalTime(lockedAt, body) : null, meeting.AgendaLockedBy, meeting.State != MeetingState.Scheduled);
     }
 
-    /// <summary>Puts the named consultations first, in this order; the others follow as before. Refused once the invitation is out.</summary>
+    /// <summary>Puts the named consultations first, in this order; the others follow as before. Refused once the agenda is fixed or the invitation is out.</summary>
     public async Task<AgendaView> ReorderAsync(Caller caller, Guid meetingId, ReorderAgendaRequest request, CancellationToken cancellationToken)
     {
-        var (meeting, committee, _) = await LoadAsync(caller, meetingId, cancellationToken);
-        if (!caller.MayRecordFor(committee.Id))
-        {
-            throw new ForbiddenException($"You may arrange agendas only of your own committees; '{committee.Name}' is not one of them.");
-        }
-
-        if (meeting.State != MeetingState.Scheduled)
-        {
-            throw new ConflictException("The invitation has gone out and the agenda is locked; later changes are Nachträge or Absetzungen.");
-        }
+        var now = clock.GetUtcNow();
+        var (meeting, committee, body) = await draft.LoadForChangeAsync(caller, meetingId, cancellationToken);
+        AgendaDraft.EnsureDraft(meeting, now);
 
         var ids = request.ConsultationIds ?? [];
         var consultations = await db.Consultations.Where(c => c.MeetingId == meeting.Id).ToListAsync(cancellationToken);
@@ -110,6 +113,16 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers)
         foreach (var other in consultations.Where(c => !ids.Contains(c.Id)))
         {
             other.AgendaOrder = null;
+        }
+
+        // Each paper whose place changed notes it in its journal, as adding and withdrawing do.
+        var moved = consultations.Where(c => db.Entry(c).Property(x => x.AgendaOrder).IsModified).ToList();
+        var movedPaperIds = moved.Select(c => c.PaperId).ToList();
+        var movedPapers = await db.Papers.AsNoTracking().Where(p => movedPaperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        foreach (var consultation in moved)
+        {
+            draft.Journal(movedPapers[consultation.PaperId], consultation, caller, now,
+                $"{committee.Name}: Reihenfolge der Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} geändert.");
         }
 
         await db.SaveChangesAsync(cancellationToken);

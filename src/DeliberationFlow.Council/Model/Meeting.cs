@@ -16,6 +16,18 @@ public sealed class Meeting
     /// <summary>Why the meeting was cancelled or moved, as the secretary wrote it.</summary>
     public string? ChangeReason { get; set; }
     public MeetingPublicity Publicity { get; set; } = MeetingPublicity.Public;
+
+    /// <summary>
+    /// When the secretary fixed the agenda (Tagesordnung festgeschrieben) before the invitation; null while it is a
+    /// draft. The invitation locks it too, whether or not this was set (see <see cref="AgendaLocked"/>).
+    /// </summary>
+    public DateTimeOffset? AgendaLockedAt { get; set; }
+
+    /// <summary>The user who fixed the agenda.</summary>
+    public string? AgendaLockedBy { get; set; }
+
+    /// <summary>Fixed by the secretary, or the invitation has gone out: items then come only as Nachträge or go as Absetzungen.</summary>
+    public bool AgendaLocked => AgendaLockedAt is not null || State != MeetingState.Scheduled;
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
 

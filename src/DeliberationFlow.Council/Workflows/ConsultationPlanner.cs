@@ -94,7 +94,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             Role = Vocabulary.NormaliseRole(roleText),
             RoleText = roleText,
             Authoritative = authoritative,
-            LateAddition = meeting?.State == MeetingState.Invited,
+            LateAddition = meeting?.AgendaLocked == true,
             ActivityId = context.Activity.Id,
             Created = context.Now,
             Modified = context.Now,

@@ -8,9 +8,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Workspace;
 
-/// <summary>What needs a secretary's attention, and why.</summary>
+/// <summary>
+/// What needs a secretary's attention, and why. <see cref="Reason"/> is the German sentence; <see cref="ReasonFormat"/>
+/// with <see cref="ReasonArgs"/> is the same sentence as a format, for a UI that shows it in another language.
+/// </summary>
 public sealed record AttentionItem(
-    string Kind, Guid PaperId, string PaperReference, string PaperName, string Committee, Guid? MeetingId, string? Date, string Reason);
+    string Kind, Guid PaperId, string PaperReference, string PaperName, string Committee, Guid? MeetingId, string? Date, string Reason,
+    string? ReasonFormat = null, IReadOnlyList<string>? ReasonArgs = null);
 
 /// <summary>
 /// The secretary's to-do list for their committees (admins: all of the body): outcomes overdue after a meeting,
@@ -57,13 +61,14 @@ public sealed class ListAttention(ICouncilDb db, PaperReader papers, TimeProvide
             var paper = paperRows[consultation.PaperId];
             var committee = committees[consultation.OrganizationId];
             var meeting = consultation.MeetingId is { } meetingId && meetings.TryGetValue(meetingId, out var found) ? found : null;
-            AttentionItem Item(string kind, string reason) =>
-                new(kind, paper.Id, paper.Reference, paper.Name, committee.Name, meeting?.Id, meeting is null ? null : Day(meeting.Start), reason);
+            AttentionItem Item(string kind, string format, params string[] args) =>
+                new(kind, paper.Id, paper.Reference, paper.Name, committee.Name, meeting?.Id, meeting is null ? null : Day(meeting.Start),
+                    string.Format(German, format, args), format, args);
 
             var own = mine.Contains(committee.Id);
             if (own && meeting is not null && (meeting.End ?? meeting.Start.AddHours(4)) < now && !meeting.Cancelled)
             {
-                items.Add(Item(Overdue, $"Die Sitzung vom {Day(meeting.Start)} ist vorbei, das Ergebnis ist noch nicht erfasst."));
+                items.Add(Item(Overdue, "Die Sitzung vom {0} ist vorbei, das Ergebnis ist noch nicht erfasst.", Day(meeting.Start)));
             }
             else if (own && meeting is null)
             {
@@ -72,9 +77,9 @@ public sealed class ListAttention(ICouncilDb db, PaperReader papers, TimeProvide
             }
             else if (consultation.Role == ConsultationRole.Hearing && (own || involved.Contains(paper.Id)))
             {
-                items.Add(Item(Blocked, meeting is null
-                    ? $"Die Anhörung im {committee.Name} (§ 94 NKomVG) hat keinen Sitzungstermin; die weitere Beratung wartet darauf."
-                    : $"Die Anhörung im {committee.Name} (§ 94 NKomVG) steht aus (Sitzung am {Day(meeting.Start)}); die weitere Beratung wartet darauf."));
+                items.Add(meeting is null
+                    ? Item(Blocked, "Die Anhörung im {0} (§ 94 NKomVG) hat keinen Sitzungstermin; die weitere Beratung wartet darauf.", committee.Name)
+                    : Item(Blocked, "Die Anhörung im {0} (§ 94 NKomVG) steht aus (Sitzung am {1}); die weitere Beratung wartet darauf.", committee.Name, Day(meeting.Start)));
             }
         }
 

@@ -81,6 +81,8 @@ internal sealed class MeetingConfiguration(string? schema) : IEntityTypeConfigur
         builder.Property(m => m.Name).HasMaxLength(300);
         builder.Property(m => m.Location).HasMaxLength(500);
         builder.Property(m => m.ChangeReason).HasMaxLength(1000);
+        builder.Property(m => m.AgendaLockedBy).HasMaxLength(200);
+        builder.Ignore(m => m.AgendaLocked);
         builder.HasOne<Body>().WithMany().HasForeignKey(m => m.BodyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => new { m.OrganizationId, m.Start });

@@ -22,9 +22,36 @@ public static class CommitteesApi
             .WithSummary("The meeting's agenda: public part (Ö 1 …), then non-public (N 1 …), Nachträge and Absetzungen marked")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/meetings/{id:guid}/agenda/order", ReorderAgendaAsync).WithTags("Meetings")
-            .WithSummary("Orders the agenda until the invitation goes out")
+            .WithSummary("Orders the draft agenda until it is fixed or the invitation goes out")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/meetings/{id:guid}/agenda/candidates", AgendaCandidatesAsync).WithTags("Meetings")
+            .WithSummary("Papers that may go onto the draft agenda: planned in the committee without a meeting or for a later one; deadline missed and earlier steps marked")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/meetings/{id:guid}/agenda/items", AddAgendaItemAsync).WithTags("Meetings")
+            .WithSummary("Adds a paper to the draft agenda: {\"consultationId\":\"…\"}; after the Vorlagenfrist only with \"lateAddition\":true (Nachtrag)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/meetings/{id:guid}/agenda/items/{consultationId:guid}/withdraw", WithdrawAgendaItemAsync).WithTags("Meetings")
+            .WithSummary("Takes an item off the draft agenda (absetzen): {\"reason\":\"…\"} (optional); the paper goes to the committee's next meeting")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPut("/meetings/{id:guid}/agenda/lock", LockAgendaAsync).WithTags("Meetings")
+            .WithSummary("Fixes the agenda (Tagesordnung festschreiben) before the invitation goes out")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapDelete("/meetings/{id:guid}/agenda/lock", UnlockAgendaAsync).WithTags("Meetings")
+            .WithSummary("Opens a fixed agenda again while the invitation has not gone out")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/meetings/{id:guid}/change", ChangeMeetingAsync).WithTags("Meetings")
             .WithSummary("Cancels or moves a meeting: {\"action\":\"cancel\",\"reason\":\"…\"} or {\"action\":\"move\",\"newStart\":\"2021-05-06T15:00\",\"reason\":\"…\"}; its consultations are re-planned and everyone concerned is told")
@@ -45,6 +72,24 @@ public static class CommitteesApi
     private static async Task<Ok<AgendaView>> ReorderAgendaAsync(
         Guid id, ReorderAgendaRequest request, Agenda agenda, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await agenda.ReorderAsync(http.User.ToCaller(), id, request, cancellationToken));
+
+    private static async Task<Ok<IReadOnlyList<AgendaCandidate>>> AgendaCandidatesAsync(
+        Guid id, ListAgendaCandidates candidates, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await candidates.HandleAsync(http.User.ToCaller(), id, cancellationToken));
+
+    private static async Task<Ok<AgendaView>> AddAgendaItemAsync(
+        Guid id, AddAgendaItemRequest request, AddAgendaItem add, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await add.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
+
+    private static async Task<Ok<AgendaView>> WithdrawAgendaItemAsync(
+        Guid id, Guid consultationId, WithdrawAgendaItemRequest? request, WithdrawAgendaItem withdraw, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await withdraw.HandleAsync(http.User.ToCaller(), id, consultationId, request ?? new WithdrawAgendaItemRequest(null), cancellationToken));
+
+    private static async Task<Ok<AgendaView>> LockAgendaAsync(Guid id, LockAgenda lockAgenda, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await lockAgenda.LockAsync(http.User.ToCaller(), id, cancellationToken));
+
+    private static async Task<Ok<AgendaView>> UnlockAgendaAsync(Guid id, LockAgenda lockAgenda, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await lockAgenda.UnlockAsync(http.User.ToCaller(), id, cancellationToken));
 
     private static async Task<Ok<ScheduledMeetings>> ScheduleMeetingsAsync(
         string key, ScheduleMeetingsRequest request, ScheduleMeetings schedule, HttpContext http, CancellationToken cancellationToken) =>

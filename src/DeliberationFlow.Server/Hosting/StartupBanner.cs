@@ -27,7 +27,8 @@ public static class StartupBanner
             };
             if (app.Configuration.GetValue("DemoData:Enabled", true))
             {
-                lines.Add("  Demo accounts (HTTP Basic authentication):");
+                // The same accounts open the web UI (cookie sign-in) and the API (HTTP Basic).
+                lines.Add($"  Demo accounts (sign in at {url}/account/signin; the API takes the same with HTTP Basic):");
                 lines.AddRange(DemoData.Accounts.Select(a => $"    {a.UserName,-18} / {DemoData.Password,-6}  {a.Description}"));
             }
 

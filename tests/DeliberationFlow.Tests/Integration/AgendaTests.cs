@@ -31,6 +31,8 @@ public sealed class AgendaTests
         await Http.EnsureAsync(reordered, HttpStatusCode.OK);
         var ordered = (await reordered.Content.ReadFromJsonAsync<AgendaView>())!;
         Assert.Equal(["21-70003", "21-70001", "21-15813"], ordered.Items.Where(i => i.Public).Select(i => i.PaperReference));
+        Assert.Contains((await test.GetPaperAsync("admin", c.Id)).Journal, j => j.Actor == "sekretariat-fpa"
+            && j.Message == "Finanz- und Personalausschuss: Reihenfolge der Tagesordnung der Sitzung am 29.04.2021 15:00 geändert.");
 
         // The invitation goes out on 22.04.: the agenda is locked.
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));

@@ -35,7 +35,8 @@ public sealed class ServerProcessTests
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:demo")));
         var paper = await http.GetStringAsync("/api/papers/by-reference/21-15513-01");
         Assert.Contains("zur Kenntnis genommen", paper, StringComparison.Ordinal);
-        Assert.Contains("Demo accounts", server.Output, StringComparison.Ordinal);
+        Assert.Contains("Demo accounts (sign in at http://", server.Output, StringComparison.Ordinal);
+        Assert.Contains("/account/signin; the API takes the same with HTTP Basic):", server.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(dataPath, "deliberationflow.db")));
     }
 

@@ -123,6 +123,16 @@ public sealed class StudioBrowserTests(Chromium chromium) : IClassFixture<Chromi
         await Expect(page.Locator("#versions-message")).ToContainTextAsync("Version 1 ist jetzt der Entwurf Version 2");
         await Expect(page.Locator("#diff-empty")).ToBeVisibleAsync();
 
+        // Retracted (published → retracted): new papers no longer start on v1; the history and the service say so.
+        await page.ClickAsync("#retract-1");
+        await Expect(page.Locator("#versions-message")).ToContainTextAsync("Version 1 ist zurückgezogen: neue Vorlagen starten nicht mehr darauf");
+        await Expect(page.Locator("#versions-table tbody tr").Filter(new() { HasText = "Zurückgezogen" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("#retract-1")).ToHaveCountAsync(0);
+        await session.ScreenshotAsync("studio-06b-version-retracted");
+        var retracted = JsonDocument.Parse(await test.ClientFor("admin").GetStringAsync("/api/workflow-definitions")).RootElement
+            .EnumerateArray().Single(d => d.GetProperty("definitionId").GetString() == "anfrage");
+        Assert.True(!retracted.TryGetProperty("publishedVersion", out var stillPublished) || stillPublished.ValueKind == JsonValueKind.Null);
+
         await session.GotoAsync("/studio/definitions/beschlussvorlage/migrate");
         await page.ClickAsync("#dry-run");
         await Expect(page.Locator("#migration-summary")).ToContainTextAsync("Probelauf");

@@ -100,6 +100,54 @@ public sealed class UiWorkspaceTests(Chromium chromium) : IClassFixture<Chromium
     }
 
     [Fact]
+    public async Task Secretary_WithdrawsAnItem_AddsALatePaperAsNachtrag_AndFixesTheAgenda()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var kept = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60011", "Radverkehrskonzept 2030", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-60012", "Neubau Feuerwache Süd", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 16, 9));
+        var late = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60013", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        Assert.Equal("10.06.2021", late.Consultations[0].Date);
+        var meetingId = kept.Consultations[0].MeetingId;
+
+        await using var fpa = await UiSession.SignInAsync(chromium, test, "sekretariat-fpa");
+        await fpa.GotoAsync($"/workspace/meetings/{meetingId}");
+        var rows = fpa.Page.Locator("#agenda tbody tr");
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(rows.Filter(new() { HasText = "21-15813" }).Locator("button.withdraw")).ToHaveCountAsync(0);
+
+        // Withdrawn: the Feuerwache goes to 10.06.
+        await rows.Filter(new() { HasText = "21-60012" }).Locator("button.withdraw").ClickAsync();
+        await Expect(fpa.Page.Locator(".mud-snackbar")).ToContainTextAsync("Abgesetzt: die Vorlage geht in die nächste Sitzung des Gremiums.");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Filter(new() { HasText = "21-60012" })).ToHaveCountAsync(0);
+
+        // The Stadtbad came in after the Vorlagenfrist: the picker says so, and it goes on only as a Nachtrag.
+        await fpa.Page.Locator("#agenda-add .mud-select").First.ClickAsync();
+        await fpa.Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "21-60013" }).ClickAsync();
+        await Expect(fpa.Page.Locator("#deadline-missed")).ToContainTextAsync("Die Vorlagenfrist (15.04.2021 15:00) ist versäumt");
+        await Expect(fpa.Page.Locator("#agenda-add-button")).ToBeDisabledAsync();
+        await fpa.Page.Locator(".late-addition-box input[type=checkbox]").CheckAsync();
+        await Expect(fpa.Page.Locator("#agenda-add-button")).ToBeEnabledAsync();
+        await fpa.ScreenshotAsync("agenda-add-late");
+        await fpa.Page.Locator("#agenda-add-button").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(rows.Filter(new() { HasText = "21-60013" })).ToContainTextAsync("Nachtrag");
+
+        await fpa.Page.Locator("#agenda-lock").ClickAsync();
+        await Expect(fpa.Page.Locator("#agenda-locked")).ToContainTextAsync("festgeschrieben (am 16.04.2021 09:00 von sekretariat-fpa)");
+        await Expect(fpa.Page.Locator("button.withdraw")).ToHaveCountAsync(0);
+        await Expect(fpa.Page.Locator("#agenda-add")).ToHaveCountAsync(0);
+        await Expect(fpa.Page.Locator("#agenda-unlock")).ToBeVisibleAsync();
+        await fpa.ScreenshotAsync("agenda-fixed");
+
+        var agenda = await test.ClientFor("sekretariat-fpa").GetFromJsonAsync<DeliberationFlow.Council.Meetings.AgendaView>($"/api/meetings/{meetingId}/agenda");
+        Assert.Equal([("21-15813", false), ("21-60011", false), ("21-60013", true)], agenda!.Items.Select(i => (i.PaperReference, i.LateAddition)));
+        Assert.Equal(("sekretariat-fpa", true), (agenda.LockedBy, agenda.Locked));
+        Assert.Equal("10.06.2021", (await test.GetPaperByReferenceAsync("21-60012")).Consultations[0].Date);
+    }
+
+    [Fact]
     public async Task Workspace_ShowsADecisionBlockedByTheHearingOfTheStadtbezirksraete_WithTheReason()
     {
         await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 20, 9));

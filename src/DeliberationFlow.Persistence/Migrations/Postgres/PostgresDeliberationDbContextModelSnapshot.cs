@@ -466,6 +466,15 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("AgendaLockedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("agenda_locked_at");
+
+                    b.Property<string>("AgendaLockedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("agenda_locked_by");
+
                     b.Property<Guid>("BodyId")
                         .HasColumnType("uuid")
                         .HasColumnName("body_id");

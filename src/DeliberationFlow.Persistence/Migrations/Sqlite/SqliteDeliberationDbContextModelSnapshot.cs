@@ -460,6 +460,15 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<long?>("AgendaLockedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agenda_locked_at");
+
+                    b.Property<string>("AgendaLockedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agenda_locked_by");
+
                     b.Property<Guid>("BodyId")
                         .HasColumnType("TEXT")
                         .HasColumnName("body_id");

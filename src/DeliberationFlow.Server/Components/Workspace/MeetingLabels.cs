@@ -3,7 +3,7 @@ using DeliberationFlow.Council.Meetings;
 
 namespace DeliberationFlow.Server.Components.Workspace;
 
-/// <summary>German wording and local times of meetings, as the pages show them.</summary>
+/// <summary>German wording (the keys of its translations) and local times of meetings, as the pages show them.</summary>
 public static class MeetingLabels
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
@@ -19,6 +19,14 @@ public static class MeetingLabels
             _ => meeting.State,
         };
 
-    /// <summary>The demo bodies are German municipalities; their meetings are shown in German local time.</summary>
-    public static string When(DateTimeOffset start) => TimeZoneInfo.ConvertTime(start, Berlin).ToString("ddd, dd.MM.yyyy HH:mm", German);
+    /// <summary>
+    /// The demo bodies are German municipalities; their meetings are shown in German local time, with the day's name in
+    /// the UI language ("Do" or "Thu") and the date as the body writes it.
+    /// </summary>
+    public static string When(DateTimeOffset start)
+    {
+        var local = TimeZoneInfo.ConvertTime(start, Berlin);
+        var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? CultureInfo.GetCultureInfo("en-GB") : German;
+        return $"{local.ToString("ddd", language)}, {local.ToString("dd.MM.yyyy HH:mm", German)}";
+    }
 }

@@ -1,6 +1,7 @@
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Model;
+using DeliberationFlow.Server.Web;
 using OutcomeKind = DeliberationFlow.Council.Model.Outcome;
 
 namespace DeliberationFlow.Server.Components.Workspace;
@@ -44,9 +45,14 @@ public sealed class OutcomeEntry(AgendaItemView item)
 
     public bool? Unanimous => VotesFor is null ? null : (VotesAgainst ?? 0) == 0 && (Abstentions ?? 0) == 0;
 
-    public string TallyText => VotesFor is null
-        ? ""
-        : $"{VotesFor} Ja, {VotesAgainst ?? 0} Nein, {Abstentions ?? 0} Enthaltungen{(Unanimous == true ? " – einstimmig" : "")}";
+    public string TallyText => Tally?.ToString() ?? "";
+
+    /// <summary>The vote in words, for the page to show in the UI language.</summary>
+    public UiText? Tally => VotesFor is null
+        ? null
+        : Unanimous == true
+            ? new UiText("{0} Ja, {1} Nein, {2} Enthaltungen – einstimmig", VotesFor, VotesAgainst ?? 0, Abstentions ?? 0)
+            : new UiText("{0} Ja, {1} Nein, {2} Enthaltungen", VotesFor, VotesAgainst ?? 0, Abstentions ?? 0);
 
     /// <summary>A quick choice fills the wording and the outcome together.</summary>
     public void Choose(OutcomeKind outcome)
@@ -67,37 +73,41 @@ public sealed class OutcomeEntry(AgendaItemView item)
         ReferTo = committeeKey;
     }
 
-    public IReadOnlyList<string> Problems()
+    public IReadOnlyList<string> Problems() => ProblemTexts().Select(p => p.ToString()).ToList();
+
+    /// <summary>What keeps the entry from being saved, for the page to show in the UI language.</summary>
+    public IReadOnlyList<UiText> ProblemTexts()
     {
         if (!IsFilled)
         {
             return [];
         }
 
-        var problems = new List<string>();
+        var problems = new List<UiText>();
         if (EffectiveOutcome is null)
         {
-            problems.Add($"„{ResultText}“ ist keine bekannte Formulierung: bitte die Art des Ergebnisses wählen.");
+            // The wording itself is the minutes' text, not a word of the UI: it is not translated.
+            problems.Add(new UiText("„{0}“ ist keine bekannte Formulierung: bitte die Art des Ergebnisses wählen.", new Verbatim(ResultText ?? "")));
         }
 
         if (ResultText is { } text && text.Any(char.IsControl))
         {
-            problems.Add("Das Ergebnis ist eine Zeile Text, ohne Zeilenumbrüche.");
+            problems.Add(new UiText("Das Ergebnis ist eine Zeile Text, ohne Zeilenumbrüche."));
         }
 
         if (EffectiveOutcome == OutcomeKind.Referred && string.IsNullOrWhiteSpace(ReferTo))
         {
-            problems.Add("Bitte das Gremium wählen, an das die Vorlage verwiesen wird.");
+            problems.Add(new UiText("Bitte das Gremium wählen, an das die Vorlage verwiesen wird."));
         }
 
         if (new[] { VotesFor, VotesAgainst, Abstentions }.Any(v => v is < 0 or > 10_000))
         {
-            problems.Add("Stimmen sind Zahlen von 0 bis 10000.");
+            problems.Add(new UiText("Stimmen sind Zahlen von 0 bis 10000."));
         }
 
         if (VotesFor is null && (VotesAgainst is not null || Abstentions is not null))
         {
-            problems.Add("Bitte auch die Ja-Stimmen angeben.");
+            problems.Add(new UiText("Bitte auch die Ja-Stimmen angeben."));
         }
 
         return problems;

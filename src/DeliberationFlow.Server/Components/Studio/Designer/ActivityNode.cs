@@ -2,6 +2,7 @@ using Blazor.Diagrams.Core.Geometry;
 using Blazor.Diagrams.Core.Models;
 using Blazor.Diagrams.Core.Models.Base;
 using DeliberationFlow.Engine.Definitions;
+using DeliberationFlow.Server.Web;
 
 namespace DeliberationFlow.Server.Components.Studio.Designer;
 
@@ -40,7 +41,10 @@ public sealed class ActivityNode : NodeModel
     public PortModel Input { get; }
     public Dictionary<string, OutcomePort> OutcomePorts { get; } = new(StringComparer.Ordinal);
     public string Label { get; private set; } = "";
-    public string? Detail { get; private set; }
+    public string? Detail => DetailText?.ToString();
+
+    /// <summary>The line under the label (committee and role, the condition …), for the widget to show in the UI language.</summary>
+    public UiText? DetailText { get; private set; }
     public IReadOnlyList<DesignerProblem> Problems { get; private set; } = [];
     public ActivityMark Mark { get; private set; }
 
@@ -49,24 +53,34 @@ public sealed class ActivityNode : NodeModel
     {
         var label = activity.DisplayName ?? activity.Id;
         var detail = Describe(activity);
-        var changed = label != Label || detail != Detail || !problems.SequenceEqual(Problems) || mark != Mark;
+        var changed = label != Label || detail?.ToString() != Detail || !problems.SequenceEqual(Problems) || mark != Mark;
         Label = label;
-        Detail = detail;
+        DetailText = detail;
         Problems = problems;
         Mark = mark;
         return changed;
     }
 
-    private static string? Describe(ActivityDefinition activity) => activity.Type switch
+    // Keys, expressions and subjects are shown as written (Verbatim); the role is a word of the UI and is translated.
+    private static UiText? Describe(ActivityDefinition activity) => activity.Type switch
     {
-        "Consultation" => string.Join(" · ", new[] { activity.GetString("committee"), activity.GetString("role") }.Where(s => s is not null)),
-        "Hearing" => activity.GetTextList("committees") is { } committees ? string.Join(", ", committees) : null,
-        "OutcomeDecision" => activity.GetString("of") is { } of ? $"nach Ergebnis von '{of}'" : null,
-        "Condition" => activity.GetString("expression"),
-        "Notify" => activity.GetString("subject"),
-        "Wait" => activity.GetString("until") ?? (activity.GetNumber("daysAfterLastMeeting") is { } days ? $"{days} Tage nach der letzten Sitzung" : null),
+        "Consultation" => (activity.GetString("committee"), activity.GetString("role")) switch
+        {
+            ({ } committee, { } role) => new UiText("{0} · {1}", new Verbatim(committee), role),
+            ({ } committee, null) => Plain(committee),
+            (null, { } role) => new UiText("{0}", role),
+            _ => null,
+        },
+        "Hearing" => activity.GetTextList("committees") is { } committees ? Plain(string.Join(", ", committees)) : null,
+        "OutcomeDecision" => activity.GetString("of") is { } of ? new UiText("nach Ergebnis von '{0}'", new Verbatim(of)) : null,
+        "Condition" => activity.GetString("expression") is { } expression ? Plain(expression) : null,
+        "Notify" => activity.GetString("subject") is { } subject ? Plain(subject) : null,
+        "Wait" => activity.GetString("until") is { } until ? Plain(until)
+            : activity.GetNumber("daysAfterLastMeeting") is { } days ? new UiText("{0} Tage nach der letzten Sitzung", days) : null,
         _ => null,
     };
+
+    private static UiText Plain(string text) => new("{0}", new Verbatim(text));
 }
 
 /// <summary>Where connections arrive; nothing starts here.</summary>

@@ -90,12 +90,11 @@ public partial class DesignerCanvas : IDisposable
     public void ZoomOut() => Diagram.SetZoom(Math.Max(0.2, Diagram.Zoom / 1.2));
 
     /// <summary>
-    /// Shows the whole flow, never enlarged beyond 100 %: zoom from the nodes' bounds and the canvas' size, then pan so the
-    /// flow's top left corner sits at the margin. (Computed here from the nodes, which the designer knows.)
+    /// Shows the flow's bounding box, as measured in the browser where it has been (see <see cref="ViewportFit"/>): not
+    /// below a readable zoom, never enlarged beyond 100 %.
     /// </summary>
     public void ZoomToFit()
     {
-        const double margin = 30;
         if (_nodes.Count == 0 || Diagram.Container is not { Width: > 0, Height: > 0 } container)
         {
             return;
@@ -105,9 +104,9 @@ public partial class DesignerCanvas : IDisposable
         var top = _nodes.Values.Min(n => n.Position.Y);
         var right = _nodes.Values.Max(n => n.Position.X + (n.Size?.Width ?? DesignerState.DefaultWidth));
         var bottom = _nodes.Values.Max(n => n.Position.Y + (n.Size?.Height ?? DesignerState.DefaultHeight));
-        var zoom = Math.Clamp(Math.Min((container.Width - (2 * margin)) / (right - left), (container.Height - (2 * margin)) / (bottom - top)), 0.2, 1);
+        var (zoom, panX, panY) = ViewportFit.Compute(left, top, right, bottom, container.Width, container.Height);
         Diagram.SetZoom(zoom);
-        Diagram.SetPan(margin - (left * zoom), margin - (top * zoom));
+        Diagram.SetPan(panX, panY);
     }
 
     /// <summary>Brings the diagram in line with the state: nodes added, removed, moved or redrawn; links added or removed.</summary>

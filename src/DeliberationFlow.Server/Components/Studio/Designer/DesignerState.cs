@@ -2,6 +2,7 @@ using System.Text.Json;
 using DeliberationFlow.Council.Definitions;
 using DeliberationFlow.Engine.Activities;
 using DeliberationFlow.Engine.Definitions;
+using DeliberationFlow.Server.Web;
 
 namespace DeliberationFlow.Server.Components.Studio.Designer;
 
@@ -19,8 +20,8 @@ public sealed class DesignerState
     private const int MaxUndo = 200;
 
     private readonly IActivityRegistry _activities;
-    private readonly LinkedList<(WorkflowDefinition Definition, string Label)> _undo = new();
-    private readonly Stack<(WorkflowDefinition Definition, string Label)> _redo = new();
+    private readonly LinkedList<(WorkflowDefinition Definition, UiText Label)> _undo = new();
+    private readonly Stack<(WorkflowDefinition Definition, UiText Label)> _redo = new();
     private WorkflowDefinition _saved;
 
     public DesignerState(IActivityRegistry activities, WorkflowDefinition definition)
@@ -59,9 +60,14 @@ public sealed class DesignerState
 
     public bool CanRedo => _redo.Count > 0;
 
-    public string? UndoLabel => _undo.Last?.Value.Label;
+    public string? UndoLabel => UndoText?.ToString();
 
-    public string? RedoLabel => _redo.TryPeek(out var top) ? top.Label : null;
+    public string? RedoLabel => RedoText?.ToString();
+
+    /// <summary>What undo would take back, as a text the page localizes (German format with its arguments).</summary>
+    public UiText? UndoText => _undo.Last?.Value.Label;
+
+    public UiText? RedoText => _redo.TryPeek(out var top) ? top.Label : null;
 
     /// <summary>True when the definition differs from what was loaded or last saved.</summary>
     public bool IsDirty => !ReferenceEquals(Definition, _saved);
@@ -121,7 +127,7 @@ public sealed class DesignerState
             Properties = properties is null ? new Dictionary<string, JsonElement>() : new Dictionary<string, JsonElement>(properties),
             Designer = new DesignerPosition(Math.Round(x), Math.Round(y), DefaultWidth, DefaultHeight),
         };
-        Apply($"{displayName ?? DescriptorOf(type)!.DisplayName} hinzugefügt", Definition with { Activities = [.. Definition.Activities, activity] });
+        Apply(new UiText("{0} hinzugefügt", displayName ?? DescriptorOf(type)!.DisplayName), Definition with { Activities = [.. Definition.Activities, activity] });
         SelectedActivityId = id;
         Changed?.Invoke();
         return id;
@@ -137,13 +143,13 @@ public sealed class DesignerState
             return;
         }
 
-        Apply($"'{activityId}' verschoben", Replace(activity with { Designer = moved }));
+        Apply(new UiText("'{0}' verschoben", activityId), Replace(activity with { Designer = moved }));
     }
 
     public void RemoveActivity(string activityId)
     {
         Require(activityId);
-        Apply($"'{activityId}' entfernt", Definition with
+        Apply(new UiText("'{0}' entfernt", activityId), Definition with
         {
             Activities = Definition.Activities.Where(a => a.Id != activityId).ToList(),
             Connections = Definition.Connections.Where(c => c.Source != activityId && c.Target != activityId).ToList(),
@@ -174,7 +180,7 @@ public sealed class DesignerState
         }
 
         var connections = Definition.Connections.Where(c => !(c.Source == sourceId && c.Outcome == outcome)).Append(new Connection(sourceId, outcome, targetId)).ToList();
-        Apply($"'{sourceId}' ({outcome}) → '{targetId}' verbunden", Definition with { Connections = connections });
+        Apply(new UiText("'{0}' ({1}) → '{2}' verbunden", sourceId, outcome, targetId), Definition with { Connections = connections });
     }
 
     public void Disconnect(string sourceId, string outcome)
@@ -184,7 +190,7 @@ public sealed class DesignerState
             return;
         }
 
-        Apply($"Verbindung '{sourceId}' ({outcome}) gelöst", Definition with
+        Apply(new UiText("Verbindung '{0}' ({1}) gelöst", sourceId, outcome), Definition with
         {
             Connections = Definition.Connections.Where(c => !(c.Source == sourceId && c.Outcome == outcome)).ToList(),
         });
@@ -212,7 +218,7 @@ public sealed class DesignerState
             properties[name] = set.Clone();
         }
 
-        Apply($"'{name}' von '{activityId}' geändert", Replace(activity with { Properties = properties }));
+        Apply(new UiText("'{0}' von '{1}' geändert", name, activityId), Replace(activity with { Properties = properties }));
     }
 
     public void SetText(string activityId, string name, string? text) =>
@@ -239,7 +245,7 @@ public sealed class DesignerState
             return;
         }
 
-        Apply($"Bezeichnung von '{activityId}' geändert", Replace(activity with { DisplayName = name }));
+        Apply(new UiText("Bezeichnung von '{0}' geändert", activityId), Replace(activity with { DisplayName = name }));
     }
 
     /// <summary>Gives an activity a new id; its connections and the decisions that refer to it ('of') follow.</summary>
@@ -271,7 +277,7 @@ public sealed class DesignerState
         var connections = Definition.Connections
             .Select(c => new Connection(c.Source == activityId ? newId : c.Source, c.Outcome, c.Target == activityId ? newId : c.Target))
             .ToList();
-        Apply($"'{activityId}' in '{newId}' umbenannt", Definition with { Activities = activities, Connections = connections });
+        Apply(new UiText("'{0}' in '{1}' umbenannt", activityId, newId), Definition with { Activities = activities, Connections = connections });
         if (SelectedActivityId == activityId)
         {
             SelectedActivityId = newId;
@@ -288,7 +294,7 @@ public sealed class DesignerState
             return;
         }
 
-        Apply("Name und Beschreibung geändert", Definition with { Name = cleanName, Description = cleanDescription });
+        Apply(new UiText("Name und Beschreibung geändert"), Definition with { Name = cleanName, Description = cleanDescription });
     }
 
     /// <summary>Places every activity by the flow's structure: one command, so one undo restores the old picture.</summary>
@@ -296,7 +302,7 @@ public sealed class DesignerState
     {
         var positions = DesignerLayout.Arrange(Definition, _activities);
         var activities = Definition.Activities.Select(a => a with { Designer = positions[a.Id] }).ToList();
-        Apply("Automatisch angeordnet", Definition with { Activities = activities });
+        Apply(new UiText("Automatisch angeordnet"), Definition with { Activities = activities });
     }
 
     /// <summary>
@@ -371,7 +377,7 @@ public sealed class DesignerState
         Changed?.Invoke();
     }
 
-    private void Apply(string label, WorkflowDefinition next)
+    private void Apply(UiText label, WorkflowDefinition next)
     {
         _undo.AddLast((Definition, label));
         if (_undo.Count > MaxUndo)

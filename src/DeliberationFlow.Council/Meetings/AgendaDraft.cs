@@ -1,0 +1,105 @@
+using System.Globalization;
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Meetings;
+
+/// <summary>
+/// What the agenda use cases (order, add, withdraw, lock) share: the meeting is loaded for its committee's
+/// secretary or an admin only, a fixed agenda refuses changes, and each change is written to the paper's journal.
+/// </summary>
+public sealed class AgendaDraft(ICouncilDb db)
+{
+    public static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
+
+    public async Task<(Meeting Meeting, Organization Committee, Body Body)> LoadForChangeAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
+    {
+        var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
+            ?? throw new NotFoundException($"No meeting with id {meetingId}.");
+        var committee = await db.Organizations.GetAsync(meeting.OrganizationId, cancellationToken);
+        if (!caller.MayRecordFor(committee.Id))
+        {
+            throw new ForbiddenException($"You may arrange agendas only of your own committees; '{committee.Name}' is not one of them.");
+        }
+
+        var body = await db.Bodies.GetAsync(meeting.BodyId, cancellationToken);
+        return (meeting, committee, body);
+    }
+
+    /// <summary>Refuses a change of a fixed agenda or of a meeting that is cancelled or already under way.</summary>
+    public static void EnsureDraft(Meeting meeting, DateTimeOffset now)
+    {
+        if (meeting.State != MeetingState.Scheduled)
+        {
+            throw new ConflictException("The invitation has gone out and the agenda is locked; later changes are Nachträge or Absetzungen (record 'abgesetzt' as the outcome).");
+        }
+
+        if (meeting.AgendaLockedAt is not null)
+        {
+            throw new ConflictException($"The agenda was fixed by {meeting.AgendaLockedBy} on {meeting.AgendaLockedAt:yyyy-MM-dd HH:mm} UTC; unlock it first (DELETE /api/meetings/{meeting.Id}/agenda/lock).");
+        }
+
+        if (meeting.Cancelled || meeting.Start <= now)
+        {
+            throw new ConflictException("The meeting is cancelled or under way already; its agenda cannot be changed any more.");
+        }
+    }
+
+    public static string LocalTime(DateTimeOffset instant, Body body) => BodyClock.ToLocal(instant, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
+
+    /// <summary>A line in the paper's journal (its timeline), when a workflow instance carries the paper.</summary>
+    public void Journal(Paper paper, Consultation consultation, Caller caller, DateTimeOffset now, string message)
+    {
+        if (paper.WorkflowInstanceId is { } instanceId)
+        {
+            db.Journal.Add(new JournalEntry
+            {
+                InstanceId = instanceId, Timestamp = now, Kind = JournalEventKind.ActivityExecuted, ActivityId = consultation.ActivityId,
+                Actor = caller.UserName, Message = message,
+            });
+        }
+    }
+
+    /// <summary>
+    /// Moves a consultation into another meeting (or none): its pending invitation and reminder are called off and set
+    /// anew for the new meeting, as a moved meeting's are (<see cref="ConsultationPlanner.TimersOf"/>). The new timers
+    /// are returned to be handed to the scheduler after the commit.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkflowTimer>> MoveAsync(
+        Consultation consultation, Paper paper, Organization committee, Meeting? target, Body body, DateTimeOffset now, string note, CancellationToken cancellationToken)
+    {
+        consultation.MeetingId = target?.Id;
+        consultation.AgendaOrder = null;
+        consultation.Modified = now;
+        consultation.Revision++;
+        var key = consultation.Id.ToString();
+        foreach (var timer in await db.Timers.Where(t => t.Key == key && t.Status == TimerStatus.Pending).ToListAsync(cancellationToken))
+        {
+            timer.Status = TimerStatus.Cancelled;
+            timer.Note = note;
+        }
+
+        if (target is null || paper.WorkflowInstanceId is not { } instanceId)
+        {
+            return [];
+        }
+
+        var created = ConsultationPlanner.TimersOf(target, committee, paper, body).Select(t => new WorkflowTimer
+        {
+            Id = Guid.CreateVersion7(now),
+            InstanceId = instanceId,
+            ActivityId = consultation.ActivityId ?? "",
+            Kind = t.Kind,
+            Key = key,
+            DueAt = t.DueAt,
+            CreatedAt = now,
+        }).ToList();
+        db.Timers.AddRange(created);
+        return created;
+    }
+}
