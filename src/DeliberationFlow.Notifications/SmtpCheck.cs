@@ -7,7 +7,7 @@ using MailKit.Security;
 namespace DeliberationFlow.Notifications;
 
 /// <summary>The outcome of trying the configured SMTP server: connected (and signed in) or not, and what to do.</summary>
-public sealed record SmtpCheckResult(bool Ok, string Summary, string? WhatToDo, string? ServerCapabilities, TimeSpan Took);
+public sealed record SmtpCheckResult(bool Ok, string Summary, string? Remedy, string? ServerCapabilities, TimeSpan Took);
 
 /// <summary>
 /// Tries the configured SMTP server on demand the way delivery does (connect with the configured security, sign in
@@ -71,6 +71,6 @@ public sealed class SmtpCheck(MailOptions options)
         }
     }
 
-    private static SmtpCheckResult Failed(string summary, string whatToDo, Exception ex, Stopwatch watch) =>
-        new(false, summary, whatToDo + $" ({ex.GetType().Name}: {ex.Message})", null, watch.Elapsed);
+    private static SmtpCheckResult Failed(string summary, string remedy, Exception ex, Stopwatch watch) =>
+        new(false, summary, remedy + $" ({ex.GetType().Name}: {ex.Message})", null, watch.Elapsed);
 }

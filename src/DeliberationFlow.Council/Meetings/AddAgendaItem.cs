@@ -71,7 +71,7 @@ public sealed class AddAgendaItem(ICouncilDb db, AgendaDraft draft, Agenda agend
             $"Abgebrochen am {now:O}: die Vorlage wurde auf eine andere Tagesordnung gesetzt.", cancellationToken);
         draft.Journal(paper, consultation, caller, now,
             $"{committee.Name}: auf die Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} gesetzt ({from}){(candidate.DeadlineMissed ? " als Nachtrag nach der Vorlagenfrist" : "")}.");
-        await db.SaveChangesAsync(cancellationToken);
+        await draft.SaveDraftChangeAsync(meeting, now, cancellationToken);
         await timers.ScheduleAsync(created, cancellationToken);
         return await agenda.ReadAsync(caller, meetingId, cancellationToken);
     }

@@ -125,7 +125,7 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
                 $"{committee.Name}: Reihenfolge der Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} geändert.");
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await draft.SaveDraftChangeAsync(meeting, now, cancellationToken);
         return await ReadAsync(caller, meetingId, cancellationToken);
     }
 

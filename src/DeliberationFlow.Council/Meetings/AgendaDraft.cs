@@ -50,6 +50,27 @@ public sealed class AgendaDraft(ICouncilDb db)
         }
     }
 
+    /// <summary>
+    /// Saves an agenda change (order, add, withdraw, fix) only while the agenda is still a draft in the database, not
+    /// merely as it was read: the meeting row is claimed by a conditional update in the change's transaction. A fix
+    /// or an invitation committed in between turns the change into a 409 instead of a change behind a fixed agenda;
+    /// one still in flight holds the row, so the two take turns.
+    /// </summary>
+    public async Task SaveDraftChangeAsync(Meeting meeting, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var stillDraft = await db.Meetings
+            .Where(m => m.Id == meeting.Id && m.AgendaLockedAt == null && m.State == MeetingState.Scheduled && !m.Cancelled)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, now), cancellationToken);
+        if (stillDraft == 0)
+        {
+            throw new ConflictException("The agenda was fixed or the invitation sent while this change was being made; reload the agenda and check.");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public static string LocalTime(DateTimeOffset instant, Body body) => BodyClock.ToLocal(instant, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
 
     /// <summary>A line in the paper's journal (its timeline), when a workflow instance carries the paper.</summary>

@@ -27,7 +27,7 @@ public sealed class LockAgenda(ICouncilDb db, AgendaDraft draft, Agenda agenda, 
         meeting.AgendaLockedBy = caller.UserName;
         meeting.Modified = now;
         await JournalAsync(meeting, caller, now, $"{committee.Name}: Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} festgeschrieben.", cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        await draft.SaveDraftChangeAsync(meeting, now, cancellationToken);
         return await agenda.ReadAsync(caller, meetingId, cancellationToken);
     }
 

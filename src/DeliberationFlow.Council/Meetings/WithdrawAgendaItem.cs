@@ -44,7 +44,7 @@ public sealed class WithdrawAgendaItem(ICouncilDb db, AgendaDraft draft, Agenda 
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? "" : $" Grund: {request.Reason.Trim()}";
         draft.Journal(paper, consultation, caller, now,
             $"{committee.Name}: von der Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} abgesetzt; Beratung {where}.{reason}");
-        await db.SaveChangesAsync(cancellationToken);
+        await draft.SaveDraftChangeAsync(meeting, now, cancellationToken);
         await timers.ScheduleAsync(created, cancellationToken);
         return await agenda.ReadAsync(caller, meetingId, cancellationToken);
     }

@@ -4,7 +4,7 @@ using DeliberationFlow.Engine.Runtime;
 namespace DeliberationFlow.Server.Web;
 
 /// <summary>What a page says when a use case refuses: the kind of refusal in German, what to do, and the detail.</summary>
-public sealed record UiProblem(string Title, string WhatToDo, string Detail, bool IsRefusal)
+public sealed record UiProblem(string Title, string Remedy, string Detail, bool IsRefusal)
 {
     public static UiProblem? From(Exception exception) => exception switch
     {

@@ -8,6 +8,7 @@ using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -169,6 +170,39 @@ public sealed class AgendaDraftTests
         Assert.Equal((true, true), (invited.Locked, invited.Invited));
         var unlockLate = await ProblemAsync(await secretary.DeleteAsync($"/api/meetings/{meetingId}/agenda/lock"), HttpStatusCode.Conflict);
         Assert.Contains("invitation has gone out", unlockLate.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAddWhileTheAgendaIsBeingFixed_WaitsForTheFix_AndIsThenRefused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var a = await RegisterAsync(test, "21-71007");
+        var b = await RegisterAsync(test, "21-71008");
+        var meetingId = a.Consultations[0].MeetingId!.Value;
+        var secretary = test.ClientFor("sekretariat-fpa");
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items/{b.Consultations[0].Id}/withdraw", new WithdrawAgendaItemRequest(null)), HttpStatusCode.OK);
+
+        // Another session is fixing the agenda right now: it holds the meeting row in an open transaction.
+        await using var other = new NpgsqlConnection(test.ConnectionString);
+        await other.OpenAsync(ct);
+        await using var fixing = await other.BeginTransactionAsync(ct);
+        await using (var claim = new NpgsqlCommand("UPDATE council.meetings SET agenda_locked_at = now(), agenda_locked_by = 'sekretariat-fpa' WHERE id = @id", other, fixing))
+        {
+            claim.Parameters.AddWithValue("id", meetingId);
+            Assert.Equal(1, await claim.ExecuteNonQueryAsync(ct));
+        }
+
+        // The add has read the agenda as open; it must wait for the fix, not slip in behind it.
+        var adding = secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items", new AddAgendaItemRequest(b.Consultations[0].Id), ct);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+        Assert.False(adding.IsCompleted);
+        await fixing.CommitAsync(ct);
+
+        var problem = await ProblemAsync(await adding, HttpStatusCode.Conflict);
+        Assert.Contains("reload the agenda", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("10.06.2021", (await test.GetPaperAsync("admin", b.Id)).Consultations[0].Date);
+        Assert.DoesNotContain((await AgendaAsync(test, "sekretariat-fpa", meetingId)).Items, i => i.PaperReference == "21-71008");
     }
 
     private static Task<PaperDetails> RegisterAsync(TestApp test, string reference) =>
