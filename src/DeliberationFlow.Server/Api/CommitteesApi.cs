@@ -23,26 +23,17 @@ public static class CommitteesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/meetings/{id:guid}/agenda/order", ReorderAgendaAsync).WithTags("Meetings")
             .WithSummary("Orders the draft agenda until it is fixed or the invitation goes out")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesChangeProblems();
         api.MapGet("/meetings/{id:guid}/agenda/candidates", AgendaCandidatesAsync).WithTags("Meetings")
             .WithSummary("Papers that may go onto the draft agenda: planned in the committee without a meeting or for a later one; deadline missed and earlier steps marked")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/meetings/{id:guid}/agenda/items", AddAgendaItemAsync).WithTags("Meetings")
             .WithSummary("Adds a paper to the draft agenda: {\"consultationId\":\"…\"}; after the Vorlagenfrist only with \"lateAddition\":true (Nachtrag)")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesChangeProblems();
         api.MapPost("/meetings/{id:guid}/agenda/items/{consultationId:guid}/withdraw", WithdrawAgendaItemAsync).WithTags("Meetings")
             .WithSummary("Takes an item off the draft agenda (absetzen): {\"reason\":\"…\"} (optional); the paper goes to the committee's next meeting")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesChangeProblems();
         api.MapPut("/meetings/{id:guid}/agenda/lock", LockAgendaAsync).WithTags("Meetings")
             .WithSummary("Fixes the agenda (Tagesordnung festschreiben) before the invitation goes out")
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -55,10 +46,7 @@ public static class CommitteesApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/meetings/{id:guid}/change", ChangeMeetingAsync).WithTags("Meetings")
             .WithSummary("Cancels or moves a meeting: {\"action\":\"cancel\",\"reason\":\"…\"} or {\"action\":\"move\",\"newStart\":\"2021-05-06T15:00\",\"reason\":\"…\"}; its consultations are re-planned and everyone concerned is told")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesChangeProblems();
         return api;
     }
 

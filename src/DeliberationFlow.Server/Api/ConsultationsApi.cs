@@ -16,10 +16,7 @@ public static class ConsultationsApi
             .MapPost("/{id:guid}/outcome", RecordAsync)
             .WithSummary("Records the outcome of a consultation and advances the paper's workflow")
             .WithDescription("Send an Idempotency-Key header: a repeat with the same key returns the first answer and causes no second step.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesChangeProblems();
         return api;
     }
 

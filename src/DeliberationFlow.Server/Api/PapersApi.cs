@@ -35,10 +35,7 @@ public static class PapersApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         papers.MapPost("/{id:guid}/workflow", AttachWorkflowAsync)
             .WithSummary("Starts a workflow for a paper without one, e.g. imported from another system while still in progress")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesChangeProblems();
         api.MapPost("/projections", ProjectNewAsync).WithTags("Papers")
             .WithSummary("Projects a paper not registered yet: registered on this day, when does it reach each committee?")
             .ProducesValidationProblem();
