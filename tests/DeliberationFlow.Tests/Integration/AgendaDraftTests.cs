@@ -195,14 +195,29 @@ public sealed class AgendaDraftTests
 
         // The add has read the agenda as open; it must wait for the fix, not slip in behind it.
         var adding = secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items", new AddAgendaItemRequest(b.Consultations[0].Id), ct);
-        await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
-        Assert.False(adding.IsCompleted);
+        await WaitForABlockedSessionAsync(test.ConnectionString, adding, ct);
         await fixing.CommitAsync(ct);
 
         var problem = await ProblemAsync(await adding, HttpStatusCode.Conflict);
         Assert.Contains("reload the agenda", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("10.06.2021", (await test.GetPaperAsync("admin", b.Id)).Consultations[0].Date);
         Assert.DoesNotContain((await AgendaAsync(test, "sekretariat-fpa", meetingId)).Items, i => i.PaperReference == "21-71008");
+    }
+
+    /// <summary>Until PostgreSQL shows a session of this database waiting for a row lock (the add at its guard).</summary>
+    private static async Task WaitForABlockedSessionAsync(string connectionString, Task request, CancellationToken ct)
+    {
+        await using var watcher = new NpgsqlConnection(connectionString);
+        await watcher.OpenAsync(ct);
+        await using var blocked = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watcher);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((long)(await blocked.ExecuteScalarAsync(ct))! == 0)
+        {
+            Assert.False(request.IsCompleted, "The add finished without waiting for the agenda's fix.");
+            Assert.True(DateTime.UtcNow < deadline, "No session waited for the meeting row within 30 s.");
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+        }
     }
 
     private static Task<PaperDetails> RegisterAsync(TestApp test, string reference) =>
