@@ -17,7 +17,9 @@ public static class PersistenceServiceCollectionExtensions
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
-                services.AddDbContext<PostgresDeliberationDbContext>((sp, b) => ConfigurePostgres(b, options.ConnectionString).AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
+                // Worked out once here: the options action below runs for every context, i.e. every request.
+                var postgres = WithAutomaticPreparation(options.ConnectionString);
+                services.AddDbContext<PostgresDeliberationDbContext>((sp, b) => ConfigurePostgres(b, postgres).AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
                 services.AddScoped<DeliberationDbContext>(sp => sp.GetRequiredService<PostgresDeliberationDbContext>());
                 break;
             case DatabaseProvider.Sqlite:
@@ -35,7 +37,7 @@ public static class PersistenceServiceCollectionExtensions
     }
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseNpgsql(WithAutomaticPreparation(connectionString), npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", DeliberationDbContext.EngineSchema))
+        builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", DeliberationDbContext.EngineSchema))
             .UseSnakeCaseNamingConvention();
 
     /// <summary>

@@ -25,4 +25,8 @@ public static class BodyClock
     }
 
     public static DateTimeOffset ToLocal(DateTimeOffset instant, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(instant, zone);
+
+    /// <summary>Date and time in the zone as German minutes and journal lines write them: 29.04.2021 15:00.</summary>
+    public static string LocalText(DateTimeOffset instant, TimeZoneInfo zone) =>
+        ToLocal(instant, zone).ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
@@ -40,8 +39,6 @@ public sealed record ReorderAgendaRequest(IReadOnlyList<Guid>? ConsultationIds);
 /// </summary>
 public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft, TimeProvider clock)
 {
-    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
-
     public async Task<AgendaView> ReadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
         var (meeting, committee, body) = await LoadAsync(caller, meetingId, cancellationToken);
@@ -82,7 +79,7 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
             }
         }
 
-        return new AgendaView(meeting.Id, committee.Name, BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German),
+        return new AgendaView(meeting.Id, committee.Name, BodyClock.LocalText(meeting.Start, body.Zone),
             meeting.State.ToString(), locked, items,
             meeting.AgendaLockedAt is { } lockedAt ? AgendaDraft.LocalTime(lockedAt, body) : null, meeting.AgendaLockedBy, meeting.State != MeetingState.Scheduled);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
@@ -15,8 +14,6 @@ namespace DeliberationFlow.Council.Meetings;
 /// </summary>
 public sealed class AgendaDraft(ICouncilDb db)
 {
-    public static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
-
     public async Task<(Meeting Meeting, Organization Committee, Body Body)> LoadForChangeAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
         var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
@@ -71,7 +68,7 @@ public sealed class AgendaDraft(ICouncilDb db)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public static string LocalTime(DateTimeOffset instant, Body body) => BodyClock.ToLocal(instant, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
+    public static string LocalTime(DateTimeOffset instant, Body body) => BodyClock.LocalText(instant, body.Zone);
 
     /// <summary>A line in the paper's journal (its timeline), when a workflow instance carries the paper.</summary>
     public void Journal(Paper paper, Consultation consultation, Caller caller, DateTimeOffset now, string message)

@@ -29,8 +29,6 @@ public sealed class ChangeMeeting(
     ICouncilDb db, MeetingPlanner planner, ConsultationPlanner consultationPlanner, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock,
     NotificationRecipients recipients, Notifications.Templates.MailRenderer renderer, MailIdentity sender)
 {
-    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
-
     public async Task<MeetingChangeReport> HandleAsync(Caller caller, Guid meetingId, ChangeMeetingRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -110,7 +108,7 @@ public sealed class ChangeMeeting(
                 consultation.Modified = now;
                 consultation.Revision++;
                 await consultationPlanner.CancelPendingTimersAsync(consultation.Id, $"Abgebrochen am {now:O}: die Sitzung wurde geändert.", cancellationToken);
-                var where = target is null ? "noch ohne Termin" : BodyClock.ToLocal(target.Start, body.Zone).ToString("dd.MM.yyyy HH:mm", German);
+                var where = target is null ? "noch ohne Termin" : BodyClock.LocalText(target.Start, body.Zone);
                 if (target is not null)
                 {
                     created.AddRange(NewTimers(consultation, paper, committee, target, body, now));

@@ -123,7 +123,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
         var zone = body.Zone;
         context.Journal(JournalEventKind.ActivityExecuted,
-            $"{committee.Name}: eingeplant in die Sitzung am {BodyClock.ToLocal(meeting.Start, zone).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture)} ({roleText}).");
+            $"{committee.Name}: eingeplant in die Sitzung am {BodyClock.LocalText(meeting.Start, zone)} ({roleText}).");
         foreach (var (kind, dueAt) in TimersOf(meeting, committee, paper, body, withReminder))
         {
             context.CreateTimer(kind, consultation.Id.ToString(), dueAt);

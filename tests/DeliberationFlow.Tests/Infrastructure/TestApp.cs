@@ -109,7 +109,12 @@ public sealed class TestApp : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        Assert.Fail("Mail was still being delivered after 30 s.");
+        // Say which messages are stuck and how, so a failure here can be told apart from a slow machine.
+        var stuck = await App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages.AsNoTracking()
+            .Where(m => m.Status == global::DeliberationFlow.Council.Notifications.OutboxStatus.Pending)
+            .Select(m => $"{m.Kind} to {m.RecipientAddress}: attempts {m.Attempts}, created {m.CreatedAt:O}, next {m.NextAttemptAt:O}, lease {m.LeaseUntil:O}, error {m.LastError}")
+            .ToListAsync());
+        Assert.Fail($"Mail was still being delivered after 30 s (clock {Clock.GetUtcNow():O}): {string.Join("; ", stuck)}");
     }
 
     /// <summary>Moves the clock on, once the mail of what happened so far is out (as in real life, where days pass in between).</summary>
