@@ -1,32 +1,41 @@
 using System.Diagnostics;
 using System.Globalization;
+using HdrHistogram;
 
 namespace DeliberationFlow.Benchmarks;
 
-/// <summary>Latencies of one phase, in milliseconds, and what they sum up to.</summary>
-public sealed class Latencies(IEnumerable<double> milliseconds)
+/// <summary>
+/// Latencies of one phase, recorded concurrently into an HDR histogram (microseconds, three significant digits):
+/// its memory is fixed when it is created, so a million recorded steps do not grow the RSS the benchmark measures.
+/// </summary>
+public sealed class Latencies
 {
-    private readonly double[] _sorted = [.. milliseconds.Order()];
+    private const long MaxMicroseconds = 10L * 60 * 1_000_000;
+    private readonly LongConcurrentHistogram _histogram = new(1, MaxMicroseconds, 3);
 
-    public int Count => _sorted.Length;
+    public long Count => _histogram.TotalCount;
 
-    public IReadOnlyList<double> Values => _sorted;
+    public double Mean => Count == 0 ? 0 : _histogram.GetMean() / 1000.0;
 
-    public double Mean => _sorted.Length == 0 ? 0 : _sorted.Average();
+    public double Max => Count == 0 ? 0 : _histogram.GetMaxValue() / 1000.0;
 
-    public double Max => _sorted.Length == 0 ? 0 : _sorted[^1];
+    public void Record(TimeSpan elapsed) =>
+        _histogram.RecordValue(Math.Clamp((long)Math.Round(elapsed.TotalMicroseconds), 1, MaxMicroseconds));
 
-    /// <summary>Nearest-rank percentile.</summary>
-    public double Percentile(double p)
+    /// <summary>The latencies of several phases together (the percentiles of all steps).</summary>
+    public static Latencies Combine(IEnumerable<Latencies> phases)
     {
-        if (_sorted.Length == 0)
+        var all = new Latencies();
+        foreach (var phase in phases)
         {
-            return 0;
+            all._histogram.Add(phase._histogram);
         }
 
-        var rank = (int)Math.Ceiling(p / 100.0 * _sorted.Length);
-        return _sorted[Math.Clamp(rank - 1, 0, _sorted.Length - 1)];
+        return all;
     }
+
+    /// <summary>The latency <paramref name="p"/> per cent of the requests stayed within.</summary>
+    public double Percentile(double p) => Count == 0 ? 0 : _histogram.GetValueAtPercentile(p) / 1000.0;
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"mean {Mean:F2} ms, p50 {Percentile(50):F2}, p95 {Percentile(95):F2}, p99 {Percentile(99):F2}, max {Max:F2}");

@@ -111,8 +111,10 @@ try
     if (options.WarmupPapers > 0)
     {
         Say("warm-up:");
-        await driver.RunWorkflowAsync("WARM", options.WarmupPapers, Report);
+        await driver.RunWorkflowAsync("WARM", new PaperSlots(options.WarmupPapers), Report);
     }
+
+    var mainSlots = new PaperSlots(options.Papers);
 
     var rssBefore = ProcessMemory.ResidentAfterCollection();
     var heapBefore = GC.GetTotalMemory(forceFullCollection: false);
@@ -122,7 +124,7 @@ try
     Say($"main phase ({options.Papers} papers):");
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var databaseCpuBefore = PostgresCpu.Of(databaseName);
-    var (_, stepPhases) = await driver.RunWorkflowAsync("MAIN", options.Papers, phase =>
+    var (_, stepPhases) = await driver.RunWorkflowAsync("MAIN", mainSlots, phase =>
     {
         Report(phase);
         Say($"    RSS after this phase (after a full GC): {ProcessMemory.Mb(ProcessMemory.ResidentAfterCollection())}");
@@ -132,7 +134,7 @@ try
     var steps = stepPhases.Sum(p => p.Succeeded);
     var requests = stepPhases.Sum(p => p.Requests);
     var stepTime = TimeSpan.FromTicks(stepPhases.Sum(p => p.Elapsed.Ticks));
-    var stepLatencies = new Latencies(stepPhases.SelectMany(p => p.Latencies.Values));
+    var stepLatencies = Latencies.Combine(stepPhases.Select(p => p.Latencies));
     var stepsPerSecond = steps / stepTime.TotalSeconds;
     var rssAfter = ProcessMemory.ResidentAfterCollection();
     var heapAfter = GC.GetTotalMemory(forceFullCollection: false);
@@ -178,10 +180,11 @@ try
             var added = await BulkLoader.FillToAsync(connectionString, host.BodyId, fill, Say);
             Say($"  {added:N0} finished instances loaded by SQL in {load.Elapsed.TotalSeconds:F1} s");
             statementsAtLastReport = statements.Count; // the bulk load's statements are not the next phase's
-            var (registration, consultations) = await driver.RegisterAsync($"S{stored}", options.ScaleSteps);
+            var consultations = new Guid[options.ScaleSteps];
+            var registration = await driver.RegisterAsync($"S{stored}", consultations);
             Report(registration);
             var count = await BulkLoader.CountInstancesAsync(connectionString);
-            var (phase, _) = await driver.RecordAsync($"S{stored}", 0, consultations);
+            var phase = await driver.RecordAsync($"S{stored}", 0, consultations, new Guid[options.ScaleSteps]);
             Report(phase);
             Say($"  {count:N0} stored instances: step cost {F(phase.Latencies.Mean)} ms mean");
             costs.Add(phase.Latencies.Mean);

@@ -44,11 +44,11 @@ public static class TpcbBaseline
     public static async Task<(int Transactions, TimeSpan Elapsed, Latencies Latencies)> RunAsync(string connectionString, int scale, int clients, TimeSpan duration)
     {
         var stopwatch = Stopwatch.StartNew();
-        var perClient = await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        var latencies = new Latencies();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
 #pragma warning disable CA5394 // The account numbers of a benchmark need no cryptographic randomness.
             var random = new Random(client + 1);
-            var latencies = new List<double>();
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             while (stopwatch.Elapsed < duration)
@@ -75,14 +75,11 @@ public static class TpcbBaseline
                     await transaction.CommitAsync();
                 }
 
-                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                latencies.Record(Stopwatch.GetElapsedTime(start));
             }
-
-            return latencies;
         })));
         var elapsed = stopwatch.Elapsed;
-        var all = new Latencies(perClient.SelectMany(l => l));
-        return (all.Count, elapsed, all);
+        return ((int)latencies.Count, elapsed, latencies);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params int[] values)
