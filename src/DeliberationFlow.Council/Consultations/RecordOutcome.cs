@@ -47,12 +47,10 @@ public sealed class RecordOutcome(
     public async Task<IdempotentResult<RecordOutcomeResponse>> HandleAsync(
         Caller caller, Guid consultationId, RecordOutcomeRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        // No look-up of the key before the work: a retry finds its consultation no longer planned (or, racing the
+        // first attempt, collides on the consultation row or on the key at commit), and each of these paths answers
+        // with the stored first answer below. A first attempt, the common case, so saves a round trip per step.
         var requestHash = Hash(consultationId, request);
-        if (idempotencyKey is not null && await FindEarlierAnswerAsync(caller, idempotencyKey, requestHash, cancellationToken) is { } earlier)
-        {
-            return earlier;
-        }
-
         var outcome = Validate(request, idempotencyKey);
         try
         {
@@ -71,8 +69,8 @@ public sealed class RecordOutcome(
         }
         catch (ConflictException) when (idempotencyKey is not null)
         {
-            // The same request may have committed between the look-up above and this one's reading of the
-            // consultation (which then is no longer waiting): a retry gets the first answer, not a conflict.
+            // A retry of a request that has committed finds the consultation no longer waiting: it gets the
+            // first answer, not a conflict (and a different request under a used key a 400 naming the key).
             db.ChangeTracker.Clear();
             if (await FindEarlierAnswerAsync(caller, idempotencyKey, requestHash, cancellationToken) is { } first)
             {

@@ -56,6 +56,30 @@ public sealed class OutcomeRecordingTests
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
+    public async Task RecordOutcome_SameKeyForAnotherPapersConsultation_IsRefusedAndThatPaperStaysWhereItWas(DatabaseProvider provider)
+    {
+        // The key is only checked when the step commits: the second paper's step runs and must roll back whole.
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var first = await RegisterAsync(test, "21-17005");
+        var second = await RegisterAsync(test, "21-17006");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("admin", first.Consultations[0].Id, new("Adopted", "beschlossen", null), "shared-key"), HttpStatusCode.OK);
+
+        var reused = await test.RecordAsync("admin", second.Consultations[0].Id, new("Adopted", "beschlossen", null), "shared-key");
+
+        await Http.EnsureAsync(reused, HttpStatusCode.BadRequest);
+        var problem = await reused.Content.ReadFromJsonAsync<ValidationProblemDetails>();
+        Assert.Contains("shared-key", Assert.Single(problem!.Errors["Idempotency-Key"]), StringComparison.Ordinal);
+        var untouched = await test.GetPaperAsync("admin", second.Id);
+        Assert.Equal("Planned", Assert.Single(untouched.Consultations).Status);
+        Assert.Equal("fpa", untouched.Workflow!.CurrentActivityId);
+        Assert.DoesNotContain(untouched.Journal, j => j.Kind == "BookmarkResumed");
+        Assert.Equal(0, await CountOutcomeNoticesAsync(test, second.Id));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
     public async Task RecordOutcome_TwoDifferentOutcomesAtOnce_OneSucceedsAndOneGets409(DatabaseProvider provider)
     {
         await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
