@@ -86,14 +86,13 @@ public sealed class RecordOutcome(
         CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var consultation = await db.Consultations.SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
-        var paper = consultation is null ? null : await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
-        if (consultation is null || paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
+        var step = await LoadStepAsync(caller, consultationId, cancellationToken);
+        if (step is null || !await reader.MaySeeAsync(caller, step.Paper, cancellationToken))
         {
             throw new NotFoundException($"No consultation with id {consultationId}.");
         }
 
-        var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
+        var (consultation, paper, committee) = (step.Consultation, step.Paper, step.Committee);
         if (!caller.MayRecordFor(committee.Id))
         {
             throw new ForbiddenException($"You may record outcomes only for your own committees; '{committee.Name}' is not one of them.");
@@ -169,6 +168,30 @@ public sealed class RecordOutcome(
         outbox.MessagesQueued();
         return new IdempotentResult<RecordOutcomeResponse>(response, Replayed: false);
     }
+
+    /// <summary>
+    /// The consultation with the paper, committee, body, meeting, workflow instance and lead office behind it, in one
+    /// query: the step's later look-ups of these (by key, through the unit of work) then cost no round trip; six
+    /// fewer per step.
+    /// </summary>
+    private async Task<StepRows?> LoadStepAsync(Caller caller, Guid consultationId, CancellationToken cancellationToken) =>
+        await (from consultation in db.Consultations
+               where consultation.Id == consultationId && consultation.BodyId == caller.BodyId
+               join paper in db.Papers on consultation.PaperId equals paper.Id
+               join committee in db.Organizations on consultation.OrganizationId equals committee.Id
+               join body in db.Bodies on paper.BodyId equals body.Id
+               join meeting in db.Meetings on consultation.MeetingId equals (Guid?)meeting.Id into meetings
+               from meeting in meetings.DefaultIfEmpty()
+               join instance in db.WorkflowInstances on paper.WorkflowInstanceId equals (Guid?)instance.Id into instances
+               from instance in instances.DefaultIfEmpty()
+               join leadOffice in db.Organizations on paper.LeadOfficeId equals (Guid?)leadOffice.Id into leadOffices
+               from leadOffice in leadOffices.DefaultIfEmpty()
+               select new StepRows(consultation, paper, committee, body, meeting, instance, leadOffice))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked).</summary>
+    private sealed record StepRows(
+        Consultation Consultation, Paper Paper, Organization Committee, Body Body, Meeting? Meeting, WorkflowInstance? Instance, Organization? LeadOffice);
 
     private async Task ValidateReferralAsync(Caller caller, string? referTo, Organization from, CancellationToken cancellationToken)
     {

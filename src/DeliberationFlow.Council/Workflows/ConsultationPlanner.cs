@@ -205,7 +205,14 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         // Read again only if the unit of work let go of what was read (a cleared change tracker after a conflict).
         if (!_loaded.TryGetValue(paperId, out var stored) || stored.Exists(c => db.Entry(c).State == EntityState.Detached))
         {
-            var rows = await db.Consultations.IgnoreQueryFilters().Where(c => c.PaperId == paperId).ToListAsync(cancellationToken);
+            // With their meetings, tracked: the step asks for them next (the latest one, the answer's dates).
+            // IgnoreQueryFilters holds for the whole query, so deleted meetings are left out by hand.
+            var rows = (await (from c in db.Consultations.IgnoreQueryFilters()
+                               where c.PaperId == paperId
+                               join m in db.Meetings.Where(m => !m.Deleted) on c.MeetingId equals (Guid?)m.Id into meetings
+                               from m in meetings.DefaultIfEmpty()
+                               select new { Consultation = c, Meeting = m }).ToListAsync(cancellationToken))
+                .Select(row => row.Consultation).ToList();
             _deletedPositions[paperId] = rows.Where(c => c.Deleted).Select(c => c.Position).DefaultIfEmpty(0).Max();
             stored = rows.Where(c => !c.Deleted).ToList();
             _loaded[paperId] = stored;
