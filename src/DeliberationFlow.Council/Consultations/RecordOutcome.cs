@@ -104,8 +104,7 @@ public sealed class RecordOutcome(
                 $"The consultation in '{committee.Name}' is already {Vocabulary.Label(consultation.Status)} ({consultation.ResultText}, recorded {consultation.RecordedAt:O} by {consultation.RecordedBy}); its outcome cannot be recorded again.");
         }
 
-        var key = consultationId.ToString();
-        var bookmark = await db.Bookmarks.SingleOrDefaultAsync(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark, cancellationToken)
+        var bookmark = step.Bookmark
             ?? throw new ConflictException("The paper's workflow is not waiting for this consultation's outcome.");
         var instance = await db.WorkflowInstances.GetAsync(bookmark.InstanceId, cancellationToken);
         var definition = await definitions.FindPinnedAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken)
@@ -170,12 +169,14 @@ public sealed class RecordOutcome(
     }
 
     /// <summary>
-    /// The consultation with the paper, committee, body, meeting, workflow instance and lead office behind it, in one
-    /// query: the step's later look-ups of these (by key, through the unit of work) then cost no round trip; six
-    /// fewer per step.
+    /// The consultation with the paper, committee, body, meeting, workflow instance, lead office and the bookmark that
+    /// waits for its outcome, in one query: the step's later look-ups of these (by key, through the unit of work)
+    /// then cost no round trip; seven fewer per step.
     /// </summary>
-    private async Task<StepRows?> LoadStepAsync(Caller caller, Guid consultationId, CancellationToken cancellationToken) =>
-        await (from consultation in db.Consultations
+    private async Task<StepRows?> LoadStepAsync(Caller caller, Guid consultationId, CancellationToken cancellationToken)
+    {
+        var key = consultationId.ToString();
+        return await (from consultation in db.Consultations
                where consultation.Id == consultationId && consultation.BodyId == caller.BodyId
                join paper in db.Papers on consultation.PaperId equals paper.Id
                join committee in db.Organizations on consultation.OrganizationId equals committee.Id
@@ -186,12 +187,15 @@ public sealed class RecordOutcome(
                from instance in instances.DefaultIfEmpty()
                join leadOffice in db.Organizations on paper.LeadOfficeId equals (Guid?)leadOffice.Id into leadOffices
                from leadOffice in leadOffices.DefaultIfEmpty()
-               select new StepRows(consultation, paper, committee, body, meeting, instance, leadOffice))
+               from bookmark in db.Bookmarks.Where(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark).DefaultIfEmpty()
+               select new StepRows(consultation, paper, committee, body, meeting, instance, leadOffice, bookmark))
             .SingleOrDefaultAsync(cancellationToken);
+    }
 
     /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked).</summary>
     private sealed record StepRows(
-        Consultation Consultation, Paper Paper, Organization Committee, Body Body, Meeting? Meeting, WorkflowInstance? Instance, Organization? LeadOffice);
+        Consultation Consultation, Paper Paper, Organization Committee, Body Body, Meeting? Meeting, WorkflowInstance? Instance, Organization? LeadOffice,
+        Bookmark? Bookmark);
 
     private async Task ValidateReferralAsync(Caller caller, string? referTo, Organization from, CancellationToken cancellationToken)
     {
