@@ -54,10 +54,13 @@ public sealed class OutboxDispatcher(
                 continue;
             }
 
+            var reported = 0;
             await transport.SendAsync(batch.Select(Compose).ToList(), async (index, result) =>
             {
+                reported++;
                 accepted += await RecordAsync(db, batch[index], result, clock.GetUtcNow(), cancellationToken) ? 1 : 0;
             }, cancellationToken);
+            logger.LogDebug("Sent a batch of {Count} outbox message(s): {Reported} reported, {Accepted} accepted so far", batch.Count, reported, accepted);
         }
 
         return accepted;
@@ -92,6 +95,8 @@ public sealed class OutboxDispatcher(
             .Where(m => candidates.Contains(m.Id) && m.ClaimToken == token && m.Status == OutboxStatus.Pending)
             .OrderBy(m => m.NextAttemptAt)
             .ToListAsync(cancellationToken);
+        logger.LogDebug("Claimed {Claimed} of {Due} due outbox message(s) until {LeaseUntil} with token {Token}: {Ids}",
+            claimed.Count, candidates.Count, leaseUntil, token, string.Join(", ", claimed.Select(m => m.Id)));
         return (claimed, candidates.Count);
     }
 

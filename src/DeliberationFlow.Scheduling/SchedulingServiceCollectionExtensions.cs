@@ -33,6 +33,10 @@ public static class SchedulingServiceCollectionExtensions
             var storageOptions = PostgresStorageOptions(options);
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, storageOptions), storageOptions);
         });
+        // Likewise the activator: Hangfire.NetCore would register its static JobActivator.Current, which is the
+        // activator of whichever host configured Hangfire last, so one host's server could run its jobs in another
+        // host's container (seen as a test host's mail drained by, and its invitation timers fired in, another).
+        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((provider, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -95,7 +95,8 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Waits until every message that is due has been delivered (or has failed and waits for its retry).</summary>
     public async Task WaitForMailOutAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var started = DateTime.UtcNow;
+        var deadline = started.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             var now = Clock.GetUtcNow();
@@ -114,7 +115,24 @@ public sealed class TestApp : IAsyncDisposable
             .Where(m => m.Status == global::DeliberationFlow.Council.Notifications.OutboxStatus.Pending)
             .Select(m => $"{m.Kind} to {m.RecipientAddress}: attempts {m.Attempts}, created {m.CreatedAt:O}, next {m.NextAttemptAt:O}, lease {m.LeaseUntil:O}, error {m.LastError}")
             .ToListAsync());
-        Assert.Fail($"Mail was still being delivered after 30 s (clock {Clock.GetUtcNow():O}): {string.Join("; ", stuck)}");
+        Assert.Fail($"Mail was still being delivered after 30 s (waited {started:HH:mm:ss.fff}–{DateTime.UtcNow:HH:mm:ss.fff} UTC, clock {Clock.GetUtcNow():O}): " +
+                    $"{string.Join("; ", stuck)}. {HangfireState()}");
+    }
+
+    /// <summary>What Hangfire's storage says about the jobs that deliver mail, for a failure message.</summary>
+    private string HangfireState()
+    {
+        var monitoring = App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var statistics = monitoring.GetStatistics();
+        var queues = string.Join(", ", monitoring.Queues().Select(q => $"{q.Name}: {q.Length} enqueued, first {string.Join("/", q.FirstJobs.Select(j => $"{j.Value?.Job?.Type.Name}.{j.Value?.Job?.Method.Name} {j.Value?.State}"))}"));
+        var failed = string.Join(", ", monitoring.FailedJobs(0, 5).Select(j => $"{j.Value.Job?.Type.Name}: {j.Value.ExceptionMessage}"));
+        var processing = string.Join(", ", monitoring.ProcessingJobs(0, 5).Select(j => $"{j.Value.Job?.Type.Name} since {j.Value.StartedAt:O} on {j.Value.ServerId}"));
+        string Created(string id) => $"{monitoring.JobDetails(id)?.CreatedAt:HH:mm:ss.fff}";
+        var fetched = string.Join(", ", monitoring.Queues().SelectMany(q => monitoring.FetchedJobs(q.Name, 0, 5))
+            .Select(j => $"{j.Value.Job?.Type.Name} ({j.Value.State}) created {Created(j.Key)}, fetched {j.Value.FetchedAt:HH:mm:ss.fff}"));
+        return $"Hangfire: servers {statistics.Servers}, enqueued {statistics.Enqueued}, processing {statistics.Processing} [{processing}], " +
+               $"scheduled {statistics.Scheduled}, succeeded {statistics.Succeeded}, failed {statistics.Failed} [{failed}]; queues {queues}; fetched [{fetched}]; " +
+               $"succeeded jobs: {string.Join(", ", monitoring.SucceededJobs(0, 10).Select(j => $"{j.Value.Job?.Type.Name} created {Created(j.Key)}, done {j.Value.SucceededAt:HH:mm:ss.fff}"))}";
     }
 
     /// <summary>Moves the clock on, once the mail of what happened so far is out (as in real life, where days pass in between).</summary>

@@ -9,6 +9,14 @@ namespace DeliberationFlow.Tests.Infrastructure;
 /// <summary>A real SMTP server in the test process; MailKit delivers to it over TCP.</summary>
 public sealed class TestSmtpServer : IDisposable
 {
+    /// <summary>
+    /// Ports of the servers alive in this process. A port the kernel hands out for port 0 is free again once that
+    /// probe socket closes, and another test starting at the same moment may be handed the same one; netDumbster
+    /// then fails to bind on its background task without a word, and the second test's mail went to the first
+    /// test's server (seen as invitations that never came).
+    /// </summary>
+    private static readonly HashSet<int> PortsInUse = [];
+
     private readonly SimpleSmtpServer _server;
 
     public TestSmtpServer()
@@ -20,6 +28,11 @@ public sealed class TestSmtpServer : IDisposable
     public TestSmtpServer(int port)
     {
         Port = port;
+        lock (PortsInUse)
+        {
+            PortsInUse.Add(port);
+        }
+
         _server = SimpleSmtpServer.Start(Port);
         WaitUntilListening();
     }
@@ -94,12 +107,34 @@ public sealed class TestSmtpServer : IDisposable
         }
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        _server.Dispose();
+        lock (PortsInUse)
+        {
+            PortsInUse.Remove(Port);
+        }
+    }
 
+    /// <summary>A free port that no other test server of this process holds or is about to take.</summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            int port;
+            using (var listener = new TcpListener(IPAddress.Loopback, 0))
+            {
+                listener.Start();
+                port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            }
+
+            lock (PortsInUse)
+            {
+                if (PortsInUse.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }
