@@ -95,8 +95,12 @@ public sealed class OutboxDispatcher(
             .Where(m => candidates.Contains(m.Id) && m.ClaimToken == token && m.Status == OutboxStatus.Pending)
             .OrderBy(m => m.NextAttemptAt)
             .ToListAsync(cancellationToken);
-        logger.LogDebug("Claimed {Claimed} of {Due} due outbox message(s) until {LeaseUntil} with token {Token}: {Ids}",
-            claimed.Count, candidates.Count, leaseUntil, token, string.Join(", ", claimed.Select(m => m.Id)));
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("Claimed {Claimed} of {Due} due outbox message(s) until {LeaseUntil} with token {Token}: {Ids}",
+                claimed.Count, candidates.Count, leaseUntil, token, string.Join(", ", claimed.Select(m => m.Id)));
+        }
+
         return (claimed, candidates.Count);
     }
 
