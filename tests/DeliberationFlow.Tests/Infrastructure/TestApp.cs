@@ -124,11 +124,12 @@ public sealed class TestApp : IAsyncDisposable
     {
         var monitoring = App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
         var statistics = monitoring.GetStatistics();
-        var queues = string.Join(", ", monitoring.Queues().Select(q => $"{q.Name}: {q.Length} enqueued, first {string.Join("/", q.FirstJobs.Select(j => $"{j.Value?.Job?.Type.Name}.{j.Value?.Job?.Method.Name} {j.Value?.State}"))}"));
+        var queueList = monitoring.Queues();
+        var queues = string.Join(", ", queueList.Select(q => $"{q.Name}: {q.Length} enqueued, first {string.Join("/", q.FirstJobs.Select(j => $"{j.Value?.Job?.Type.Name}.{j.Value?.Job?.Method.Name} {j.Value?.State}"))}"));
         var failed = string.Join(", ", monitoring.FailedJobs(0, 5).Select(j => $"{j.Value.Job?.Type.Name}: {j.Value.ExceptionMessage}"));
         var processing = string.Join(", ", monitoring.ProcessingJobs(0, 5).Select(j => $"{j.Value.Job?.Type.Name} since {j.Value.StartedAt:O} on {j.Value.ServerId}"));
         string Created(string id) => $"{monitoring.JobDetails(id)?.CreatedAt:HH:mm:ss.fff}";
-        var fetched = string.Join(", ", monitoring.Queues().SelectMany(q => monitoring.FetchedJobs(q.Name, 0, 5))
+        var fetched = string.Join(", ", queueList.SelectMany(q => monitoring.FetchedJobs(q.Name, 0, 5))
             .Select(j => $"{j.Value.Job?.Type.Name} ({j.Value.State}) created {Created(j.Key)}, fetched {j.Value.FetchedAt:HH:mm:ss.fff}"));
         return $"Hangfire: servers {statistics.Servers}, enqueued {statistics.Enqueued}, processing {statistics.Processing} [{processing}], " +
                $"scheduled {statistics.Scheduled}, succeeded {statistics.Succeeded}, failed {statistics.Failed} [{failed}]; queues {queues}; fetched [{fetched}]; " +
