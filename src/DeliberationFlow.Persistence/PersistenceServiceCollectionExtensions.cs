@@ -18,7 +18,7 @@ public static class PersistenceServiceCollectionExtensions
         {
             case DatabaseProvider.Postgres:
                 // Worked out once here: the options action below runs for every context, i.e. every request.
-                var postgres = WithAutomaticPreparation(options.ConnectionString);
+                var postgres = WithoutPoolReset(WithAutomaticPreparation(options.ConnectionString));
                 services.AddDbContext<PostgresDeliberationDbContext>((sp, b) => ConfigurePostgres(b, postgres).AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
                 services.AddScoped<DeliberationDbContext>(sp => sp.GetRequiredService<PostgresDeliberationDbContext>());
                 break;
@@ -60,6 +60,25 @@ public static class PersistenceServiceCollectionExtensions
         builder.MaxAutoPrepare = 64;
         builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Npgsql resets a pooled connection's session when it is taken again (RESET ALL, CLOSE ALL, UNLISTEN *, advisory
+    /// unlocks, DISCARD SEQUENCES and TEMP: seven statements, each its own implicit transaction on the server). EF Core
+    /// opens and closes its connection around every query and save outside a transaction, so a step paid for about
+    /// three resets; PostgreSQL's statement statistics counted 23 691 resets for 7 568 requests. The service keeps no
+    /// session state (no SET, temporary tables, LISTEN or session advisory locks; transactions are rolled back on close
+    /// regardless), so the reset is skipped. A connection string that sets No Reset On Close itself is left as it is.
+    /// </summary>
+    public static string WithoutPoolReset(string connectionString)
+    {
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (named.ContainsKey("No Reset On Close") || named.ContainsKey("NoResetOnClose"))
+        {
+            return connectionString;
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
     }
 
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString) =>

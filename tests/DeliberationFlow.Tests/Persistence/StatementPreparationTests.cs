@@ -9,7 +9,8 @@ namespace DeliberationFlow.Tests.Persistence;
 
 /// <summary>
 /// The service prepares its repeated statements on PostgreSQL (the benchmark showed parsing and planning to be half
-/// the database's CPU of a step), unless the operator's connection string decides otherwise.
+/// the database's CPU of a step) and skips the pool's session reset, unless the operator's connection string decides
+/// otherwise.
 /// </summary>
 public sealed class StatementPreparationTests
 {
@@ -33,6 +34,24 @@ public sealed class StatementPreparationTests
         var kept = new NpgsqlConnectionStringBuilder(PersistenceServiceCollectionExtensions.WithAutomaticPreparation(connectionString));
 
         Assert.Equal(expected, kept.MaxAutoPrepare);
+    }
+
+    [Fact]
+    public void Pooled_connections_are_handed_out_again_without_a_session_reset()
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(
+            PersistenceServiceCollectionExtensions.WithoutPoolReset("Host=db;Database=council;Username=df"));
+
+        Assert.True(tuned.NoResetOnClose);
+        Assert.Equal("council", tuned.Database);
+    }
+
+    [Fact]
+    public void An_operator_who_wants_the_pool_reset_keeps_it()
+    {
+        var kept = new NpgsqlConnectionStringBuilder(PersistenceServiceCollectionExtensions.WithoutPoolReset("Host=db;No Reset On Close=false"));
+
+        Assert.False(kept.NoResetOnClose);
     }
 
     [Fact]
