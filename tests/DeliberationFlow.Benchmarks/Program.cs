@@ -123,6 +123,7 @@ try
     // Main phase: N papers, three recorded outcomes each.
     Say($"main phase ({options.Papers} papers):");
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var allocatedBefore = GC.GetTotalAllocatedBytes();
     var databaseCpuBefore = PostgresCpu.Of(databaseName);
     var (_, stepPhases) = await driver.RunWorkflowAsync("MAIN", mainSlots, phase =>
     {
@@ -130,6 +131,7 @@ try
         Say($"    RSS after this phase (after a full GC): {ProcessMemory.Mb(ProcessMemory.ResidentAfterCollection())}");
     });
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+    var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
     var databaseCpu = PostgresCpu.Of(databaseName) - databaseCpuBefore;
     var steps = stepPhases.Sum(p => p.Succeeded);
     var requests = stepPhases.Sum(p => p.Requests);
@@ -141,7 +143,8 @@ try
     var rssGrowth = 100.0 * (rssAfter - rssBefore) / rssBefore;
     Say($"  steps: {steps} of {requests} requests advanced the workflow in {stepTime.TotalSeconds:F2} s = {F(stepsPerSecond)} steps/s; {stepLatencies.Describe()}");
     Say($"  CPU of this process in the main phase (registrations and steps): {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds / (steps + options.Papers):F2} ms per request; " +
-        $"PostgreSQL backends {databaseCpu.TotalSeconds:F1} s = {databaseCpu.TotalMilliseconds / (steps + options.Papers):F2} ms per request");
+        $"PostgreSQL backends {databaseCpu.TotalSeconds:F1} s = {databaseCpu.TotalMilliseconds / (steps + options.Papers):F2} ms per request; " +
+        $"allocated {allocated / 1024.0 / (steps + options.Papers):F0} KB per request");
     Say($"  RSS after {steps} steps: {ProcessMemory.Mb(rssAfter)} (managed heap {ProcessMemory.Mb(heapAfter)}): growth {F(rssGrowth)} %");
     if (steps < requests)
     {

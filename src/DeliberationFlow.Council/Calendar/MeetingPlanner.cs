@@ -15,11 +15,20 @@ public sealed class MeetingPlanner(ICouncilDb db)
     public async Task<Meeting?> FindNextAsync(Organization committee, Paper paper, DateTimeOffset notBefore, CancellationToken cancellationToken)
     {
         var body = await db.Bodies.GetAsync(committee.BodyId, cancellationToken);
-        var candidates = await db.Meetings
+        var candidates = await db.Meetings.AsNoTracking()
             .Where(m => m.OrganizationId == committee.Id && !m.Cancelled && m.Start > notBefore)
             .OrderBy(m => m.Start)
             .Take(50)
             .ToListAsync(cancellationToken);
-        return candidates.FirstOrDefault(m => Deadlines.SubmissionDeadline(m, committee, paper, body) >= paper.Created);
+        var next = candidates.FirstOrDefault(m => Deadlines.SubmissionDeadline(m, committee, paper, body) >= paper.Created);
+        if (next is null)
+        {
+            return null;
+        }
+
+        // Only the chosen meeting joins the unit of work (the step reads it again for the timers and the answer): the
+        // candidates it passed over would otherwise be compared with their snapshots at every save of the step, a
+        // dozen meetings of the year's calendar boxed property by property.
+        return db.Meetings.Tracked().FirstOrDefault(m => m.Id == next.Id) ?? db.Meetings.Attach(next).Entity;
     }
 }

@@ -159,7 +159,19 @@ public sealed class RecordOutcome(
                 ResponseJson = JsonSerializer.Serialize(response, JsonSerializerOptions.Web),
                 CreatedAt = now,
             });
-            await db.SaveChangesAsync(cancellationToken);
+
+            // Since the save above the step has only read: the added record is the one change, so this save does not
+            // compare every entity of the step with its snapshot again (twice, with the timestamp interceptor).
+            var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            finally
+            {
+                db.ChangeTracker.AutoDetectChangesEnabled = detect;
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
