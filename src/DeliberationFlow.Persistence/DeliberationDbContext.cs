@@ -50,6 +50,8 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
     public DbSet<StoredWorkflowDefinition> WorkflowDefinitions => Set<StoredWorkflowDefinition>();
 
+    public DbContext Context => this;
+
     /// <summary>SQLite has no schemas; its subclass returns false and every table lives in the one file.</summary>
     protected virtual bool SupportsSchemas => true;
 

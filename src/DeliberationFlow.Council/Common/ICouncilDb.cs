@@ -38,6 +38,9 @@ public interface ICouncilDb
 
     DatabaseFacade Database { get; }
 
+    /// <summary>The unit of work as EF Core's context, for the hot path's compiled queries (<c>EF.CompileAsyncQuery</c>).</summary>
+    DbContext Context { get; }
+
     Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker ChangeTracker { get; }
 
     Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity> Entry<TEntity>(TEntity entity)
