@@ -186,11 +186,10 @@ public sealed class RecordOutcome(
     /// then cost no round trip; seven fewer per step.
     /// </summary>
     private Task<StepRows?> LoadStepAsync(Caller caller, Guid consultationId, CancellationToken cancellationToken) =>
-        StepQuery(db.Context, consultationId, caller.BodyId, consultationId.ToString(), cancellationToken);
+        StepQuery.For(db)(db.Context, consultationId, caller.BodyId, consultationId.ToString(), cancellationToken);
 
-    // Compiled once: the query is the largest of a step, and building its expression tree and finding it in EF Core's
-    // query cache on every call cost more CPU than reading its one row.
-    private static readonly Func<DbContext, Guid, Guid, string, CancellationToken, Task<StepRows?>> StepQuery = EF.CompileAsyncQuery(
+    // Compiled: the largest query of a step.
+    private static readonly CompiledQuery<Func<DbContext, Guid, Guid, string, CancellationToken, Task<StepRows?>>> StepQuery = new(() => EF.CompileAsyncQuery(
         (DbContext db, Guid consultationId, Guid bodyId, string key, CancellationToken _) =>
             (from consultation in db.Set<Consultation>()
              where consultation.Id == consultationId && consultation.BodyId == bodyId
@@ -205,7 +204,7 @@ public sealed class RecordOutcome(
              from leadOffice in leadOffices.DefaultIfEmpty()
              from bookmark in db.Set<Bookmark>().Where(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark).DefaultIfEmpty()
              select new StepRows(consultation, paper, committee, body, meeting, instance, leadOffice, bookmark))
-            .SingleOrDefault());
+            .SingleOrDefault()));
 
     /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked).</summary>
     private sealed record StepRows(

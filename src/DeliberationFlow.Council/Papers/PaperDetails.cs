@@ -153,16 +153,13 @@ public sealed class PaperReader(ICouncilDb db)
         {
             instance ??= await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == instanceId, cancellationToken);
             workflow = new WorkflowSummary(instance.Id, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), instance.CurrentActivityId);
-            journal = (await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence).ToListAsync(cancellationToken))
-                .Select(j => new JournalView(j.Sequence, j.Timestamp, j.Kind.ToString(), j.ActivityId, j.Outcome, j.Actor, j.Message))
-                .ToList();
+            journal = await JournalQuery.For(db)(db.Context, instanceId).ToListAsync(cancellationToken);
         }
 
         var superordinated = paper.SuperordinatedPaperId is { } parentId
             ? await db.Papers.AsNoTracking().Where(p => p.Id == parentId).Select(p => new PaperRef(p.Id, p.Reference, p.Name)).SingleOrDefaultAsync(cancellationToken)
             : null;
-        var subordinated = await db.Papers.AsNoTracking().Where(p => p.SuperordinatedPaperId == paper.Id)
-            .OrderBy(p => p.Reference).Select(p => new PaperRef(p.Id, p.Reference, p.Name)).ToListAsync(cancellationToken);
+        var subordinated = await SubordinatedQuery.For(db)(db.Context, paper.Id).ToListAsync(cancellationToken);
 
         return new PaperDetails(
             paper.Id, paper.Reference, paper.Name, paper.PaperType, paper.Date, paper.Status.ToString(), Vocabulary.Label(paper.Status), paper.IsPublic,
@@ -170,6 +167,15 @@ public sealed class PaperReader(ICouncilDb db)
             paper.ParticipatingOfficeIds.Where(organizations.ContainsKey).Select(id => Ref(organizations[id])).ToList(),
             workflow, superordinated, subordinated, views, timeline, journal);
     }
+
+    // Compiled, as every answer of a step asks them (the whole journal grows with the paper's story).
+    private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<JournalView>>> JournalQuery = new(() => EF.CompileAsyncQuery(
+        (DbContext db, Guid instanceId) => db.Set<JournalEntry>().AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Sequence)
+            .Select(j => new JournalView(j.Sequence, j.Timestamp, j.Kind.ToString(), j.ActivityId, j.Outcome, j.Actor, j.Message))));
+
+    private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<PaperRef>>> SubordinatedQuery = new(() => EF.CompileAsyncQuery(
+        (DbContext db, Guid paperId) => db.Set<Paper>().AsNoTracking().Where(p => p.SuperordinatedPaperId == paperId)
+            .OrderBy(p => p.Reference).Select(p => new PaperRef(p.Id, p.Reference, p.Name))));
 
     /// <summary>The entities with these ids: those the unit of work holds, the rest in one query.</summary>
     private static async Task<Dictionary<Guid, T>> LookUpAsync<T>(DbSet<T> set, IEnumerable<Guid> ids, Func<T, Guid> idOf, CancellationToken cancellationToken)

@@ -206,13 +206,12 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         if (!_loaded.TryGetValue(paperId, out var stored) || stored.Exists(c => db.Entry(c).State == EntityState.Detached))
         {
             // With their meetings, tracked: the step asks for them next (the latest one, the answer's dates).
-            // IgnoreQueryFilters holds for the whole query, so deleted meetings are left out by hand.
-            var rows = (await (from c in db.Consultations.IgnoreQueryFilters()
-                               where c.PaperId == paperId
-                               join m in db.Meetings.Where(m => !m.Deleted) on c.MeetingId equals (Guid?)m.Id into meetings
-                               from m in meetings.DefaultIfEmpty()
-                               select new { Consultation = c, Meeting = m }).ToListAsync(cancellationToken))
-                .Select(row => row.Consultation).ToList();
+            var rows = new List<Consultation>();
+            await foreach (var row in ConsultationsQuery.For(db)(db.Context, paperId).WithCancellation(cancellationToken))
+            {
+                rows.Add(row.Consultation);
+            }
+
             _deletedPositions[paperId] = rows.Where(c => c.Deleted).Select(c => c.Position).DefaultIfEmpty(0).Max();
             stored = rows.Where(c => !c.Deleted).ToList();
             _loaded[paperId] = stored;
@@ -220,6 +219,18 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
 
         return stored.Concat(db.Consultations.Tracked().Where(c => c.PaperId == paperId && !c.Deleted)).DistinctBy(c => c.Id).ToList();
     }
+
+    // Compiled: every step reads its paper's consultations. IgnoreQueryFilters holds for the whole query, so deleted
+    // meetings are left out by hand.
+    private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<ConsultationRow>>> ConsultationsQuery = new(() => EF.CompileAsyncQuery(
+        (DbContext db, Guid paperId) =>
+            from c in db.Set<Consultation>().IgnoreQueryFilters()
+            where c.PaperId == paperId
+            join m in db.Set<Meeting>().IgnoreQueryFilters().Where(m => !m.Deleted) on c.MeetingId equals (Guid?)m.Id into meetings
+            from m in meetings.DefaultIfEmpty()
+            select new ConsultationRow(c, m)));
+
+    private sealed record ConsultationRow(Consultation Consultation, Meeting? Meeting);
 
     /// <summary>
     /// The step an imported paper already took in this committee before it came here (imported with its result), which a
