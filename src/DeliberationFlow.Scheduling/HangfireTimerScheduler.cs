@@ -1,7 +1,10 @@
 using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
+using System.Reflection;
 using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Scheduling;
@@ -25,12 +28,16 @@ public sealed class HangfireTimerScheduler(
         }
     }
 
+    // The job is built from its method and argument, not from a lambda, which Hangfire would take apart again on every
+    // call (reflection over the expression, evaluation of its arguments) for the same two values.
+    private static readonly MethodInfo Run = typeof(TimerJob).GetMethod(nameof(TimerJob.RunAsync))
+        ?? throw new InvalidOperationException($"{nameof(TimerJob)}.{nameof(TimerJob.RunAsync)} is missing.");
+
     public async Task ScheduleOneAsync(Guid timerId, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
         var delay = dueAt - clock.GetUtcNow();
-        var jobId = delay > TimeSpan.Zero
-            ? jobs.Schedule<TimerJob>(j => j.RunAsync(timerId, CancellationToken.None), delay)
-            : jobs.Enqueue<TimerJob>(j => j.RunAsync(timerId, CancellationToken.None));
+        var job = new Job(typeof(TimerJob), Run, timerId, CancellationToken.None);
+        var jobId = jobs.Create(job, delay > TimeSpan.Zero ? new ScheduledState(delay) : new EnqueuedState());
         await db.Timers.Where(t => t.Id == timerId && t.Status == TimerStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.JobId, jobId), cancellationToken);
     }
