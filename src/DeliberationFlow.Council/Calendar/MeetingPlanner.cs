@@ -12,14 +12,17 @@ public sealed class MeetingPlanner(ICouncilDb db)
     /// <paramref name="notBefore"/>, and whose submission deadline (<see cref="Deadlines.SubmissionDeadline"/>)
     /// is not before the paper was registered.
     /// </summary>
+    // Compiled: every planned consultation asks it.
+    private static readonly CompiledQuery<Func<DbContext, Guid, DateTimeOffset, IAsyncEnumerable<Meeting>>> Candidates = new(() => EF.CompileAsyncQuery(
+        (DbContext db, Guid committeeId, DateTimeOffset notBefore) => db.Set<Meeting>().AsNoTracking()
+            .Where(m => m.OrganizationId == committeeId && !m.Cancelled && m.Start > notBefore)
+            .OrderBy(m => m.Start)
+            .Take(50)));
+
     public async Task<Meeting?> FindNextAsync(Organization committee, Paper paper, DateTimeOffset notBefore, CancellationToken cancellationToken)
     {
         var body = await db.Bodies.GetAsync(committee.BodyId, cancellationToken);
-        var candidates = await db.Meetings.AsNoTracking()
-            .Where(m => m.OrganizationId == committee.Id && !m.Cancelled && m.Start > notBefore)
-            .OrderBy(m => m.Start)
-            .Take(50)
-            .ToListAsync(cancellationToken);
+        var candidates = await Candidates.For(db)(db.Context, committee.Id, notBefore).ToListAsync(cancellationToken);
         var next = candidates.FirstOrDefault(m => Deadlines.SubmissionDeadline(m, committee, paper, body) >= paper.Created);
         if (next is null)
         {

@@ -1,5 +1,6 @@
-using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Notifications;
@@ -39,12 +40,17 @@ public sealed class NotificationRecipients(ICouncilDb db)
     /// The followers of a paper who may read about it: for a non-public paper only those who sit in the committee
     /// that deliberated it (non-public matters reach no one else).
     /// </summary>
+    // Compiled: every recorded outcome asks for the paper's followers.
+    private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<UserAccount>>> FollowingUsers = new(() => EF.CompileAsyncQuery(
+        (DbContext db, Guid paperId) =>
+            (from follower in db.Set<PaperFollower>()
+             join user in db.Set<UserAccount>() on follower.UserId equals user.Id
+             where follower.PaperId == paperId
+             select user).AsNoTracking()));
+
     public async Task<List<FollowerRecipient>> FollowersAsync(Paper paper, Guid committeeId, DateOnly day, CancellationToken cancellationToken)
     {
-        var rows = await (from follower in db.PaperFollowers
-                          join user in db.Users on follower.UserId equals user.Id
-                          where follower.PaperId == paper.Id
-                          select user).AsNoTracking().ToListAsync(cancellationToken);
+        var rows = await FollowingUsers.For(db)(db.Context, paper.Id).ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
             return []; // most papers have no followers: no further round trips for them

@@ -34,7 +34,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     }
 
     public async Task<Organization> CommitteeAsync(Paper paper, string key, string activityId, CancellationToken cancellationToken) =>
-        await db.Organizations.SingleOrDefaultAsync(o => o.BodyId == paper.BodyId && o.Key == key && o.Kind == OrganizationKind.Committee, cancellationToken)
+        await CommitteeByKey.For(db)(db.Context, paper.BodyId, key, cancellationToken)
         ?? throw new WorkflowStateException($"The body of paper {paper.Reference} has no committee '{key}' (activity '{activityId}').");
 
     /// <summary>The latest planned meeting of the paper so far: the next consultation comes after it.</summary>
@@ -230,6 +230,14 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             from m in meetings.DefaultIfEmpty()
             select new ConsultationRow(c, m)));
 
+    // Compiled, as every step asks them: the committee of the next consultation, and the timers the outcome calls off.
+    private static readonly CompiledQuery<Func<DbContext, Guid, string, CancellationToken, Task<Organization?>>> CommitteeByKey = new(() => EF.CompileAsyncQuery(
+        (DbContext db, Guid bodyId, string key, CancellationToken _) =>
+            db.Set<Organization>().SingleOrDefault(o => o.BodyId == bodyId && o.Key == key && o.Kind == OrganizationKind.Committee)));
+
+    private static readonly CompiledQuery<Func<DbContext, string, IAsyncEnumerable<WorkflowTimer>>> PendingTimers = new(() => EF.CompileAsyncQuery(
+        (DbContext db, string key) => db.Set<WorkflowTimer>().Where(t => t.Key == key && t.Status == TimerStatus.Pending)));
+
     private sealed record ConsultationRow(Consultation Consultation, Meeting? Meeting);
 
     /// <summary>
@@ -244,8 +252,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     /// <summary>Calls off the consultation's invitation and reminder that have not fired yet.</summary>
     public async Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)
     {
-        var key = consultationId.ToString();
-        foreach (var timer in await db.Timers.Where(t => t.Key == key && t.Status == TimerStatus.Pending).ToListAsync(cancellationToken))
+        await foreach (var timer in PendingTimers.For(db)(db.Context, consultationId.ToString()).WithCancellation(cancellationToken))
         {
             timer.Status = TimerStatus.Cancelled;
             timer.Note = note;
