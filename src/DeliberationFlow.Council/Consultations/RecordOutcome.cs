@@ -161,7 +161,7 @@ public sealed class RecordOutcome(
             });
 
             // Since the save above the step has only read: the added record is the one change, so this save does not
-            // compare every entity of the step with its snapshot again (twice, with the timestamp interceptor).
+            // compare every entity of the step with its snapshot again.
             var detect = db.ChangeTracker.AutoDetectChangesEnabled;
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             try
