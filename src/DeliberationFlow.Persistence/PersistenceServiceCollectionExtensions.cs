@@ -51,9 +51,7 @@ public static class PersistenceServiceCollectionExtensions
     /// </summary>
     public static string WithAutomaticPreparation(string connectionString)
     {
-        // The generic builder knows only the keys the string names (Npgsql's own knows every keyword).
-        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (named.ContainsKey("Max Auto Prepare") || named.ContainsKey("MaxAutoPrepare"))
+        if (Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
         {
             return connectionString;
         }
@@ -75,13 +73,17 @@ public static class PersistenceServiceCollectionExtensions
     /// </summary>
     public static string WithoutPoolReset(string connectionString)
     {
-        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (named.ContainsKey("No Reset On Close") || named.ContainsKey("NoResetOnClose"))
-        {
-            return connectionString;
-        }
+        return Names(connectionString, "No Reset On Close", "NoResetOnClose")
+            ? connectionString
+            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+    }
 
-        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+    /// <summary>Whether the operator's connection string sets one of these keywords itself (in any case).</summary>
+    private static bool Names(string connectionString, params string[] keywords)
+    {
+        // The generic builder knows only the keys the string names (Npgsql's own knows every keyword).
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keywords.Any(named.ContainsKey);
     }
 
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString) =>
