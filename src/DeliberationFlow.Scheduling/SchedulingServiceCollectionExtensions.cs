@@ -5,6 +5,7 @@ using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Logging;
 
 #pragma warning disable IDE0130 // Extension methods for the container live where callers look for them.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,7 @@ public static class SchedulingServiceCollectionExtensions
         // host's container (seen as a test host's mail drained by, and its invitation timers fired in, another).
         services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((provider, configuration) => configuration
+            .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()

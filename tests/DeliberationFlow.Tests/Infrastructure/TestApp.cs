@@ -25,6 +25,7 @@ public sealed class TestApp : IAsyncDisposable
         DataPath = dataPath;
         Smtp = smtp;
         App = new DeliberationFlowApp(provider, connectionString, clock, smtp.Port, dataPath, configureServices);
+        smtp.DescribeDelivery = DescribeDeliveryAsync;
     }
 
     /// <summary>The service on a real Kestrel port (a browser cannot reach the in-memory test server); set by <see cref="StartForBrowserAsync"/>.</summary>
@@ -111,12 +112,45 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         // Say which messages are stuck and how, so a failure here can be told apart from a slow machine.
-        var stuck = await App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages.AsNoTracking()
-            .Where(m => m.Status == global::DeliberationFlow.Council.Notifications.OutboxStatus.Pending)
-            .Select(m => $"{m.Kind} to {m.RecipientAddress}: attempts {m.Attempts}, created {m.CreatedAt:O}, next {m.NextAttemptAt:O}, lease {m.LeaseUntil:O}, error {m.LastError}")
-            .ToListAsync());
-        Assert.Fail($"Mail was still being delivered after 30 s (waited {started:HH:mm:ss.fff}–{DateTime.UtcNow:HH:mm:ss.fff} UTC, clock {Clock.GetUtcNow():O}): " +
-                    $"{string.Join("; ", stuck)}. {HangfireState()}");
+        Assert.Fail($"Mail was still being delivered after 30 s (waited {started:HH:mm:ss.fff}–{DateTime.UtcNow:HH:mm:ss.fff} UTC): {await DescribeDeliveryAsync()}");
+    }
+
+    /// <summary>Every outbox row and, on PostgreSQL, every Hangfire job with its states and queue entry, for a failure message.</summary>
+    private async Task<string> DescribeDeliveryAsync()
+    {
+        try
+        {
+            var rows = await App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages.AsNoTracking()
+                .OrderBy(m => m.CreatedAt)
+                .Select(m => $"[{m.Subject} to {m.RecipientAddress}: {m.Status}, attempts {m.Attempts}, created {m.CreatedAt:O}, next {m.NextAttemptAt:O}, lease {m.LeaseUntil:O}, error {m.LastError}]")
+                .ToListAsync());
+            var text = $"Clock {Clock.GetUtcNow():O}. Outbox: {string.Join(" ", rows)}. {HangfireState()}";
+            if (Provider != DatabaseProvider.Postgres)
+            {
+                return text;
+            }
+
+            await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("""
+                select j.id, j.statename, j.createdat, left(j.invocationdata::text, 120),
+                       (select string_agg(s.name || ' ' || s.createdat::text || coalesce(' ' || s.reason, ''), ' > ' order by s.id) from hangfire.state s where s.jobid = j.id),
+                       (select string_agg(coalesce(q.fetchedat::text, 'not fetched'), ', ') from hangfire.jobqueue q where q.jobid = j.id)
+                from hangfire.job j order by j.id
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var jobs = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                jobs.Add($"[job {reader.GetInt64(0)} {reader.GetValue(1)} created {reader.GetValue(2)}: {reader.GetValue(3)}; states {reader.GetValue(4)}; queue {reader.GetValue(5)}]");
+            }
+
+            return $"{text} Jobs (database time {DateTime.UtcNow:O} UTC here): {string.Join(" ", jobs)}";
+        }
+        catch (Exception ex)
+        {
+            return $"(delivery state unreadable: {ex.Message})";
+        }
     }
 
     /// <summary>What Hangfire's storage says about the jobs that deliver mail, for a failure message.</summary>

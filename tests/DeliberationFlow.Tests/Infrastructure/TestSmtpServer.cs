@@ -39,6 +39,9 @@ public sealed class TestSmtpServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>What the service's side says about delivery (outbox rows, jobs); written to the test output when a wait falls short.</summary>
+    public Func<Task<string>>? DescribeDelivery { get; set; }
+
     /// <summary>
     /// netDumbster binds its listener on a background task; a test that brings the server back and at once lets the
     /// service deliver would otherwise see its first connections refused (and the messages correctly put off by the
@@ -98,8 +101,19 @@ public sealed class TestSmtpServer : IDisposable
         while (true)
         {
             var matching = Messages.Where(predicate).ToList();
-            if (matching.Count >= count || DateTime.UtcNow > deadline)
+            if (matching.Count >= count)
             {
+                return matching;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                // The caller's assertion will fail; say where the missing mail stands, so a failure can be told
+                // apart from a slow machine (and a message lost on the way from one never sent).
+                var state = DescribeDelivery is null ? "" : await DescribeDelivery();
+                TestContext.Current.TestOutputHelper?.WriteLine(
+                    $"Waited until {DateTime.UtcNow:HH:mm:ss.fff} UTC for {count} message(s), {matching.Count} came; {Messages.Count} received in all " +
+                    $"({string.Join("; ", Messages.Select(m => m.Subject))}). {state}");
                 return matching;
             }
 

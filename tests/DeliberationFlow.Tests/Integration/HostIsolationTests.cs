@@ -1,8 +1,13 @@
+using System.Net;
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Meetings;
+using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Scheduling;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.Server;
+using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DeliberationFlow.Tests.Integration;
@@ -31,6 +36,29 @@ public sealed class HostIsolationTests
 
         Assert.Same(first.GetRequiredService<OutboxDrainCoordinator>(), builtForFirst);
         Assert.Same(second.GetRequiredService<OutboxDrainCoordinator>(), builtForSecond);
+    }
+
+    /// <summary>
+    /// Hangfire's log provider is a static as well, the last configured host's. Once that host stopped, every job another
+    /// host's worker fetched was lost for half an hour: the logger Hangfire.PostgreSql builds for a fetched job failed
+    /// on the stopped host's logger factory after the fetch had been committed (seen as a test's mail that never came).
+    /// </summary>
+    [Fact]
+    public async Task AHostStopping_DoesNotHoldUpAnotherHostsMail()
+    {
+        await using var first = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await first.RegisterAsync("admin", new RegisterPaperRequest("21-50009", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        await first.MoveClockToAsync(Berlin.At(2021, 4, 10, 9));
+
+        // A second host starts (and so configures Hangfire last), then stops while the first one goes on.
+        var second = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await second.DisposeAsync();
+
+        var response = await first.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{paper.Consultations[0].MeetingId}/change",
+            new ChangeMeetingRequest("cancel", null, "Beschlussunfähigkeit erwartet"));
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var cancelled = await first.Smtp.WaitForAsync(m => (m.Subject ?? "") == "Sitzung fällt aus: Finanz- und Personalausschuss am 29.04.2021", 5);
+        Assert.Equal(5, cancelled.Count);
     }
 
     private static ServiceProvider Host()
