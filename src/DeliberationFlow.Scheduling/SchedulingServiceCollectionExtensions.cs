@@ -31,8 +31,13 @@ public static class SchedulingServiceCollectionExtensions
                 return new InMemoryStorage();
             }
 
+            // The connection settings of the service's own database access: every job creation and every worker's poll
+            // otherwise paid a DISCARD ALL (which also drops the prepared statements) when it took a pooled connection.
+            // Hangfire.PostgreSql keeps no session state with these options (table locks, no LISTEN without long polling).
             var storageOptions = PostgresStorageOptions(options);
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, storageOptions), storageOptions);
+            var connectionString = PersistenceServiceCollectionExtensions.WithoutPoolReset(
+                PersistenceServiceCollectionExtensions.WithAutomaticPreparation(database.ConnectionString));
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
         });
         // Likewise the activator: Hangfire.NetCore would register its static JobActivator.Current, which is the
         // activator of whichever host configured Hangfire last, so one host's server could run its jobs in another
