@@ -66,6 +66,7 @@ public static class SchedulingServiceCollectionExtensions
         services.AddScoped<TimerJob>();
         services.AddScoped<OutboxJob>();
         services.AddSingleton<OutboxDrainCoordinator>();
+        services.AddSingleton<TimerDrainCoordinator>();
         services.AddScoped<TimerReconciler>();
         return services;
     }

@@ -1,10 +1,28 @@
 using DeliberationFlow.Council.Timers;
+using DeliberationFlow.Engine.Runtime;
+using DeliberationFlow.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Scheduling;
 
-/// <summary>The Hangfire job of a timer. It carries the timer's id only and is safe to run any number of times.</summary>
-public sealed class TimerJob(FireTimer fireTimer, HangfireTimerScheduler scheduler)
+/// <summary>
+/// The Hangfire jobs of timers: one that fires a single timer by its id, and one that fires every timer due now (the
+/// job steps share for timers that were due when they were created). Both are safe to run any number of times, on any
+/// number of nodes: <see cref="FireTimer"/> claims each timer before it acts.
+/// </summary>
+public sealed class TimerJob(
+    FireTimer fireTimer,
+    HangfireTimerScheduler scheduler,
+    TimerDrainCoordinator drain,
+    DeliberationDbContext db,
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    ILogger<TimerJob> logger)
 {
+    private const int BatchSize = 100;
+
     public async Task RunAsync(Guid timerId, CancellationToken cancellationToken)
     {
         var result = await fireTimer.HandleAsync(timerId, cancellationToken);
@@ -13,5 +31,48 @@ public sealed class TimerJob(FireTimer fireTimer, HangfireTimerScheduler schedul
             // Hangfire's schedule has one-second granularity and may start a job early: try again at the due time.
             await scheduler.ScheduleOneAsync(timerId, dueAt, cancellationToken);
         }
+    }
+
+    /// <summary>Fires every pending timer that is due, oldest first; returns how many it fired.</summary>
+    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    {
+        drain.DrainStarting();
+        var fired = 0;
+        var failed = new List<Guid>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = clock.GetUtcNow();
+            var due = await db.Timers.AsNoTracking()
+                .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now && !failed.Contains(t.Id))
+                .OrderBy(t => t.DueAt)
+                .Select(t => new { t.Id, t.DueAt })
+                .Take(BatchSize)
+                .ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var timer in due)
+            {
+                // A unit of work per timer, as a job of its own would have: one timer's entities never ride along
+                // into the next one's save.
+                await using var scope = scopes.CreateAsyncScope();
+                try
+                {
+                    fired += await scope.ServiceProvider.GetRequiredService<FireTimer>().HandleAsync(timer.Id, cancellationToken) == FireTimerResult.Fired ? 1 : 0;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The others still fire. This one gets a job of its own, which Hangfire retries and, should it keep
+                    // failing, shows as failed, as it does for any timer's job.
+                    failed.Add(timer.Id);
+                    logger.LogError(ex, "Timer {TimerId} failed while the due timers were fired; it is retried by a job of its own.", timer.Id);
+                    await scheduler.ScheduleOneAsync(timer.Id, timer.DueAt, cancellationToken);
+                }
+            }
+        }
+
+        return fired;
     }
 }

@@ -1,0 +1,48 @@
+namespace DeliberationFlow.Scheduling;
+
+/// <summary>
+/// Remembers the Hangfire job this process has waiting to drain one kind of due work (mail, timers due at once), so
+/// that the steps of a busy node share one job instead of paying Hangfire's ~25 transactions each. The job clears the
+/// mark before it reads what is due: work committed before the mark was cleared is found by that job, and work
+/// committed after it starts a new one. A job taken by another node never clears this node's mark; after a few seconds
+/// the mark counts as gone, and the every-minute reconciliation catches what this misses.
+/// </summary>
+public abstract class DrainCoordinator
+{
+    private const long StaleAfterMilliseconds = 10_000;
+    private readonly Lock _gate = new();
+    private string? _jobId;
+    private long _since;
+
+    /// <summary>The id of the job waiting to drain, or of the one <paramref name="enqueue"/> creates because none waits.</summary>
+    public string JobFor(Func<string> enqueue)
+    {
+        lock (_gate)
+        {
+            var now = Environment.TickCount64;
+            if (_jobId is null || now - _since >= StaleAfterMilliseconds)
+            {
+                // Created under the lock: a step arriving meanwhile must be told this job, not start a second one.
+                _jobId = enqueue();
+                _since = now;
+            }
+
+            return _jobId;
+        }
+    }
+
+    /// <summary>Called by the drain job before it reads what is due.</summary>
+    public void DrainStarting()
+    {
+        lock (_gate)
+        {
+            _jobId = null;
+        }
+    }
+}
+
+/// <summary>The delivery job waiting on this node.</summary>
+public sealed class OutboxDrainCoordinator : DrainCoordinator;
+
+/// <summary>The job waiting on this node to fire the timers that were already due when a step created them.</summary>
+public sealed class TimerDrainCoordinator : DrainCoordinator;

@@ -1,0 +1,99 @@
+using System.Net;
+using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Engine.Runtime;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Scheduling;
+using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>
+/// Timers that are already due when a step creates them (the Verwaltungsausschuss's invitation once the Finanz- und
+/// Personalausschuss has decided, its Ladungsfrist passed) share the job waiting on the node instead of each
+/// creating a Hangfire job inside the request; each still fires exactly once.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class DueTimerDrainTests
+{
+    [Fact]
+    public void StepsAtTheSameMoment_ShareTheWaitingJob_UntilItStarts()
+    {
+        var drain = new TimerDrainCoordinator();
+        var created = 0;
+        string Enqueue() => $"job-{Interlocked.Increment(ref created)}";
+
+        var ids = Enumerable.Range(0, 16).AsParallel().WithDegreeOfParallelism(16).Select(_ => drain.JobFor(Enqueue)).ToList();
+        Assert.Equal(1, created);
+        Assert.All(ids, id => Assert.Equal("job-1", id));
+        Assert.Equal("job-1", drain.JobFor(Enqueue));
+
+        // Once the job has started reading what is due, a step committed after that needs a new one.
+        drain.DrainStarting();
+        Assert.Equal("job-2", drain.JobFor(Enqueue));
+
+        // A job that could not be created leaves no mark behind: the next step tries again.
+        drain.DrainStarting();
+        Assert.Throws<InvalidOperationException>(() => drain.JobFor(() => throw new InvalidOperationException("database unreachable")));
+        Assert.Equal("job-3", drain.JobFor(Enqueue));
+    }
+
+    [Fact]
+    public async Task InvitationsDueAtTheStep_OfPapersDecidedAtOnce_AreEachSentOnce()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var papers = new List<PaperDetails>();
+        for (var i = 0; i < 8; i++)
+        {
+            papers.Add(await test.RegisterAsync("admin", new RegisterPaperRequest($"21-5102{i}", $"Vorlage {i}", "Beschlussvorlage", "fb10", null, true, null, null)));
+        }
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileTimersAsync();
+        var decided = Berlin.At(2021, 4, 29, 18, 0);
+        await test.MoveClockToAsync(decided);
+
+        // The FPA's outcomes for all eight at once: each plans the VA of 04.05., whose Ladungsfrist (27.04.) has passed.
+        var responses = await Task.WhenAll(papers.Select(p => test.RecordAsync("sekretariat-fpa", p.Consultations[0].Id,
+            new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null), Guid.NewGuid().ToString())));
+        foreach (var response in responses)
+        {
+            await Http.EnsureAsync(response, HttpStatusCode.OK);
+        }
+
+        static bool IsVaInvitation(MimeKit.MimeMessage m) => (m.Subject ?? "").StartsWith("Einladung: Verwaltungsausschuss am 04.05.2021 – 21-5102", StringComparison.Ordinal);
+        await test.Smtp.WaitForAsync(IsVaInvitation, 8 * 5);
+        await test.WaitForMailOutAsync();
+        var invitations = test.Smtp.Messages.Where(IsVaInvitation).ToList();
+        Assert.Equal(40, invitations.Count);
+        Assert.Equal(40, invitations.Select(m => (m.Subject, m.To.Mailboxes.Single().Address)).Distinct().Count());
+
+        var instanceIds = papers.Select(p => p.Workflow!.InstanceId).ToList();
+        var state = await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            return new
+            {
+                Timers = await db.Timers.AsNoTracking().Where(t => instanceIds.Contains(t.InstanceId) && t.ActivityId == "va" && t.Kind == "consultation.invitation").ToListAsync(),
+                Fired = await db.Journal.AsNoTracking().Where(j => instanceIds.Contains(j.InstanceId) && j.Kind == JournalEventKind.TimerFired && j.Timestamp >= decided).CountAsync(),
+            };
+        });
+        Assert.Equal(8, state.Timers.Count);
+        Assert.All(state.Timers, t => Assert.Equal(TimerStatus.Fired, t.Status));
+        Assert.Equal(8, state.Fired);
+
+        // The eight FPA invitations had a job each (the reconciliation made them, due 22.04.); the VA's were fired by
+        // the shared job instead of eight more.
+        var monitoring = test.App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        for (var waited = 0; waited < 150 && monitoring.ProcessingCount() + monitoring.EnqueuedCount("default") > 0; waited++)
+        {
+            await Task.Delay(200);
+        }
+
+        var jobs = monitoring.SucceededJobs(0, 1000).Select(j => j.Value.Job?.Method.Name).ToList();
+        Assert.Equal(8, jobs.Count(name => name == nameof(TimerJob.RunAsync)));
+        Assert.Contains(nameof(TimerJob.RunDueAsync), jobs);
+    }
+}
