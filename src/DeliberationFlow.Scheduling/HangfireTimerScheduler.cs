@@ -30,7 +30,7 @@ public sealed class HangfireTimerScheduler(
         var due = pending.Where(t => t.DueAt <= now).Select(t => t.Id).ToList();
         if (due.Count > 0)
         {
-            var jobId = drain.JobFor(() => jobs.Create(new Job(typeof(TimerJob), RunDue, CancellationToken.None), new EnqueuedState()));
+            var jobId = drain.JobFor(() => jobs.Create(new Job(typeof(TimerJob), RunDue, null, CancellationToken.None), new EnqueuedState()));
             await db.Timers.Where(t => due.Contains(t.Id) && t.Status == TimerStatus.Pending)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.JobId, jobId), cancellationToken);
         }

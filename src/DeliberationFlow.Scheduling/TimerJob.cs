@@ -1,6 +1,7 @@
 using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
+using Hangfire.Server;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,17 +34,23 @@ public sealed class TimerJob(
         }
     }
 
-    /// <summary>Fires every pending timer that is due, oldest first; returns how many it fired.</summary>
-    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Fires, oldest first, every pending timer that is due and has been given to this job or to no job yet; returns how
+    /// many it fired. Hangfire passes the <paramref name="context"/> (null when the job is created). A timer that has a
+    /// job of its own (a scheduled one, or one that retries a failure) is left to that job: a timer whose handler keeps
+    /// failing would otherwise gain another job with every drain.
+    /// </summary>
+    public async Task<int> RunDueAsync(PerformContext? context, CancellationToken cancellationToken)
     {
         drain.DrainStarting();
+        var jobId = context?.BackgroundJob.Id;
         var fired = 0;
         var failed = new List<Guid>();
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();
             var due = await db.Timers.AsNoTracking()
-                .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now && !failed.Contains(t.Id))
+                .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now && (t.JobId == null || t.JobId == jobId) && !failed.Contains(t.Id))
                 .OrderBy(t => t.DueAt)
                 .Select(t => new { t.Id, t.DueAt })
                 .Take(BatchSize)

@@ -108,7 +108,7 @@ public sealed class TestSmtpServer : IDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                // The caller's assertion will fail; say where the missing mail stands, so a failure can be told
+                // Short of what the caller waits for: say where the missing mail stands, so a failure can be told
                 // apart from a slow machine (and a message lost on the way from one never sent).
                 var state = DescribeDelivery is null ? "" : await DescribeDelivery();
                 TestContext.Current.TestOutputHelper?.WriteLine(

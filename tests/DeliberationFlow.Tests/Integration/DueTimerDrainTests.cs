@@ -96,4 +96,52 @@ public sealed class DueTimerDrainTests
         Assert.Equal(8, jobs.Count(name => name == nameof(TimerJob.RunAsync)));
         Assert.Contains(nameof(TimerJob.RunDueAsync), jobs);
     }
+
+    /// <summary>
+    /// A timer whose handler fails is handed to a job of its own, which Hangfire retries and at last shows as failed;
+    /// later drains leave it to that job instead of handing it yet another one each time.
+    /// </summary>
+    [Fact]
+    public async Task ATimerThatKeepsFailing_GetsOneJobOfItsOwn_NotOneMorePerDrain()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            services => services.AddScoped<ITimerHandler, FailingTimerHandler>());
+        var now = test.Clock.GetUtcNow();
+        var timer = new WorkflowTimer
+        {
+            Id = Guid.CreateVersion7(), InstanceId = Guid.CreateVersion7(), ActivityId = "fpa", Kind = FailingTimerHandler.TimerKind,
+            Key = "failing", DueAt = now.AddMinutes(-1), CreatedAt = now,
+        };
+        await test.App.WithScopeAsync(sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            db.WorkflowInstances.Add(new WorkflowInstance
+            {
+                Id = timer.InstanceId, DefinitionId = "beschlussvorlage", DefinitionVersion = 1, CorrelationId = "failing",
+                TenantId = Guid.Empty, Status = WorkflowStatus.Suspended, CurrentActivityId = "fpa", CreatedAt = now, UpdatedAt = now,
+            });
+            db.Timers.Add(timer);
+            return db.SaveChangesAsync();
+        });
+
+        Task<WorkflowTimer> StoredAsync() => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking().SingleAsync(t => t.Id == timer.Id));
+        await test.App.WithScopeAsync(sp => sp.GetRequiredService<TimerJob>().RunDueAsync(null, CancellationToken.None));
+        var afterFirst = await StoredAsync();
+        await test.App.WithScopeAsync(sp => sp.GetRequiredService<TimerJob>().RunDueAsync(null, CancellationToken.None));
+        var afterSecond = await StoredAsync();
+
+        Assert.Equal(TimerStatus.Pending, afterSecond.Status);
+        Assert.NotNull(afterFirst.JobId);
+        Assert.Equal(afterFirst.JobId, afterSecond.JobId);
+    }
+
+    private sealed class FailingTimerHandler : ITimerHandler
+    {
+        public const string TimerKind = "test.failing";
+
+        public string Kind => TimerKind;
+
+        public Task<TimerHandling> HandleAsync(WorkflowTimer timer, DateTimeOffset now, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The handler of this test timer always fails.");
+    }
 }
