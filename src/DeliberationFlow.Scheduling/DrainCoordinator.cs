@@ -11,34 +11,46 @@ public abstract class DrainCoordinator
 {
     private const long StaleAfterMilliseconds = 10_000;
     private readonly Lock _gate = new();
-    private string? _jobId;
-    private long _since;
+    private Mark? _mark;
 
     /// <summary>The id of the job waiting to drain, or of the one <paramref name="enqueue"/> creates because none waits.</summary>
     public string JobFor(Func<string> enqueue)
     {
+        // Every step asks; nearly always a job is waiting, and the answer costs no lock.
+        if (Fresh(Volatile.Read(ref _mark)) is { } waiting)
+        {
+            return waiting.JobId;
+        }
+
         lock (_gate)
         {
-            var now = Environment.TickCount64;
-            if (_jobId is null || now - _since >= StaleAfterMilliseconds)
+            if (Fresh(_mark) is { } created)
             {
-                // Created under the lock: a step arriving meanwhile must be told this job, not start a second one.
-                _jobId = enqueue();
-                _since = now;
+                return created.JobId;
             }
 
-            return _jobId;
+            // Created under the lock: a step arriving meanwhile must be told this job, not start a second one.
+            var mark = new Mark(enqueue(), Environment.TickCount64);
+            Volatile.Write(ref _mark, mark);
+            return mark.JobId;
         }
     }
 
     /// <summary>Called by the drain job before it reads what is due.</summary>
     public void DrainStarting()
     {
+        // Under the lock: a job that starts while the step that created it has yet to record its mark must not have
+        // its clearing overwritten by that mark.
         lock (_gate)
         {
-            _jobId = null;
+            Volatile.Write(ref _mark, null);
         }
     }
+
+    private static Mark? Fresh(Mark? mark) =>
+        mark is not null && Environment.TickCount64 - mark.Since < StaleAfterMilliseconds ? mark : null;
+
+    private sealed record Mark(string JobId, long Since);
 }
 
 /// <summary>The delivery job waiting on this node.</summary>
