@@ -26,4 +26,13 @@ public sealed class SchedulingOptions
 
     /// <summary>How often Hangfire looks for due scheduled jobs and new queue items; its defaults (15 s) make timers late.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a job a worker has taken stays hidden from the other workers when that worker stops answering (its node
+    /// died, or the job was lost between taking and starting it). A worker that is alive renews it every fifth of this
+    /// time while the job runs, so a long job never runs twice for being long. Hangfire.PostgreSql's default is 30
+    /// minutes without renewal, which held a crashed node's timers and mail back that long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

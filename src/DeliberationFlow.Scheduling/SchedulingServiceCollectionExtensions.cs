@@ -75,6 +75,8 @@ public static class SchedulingServiceCollectionExtensions
     {
         SchemaName = "hangfire",
         QueuePollInterval = options.PollInterval,
+        InvisibilityTimeout = options.InvisibilityTimeout,
+        UseSlidingInvisibilityTimeout = true,
         PrepareSchemaIfNecessary = true,
     };
 }

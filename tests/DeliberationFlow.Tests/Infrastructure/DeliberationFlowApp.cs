@@ -19,7 +19,8 @@ public sealed class DeliberationFlowApp(
     FakeTimeProvider clock,
     int smtpPort,
     string dataPath,
-    Action<IServiceCollection>? configureServices = null)
+    Action<IServiceCollection>? configureServices = null,
+    IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
     public FakeTimeProvider Clock { get; } = clock;
@@ -56,6 +57,13 @@ public sealed class DeliberationFlowApp(
         // tests prepare.
         builder.UseSetting("OParl:ImportFolders:0", OParl.OParlFiles.Fixtures);
         builder.UseSetting("OParl:ImportFolders:1", OParl.OParlFiles.ScratchRoot);
+
+        // A test's own settings, as an operator would give them (e.g. an API-only node).
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

@@ -13,18 +13,20 @@ namespace DeliberationFlow.Tests.Infrastructure;
 public sealed class TestApp : IAsyncDisposable
 {
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
     private readonly bool _browser;
 
     private TestApp(DatabaseProvider provider, string connectionString, string dataPath, FakeTimeProvider clock, TestSmtpServer smtp,
-        Action<IServiceCollection>? configureServices, bool browser = false)
+        Action<IServiceCollection>? configureServices, bool browser = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         _configureServices = configureServices;
+        _settings = settings;
         _browser = browser;
         Provider = provider;
         ConnectionString = connectionString;
         DataPath = dataPath;
         Smtp = smtp;
-        App = new DeliberationFlowApp(provider, connectionString, clock, smtp.Port, dataPath, configureServices);
+        App = new DeliberationFlowApp(provider, connectionString, clock, smtp.Port, dataPath, configureServices, settings);
         smtp.DescribeDelivery = DescribeDeliveryAsync;
     }
 
@@ -39,13 +41,15 @@ public sealed class TestApp : IAsyncDisposable
     public FakeTimeProvider Clock => App.Clock;
 
     /// <param name="configureServices">Test-only services or options, applied after the service's own (e.g. an extra timer handler).</param>
-    public static async Task<TestApp> StartAsync(DatabaseProvider provider, FakeTimeProvider clock, Action<IServiceCollection>? configureServices = null)
+    /// <param name="settings">Configuration as an operator would set it (e.g. <c>Scheduling:RunServer</c>).</param>
+    public static async Task<TestApp> StartAsync(
+        DatabaseProvider provider, FakeTimeProvider clock, Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dataPath = DeliberationFlowApp.NewDataPath();
         var connectionString = provider == DatabaseProvider.Postgres
             ? await PostgresServer.CreateDatabaseAsync()
             : DeliberationFlowApp.SqliteConnectionString(dataPath);
-        var app = new TestApp(provider, connectionString, dataPath, clock, new TestSmtpServer(), configureServices);
+        var app = new TestApp(provider, connectionString, dataPath, clock, new TestSmtpServer(), configureServices, settings: settings);
         _ = app.App.Server; // starts the host: migrations, demo data, Hangfire server
         return app;
     }
@@ -76,7 +80,7 @@ public sealed class TestApp : IAsyncDisposable
         var clock = App.Clock;
         await App.DisposeAsync();
         whileStopped?.Invoke(App);
-        App = new DeliberationFlowApp(Provider, ConnectionString, clock, Smtp.Port, DataPath, _configureServices);
+        App = new DeliberationFlowApp(Provider, ConnectionString, clock, Smtp.Port, DataPath, _configureServices, _settings);
         if (_browser)
         {
             StartKestrel();
