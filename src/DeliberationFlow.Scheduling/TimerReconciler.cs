@@ -36,25 +36,25 @@ public sealed class TimerReconciler(
             .Take(10_000)
             .ToListAsync(cancellationToken);
 
-        var created = 0;
+        var jobless = new List<WorkflowTimer>();
         using (var connection = storage.GetConnection())
         {
             foreach (var timer in due)
             {
                 var state = timer.JobId is null ? null : connection.GetJobData(timer.JobId)?.State;
-                if (state is not null && LiveStates.Contains(state))
+                if (state is null || !LiveStates.Contains(state))
                 {
-                    continue;
+                    jobless.Add(timer);
                 }
-
-                await scheduler.ScheduleOneAsync(timer.Id, timer.DueAt, cancellationToken);
-                created++;
             }
         }
 
-        if (created > 0)
+        // As after a step: the ones already due (a backlog after downtime can be thousands) share one job, the later
+        // ones get a scheduled job each.
+        await scheduler.ScheduleAsync(jobless, cancellationToken);
+        if (jobless.Count > 0)
         {
-            logger.LogInformation("Timer reconciliation created {Count} job(s) for pending timers.", created);
+            logger.LogInformation("Timer reconciliation gave {Count} pending timer(s) a job.", jobless.Count);
         }
 
         // Steps whose meeting passed long ago without an outcome are reported once, then sent with the rest.
@@ -62,6 +62,6 @@ public sealed class TimerReconciler(
 
         // Mail whose delivery job was lost, or whose retry has come due.
         await outbox.DispatchAsync(cancellationToken);
-        return created;
+        return jobless.Count;
     }
 }

@@ -12,8 +12,8 @@ namespace DeliberationFlow.Tests.Integration;
 
 /// <summary>
 /// Two service nodes, each with its own Hangfire server, on one PostgreSQL database: 1,000 timers fall due,
-/// both nodes' reconcilers create jobs for them (so many timers get a job on each node), and still every
-/// timer fires exactly once. The timers are of a test kind whose handler writes one journal row, so the test
+/// both nodes' reconcilers hand them to a job (one per node, as the timers are due already), so two workers race
+/// over the same thousand rows, and still every timer fires exactly once. The timers are of a test kind whose handler writes one journal row, so the test
 /// measures the claim, not the mail fan-out of invitations.
 /// </summary>
 [Collection(HostCollection.Name)]
@@ -53,7 +53,7 @@ public sealed class TwoNodeTimerTests
             return await db.SaveChangesAsync();
         });
 
-        // Both nodes reconcile at the same moment: each sees timers without a live job and creates jobs for them.
+        // Both nodes reconcile at the same moment: each sees timers without a live job and gives them one.
         await Task.WhenAll(
             Task.Run(() => test.ReconcileTimersAsync()),
             Task.Run(() => second.WithScopeAsync(sp => sp.GetRequiredService<TimerReconciler>().ReconcileAsync(CancellationToken.None))));
@@ -84,8 +84,9 @@ public sealed class TwoNodeTimerTests
             Assert.Equal(2, journal.Count);
         }
 
-        // More jobs ran than there were timers (duplicates on both nodes), yet nothing fired twice.
-        Assert.True(monitoring.SucceededListCount() >= Timers, $"only {monitoring.SucceededListCount()} jobs succeeded");
+        // Each node's job went through the due timers, yet nothing fired twice.
+        var drains = monitoring.SucceededJobs(0, 100).Count(j => j.Value.Job?.Method.Name == nameof(TimerJob.RunDueAsync));
+        Assert.True(drains >= 2, $"{drains} due-timer job(s) ran; each node should have made one");
     }
 
     private static void TestServices(IServiceCollection services)
