@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
@@ -23,6 +24,7 @@ public sealed class TimerJob(
     ILogger<TimerJob> logger)
 {
     private const int BatchSize = 100;
+    private const int Lanes = 4;
 
     public async Task RunAsync(Guid timerId, CancellationToken cancellationToken)
     {
@@ -45,14 +47,15 @@ public sealed class TimerJob(
         drain.DrainStarting();
         var jobId = context?.BackgroundJob.Id;
         var fired = 0;
-        var failed = new List<Guid>();
+        var failed = new ConcurrentBag<Guid>();
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();
+            var skip = failed.ToList();
             var due = await db.Timers.AsNoTracking()
-                .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now && (t.JobId == null || t.JobId == jobId) && !failed.Contains(t.Id))
+                .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now && (t.JobId == null || t.JobId == jobId) && !skip.Contains(t.Id))
                 .OrderBy(t => t.DueAt)
-                .Select(t => new { t.Id, t.DueAt })
+                .Select(t => new DueTimer(t.Id, t.DueAt))
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken);
             if (due.Count == 0)
@@ -60,26 +63,42 @@ public sealed class TimerJob(
                 break;
             }
 
-            foreach (var timer in due)
+            // A few lanes at once, as the jobs of single timers would run on several workers: a backlog after downtime
+            // (thousands of invitations) is not fired one by one.
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken }, async (timer, token) =>
             {
-                // A unit of work per timer, as a job of its own would have: one timer's entities never ride along
-                // into the next one's save.
-                await using var scope = scopes.CreateAsyncScope();
-                try
+                var result = await FireAsync(timer, token);
+                if (result is null)
                 {
-                    fired += await scope.ServiceProvider.GetRequiredService<FireTimer>().HandleAsync(timer.Id, cancellationToken) == FireTimerResult.Fired ? 1 : 0;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The others still fire. This one gets a job of its own, which Hangfire retries and, should it keep
-                    // failing, shows as failed, as it does for any timer's job.
                     failed.Add(timer.Id);
-                    logger.LogError(ex, "Timer {TimerId} failed while the due timers were fired; it is retried by a job of its own.", timer.Id);
-                    await scheduler.ScheduleOneAsync(timer.Id, timer.DueAt, cancellationToken);
                 }
-            }
+                else if (result == FireTimerResult.Fired)
+                {
+                    Interlocked.Increment(ref fired);
+                }
+            });
         }
 
         return fired;
     }
+
+    /// <summary>Fires one due timer in a unit of work of its own, as its own job would; null if it failed.</summary>
+    private async Task<FireTimerResult?> FireAsync(DueTimer timer, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<FireTimer>().HandleAsync(timer.Id, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The others still fire. This one gets a job of its own, which Hangfire retries and, should it keep
+            // failing, shows as failed, as it does for any timer's job.
+            logger.LogError(ex, "Timer {TimerId} failed while the due timers were fired; it is retried by a job of its own.", timer.Id);
+            await scope.ServiceProvider.GetRequiredService<HangfireTimerScheduler>().ScheduleOneAsync(timer.Id, timer.DueAt, cancellationToken);
+            return null;
+        }
+    }
+
+    private sealed record DueTimer(Guid Id, DateTimeOffset DueAt);
 }
