@@ -31,9 +31,9 @@ public static class MailBenchmark
         };
         var transport = new SmtpMailTransport(options);
 
-        // Whatever the demo data left in the outbox goes first, unmeasured (and warms MailKit and the queries up).
+        // Whatever waits in the outbox (the demo data's, the workflow's notices) goes first, unmeasured, and warms MailKit up.
         var drained = await DispatchAsync(host, transport, options, clock);
-        say($"  drained {drained} earlier message(s) of the demo data first (unmeasured)");
+        say($"  drained {drained} message(s) already waiting in the outbox first (unmeasured)");
 
         // Diagnostic: the outbox's own cost (claims, composition, delivery records) with a transport that accepts at once.
         await QueueAsync(host, clock, count);
