@@ -162,9 +162,10 @@ try
     Say($"  CPU per transaction: this process {baselineCpu.TotalMilliseconds / transactions:F3} ms, PostgreSQL backends {baselineDatabaseCpu.TotalMilliseconds / transactions:F3} ms");
     Say($"  ratio steps/s : baseline tps = {F(ratio)}");
 
-    // Mail after the workflow and the baseline: run first, it left the process slower for the steps after it (fourth
-    // session: 322 against 371 steps/s in a back-to-back pair). The workflow's notices waiting in the outbox are
-    // drained first, unmeasured, so the measured batch still meets an outbox of its own.
+    // Mail after the workflow and the baseline, so that nothing unrelated runs in this process before the steps are
+    // measured (run first, one back-to-back pair gave 322 against 371 steps/s; see docs/performance.md). The
+    // workflow's notices waiting in the outbox are drained first, unmeasured, so the measured batch meets an outbox of
+    // its own.
     double mailPerSecond = 0;
     if (options.MailMessages > 0)
     {

@@ -97,6 +97,20 @@ public sealed class TestApp : IAsyncDisposable
     public Task ReconcileTimersAsync() =>
         App.WithScopeAsync(sp => sp.GetRequiredService<TimerReconciler>().ReconcileAsync(CancellationToken.None));
 
+    /// <summary>Waits until Hangfire has no job scheduled, enqueued or running any more, and asserts that it came to that.</summary>
+    public async Task WaitUntilHangfireIsIdleAsync()
+    {
+        var monitoring = App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline
+               && (monitoring.ScheduledCount() > 0 || monitoring.EnqueuedCount("default") > 0 || monitoring.ProcessingCount() > 0))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(0, monitoring.ScheduledCount() + monitoring.EnqueuedCount("default") + monitoring.ProcessingCount());
+    }
+
     /// <summary>Waits until every message that is due has been delivered (or has failed and waits for its retry).</summary>
     public async Task WaitForMailOutAsync()
     {

@@ -86,13 +86,8 @@ public sealed class DueTimerDrainTests
 
         // Neither the FPA's invitations (due when the reconciliation found them) nor the VA's (due when the steps made
         // them) got a job each: shared jobs fired all sixteen.
-        var monitoring = test.App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
-        for (var waited = 0; waited < 150 && monitoring.ProcessingCount() + monitoring.EnqueuedCount("default") > 0; waited++)
-        {
-            await Task.Delay(200);
-        }
-
-        var jobs = monitoring.SucceededJobs(0, 1000).Select(j => j.Value.Job?.Method.Name).ToList();
+        await test.WaitUntilHangfireIsIdleAsync();
+        var jobs = test.App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi().SucceededJobs(0, 1000).Select(j => j.Value.Job?.Method.Name).ToList();
         Assert.DoesNotContain(nameof(TimerJob.RunAsync), jobs);
         Assert.Contains(nameof(TimerJob.RunDueAsync), jobs);
     }

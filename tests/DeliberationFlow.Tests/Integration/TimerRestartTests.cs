@@ -44,7 +44,7 @@ public sealed class TimerRestartTests
         await test.ReconcileTimersAsync();
 
         var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").EndsWith("21-18001", StringComparison.Ordinal), 5);
-        await WaitUntilHangfireIsIdleAsync(test);
+        await test.WaitUntilHangfireIsIdleAsync();
 
         Assert.Equal(5, invitations.Count);
         Assert.Equal(5, test.Smtp.Messages.Count(m => (m.Subject ?? "").EndsWith("21-18001", StringComparison.Ordinal)));
@@ -59,17 +59,4 @@ public sealed class TimerRestartTests
             var key = paper.Consultations[0].Id.ToString();
             return sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking().SingleAsync(t => t.Key == key && t.Kind == "consultation.invitation");
         });
-
-    private static async Task WaitUntilHangfireIsIdleAsync(TestApp test)
-    {
-        var monitoring = test.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline
-               && (monitoring.ScheduledCount() > 0 || monitoring.EnqueuedCount("default") > 0 || monitoring.ProcessingCount() > 0))
-        {
-            await Task.Delay(200);
-        }
-
-        Assert.Equal(0, monitoring.ScheduledCount() + monitoring.EnqueuedCount("default") + monitoring.ProcessingCount());
-    }
 }
