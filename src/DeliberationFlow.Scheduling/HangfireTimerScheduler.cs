@@ -31,8 +31,7 @@ public sealed class HangfireTimerScheduler(
         if (due.Count > 0)
         {
             var jobId = drain.JobFor(() => jobs.Create(new Job(typeof(TimerJob), RunDue, null, CancellationToken.None), new EnqueuedState()));
-            await db.Timers.Where(t => due.Contains(t.Id) && t.Status == TimerStatus.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.JobId, jobId), cancellationToken);
+            await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), jobId, cancellationToken);
         }
 
         foreach (var timer in pending.Where(t => t.DueAt > now))
@@ -54,7 +53,12 @@ public sealed class HangfireTimerScheduler(
         var delay = dueAt - clock.GetUtcNow();
         var job = new Job(typeof(TimerJob), Run, timerId, CancellationToken.None);
         var jobId = jobs.Create(job, delay > TimeSpan.Zero ? new ScheduledState(delay) : new EnqueuedState());
-        await db.Timers.Where(t => t.Id == timerId && t.Status == TimerStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.JobId, jobId), cancellationToken);
+        await RecordJobAsync(db.Timers.Where(t => t.Id == timerId), jobId, cancellationToken);
     }
+
+    // By id alone, whatever the timer's status: a job recorded on a timer that has fired or been called off meanwhile
+    // is never looked at again (the job itself claims the timer only while it is pending). Asking for "pending" here
+    // as well let the planner scan every pending timer instead of the primary key (see the timers' index configuration).
+    private static Task<int> RecordJobAsync(IQueryable<WorkflowTimer> timers, string jobId, CancellationToken cancellationToken) =>
+        timers.ExecuteUpdateAsync(s => s.SetProperty(t => t.JobId, jobId), cancellationToken);
 }

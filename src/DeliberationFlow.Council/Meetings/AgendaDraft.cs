@@ -96,7 +96,8 @@ public sealed class AgendaDraft(ICouncilDb db)
         consultation.Modified = now;
         consultation.Revision++;
         var key = consultation.Id.ToString();
-        foreach (var timer in await db.Timers.Where(t => t.Key == key && t.Status == TimerStatus.Pending).ToListAsync(cancellationToken))
+        // By key alone, the pending ones picked here (see the timers' index configuration).
+        foreach (var timer in (await db.Timers.Where(t => t.Key == key).ToListAsync(cancellationToken)).Where(t => t.Status == TimerStatus.Pending))
         {
             timer.Status = TimerStatus.Cancelled;
             timer.Note = note;

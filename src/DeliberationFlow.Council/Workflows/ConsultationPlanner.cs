@@ -235,8 +235,10 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         (DbContext db, Guid bodyId, string key, CancellationToken _) =>
             db.Set<Organization>().SingleOrDefault(o => o.BodyId == bodyId && o.Key == key && o.Kind == OrganizationKind.Committee)));
 
-    private static readonly CompiledQuery<Func<DbContext, string, IAsyncEnumerable<WorkflowTimer>>> PendingTimers = new(() => EF.CompileAsyncQuery(
-        (DbContext db, string key) => db.Set<WorkflowTimer>().Where(t => t.Key == key && t.Status == TimerStatus.Pending)));
+    // By key alone, the pending ones picked here: a key has a handful of timers, and a query that also asked for the
+    // status could be planned as a scan of every pending timer (see the timers' index configuration).
+    private static readonly CompiledQuery<Func<DbContext, string, IAsyncEnumerable<WorkflowTimer>>> TimersByKey = new(() => EF.CompileAsyncQuery(
+        (DbContext db, string key) => db.Set<WorkflowTimer>().Where(t => t.Key == key)));
 
     private sealed record ConsultationRow(Consultation Consultation, Meeting? Meeting);
 
@@ -252,8 +254,13 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     /// <summary>Calls off the consultation's invitation and reminder that have not fired yet.</summary>
     public async Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)
     {
-        await foreach (var timer in PendingTimers.For(db)(db.Context, consultationId.ToString()).WithCancellation(cancellationToken))
+        await foreach (var timer in TimersByKey.For(db)(db.Context, consultationId.ToString()).WithCancellation(cancellationToken))
         {
+            if (timer.Status != TimerStatus.Pending)
+            {
+                continue;
+            }
+
             timer.Status = TimerStatus.Cancelled;
             timer.Note = note;
         }

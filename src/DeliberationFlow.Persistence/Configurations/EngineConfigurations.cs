@@ -47,8 +47,12 @@ internal sealed class WorkflowTimerConfiguration(string? schema) : IEntityTypeCo
         builder.Property(t => t.JobId).HasMaxLength(100);
         builder.Property(t => t.Note).HasMaxLength(1000);
 
-        // The reconciliation scans pending timers by due time.
-        builder.HasIndex(t => new { t.Status, t.DueAt });
+        // The reconciliation and the due-timer job scan pending timers by due time. Partial, so that it holds the
+        // pending timers only (not every timer ever fired), and so that no index leads with the status: with one, a
+        // look-up by key or id that also says "pending" was planned as a scan of all pending timers whenever the
+        // statistics last saw few of them (after a quiet spell, or on a young database), 0.4-1.1 ms per step in the
+        // benchmark instead of 0.02 ms, growing with the pending timers. Those look-ups now ask by key or id alone.
+        builder.HasIndex(t => t.DueAt).HasFilter("status = 'Pending'").HasDatabaseName("ix_timers_due_at_pending");
         builder.HasIndex(t => t.Key);
     }
 }

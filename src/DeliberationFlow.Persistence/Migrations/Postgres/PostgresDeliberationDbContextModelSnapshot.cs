@@ -1447,11 +1447,12 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_timers");
 
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_timers_due_at_pending")
+                        .HasFilter("status = 'Pending'");
+
                     b.HasIndex("Key")
                         .HasDatabaseName("ix_timers_key");
-
-                    b.HasIndex("Status", "DueAt")
-                        .HasDatabaseName("ix_timers_status_due_at");
 
                     b.ToTable("timers", "engine");
                 });

@@ -1439,11 +1439,12 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_timers");
 
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_timers_due_at_pending")
+                        .HasFilter("status = 'Pending'");
+
                     b.HasIndex("Key")
                         .HasDatabaseName("ix_timers_key");
-
-                    b.HasIndex("Status", "DueAt")
-                        .HasDatabaseName("ix_timers_status_due_at");
 
                     b.ToTable("timers", (string)null);
                 });
