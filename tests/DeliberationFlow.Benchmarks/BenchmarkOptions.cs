@@ -22,6 +22,15 @@ public sealed class BenchmarkOptions
     // after 1500, 4.9 ms. Each warm-up paper runs all three steps.
     public int WarmupPapers { get; private set; } = 1500;
 
+    /// <summary>
+    /// At most this many warm-up rounds of <see cref="WarmupPapers"/> papers each; the warm-up ends earlier once a round
+    /// finds the JIT (nearly) done, see <see cref="WarmupJitQuiet"/>.
+    /// </summary>
+    public int WarmupRounds { get; private set; } = 8;
+
+    /// <summary>A warm-up round in which the JIT compiled fewer methods than this ends the warm-up.</summary>
+    public const int WarmupJitQuiet = 1000;
+
     /// <summary>Steps measured at each stored-instance count of the scale phase.</summary>
     public int ScaleSteps { get; private set; } = 500;
 
@@ -62,6 +71,7 @@ public sealed class BenchmarkOptions
                 case "--papers": options.Papers = Number(1); break;
                 case "--clients": options.Clients = Number(1); break;
                 case "--warmup-papers": options.WarmupPapers = Number(0); break;
+                case "--warmup-rounds": options.WarmupRounds = Number(1); break;
                 case "--scale-steps": options.ScaleSteps = Number(1); break;
                 case "--scale-min": options.ScaleMin = Number(1); break;
                 case "--scale-max": options.ScaleMax = Number(0); break;
@@ -89,9 +99,10 @@ public sealed class BenchmarkOptions
     }
 
     public const string Usage = """
-        usage: DeliberationFlow.Benchmarks [--connection CS] [--papers 2000] [--clients 16] [--warmup-papers 1500]
+        usage: DeliberationFlow.Benchmarks [--connection CS] [--papers 2000] [--clients 16] [--warmup-papers 1500] [--warmup-rounds 8]
                                            [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--mail-messages 500] [--keep-database] [--without-jobs]
           CS: PostgreSQL connection allowed to create databases (default: environment variable DELIBERATIONFLOW_BENCH_POSTGRES)
+          --warmup-papers per warm-up round; rounds repeat until one finds the JIT nearly done (fewer than 1000 methods compiled), at most --warmup-rounds.
           --scale-max 0 skips the scale phase; 100000 makes a quick run.
           --mail-messages 0 skips the mail section (outbox → MailKit → local SMTP server).
           --without-jobs (diagnostic) skips creating Hangfire jobs after each commit; its figures are not the service's.
