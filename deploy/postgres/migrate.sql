@@ -998,3 +998,67 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126102709_PendingTimersIndex') THEN
+    DROP INDEX engine.ix_timers_status_due_at;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126102709_PendingTimersIndex') THEN
+    CREATE INDEX ix_timers_due_at_pending ON engine.timers (due_at) WHERE status = 'Pending';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126102709_PendingTimersIndex') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126102709_PendingTimersIndex', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126105320_Lz4Compression') THEN
+    ALTER TABLE council.outbox_messages ALTER COLUMN text_body SET COMPRESSION lz4;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126105320_Lz4Compression') THEN
+    ALTER TABLE council.outbox_messages ALTER COLUMN html_body SET COMPRESSION lz4;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126105320_Lz4Compression') THEN
+    ALTER TABLE council.outbox_messages ALTER COLUMN attachment_content SET COMPRESSION lz4;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126105320_Lz4Compression') THEN
+    ALTER TABLE council.idempotency_records ALTER COLUMN response_json SET COMPRESSION lz4;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126105320_Lz4Compression') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126105320_Lz4Compression', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

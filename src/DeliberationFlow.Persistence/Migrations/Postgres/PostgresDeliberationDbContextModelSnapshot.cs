@@ -121,7 +121,8 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<string>("ResponseJson")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("response_json");
+                        .HasColumnName("response_json")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<int>("StatusCode")
                         .HasColumnType("integer")
@@ -909,7 +910,8 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
 
                     b.Property<string>("AttachmentContent")
                         .HasColumnType("text")
-                        .HasColumnName("attachment_content");
+                        .HasColumnName("attachment_content")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("AttachmentContentType")
                         .HasColumnType("text")
@@ -943,7 +945,8 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
 
                     b.Property<string>("HtmlBody")
                         .HasColumnType("text")
-                        .HasColumnName("html_body");
+                        .HasColumnName("html_body")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("Items")
                         .HasColumnType("text")
@@ -1011,7 +1014,8 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<string>("TextBody")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("text_body");
+                        .HasColumnName("text_body")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
