@@ -1062,3 +1062,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126110035_MailTemplatesRevision') THEN
+    ALTER TABLE council.bodies ADD mail_templates_revision bigint NOT NULL DEFAULT 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126110035_MailTemplatesRevision') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126110035_MailTemplatesRevision', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -67,6 +67,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<RecordOutcome>();
         services.TryAddSingleton(DeliberationFlow.Council.Notifications.MailIdentity.Default);
         services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.MailRenderer>();
+        services.TryAddSingleton<DeliberationFlow.Council.Notifications.Templates.MailTemplateCache>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.NotificationRecipients>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.OutcomeNotices>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.ManageMailTemplates>();

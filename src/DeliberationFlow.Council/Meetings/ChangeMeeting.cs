@@ -190,7 +190,7 @@ public sealed class ChangeMeeting(
         var model = Model(MailModels.Recipient(office.Name, office.Email, "Federführung"), committee, meeting, oldStart, body, MailLanguages.German);
         model["paper"] = MailModels.Paper(paper);
         model["replannedTo"] = replannedTo;
-        var mail = await renderer.RenderAsync(body.Id, Notifications.Templates.MailKinds.MeetingChange, MailLanguages.German, model, cancellationToken);
+        var mail = await renderer.RenderAsync(body, Notifications.Templates.MailKinds.MeetingChange, MailLanguages.German, model, cancellationToken);
         db.OutboxMessages.Add(Notices.Create(Notifications.Templates.MailKinds.MeetingChange,
             $"meeting-change:{meeting.Id}:{meeting.Modified.UtcTicks}:{paper.Id}", body.Id, office.Email, office.Name, mail, paper.Id, now));
     }
@@ -206,7 +206,7 @@ public sealed class ChangeMeeting(
             var model = Model(member.Model(), committee, meeting, oldStart, body, language);
             model["paper"] = null;
             model["replannedTo"] = "";
-            var mail = await renderer.RenderAsync(body.Id, Notifications.Templates.MailKinds.MeetingChange, language, model, cancellationToken);
+            var mail = await renderer.RenderAsync(body, Notifications.Templates.MailKinds.MeetingChange, language, model, cancellationToken);
             db.OutboxMessages.Add(Notices.Create(Notifications.Templates.MailKinds.MeetingChange,
                 $"meeting-change:{meeting.Id}:{meeting.Modified.UtcTicks}:{member.Person.Id}", body.Id, member.Person.Email!, member.Person.Name, mail, null, now,
                 calendar));

@@ -20,5 +20,13 @@ public sealed class Body
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
 
+    /// <summary>
+    /// Counts the changes to the body's own mail templates, in the transaction of each change. Each node keeps the
+    /// templates it has read together with this number and reads them again once the body it loads shows another: a
+    /// step, which loads its body anyway, so renders its notices without a query for the template, and an admin's
+    /// change holds on every node from the next message on.
+    /// </summary>
+    public long MailTemplatesRevision { get; set; }
+
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }

@@ -59,7 +59,7 @@ public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, T
                     ["daysOverdue"] = daysOverdue,
                     ["body"] = MailModels.Body(body),
                 };
-                var mail = await renderer.RenderAsync(body.Id, MailKinds.Escalation, MailLanguages.German, model, cancellationToken);
+                var mail = await renderer.RenderAsync(body, MailKinds.Escalation, MailLanguages.German, model, cancellationToken);
                 db.OutboxMessages.Add(Notices.Create(MailKinds.Escalation, $"{MailKinds.Escalation}:{step.consultation.Id}:{recipient.Key}",
                     body.Id, recipient.Address, recipient.Name, mail, paper.Id, now));
                 queued++;

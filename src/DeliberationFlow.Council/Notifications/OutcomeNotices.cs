@@ -46,7 +46,7 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
                 ["withdrawn"] = paper.Status == PaperStatus.Withdrawn,
                 ["body"] = MailModels.Body(body),
             };
-            var mail = await renderer.RenderAsync(body.Id, kind, language, model, cancellationToken);
+            var mail = await renderer.RenderAsync(body, kind, language, model, cancellationToken);
             var message = Notices.Create(kind, key, body.Id, address, name, mail, paper.Id, now);
             db.OutboxMessages.Add(message);
             queued.Add(message);

@@ -117,7 +117,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
                 ["daysBefore"] = committee.ReminderDaysBefore,
                 ["body"] = MailModels.Body(body),
             };
-            var mail = await renderer.RenderAsync(body.Id, NoticeKind, language, model, cancellationToken);
+            var mail = await renderer.RenderAsync(body, NoticeKind, language, model, cancellationToken);
             var paperId = items.Count == 1 ? items[0].Paper.Id : consultation.PaperId;
             db.OutboxMessages.Add(Notices.Create(NoticeKind, key, body.Id, member.Person.Email!, member.Person.Name, mail, paperId, now,
                 calendar, string.Join(",", items.Select(i => i.Consultation.Id))));

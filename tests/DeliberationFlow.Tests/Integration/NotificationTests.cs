@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Notifications.Templates;
@@ -174,6 +175,48 @@ public sealed class NotificationTests
 
         await Http.EnsureAsync(await admin.DeleteAsync("/api/mail-templates/invitation/de"), HttpStatusCode.OK);
         Assert.False((await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/invitation/de"))!.Customized);
+    }
+
+    /// <summary>
+    /// Each node keeps the templates it has read; an admin's change on one node holds on every other from the next
+    /// message on, and so does going back to the shipped wording.
+    /// </summary>
+    [Fact]
+    public async Task AChangedTemplate_HoldsOnEveryNode_FromTheNextMessageOn()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await using var other = new DeliberationFlowApp(DatabaseProvider.Postgres, test.ConnectionString, test.Clock, test.Smtp.Port, test.DataPath);
+        _ = other.Server;
+        var papers = new List<PaperDetails>();
+        for (var i = 0; i < 3; i++)
+        {
+            papers.Add(await test.RegisterAsync("admin", new RegisterPaperRequest($"21-6400{i}", $"Vorlage {i}", "Beschlussvorlage", "fb10", null, true, null, null)));
+        }
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        async Task<string> OutcomeOnTheOtherNodeAsync(PaperDetails paper)
+        {
+            var message = new HttpRequestMessage(HttpMethod.Post, $"/api/consultations/{paper.Consultations[0].Id}/outcome")
+            {
+                Content = JsonContent.Create(new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null)),
+            };
+            await Http.EnsureAsync(await other.ClientFor("sekretariat-fpa").SendAsync(message), HttpStatusCode.OK);
+            var notice = await test.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == "fb10@braunschweig.example")
+                && (m.Subject ?? "").Contains(paper.Reference, StringComparison.Ordinal), 1);
+            return notice.Single().Subject!;
+        }
+
+        // The other node reads the shipped wording for its first notice and keeps it.
+        Assert.Equal("Beratungsergebnis 21-64000: Finanz- und Personalausschuss am 29.04.2021 – einstimmig beschlossen", await OutcomeOnTheOtherNodeAsync(papers[0]));
+
+        var admin = test.ClientFor("admin");
+        var shipped = (await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/outcome-notice/de"))!;
+        await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/mail-templates/outcome-notice/de",
+            new SaveMailTemplateRequest("Ergebnis zu {{ paper.reference }} im {{ committee.name }}", shipped.Text, shipped.Html)), HttpStatusCode.OK);
+        Assert.Equal("Ergebnis zu 21-64001 im Finanz- und Personalausschuss", await OutcomeOnTheOtherNodeAsync(papers[1]));
+
+        await Http.EnsureAsync(await admin.DeleteAsync("/api/mail-templates/outcome-notice/de"), HttpStatusCode.OK);
+        Assert.Equal("Beratungsergebnis 21-64002: Finanz- und Personalausschuss am 29.04.2021 – einstimmig beschlossen", await OutcomeOnTheOtherNodeAsync(papers[2]));
     }
 
     [Fact]

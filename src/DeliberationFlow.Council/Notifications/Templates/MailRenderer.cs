@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
 using Fluid;
 using Microsoft.EntityFrameworkCore;
 
@@ -64,31 +65,51 @@ public static class DefaultMailTemplates
 }
 
 /// <summary>
+/// The body's own templates as this node last read them, each with the body's <see cref="Body.MailTemplatesRevision"/>
+/// of that moment (one per service host: bodies of other hosts in the same process never meet).
+/// </summary>
+public sealed class MailTemplateCache
+{
+    private readonly ConcurrentDictionary<(Guid Body, string Kind, string Language), (long Revision, MailTemplateText Text)> _templates = new();
+
+    internal bool TryGet(Body body, string kind, string language, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MailTemplateText? text)
+    {
+        text = _templates.TryGetValue((body.Id, kind, language), out var known) && known.Revision == body.MailTemplatesRevision ? known.Text : null;
+        return text is not null;
+    }
+
+    // Stored with the revision of the body as the caller loaded it, before it read the template: a change committed in
+    // between raised the revision, so the next caller reads again rather than keeping an older text.
+    internal void Keep(Body body, string kind, string language, MailTemplateText text) =>
+        _templates[(body.Id, kind, language)] = (body.MailTemplatesRevision, text);
+}
+
+/// <summary>
 /// Renders a kind of message in a language: the body's own template if it has one, else the shipped default.
 /// Values are escaped in the HTML part; the subject is kept to one line.
 /// </summary>
-public sealed class MailRenderer(ICouncilDb db)
+public sealed class MailRenderer(ICouncilDb db, MailTemplateCache cache)
 {
     private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new();
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
-    private readonly Dictionary<(Guid, string, string), MailTemplateText> _templates = [];
 
-    public async Task<MailTemplateText> TemplateAsync(Guid bodyId, string kind, string language, CancellationToken cancellationToken)
+    /// <summary>The template in force for the body; <paramref name="body"/> as loaded by the caller's unit of work.</summary>
+    public async Task<MailTemplateText> TemplateAsync(Body body, string kind, string language, CancellationToken cancellationToken)
     {
-        if (_templates.TryGetValue((bodyId, kind, language), out var known))
+        if (cache.TryGet(body, kind, language, out var known))
         {
             return known;
         }
 
         var own = await db.MailTemplates.AsNoTracking()
-            .SingleOrDefaultAsync(t => t.BodyId == bodyId && t.Kind == kind && t.Language == language, cancellationToken);
+            .SingleOrDefaultAsync(t => t.BodyId == body.Id && t.Kind == kind && t.Language == language, cancellationToken);
         var text = own is null ? DefaultMailTemplates.Get(kind, language) : new MailTemplateText(own.Subject, own.Text, own.Html);
-        _templates[(bodyId, kind, language)] = text;
+        cache.Keep(body, kind, language, text);
         return text;
     }
 
-    public async Task<RenderedMail> RenderAsync(Guid bodyId, string kind, string language, Dictionary<string, object?> model, CancellationToken cancellationToken) =>
-        await RenderAsync(await TemplateAsync(bodyId, kind, language, cancellationToken), language, model);
+    public async Task<RenderedMail> RenderAsync(Body body, string kind, string language, Dictionary<string, object?> model, CancellationToken cancellationToken) =>
+        await RenderAsync(await TemplateAsync(body, kind, language, cancellationToken), language, model);
 
     public static async Task<RenderedMail> RenderAsync(MailTemplateText template, string language, Dictionary<string, object?> model)
     {

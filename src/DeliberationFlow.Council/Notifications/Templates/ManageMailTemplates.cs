@@ -34,18 +34,27 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
     {
         RequireAdmin(caller);
         var mailKind = Find(kind, language);
-        var stored = await db.MailTemplates.AsNoTracking()
-            .SingleOrDefaultAsync(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language, cancellationToken);
+        var stored = await StoredAsync(caller, kind, language, cancellationToken);
         var text = stored is null ? DefaultMailTemplates.Get(kind, language) : new MailTemplateText(stored.Subject, stored.Text, stored.Html);
         return new MailTemplateView(kind, language, mailKind.Description, mailKind.Mandatory, stored is not null, text.Subject, text.Text, text.Html,
             Fields(mailKind.Sample()));
     }
+
+    private Task<MailTemplate?> StoredAsync(Caller caller, string kind, string language, CancellationToken cancellationToken) =>
+        db.MailTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language, cancellationToken);
+
+    private async Task<MailTemplateText> InForceAsync(Caller caller, string kind, string language, CancellationToken cancellationToken) =>
+        await StoredAsync(caller, kind, language, cancellationToken) is { } stored
+            ? new MailTemplateText(stored.Subject, stored.Text, stored.Html)
+            : DefaultMailTemplates.Get(kind, language);
 
     public async Task<MailTemplateView> SaveAsync(Caller caller, string kind, string language, SaveMailTemplateRequest request, CancellationToken cancellationToken)
     {
         RequireAdmin(caller);
         var mailKind = Find(kind, language);
         var template = Check(mailKind, request);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await CountChangeAsync(caller, cancellationToken);
         var stored = await db.MailTemplates.SingleOrDefaultAsync(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language, cancellationToken);
         if (stored is null)
         {
@@ -63,6 +72,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         stored.Modified = clock.GetUtcNow();
         stored.ModifiedBy = caller.UserName;
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return await GetAsync(caller, kind, language, cancellationToken);
     }
 
@@ -71,9 +81,18 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
     {
         RequireAdmin(caller);
         Find(kind, language);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await CountChangeAsync(caller, cancellationToken);
         await db.MailTemplates.Where(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return await GetAsync(caller, kind, language, cancellationToken);
     }
+
+    // In the change's transaction, first: the increment locks the body's row, so two admins' changes of the same body
+    // follow one another and each leaves its own revision, which tells every node that its copies are out of date.
+    private Task<int> CountChangeAsync(Caller caller, CancellationToken cancellationToken) =>
+        db.Bodies.Where(b => b.Id == caller.BodyId)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.MailTemplatesRevision, b => b.MailTemplatesRevision + 1), cancellationToken);
 
     /// <summary>
     /// Renders with the kind's sample data: the template in the request if it has one (checked first, as when saving),
@@ -85,7 +104,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         var mailKind = Find(kind, language);
         var template = request is { Subject: not null } or { Text: not null } or { Html: not null }
             ? Check(mailKind, request)
-            : await new MailRenderer(db).TemplateAsync(caller.BodyId, kind, language, cancellationToken);
+            : await InForceAsync(caller, kind, language, cancellationToken);
         return await MailRenderer.RenderAsync(template, language, mailKind.Sample());
     }
 

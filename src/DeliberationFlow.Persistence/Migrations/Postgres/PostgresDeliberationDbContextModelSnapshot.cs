@@ -243,6 +243,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("key");
 
+                    b.Property<long>("MailTemplatesRevision")
+                        .HasColumnType("bigint")
+                        .HasColumnName("mail_templates_revision");
+
                     b.Property<DateTimeOffset>("Modified")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("modified");

@@ -236,6 +236,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
 
+                    b.Property<long>("MailTemplatesRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mail_templates_revision");
+
                     b.Property<long>("Modified")
                         .HasColumnType("INTEGER")
                         .HasColumnName("modified");
