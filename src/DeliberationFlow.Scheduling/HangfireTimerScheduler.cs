@@ -22,7 +22,19 @@ public sealed class HangfireTimerScheduler(
     SchedulingOptions options,
     TimeProvider clock) : ITimerScheduler
 {
-    public async Task ScheduleAsync(IReadOnlyCollection<WorkflowTimer> timers, CancellationToken cancellationToken)
+    public Task ScheduleAsync(IReadOnlyCollection<WorkflowTimer> timers, CancellationToken cancellationToken) =>
+        ScheduleAsync(timers, shareWaitingJob: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ScheduleAsync(IReadOnlyCollection{WorkflowTimer}, CancellationToken)"/>, for the reconciliation: the
+    /// timers already due get a job of their own making, not the one this node believes waiting. That belief can be
+    /// stale for a few seconds when another node's server took the job (only the node that runs a job clears its mark),
+    /// and timers handed to a job that has already run would wait for the next reconciliation again.
+    /// </summary>
+    public Task RescheduleAsync(IReadOnlyCollection<WorkflowTimer> timers, CancellationToken cancellationToken) =>
+        ScheduleAsync(timers, shareWaitingJob: false, cancellationToken);
+
+    private async Task ScheduleAsync(IReadOnlyCollection<WorkflowTimer> timers, bool shareWaitingJob, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var horizon = now + options.Horizon;
@@ -30,7 +42,8 @@ public sealed class HangfireTimerScheduler(
         var due = pending.Where(t => t.DueAt <= now).Select(t => t.Id).ToList();
         if (due.Count > 0)
         {
-            var jobId = drain.JobFor(() => jobs.Create(new Job(typeof(TimerJob), RunDue, null, CancellationToken.None), new EnqueuedState()));
+            string Create() => jobs.Create(new Job(typeof(TimerJob), RunDue, null, CancellationToken.None), new EnqueuedState());
+            var jobId = shareWaitingJob ? drain.JobFor(Create) : Create();
             await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), jobId, cancellationToken);
         }
 

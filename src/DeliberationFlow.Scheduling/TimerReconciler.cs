@@ -49,9 +49,9 @@ public sealed class TimerReconciler(
             }
         }
 
-        // As after a step: the ones already due (a backlog after downtime can be thousands) share one job, the later
-        // ones get a scheduled job each.
-        await scheduler.ScheduleAsync(jobless, cancellationToken);
+        // The ones already due (a backlog after downtime can be thousands) share one new job, the later ones get a
+        // scheduled job each.
+        await scheduler.RescheduleAsync(jobless, cancellationToken);
         if (jobless.Count > 0)
         {
             logger.LogInformation("Timer reconciliation gave {Count} pending timer(s) a job.", jobless.Count);

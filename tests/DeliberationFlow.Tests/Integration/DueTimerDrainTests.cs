@@ -5,6 +5,7 @@ using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Scheduling;
 using DeliberationFlow.Tests.Infrastructure;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -128,6 +129,43 @@ public sealed class DueTimerDrainTests
         Assert.Equal(TimerStatus.Pending, afterSecond.Status);
         Assert.NotNull(afterFirst.JobId);
         Assert.Equal(afterFirst.JobId, afterSecond.JobId);
+    }
+
+    /// <summary>
+    /// Only the node that runs a drain job clears its mark, so for a few seconds after another node's server took the job
+    /// this node believes it still waiting. The reconciliation must not hand the timers it rescues to that job, which
+    /// has already run: they would wait for the next reconciliation again (a two-node run lost more than 90 s so).
+    /// </summary>
+    [Fact]
+    public async Task TheReconciliation_GivesRescuedTimersANewJob_NotTheOneThisNodeBelievesWaiting()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+        var jobs = test.App.Services.GetRequiredService<Hangfire.IBackgroundJobClient>();
+        var ran = test.App.Services.GetRequiredService<TimerDrainCoordinator>()
+            .JobFor(() => jobs.Create<TimerJob>(j => j.RunDueAsync(null, CancellationToken.None), new Hangfire.States.EnqueuedState()));
+        jobs.ChangeState(ran, new Hangfire.States.SucceededState(null, 0, 0)); // as if another node's server had run it
+
+        var now = test.Clock.GetUtcNow();
+        var timer = new WorkflowTimer
+        {
+            Id = Guid.CreateVersion7(), InstanceId = Guid.CreateVersion7(), ActivityId = "fpa", Kind = FailingTimerHandler.TimerKind,
+            Key = "rescued", DueAt = now.AddMinutes(-1), CreatedAt = now, JobId = ran,
+        };
+        await test.App.WithScopeAsync(sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            db.Timers.Add(timer);
+            return db.SaveChangesAsync(ct);
+        });
+
+        await test.App.WithScopeAsync(sp => sp.GetRequiredService<TimerReconciler>().ReconcileAsync(ct));
+
+        var rescued = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking().SingleAsync(t => t.Id == timer.Id, ct));
+        Assert.NotEqual(ran, rescued.JobId);
+        using var connection = test.App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        Assert.Equal(Hangfire.States.EnqueuedState.StateName, connection.GetJobData(rescued.JobId!)!.State);
     }
 
     private sealed class FailingTimerHandler : ITimerHandler
