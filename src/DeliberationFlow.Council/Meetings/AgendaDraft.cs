@@ -12,7 +12,7 @@ namespace DeliberationFlow.Council.Meetings;
 /// What the agenda use cases (order, add, withdraw, lock) share: the meeting is loaded for its committee's
 /// secretary or an admin only, a fixed agenda refuses changes, and each change is written to the paper's journal.
 /// </summary>
-public sealed class AgendaDraft(ICouncilDb db)
+public sealed class AgendaDraft(ICouncilDb db, ConsultationPlanner planner)
 {
     public async Task<(Meeting Meeting, Organization Committee, Body Body)> LoadForChangeAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
@@ -95,13 +95,7 @@ public sealed class AgendaDraft(ICouncilDb db)
         consultation.AgendaOrder = null;
         consultation.Modified = now;
         consultation.Revision++;
-        var key = consultation.Id.ToString();
-        // By key alone, the pending ones picked here (see the timers' index configuration).
-        foreach (var timer in (await db.Timers.Where(t => t.Key == key).ToListAsync(cancellationToken)).Where(t => t.Status == TimerStatus.Pending))
-        {
-            timer.Status = TimerStatus.Cancelled;
-            timer.Note = note;
-        }
+        await planner.CancelPendingTimersAsync(consultation.Id, note, cancellationToken);
 
         if (target is null || paper.WorkflowInstanceId is not { } instanceId)
         {
@@ -114,7 +108,7 @@ public sealed class AgendaDraft(ICouncilDb db)
             InstanceId = instanceId,
             ActivityId = consultation.ActivityId ?? "",
             Kind = t.Kind,
-            Key = key,
+            Key = consultation.Id.ToString(),
             DueAt = t.DueAt,
             CreatedAt = now,
         }).ToList();
