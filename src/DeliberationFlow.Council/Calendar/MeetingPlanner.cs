@@ -32,6 +32,6 @@ public sealed class MeetingPlanner(ICouncilDb db)
         // Only the chosen meeting joins the unit of work (the step reads it again for the timers and the answer): the
         // candidates it passed over would otherwise be compared with their snapshots at every save of the step, a
         // dozen meetings of the year's calendar boxed property by property.
-        return db.Meetings.Tracked().FirstOrDefault(m => m.Id == next.Id) ?? db.Meetings.Attach(next).Entity;
+        return db.Meetings.FindTracked(next.Id) ?? db.Meetings.Attach(next).Entity;
     }
 }

@@ -21,6 +21,25 @@ public static class DbSetExtensions
     /// values they set themselves, which the tracker has without detection, and a step asks seven times.
     /// </summary>
     public static IReadOnlyList<T> Tracked<T>(this DbSet<T> set)
+        where T : class =>
+        WithoutDetection(set, static set => (IReadOnlyList<T>)[.. set.Local]);
+
+    /// <summary>
+    /// The entity with this key if the unit of work holds it (loaded or added, not deleted), by the tracker's identity
+    /// map and without comparing anything with its snapshot; null otherwise (no round trip).
+    /// </summary>
+    public static T? FindTracked<T>(this DbSet<T> set, Guid id)
+        where T : class =>
+        WithoutDetection(set, set => set.Local.FindEntry(id) is { State: not (EntityState.Deleted or EntityState.Detached) } entry ? entry.Entity : null);
+
+    /// <summary>Whether the unit of work still holds this entity (it lets go of all when its tracker is cleared).</summary>
+    public static bool IsTracked<T>(this DbSet<T> set, T entity)
+        where T : class =>
+        WithoutDetection(set, set => set.Entry(entity).State != EntityState.Detached);
+
+    // DbSet.Local and DbSet.Entry first compare every tracked entity (or this one) with its snapshot when automatic
+    // detection is on; a look-up by key needs none of that.
+    private static TResult WithoutDetection<T, TResult>(DbSet<T> set, Func<DbSet<T>, TResult> read)
         where T : class
     {
         var tracker = set.GetService<ICurrentDbContext>().Context.ChangeTracker;
@@ -28,7 +47,7 @@ public static class DbSetExtensions
         tracker.AutoDetectChangesEnabled = false;
         try
         {
-            return [.. set.Local];
+            return read(set);
         }
         finally
         {

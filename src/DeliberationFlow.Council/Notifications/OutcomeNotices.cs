@@ -26,13 +26,44 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
         var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.GetAsync(meetingId, cancellationToken) : null;
         var referredTo = referTo is null ? null
             : await db.Organizations.Where(o => o.BodyId == body.Id && o.Key == referTo).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken);
-        var queued = new List<OutboxMessage>();
-
-        async Task QueueAsync(string key, string address, string name, string language, Dictionary<string, object?> recipient)
+        // Who is to hear of it, in order: the lead office first, then the followers (one notice per address).
+        var candidates = new List<(string Key, string Address, string Name, string Language, Dictionary<string, object?> Recipient)>();
+        if (paper.LeadOfficeId is { } leadId && await db.Organizations.GetAsync(leadId, cancellationToken) is { Email: { } officeAddress } office)
         {
-            if (db.OutboxMessages.Tracked().Any(m => m.DeduplicationKey == key) || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
+            // The key keeps the kind of the first notice so that a step is reported to the office once, whatever its wording.
+            candidates.Add(($"outcome-notice:{consultation.Id}:{office.Id}", officeAddress, office.Name, MailLanguages.German,
+                MailModels.Recipient(office.Name, officeAddress, "Federführung")));
+        }
+
+        var day = DateOnly.FromDateTime(BodyClock.ToLocal(meeting?.Start ?? now, body.Zone).DateTime);
+        foreach (var follower in await recipients.FollowersAsync(paper, committee.Id, day, cancellationToken))
+        {
+            if (!follower.Preference.OptOut.Contains(kind))
             {
-                return;
+                candidates.Add(($"{kind}:{consultation.Id}:user:{follower.UserId}", follower.Address, follower.Name, follower.Preference.Language,
+                    MailModels.Recipient(follower.Name, follower.Address, "Folgt der Vorlage")));
+            }
+        }
+
+        var queued = new List<OutboxMessage>();
+        if (candidates.Count == 0)
+        {
+            return queued;
+        }
+
+        // A notice already queued (in this unit of work or before) is not queued again: one round trip for all of them.
+        var keys = candidates.Select(c => c.Key).ToArray();
+        var existing = db.OutboxMessages.Tracked().Select(m => m.DeduplicationKey).Where(keys.Contains).ToHashSet();
+        await foreach (var key in ExistingKeys.For(db)(db.Context, keys).WithCancellation(cancellationToken))
+        {
+            existing.Add(key);
+        }
+
+        foreach (var (key, address, name, language, recipient) in candidates)
+        {
+            if (existing.Contains(key) || queued.Any(m => string.Equals(m.RecipientAddress, address, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
             }
 
             var model = new Dictionary<string, object?>
@@ -52,25 +83,10 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
             queued.Add(message);
         }
 
-        if (paper.LeadOfficeId is { } leadId && await db.Organizations.GetAsync(leadId, cancellationToken) is { Email: { } officeAddress } office)
-        {
-            // The key keeps the kind of the first notice so that a step is reported to the office once, whatever its wording.
-            await QueueAsync($"outcome-notice:{consultation.Id}:{office.Id}", officeAddress, office.Name, MailLanguages.German,
-                MailModels.Recipient(office.Name, officeAddress, "Federführung"));
-        }
-
-        var day = DateOnly.FromDateTime(BodyClock.ToLocal(meeting?.Start ?? now, body.Zone).DateTime);
-        foreach (var follower in await recipients.FollowersAsync(paper, committee.Id, day, cancellationToken))
-        {
-            if (follower.Preference.OptOut.Contains(kind) || queued.Any(m => string.Equals(m.RecipientAddress, follower.Address, StringComparison.OrdinalIgnoreCase)))
-            {
-                continue;
-            }
-
-            await QueueAsync($"{kind}:{consultation.Id}:user:{follower.UserId}", follower.Address, follower.Name, follower.Preference.Language,
-                MailModels.Recipient(follower.Name, follower.Address, "Folgt der Vorlage"));
-        }
-
         return queued;
     }
+
+    // Compiled: every recorded outcome asks it.
+    private static readonly CompiledQuery<Func<DbContext, string[], IAsyncEnumerable<string>>> ExistingKeys = new(() => EF.CompileAsyncQuery(
+        (DbContext db, string[] keys) => db.Set<OutboxMessage>().Where(m => keys.Contains(m.DeduplicationKey)).Select(m => m.DeduplicationKey)));
 }

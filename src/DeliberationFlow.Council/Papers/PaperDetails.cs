@@ -120,7 +120,7 @@ public sealed class PaperReader(ICouncilDb db)
     public async Task<PaperDetails> DescribeAsync(
         Paper paper, IReadOnlyCollection<Consultation> consultations, WorkflowInstance? instance, CancellationToken cancellationToken)
     {
-        var body = db.Bodies.Tracked().FirstOrDefault(b => b.Id == paper.BodyId)
+        var body = db.Bodies.FindTracked(paper.BodyId)
                    ?? await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
         var organizationIds = consultations.Select(c => c.OrganizationId).Concat(paper.ParticipatingOfficeIds);
         if (paper.LeadOfficeId is { } leadOfficeId)
@@ -181,9 +181,25 @@ public sealed class PaperReader(ICouncilDb db)
     private static async Task<Dictionary<Guid, T>> LookUpAsync<T>(DbSet<T> set, IEnumerable<Guid> ids, Func<T, Guid> idOf, CancellationToken cancellationToken)
         where T : class
     {
-        var wanted = ids.ToHashSet();
-        var found = set.Tracked().Where(e => wanted.Contains(idOf(e))).ToDictionary(idOf);
-        var missing = wanted.Where(id => !found.ContainsKey(id)).ToList();
+        var found = new Dictionary<Guid, T>();
+        var missing = new List<Guid>();
+        foreach (var id in ids)
+        {
+            if (found.ContainsKey(id) || missing.Contains(id))
+            {
+                continue;
+            }
+
+            if (set.FindTracked(id) is { } tracked)
+            {
+                found[id] = tracked;
+            }
+            else
+            {
+                missing.Add(id);
+            }
+        }
+
         if (missing.Count > 0)
         {
             foreach (var entity in await set.AsNoTracking().Where(e => missing.Contains(EF.Property<Guid>(e, "Id"))).ToListAsync(cancellationToken))
