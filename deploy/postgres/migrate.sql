@@ -1080,3 +1080,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126130529_IdempotencyRetention') THEN
+    CREATE INDEX ix_idempotency_records_created_at ON council.idempotency_records USING brin (created_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261126130529_IdempotencyRetention') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261126130529_IdempotencyRetention', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

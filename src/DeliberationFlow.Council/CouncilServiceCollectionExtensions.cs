@@ -65,6 +65,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<SkipHearing>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.ListDeliveries>();
         services.TryAddScoped<RecordOutcome>();
+        services.TryAddScoped<PruneIdempotencyRecords>();
         services.TryAddSingleton(DeliberationFlow.Council.Notifications.MailIdentity.Default);
         services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.MailRenderer>();
         services.TryAddSingleton<DeliberationFlow.Council.Notifications.Templates.MailTemplateCache>();

@@ -20,6 +20,7 @@ public sealed class TimerReconciler(
     HangfireTimerScheduler scheduler,
     OutboxDispatcher outbox,
     DeliberationFlow.Council.Notifications.EscalateOverdueSteps escalation,
+    DeliberationFlow.Council.Common.PruneIdempotencyRecords idempotency,
     SchedulingOptions options,
     TimeProvider clock,
     ILogger<TimerReconciler> logger)
@@ -39,10 +40,24 @@ public sealed class TimerReconciler(
         var jobless = new List<WorkflowTimer>();
         using (var connection = storage.GetConnection())
         {
+            // The timers that were already due when their step created them share their node's drain job: each job's
+            // state is read once, not once per timer (a backlog can hold thousands behind one job).
+            var live = new Dictionary<string, bool>(StringComparer.Ordinal);
             foreach (var timer in due)
             {
-                var state = timer.JobId is null ? null : connection.GetJobData(timer.JobId)?.State;
-                if (state is null || !LiveStates.Contains(state))
+                if (timer.JobId is not { } jobId)
+                {
+                    jobless.Add(timer);
+                    continue;
+                }
+
+                if (!live.TryGetValue(jobId, out var alive))
+                {
+                    alive = connection.GetJobData(jobId)?.State is { } state && LiveStates.Contains(state);
+                    live[jobId] = alive;
+                }
+
+                if (!alive)
                 {
                     jobless.Add(timer);
                 }
@@ -59,6 +74,13 @@ public sealed class TimerReconciler(
 
         // Steps whose meeting passed long ago without an outcome are reported once, then sent with the rest.
         await escalation.HandleAsync(cancellationToken);
+
+        // Stored answers past the time anyone retries.
+        var pruned = await idempotency.HandleAsync(cancellationToken);
+        if (pruned > 0)
+        {
+            logger.LogInformation("Deleted {Count} stored answer(s) older than {Retention} days.", pruned, DeliberationFlow.Council.Common.PruneIdempotencyRecords.Retention.TotalDays);
+        }
 
         // Mail whose delivery job was lost, or whose retry has come due.
         await outbox.DispatchAsync(cancellationToken);

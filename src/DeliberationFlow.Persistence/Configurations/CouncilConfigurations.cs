@@ -156,6 +156,9 @@ internal sealed class IdempotencyRecordConfiguration(string? schema) : IEntityTy
         builder.Property(r => r.Key).HasMaxLength(200);
         builder.Property(r => r.Operation).HasMaxLength(100);
         builder.Property(r => r.RequestHash).HasMaxLength(64);
+
+        // For the every-minute deletion of answers past their retention.
+        builder.HasIndex(r => r.CreatedAt);
     }
 }
 

@@ -37,6 +37,39 @@ public sealed class OutcomeRecordingTests
         Assert.Equal(1, await CountOutcomeNoticesAsync(test, paper.Id));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task StoredAnswers_AreKeptForAWeek_ThenARetryGets409AndStillNoSecondStep(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17005");
+        var recordedAt = Berlin.At(2021, 4, 29, 18, 0);
+        test.Clock.SetUtcNow(recordedAt);
+        var request = new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null);
+        var first = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, request, "fpa-2021-04-29");
+        await Http.EnsureAsync(first, HttpStatusCode.OK);
+
+        // Six days on, the reconciliation keeps the answer: a retry still gets it.
+        await test.MoveClockToAsync(recordedAt.AddDays(6));
+        await test.ReconcileTimersAsync();
+        Assert.Equal(1, await CountStoredAnswersAsync(test));
+        var retry = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, request, "fpa-2021-04-29");
+        await Http.EnsureAsync(retry, HttpStatusCode.OK);
+        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
+
+        // After seven days it deletes it; a retry is answered with the recorded result, not recorded twice.
+        await test.MoveClockToAsync(recordedAt.AddDays(7).AddMinutes(1));
+        await test.ReconcileTimersAsync();
+        Assert.Equal(0, await CountStoredAnswersAsync(test));
+        var late = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, request, "fpa-2021-04-29");
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("einstimmig beschlossen", await late.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Single(after.Journal, j => j.Kind == "BookmarkResumed");
+        Assert.Equal(2, after.Consultations.Count);
+    }
+
     [Fact]
     public async Task RecordOutcome_SameKeyWithDifferentOutcome_IsRefusedAndChangesNothing()
     {
@@ -197,6 +230,9 @@ public sealed class OutcomeRecordingTests
 
     private static Task<PaperDetails> RegisterAsync(TestApp test, string reference) =>
         test.RegisterAsync("admin", new RegisterPaperRequest(reference, "Testvorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+
+    private static Task<int> CountStoredAnswersAsync(TestApp test) =>
+        test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().IdempotencyRecords.CountAsync());
 
     private static Task<int> CountOutcomeNoticesAsync(TestApp test, Guid paperId) =>
         test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages

@@ -131,6 +131,11 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.HasKey("UserId", "Operation", "Key")
                         .HasName("pk_idempotency_records");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_records_created_at");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("CreatedAt"), "brin");
+
                     b.ToTable("idempotency_records", "council");
                 });
 

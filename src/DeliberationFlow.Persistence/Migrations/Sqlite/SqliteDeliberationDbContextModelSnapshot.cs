@@ -124,6 +124,9 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.HasKey("UserId", "Operation", "Key")
                         .HasName("pk_idempotency_records");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_records_created_at");
+
                     b.ToTable("idempotency_records", (string)null);
                 });
 
