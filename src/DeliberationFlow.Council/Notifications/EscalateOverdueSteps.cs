@@ -29,7 +29,10 @@ public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, T
             return 0;
         }
 
-        var reported = (await db.OutboxMessages.AsNoTracking().Where(m => m.Kind == MailKinds.Escalation && m.PaperId != null)
+        // The reports already sent for these papers only (by the outbox's paper index), not every report of the
+        // installation's history, which this every-minute job would otherwise read in full each time.
+        var paperIds = overdue.Select(o => (Guid?)o.consultation.PaperId).Distinct().ToList();
+        var reported = (await db.OutboxMessages.AsNoTracking().Where(m => m.Kind == MailKinds.Escalation && paperIds.Contains(m.PaperId))
                 .Select(m => m.DeduplicationKey).ToListAsync(cancellationToken))
             .Select(k => k.Split(':')[1]).ToHashSet();
         var queued = 0;
