@@ -18,11 +18,13 @@ public static class PersistenceServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TimestampInterceptor>();
+        services.TryAddSingleton<JournalBatchInterceptor>();
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
                 var postgres = WithoutPoolReset(WithAutomaticPreparation(options.ConnectionString));
-                services.AddDbContextPool<PostgresDeliberationDbContext>((sp, b) => ConfigurePostgres(b, postgres).AddInterceptors(sp.GetRequiredService<TimestampInterceptor>()));
+                services.AddDbContextPool<PostgresDeliberationDbContext>((sp, b) => ConfigurePostgres(b, postgres)
+                    .AddInterceptors(sp.GetRequiredService<TimestampInterceptor>(), sp.GetRequiredService<JournalBatchInterceptor>()));
                 services.AddScoped<DeliberationDbContext>(sp => sp.GetRequiredService<PostgresDeliberationDbContext>());
                 break;
             case DatabaseProvider.Sqlite:
