@@ -40,7 +40,7 @@ void Report(PhaseResult phase)
     var jitTime = JitInfo.GetCompilationTime() - jitTimeAtLastReport;
     (jittedAtLastReport, jitTimeAtLastReport) = (JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime());
     Say($"  {phase.Name,-16} {phase.Succeeded,6}/{phase.Requests,-6} in {phase.Elapsed.TotalSeconds,6:F2} s = {phase.PerSecond,7:F1}/s; {phase.Latencies.Describe()}; " +
-        $"{(double)sent / Math.Max(1, phase.Requests):F1} SQL statements per request; JIT {jitted} methods, {jitTime.TotalMilliseconds:F0} ms");
+        $"{(double)sent / Math.Max(1, phase.Requests):F1} commands (round trips) per request; JIT {jitted} methods, {jitTime.TotalMilliseconds:F0} ms");
     foreach (var error in phase.Errors)
     {
         Say($"    error: {error}");

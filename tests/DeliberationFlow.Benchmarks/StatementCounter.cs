@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace DeliberationFlow.Benchmarks;
 
 /// <summary>
-/// Counts the SQL statements this process sends to PostgreSQL, from Npgsql's own activity source (one activity
-/// per command, whoever issues it: EF Core, Hangfire's storage, the baseline). With PostgreSQL on the same cores,
-/// statements per step is the figure that decides a step's cost; the benchmark prints it per phase.
+/// Counts the commands this process sends to PostgreSQL, from Npgsql's own activity source (one activity per command
+/// or batch, whoever issues it: EF Core, Hangfire's storage, the baseline), i.e. the round trips. An EF Core save is one
+/// batch of many statements; the statements PostgreSQL executes per step are counted with <c>pg_stat_statements</c>
+/// (docs/performance.md). Until the sixth session the benchmark called this figure "SQL statements per request".
 /// </summary>
 public sealed class StatementCounter : IDisposable
 {
