@@ -88,13 +88,29 @@ public sealed class OutboxDispatcher(
         var leaseUntil = now + Lease;
         // The due condition again: a job that read the same candidates may have tried one, failed and put it off
         // (lease released, next attempt later) before this update runs; without it this job would try it at once again.
-        await db.OutboxMessages
-            .Where(m => candidates.Contains(m.Id) && m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, leaseUntil).SetProperty(m => m.ClaimToken, token), cancellationToken);
-        var claimed = await db.OutboxMessages.AsNoTracking()
-            .Where(m => candidates.Contains(m.Id) && m.ClaimToken == token && m.Status == OutboxStatus.Pending)
-            .OrderBy(m => m.NextAttemptAt)
-            .ToListAsync(cancellationToken);
+        // By id, not also by status: with an index that leads with the status, PostgreSQL could plan the claim as a scan
+        // of every pending message (when its statistics saw few), and lanes claiming the same rows through different
+        // plans lock them in different orders. A message sent meanwhile may get a lease it never uses; it is not read back.
+        try
+        {
+            await db.OutboxMessages
+                .Where(m => candidates.Contains(m.Id) && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, leaseUntil).SetProperty(m => m.ClaimToken, token), cancellationToken);
+        }
+        catch (Exception ex) when (db.IsDeadlock(ex))
+        {
+            // Another lane or node claimed some of these rows at the same moment and PostgreSQL undid this claim whole:
+            // nothing was taken, and the lane reads what is due again.
+            logger.LogDebug(ex, "Claim of {Due} due outbox message(s) gave way in a deadlock; reading them again", candidates.Count);
+            return ([], candidates.Count);
+        }
+
+        var claimed = (await db.OutboxMessages.AsNoTracking()
+                .Where(m => candidates.Contains(m.Id) && m.ClaimToken == token)
+                .OrderBy(m => m.NextAttemptAt)
+                .ToListAsync(cancellationToken))
+            .Where(m => m.Status == OutboxStatus.Pending)
+            .ToList();
         if (logger.IsEnabled(LogLevel.Debug))
         {
             logger.LogDebug("Claimed {Claimed} of {Due} due outbox message(s) until {LeaseUntil} with token {Token}: {Ids}",

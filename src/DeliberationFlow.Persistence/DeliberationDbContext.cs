@@ -57,6 +57,12 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb
 
     public abstract bool IsUniqueViolation(DbUpdateException exception);
 
+    /// <summary>
+    /// Whether the database gave up a statement to end a deadlock (it undid the statement's transaction whole). SQLite
+    /// has one writer at a time and no deadlocks.
+    /// </summary>
+    public virtual bool IsDeadlock(Exception exception) => false;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var engine = SupportsSchemas ? EngineSchema : null;

@@ -10,6 +10,10 @@ public sealed class PostgresDeliberationDbContext(DbContextOptions<PostgresDelib
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
+    // EF Core reports a transient error such as a deadlock wrapped in an InvalidOperationException.
+    public override bool IsDeadlock(Exception exception) =>
+        (exception as PostgresException ?? exception.InnerException as PostgresException) is { SqlState: PostgresErrorCodes.DeadlockDetected };
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
