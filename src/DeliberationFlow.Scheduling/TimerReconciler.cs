@@ -12,7 +12,8 @@ namespace DeliberationFlow.Scheduling;
 /// Makes the jobs match the timer rows: every pending timer due within the horizon gets a live job, whether
 /// its job was never created (a crash after commit), lost (in-memory storage after a restart) or ended
 /// without firing it. Running it more than once, or on several nodes, only creates spare jobs, and the
-/// timer's claim makes spare jobs harmless.
+/// timer's claim makes spare jobs harmless. The same every-minute run reports overdue steps, deletes stored answers
+/// past their retention and sends mail that is due.
 /// </summary>
 public sealed class TimerReconciler(
     DeliberationDbContext db,
