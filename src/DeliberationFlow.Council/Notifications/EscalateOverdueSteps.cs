@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace DeliberationFlow.Council.Notifications;
 
 /// <summary>
-/// A consultation whose meeting passed more than the committee's <see cref="Organization.EscalationDays"/> ago without an
-/// outcome is reported once to the committee's secretaries and the paper's lead office. Run by the every-minute
+/// A consultation a workflow waits for whose meeting passed more than the committee's <see cref="Organization.EscalationDays"/>
+/// ago without an outcome is reported once to the committee's secretaries and the paper's lead office. Run by the every-minute
 /// reconciliation; the message keys make a second report of the same step impossible.
 /// </summary>
 public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, TimeProvider clock)
@@ -21,7 +21,10 @@ public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, T
         var overdue = await (from consultation in db.Consultations
                              join meeting in db.Meetings on consultation.MeetingId equals meeting.Id
                              join committee in db.Organizations on consultation.OrganizationId equals committee.Id
-                             where consultation.Status == ConsultationStatus.Planned && !meeting.Cancelled && meeting.Start < earliest
+                             // Only steps a workflow waits for: an import brings the source's history, whose steps
+                             // without a recorded result in long-past meetings are nobody's task here.
+                             where consultation.Status == ConsultationStatus.Planned && consultation.ActivityId != null
+                                   && !meeting.Cancelled && meeting.Start < earliest
                              select new { consultation, meeting, committee }).AsNoTracking().ToListAsync(cancellationToken);
         overdue = overdue.Where(o => o.meeting.Start.AddDays(o.committee.EscalationDays) <= now).ToList();
         if (overdue.Count == 0)

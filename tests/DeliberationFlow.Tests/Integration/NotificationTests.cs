@@ -258,6 +258,11 @@ public sealed class NotificationTests
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         await test.RegisterAsync("admin", new RegisterPaperRequest("21-64001", "Liegengebliebene Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
 
+        // A step no workflow waits for, as an import of another system's history leaves them (planned, never recorded).
+        var imported = await test.RegisterAsync("admin", new RegisterPaperRequest("21-64002", "Aus dem Altsystem", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Consultations
+            .Where(c => c.PaperId == imported.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ActivityId, (string?)null)));
+
         // 14 days after the FPA meeting of 29.04. nothing has been recorded.
         await test.MoveClockToAsync(Berlin.At(2021, 5, 12, 18));
         await test.ReconcileTimersAsync();
@@ -272,6 +277,7 @@ public sealed class NotificationTests
         Assert.Equal(["fb10@braunschweig.example", "sekretariat-fpa@braunschweig.example"], escalations.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
         Assert.All(escalations, m => Assert.Equal("Überfällig: 21-64001 im Finanz- und Personalausschuss (Sitzung 29.04.2021)", m.Subject));
         Assert.Contains("liegt 14 Tage zurück", escalations[0].TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Überfällig: 21-64002", StringComparison.Ordinal));
     }
 
     [Fact]
