@@ -63,6 +63,21 @@ public sealed class TimestampInterceptor(TimeProvider clock) : SaveChangesInterc
         return base.SaveChangesFailedAsync(eventData, cancellationToken);
     }
 
+    // EF Core reports a lost race (an update that found its row changed) here, not as a failed save: the search must be
+    // handed back as well, or a unit of work that resolves the conflict and saves again would save nothing it assigned.
+    public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        Restore(eventData.Context);
+        return base.ThrowingConcurrencyException(eventData, result);
+    }
+
+    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result,
+        CancellationToken cancellationToken = default)
+    {
+        Restore(eventData.Context);
+        return base.ThrowingConcurrencyExceptionAsync(eventData, result, cancellationToken);
+    }
+
     public override void SaveChangesCanceled(DbContextEventData eventData)
     {
         Restore(eventData.Context);

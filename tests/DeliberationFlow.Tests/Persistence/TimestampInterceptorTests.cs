@@ -1,4 +1,5 @@
 using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -59,5 +60,37 @@ public sealed class TimestampInterceptorTests
         // Every save moved "modified" on (OParl clients synchronise on it), although the clock stood still.
         Assert.Equal(stamps.Order(), stamps);
         Assert.Equal(stamps.Count, stamps.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Changes_after_a_save_that_lost_a_race_are_still_saved(DatabaseProvider provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17101", "Im Wettlauf", "Beschlussvorlage", "fb10", null, true, null, null));
+        var id = paper.Consultations[0].Id;
+        using (var scope = test.App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();
+            var consultation = await db.Consultations.SingleAsync(c => c.Id == id, ct);
+
+            // Someone else changes the consultation first: this save loses the race on its revision.
+            await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Consultations
+                .Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision + 1), ct));
+            consultation.RoleText = "Vorberatung (erster Versuch)";
+            consultation.Revision++;
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync(ct));
+
+            // The use case takes the stored state and tries again: changed by assignment only, found all the same.
+            await db.Entry(consultation).ReloadAsync(ct);
+            consultation.RoleText = "Vorberatung (zweiter Versuch)";
+            consultation.Revision++;
+            Assert.Equal(1, await db.SaveChangesAsync(ct));
+        }
+
+        var stored = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Consultations.AsNoTracking().SingleAsync(c => c.Id == id, ct));
+        Assert.Equal("Vorberatung (zweiter Versuch)", stored.RoleText);
     }
 }
