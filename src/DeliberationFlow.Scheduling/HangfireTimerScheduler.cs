@@ -40,11 +40,20 @@ public sealed class HangfireTimerScheduler(
         var horizon = now + options.Horizon;
         var pending = timers.Where(t => t.Status == TimerStatus.Pending && t.DueAt <= horizon).ToList();
         var due = pending.Where(t => t.DueAt <= now).Select(t => t.Id).ToList();
-        if (due.Count > 0)
+        if (due.Count > 0 && shareWaitingJob)
         {
             string Create() => jobs.Create(new Job(typeof(TimerJob), RunDue, null, CancellationToken.None), new EnqueuedState());
-            var jobId = shareWaitingJob ? drain.JobFor(Create) : Create();
+            await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), drain.JobFor(Create), cancellationToken);
+        }
+        else if (due.Count > 0)
+        {
+            // The rescued timers may carry another node's job id (two nodes reconcile at once after a start): a drain job
+            // that ran before its own id was on them would pass them over, and they would wait for the next
+            // reconciliation. So the job is held until its id is recorded; should this node stop in between, it runs at the
+            // end of the hold anyway.
+            var jobId = jobs.Create(new Job(typeof(TimerJob), RunDue, null, CancellationToken.None), new ScheduledState(HeldFor));
             await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), jobId, cancellationToken);
+            jobs.ChangeState(jobId, new EnqueuedState(), ScheduledState.StateName);
         }
 
         foreach (var timer in pending.Where(t => t.DueAt > now))
@@ -52,6 +61,8 @@ public sealed class HangfireTimerScheduler(
             await ScheduleOneAsync(timer.Id, timer.DueAt, cancellationToken);
         }
     }
+
+    private static readonly TimeSpan HeldFor = TimeSpan.FromMinutes(5);
 
     // The job is built from its method and argument, not from a lambda, which Hangfire would take apart again on every
     // call (reflection over the expression, evaluation of its arguments) for the same two values.
