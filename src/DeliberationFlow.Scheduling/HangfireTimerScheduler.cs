@@ -42,7 +42,7 @@ public sealed class HangfireTimerScheduler(
         var due = pending.Where(t => t.DueAt <= now).Select(t => t.Id).ToList();
         if (due.Count > 0 && shareWaitingJob)
         {
-            string Create() => jobs.Create(new Job(typeof(TimerJob), RunDue, null, CancellationToken.None), new EnqueuedState());
+            string Create() => jobs.Create(FireDueTimers, new EnqueuedState());
             await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), drain.JobFor(Create), cancellationToken);
         }
         else if (due.Count > 0)
@@ -51,7 +51,7 @@ public sealed class HangfireTimerScheduler(
             // that ran before its own id was on them would pass them over, and they would wait for the next
             // reconciliation. So the job is held until its id is recorded; should this node stop in between, it runs at the
             // end of the hold anyway.
-            var jobId = jobs.Create(new Job(typeof(TimerJob), RunDue, null, CancellationToken.None), new ScheduledState(HeldFor));
+            var jobId = jobs.Create(FireDueTimers, new ScheduledState(HeldFor));
             await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), jobId, cancellationToken);
             jobs.ChangeState(jobId, new EnqueuedState(), ScheduledState.StateName);
         }
@@ -63,6 +63,9 @@ public sealed class HangfireTimerScheduler(
     }
 
     private static readonly TimeSpan HeldFor = TimeSpan.FromMinutes(5);
+
+    // The job that fires every due timer given to it or to no job; a new one each time it is created.
+    private static Job FireDueTimers => new(typeof(TimerJob), RunDue, null, CancellationToken.None);
 
     // The job is built from its method and argument, not from a lambda, which Hangfire would take apart again on every
     // call (reflection over the expression, evaluation of its arguments) for the same two values.

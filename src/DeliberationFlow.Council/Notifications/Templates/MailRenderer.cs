@@ -20,6 +20,10 @@ public static class DefaultMailTemplates
 {
     private static readonly ConcurrentDictionary<(string, string), MailTemplateText> Cache = new();
 
+    /// <summary>The template in force: the body's own (<paramref name="own"/>, if it has one), else the shipped default.</summary>
+    public static MailTemplateText InForce(MailTemplate? own, string kind, string language) =>
+        own is null ? Get(kind, language) : new MailTemplateText(own.Subject, own.Text, own.Html);
+
     public static MailTemplateText Get(string kind, string language) => Cache.GetOrAdd((kind, language), key =>
     {
         var name = $"DeliberationFlow.Council.Notifications.Templates.Defaults.{key.Item1}.{key.Item2}.liquid";
@@ -103,7 +107,7 @@ public sealed class MailRenderer(ICouncilDb db, MailTemplateCache cache)
 
         var own = await db.MailTemplates.AsNoTracking()
             .SingleOrDefaultAsync(t => t.BodyId == body.Id && t.Kind == kind && t.Language == language, cancellationToken);
-        var text = own is null ? DefaultMailTemplates.Get(kind, language) : new MailTemplateText(own.Subject, own.Text, own.Html);
+        var text = DefaultMailTemplates.InForce(own, kind, language);
         cache.Keep(body, kind, language, text);
         return text;
     }

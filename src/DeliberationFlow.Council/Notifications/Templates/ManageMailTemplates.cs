@@ -35,7 +35,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         RequireAdmin(caller);
         var mailKind = Find(kind, language);
         var stored = await StoredAsync(caller, kind, language, cancellationToken);
-        var text = stored is null ? DefaultMailTemplates.Get(kind, language) : new MailTemplateText(stored.Subject, stored.Text, stored.Html);
+        var text = DefaultMailTemplates.InForce(stored, kind, language);
         return new MailTemplateView(kind, language, mailKind.Description, mailKind.Mandatory, stored is not null, text.Subject, text.Text, text.Html,
             Fields(mailKind.Sample()));
     }
@@ -44,9 +44,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         db.MailTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language, cancellationToken);
 
     private async Task<MailTemplateText> InForceAsync(Caller caller, string kind, string language, CancellationToken cancellationToken) =>
-        await StoredAsync(caller, kind, language, cancellationToken) is { } stored
-            ? new MailTemplateText(stored.Subject, stored.Text, stored.Html)
-            : DefaultMailTemplates.Get(kind, language);
+        DefaultMailTemplates.InForce(await StoredAsync(caller, kind, language, cancellationToken), kind, language);
 
     public async Task<MailTemplateView> SaveAsync(Caller caller, string kind, string language, SaveMailTemplateRequest request, CancellationToken cancellationToken)
     {
