@@ -9,5 +9,5 @@ namespace DeliberationFlow.Scheduling;
 /// </summary>
 public sealed class HangfireOutboxSignal(IBackgroundJobClient jobs, OutboxDrainCoordinator coordinator) : IOutboxSignal
 {
-    public void MessagesQueued() => coordinator.JobFor(() => jobs.Enqueue<OutboxJob>(j => j.DrainAsync(CancellationToken.None)));
+    public void MessagesQueued() => coordinator.JobFor(() => jobs.Enqueue<OutboxJob>(j => j.DrainAsync(null, CancellationToken.None)));
 }

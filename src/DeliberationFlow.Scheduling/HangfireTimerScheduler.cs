@@ -51,7 +51,7 @@ public sealed class HangfireTimerScheduler(
             // that ran before its own id was on them would pass them over, and they would wait for the next
             // reconciliation. So the job is held until its id is recorded; should this node stop in between, it runs at the
             // end of the hold anyway.
-            var jobId = jobs.Create(FireDueTimers, new ScheduledState(HeldFor));
+            var jobId = jobs.Create(new Job(typeof(TimerJob), RunHandedOver, null, null, CancellationToken.None), new ScheduledState(HeldFor));
             await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), jobId, cancellationToken);
             jobs.ChangeState(jobId, new EnqueuedState(), ScheduledState.StateName);
         }
@@ -74,6 +74,13 @@ public sealed class HangfireTimerScheduler(
 
     private static readonly MethodInfo RunDue = typeof(TimerJob).GetMethod(nameof(TimerJob.RunDueAsync))
         ?? throw new InvalidOperationException($"{nameof(TimerJob)}.{nameof(TimerJob.RunDueAsync)} is missing.");
+
+    private static readonly MethodInfo RunHandedOver = typeof(TimerJob).GetMethod(nameof(TimerJob.RunHandedOverAsync))
+        ?? throw new InvalidOperationException($"{nameof(TimerJob)}.{nameof(TimerJob.RunHandedOverAsync)} is missing.");
+
+    /// <summary>A drain, after <paramref name="delay"/>, of the due timers handed to job <paramref name="jobId"/>.</summary>
+    public void ScheduleDrainOf(string jobId, TimeSpan delay) =>
+        jobs.Create(new Job(typeof(TimerJob), RunHandedOver, jobId, null, CancellationToken.None), new ScheduledState(delay));
 
     public async Task ScheduleOneAsync(Guid timerId, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {

@@ -37,15 +37,36 @@ public sealed class TimerJob(
     }
 
     /// <summary>
-    /// Fires, oldest first, every pending timer that is due and has been given to this job or to no job yet; returns how
-    /// many it fired. Hangfire passes the <paramref name="context"/> (null when the job is created). A timer that has a
-    /// job of its own (a scheduled one, or one that retries a failure) is left to that job: a timer whose handler keeps
-    /// failing would otherwise gain another job with every drain.
+    /// The job a node's steps share for the timers already due when they were created (see
+    /// <see cref="TimerDrainCoordinator"/>); Hangfire passes the <paramref name="context"/> (null when the job is created).
     /// </summary>
     public async Task<int> RunDueAsync(PerformContext? context, CancellationToken cancellationToken)
     {
-        drain.DrainStarting();
-        var jobId = context?.BackgroundJob.Id;
+        var job = context?.BackgroundJob;
+        if (drain.DrainStarting(job?.Id, job?.CreatedAt) is { } handedOverFor && job is not null)
+        {
+            // Another node made this job and hands its timers to it for a few seconds more: a later drain fires those.
+            scheduler.ScheduleDrainOf(job.Id, handedOverFor);
+        }
+
+        return await FireDueAsync(job?.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fires the due timers handed to job <paramref name="jobId"/> (to this job when null) or to no job, outside a node's
+    /// shared job: the reconciliation's job for the timers it rescues, and the drain after another node's shared job
+    /// ran here.
+    /// </summary>
+    public Task<int> RunHandedOverAsync(string? jobId, PerformContext? context, CancellationToken cancellationToken) =>
+        FireDueAsync(jobId ?? context?.BackgroundJob.Id, cancellationToken);
+
+    /// <summary>
+    /// Fires, oldest first, every pending timer that is due and has been given to job <paramref name="jobId"/> or to no
+    /// job yet; returns how many it fired. A timer that has a job of its own (a scheduled one, or one that retries a
+    /// failure) is left to that job: a timer whose handler keeps failing would otherwise gain another job with every drain.
+    /// </summary>
+    private async Task<int> FireDueAsync(string? jobId, CancellationToken cancellationToken)
+    {
         var fired = 0;
         var failed = new ConcurrentBag<Guid>();
         while (!cancellationToken.IsCancellationRequested)

@@ -42,6 +42,28 @@ public sealed class DueTimerDrainTests
     }
 
     [Fact]
+    public void AJobAnotherNodeMade_LeavesThisNodesMark_AndAsksForADrainWhenThatNodesMarkRunsOut()
+    {
+        var drain = new TimerDrainCoordinator();
+        var created = 0;
+        string Enqueue() => $"job-{Interlocked.Increment(ref created)}";
+        Assert.Equal("job-1", drain.JobFor(Enqueue));
+
+        // A job made elsewhere a moment ago: its maker hands work to it until its mark runs out, so a drain is due then.
+        var followUp = drain.DrainStarting("elsewhere", DateTime.UtcNow);
+        Assert.NotNull(followUp);
+        Assert.InRange(followUp.Value, DrainCoordinator.MarkLifetime - TimeSpan.FromSeconds(1), DrainCoordinator.MarkLifetime + TimeSpan.FromSeconds(1));
+        Assert.Equal("job-1", drain.JobFor(Enqueue));
+
+        // Made long enough ago that no node still hands work to it: nothing more to do.
+        Assert.Null(drain.DrainStarting("elsewhere", DateTime.UtcNow - DrainCoordinator.MarkLifetime - TimeSpan.FromSeconds(5)));
+
+        // This node's own job: the mark goes, no follow-up.
+        Assert.Null(drain.DrainStarting("job-1", DateTime.UtcNow));
+        Assert.Equal("job-2", drain.JobFor(Enqueue));
+    }
+
+    [Fact]
     public async Task InvitationsDueAtTheStep_OfPapersDecidedAtOnce_AreEachSentOnce()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));

@@ -74,7 +74,7 @@ public sealed class HostIsolationTests
     private static object BuildDeliveryJobDependency(IServiceProvider services)
     {
         using var connection = services.GetRequiredService<JobStorage>().GetConnection();
-        var job = new BackgroundJob("probe", Job.FromExpression<OutboxJob>(j => j.DrainAsync(CancellationToken.None)), DateTime.UtcNow);
+        var job = new BackgroundJob("probe", Job.FromExpression<OutboxJob>(j => j.DrainAsync(null, CancellationToken.None)), DateTime.UtcNow);
         using var scope = services.GetRequiredService<JobActivator>().BeginScope(new JobActivatorContext(connection, job, new JobCancellationToken(false)));
         return scope.Resolve(typeof(OutboxDrainCoordinator));
     }
