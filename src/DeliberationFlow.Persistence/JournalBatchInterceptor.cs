@@ -147,16 +147,22 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
         }
     }
 
+    // The properties the statement writes, in the order of its parameters (WriteAsync) and their types (Statement).
+    private static readonly string[] Written =
+    [
+        nameof(JournalEntry.InstanceId), nameof(JournalEntry.Timestamp), nameof(JournalEntry.Kind), nameof(JournalEntry.ActivityId),
+        nameof(JournalEntry.ActivityType), nameof(JournalEntry.Outcome), nameof(JournalEntry.Actor), nameof(JournalEntry.Message),
+    ];
+
     private string Statement(IModel model) => _statements.GetValue(model, static model =>
     {
         var (table, column) = Mapping(model);
+        var values = string.Join(", ", Written.Select((_, i) => $"v{i}"));
         return $"""
-                INSERT INTO {table} ({column(nameof(JournalEntry.InstanceId))}, {column(nameof(JournalEntry.Timestamp))}, {column(nameof(JournalEntry.Kind))},
-                    {column(nameof(JournalEntry.ActivityId))}, {column(nameof(JournalEntry.ActivityType))}, {column(nameof(JournalEntry.Outcome))},
-                    {column(nameof(JournalEntry.Actor))}, {column(nameof(JournalEntry.Message))})
-                SELECT instance_id, "timestamp", kind, activity_id, activity_type, outcome, actor, message
+                INSERT INTO {table} ({string.Join(", ", Written.Select(column))})
+                SELECT {values}
                 FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-                    WITH ORDINALITY AS line(instance_id, "timestamp", kind, activity_id, activity_type, outcome, actor, message, position)
+                    WITH ORDINALITY AS line({values}, position)
                 ORDER BY position
                 RETURNING {column(nameof(JournalEntry.Sequence))}
                 """;
@@ -165,6 +171,15 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
     private static (string Table, Func<string, string> Column) Mapping(IModel model)
     {
         var entityType = model.FindEntityType(typeof(JournalEntry)) ?? throw new InvalidOperationException("The model has no journal.");
+
+        // A column added to the journal must be written here too, or every step would leave it empty: say so at once.
+        var unwritten = entityType.GetProperties().Select(p => p.Name).Except(Written).Where(name => name != nameof(JournalEntry.Sequence)).ToList();
+        if (unwritten.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The journal has properties {nameof(JournalBatchInterceptor)} does not write: {string.Join(", ", unwritten)}. Add them to its statement.");
+        }
+
         var store = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var table = entityType.GetSchema() is { } schema ? $"\"{schema}\".\"{store.Name}\"" : $"\"{store.Name}\"";
         return (table, property => $"\"{entityType.FindProperty(property)!.GetColumnName(store)}\"");

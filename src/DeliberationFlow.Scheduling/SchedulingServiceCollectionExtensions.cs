@@ -68,6 +68,7 @@ public static class SchedulingServiceCollectionExtensions
         services.AddSingleton<OutboxDrainCoordinator>();
         services.AddSingleton<TimerDrainCoordinator>();
         services.AddScoped<TimerReconciler>();
+        services.AddScoped<Reconciliation>();
         return services;
     }
 

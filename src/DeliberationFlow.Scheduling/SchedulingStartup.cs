@@ -9,12 +9,15 @@ namespace DeliberationFlow.Scheduling;
 /// </summary>
 internal sealed class SchedulingStartup(IRecurringJobManager recurringJobs, SchedulingOptions options) : IHostedService
 {
-    public const string ReconciliationJobId = "timer-reconciliation";
+    // The id the job had while it was named for its first part, the timers; a database that has it runs the whole
+    // reconciliation under the new id instead.
+    private const string FormerJobId = "timer-reconciliation";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        recurringJobs.AddOrUpdate<TimerReconciler>(ReconciliationJobId, r => r.ReconcileAsync(CancellationToken.None), options.ReconciliationCron);
-        recurringJobs.Trigger(ReconciliationJobId);
+        recurringJobs.RemoveIfExists(FormerJobId);
+        recurringJobs.AddOrUpdate<Reconciliation>(Reconciliation.JobId, r => r.RunAsync(CancellationToken.None), options.ReconciliationCron);
+        recurringJobs.Trigger(Reconciliation.JobId);
         return Task.CompletedTask;
     }
 

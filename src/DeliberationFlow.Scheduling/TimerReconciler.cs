@@ -1,5 +1,4 @@
 using DeliberationFlow.Engine.Runtime;
-using DeliberationFlow.Notifications;
 using DeliberationFlow.Persistence;
 using Hangfire;
 using Hangfire.States;
@@ -12,16 +11,12 @@ namespace DeliberationFlow.Scheduling;
 /// Makes the jobs match the timer rows: every pending timer due within the horizon gets a live job, whether
 /// its job was never created (a crash after commit), lost (in-memory storage after a restart) or ended
 /// without firing it. Running it more than once, or on several nodes, only creates spare jobs, and the
-/// timer's claim makes spare jobs harmless. The same every-minute run reports overdue steps, deletes stored answers
-/// past their retention and sends mail that is due.
+/// timer's claim makes spare jobs harmless. Part of the every-minute <see cref="Reconciliation"/>.
 /// </summary>
 public sealed class TimerReconciler(
     DeliberationDbContext db,
     JobStorage storage,
     HangfireTimerScheduler scheduler,
-    OutboxDispatcher outbox,
-    DeliberationFlow.Council.Notifications.EscalateOverdueSteps escalation,
-    DeliberationFlow.Council.Common.PruneIdempotencyRecords idempotency,
     SchedulingOptions options,
     TimeProvider clock,
     ILogger<TimerReconciler> logger)
@@ -73,18 +68,6 @@ public sealed class TimerReconciler(
             logger.LogInformation("Timer reconciliation gave {Count} pending timer(s) a job.", jobless.Count);
         }
 
-        // Steps whose meeting passed long ago without an outcome are reported once, then sent with the rest.
-        await escalation.HandleAsync(cancellationToken);
-
-        // Stored answers past the time anyone retries.
-        var pruned = await idempotency.HandleAsync(cancellationToken);
-        if (pruned > 0)
-        {
-            logger.LogInformation("Deleted {Count} stored answer(s) older than {Retention} days.", pruned, DeliberationFlow.Council.Common.PruneIdempotencyRecords.Retention.TotalDays);
-        }
-
-        // Mail whose delivery job was lost, or whose retry has come due.
-        await outbox.DispatchAsync(cancellationToken);
         return jobless.Count;
     }
 }

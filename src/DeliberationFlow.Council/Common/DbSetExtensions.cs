@@ -32,10 +32,10 @@ public static class DbSetExtensions
         where T : class =>
         WithoutDetection(set, set => set.Local.FindEntry(id) is { State: not (EntityState.Deleted or EntityState.Detached) } entry ? entry.Entity : null);
 
-    /// <summary>Whether the unit of work still holds this entity (it lets go of all when its tracker is cleared).</summary>
-    public static bool IsTracked<T>(this DbSet<T> set, T entity)
+    /// <summary>Whether the unit of work still holds all these entities (it lets go of all when its tracker is cleared).</summary>
+    public static bool AreTracked<T>(this DbSet<T> set, IEnumerable<T> entities)
         where T : class =>
-        WithoutDetection(set, set => set.Entry(entity).State != EntityState.Detached);
+        WithoutDetection(set, set => entities.All(entity => set.Entry(entity).State != EntityState.Detached));
 
     // DbSet.Local and DbSet.Entry first compare every tracked entity (or this one) with its snapshot when automatic
     // detection is on; a look-up by key needs none of that.

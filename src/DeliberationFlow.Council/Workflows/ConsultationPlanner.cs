@@ -203,7 +203,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     public async Task<List<Consultation>> AllConsultationsAsync(Guid paperId, CancellationToken cancellationToken)
     {
         // Read again only if the unit of work let go of what was read (a cleared change tracker after a conflict).
-        if (!_loaded.TryGetValue(paperId, out var stored) || !stored.TrueForAll(c => db.Consultations.IsTracked(c)))
+        if (!_loaded.TryGetValue(paperId, out var stored) || !db.Consultations.AreTracked(stored))
         {
             // With their meetings, tracked: the step asks for them next (the latest one, the answer's dates).
             var rows = new List<Consultation>();

@@ -43,6 +43,12 @@ public sealed class DeliberationFlowApp(
         return await action(scope.ServiceProvider);
     }
 
+    public async Task WithScopeAsync(Func<IServiceProvider, Task> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await action(scope.ServiceProvider);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Database:Provider", provider.ToString());

@@ -94,8 +94,8 @@ public sealed class TestApp : IAsyncDisposable
     public HttpClient ClientFor(string userName) => App.ClientFor(userName);
 
     /// <summary>What the every-minute reconciliation job does; tests call it after moving the fake clock.</summary>
-    public Task ReconcileTimersAsync() =>
-        App.WithScopeAsync(sp => sp.GetRequiredService<TimerReconciler>().ReconcileAsync(CancellationToken.None));
+    public Task ReconcileAsync() =>
+        App.WithScopeAsync(sp => sp.GetRequiredService<Reconciliation>().RunAsync(CancellationToken.None));
 
     /// <summary>Waits until Hangfire has no job scheduled, enqueued or running any more, and asserts that it came to that.</summary>
     public async Task WaitUntilHangfireIsIdleAsync()

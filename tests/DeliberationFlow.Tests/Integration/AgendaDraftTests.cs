@@ -55,7 +55,7 @@ public sealed class AgendaDraftTests
 
         // The invitation of 22.04. carries it, and nothing goes out for 10.06. any more.
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "") == "Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-71002", 5);
         Assert.Equal(5, invitations.Count);
     }
@@ -164,7 +164,7 @@ public sealed class AgendaDraftTests
 
         // The invitation goes out as before; the agenda then stays locked, and unlocking is refused.
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         await test.Smtp.WaitForAsync(m => (m.Subject ?? "") == "Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-71006", 5);
         var invited = await AgendaAsync(test, "sekretariat-fpa", meetingId);
         Assert.Equal((true, true), (invited.Locked, invited.Invited));

@@ -36,7 +36,7 @@ public sealed class AgendaTests
 
         // The invitation goes out on 22.04.: the agenda is locked.
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         await test.Smtp.WaitForAsync(m => (m.Subject ?? "").EndsWith("21-70001", StringComparison.Ordinal), 5);
         var late = await test.ClientFor("sekretariat-fpa").PutAsJsonAsync($"/api/meetings/{meetingId}/agenda/order", new ReorderAgendaRequest([a.Consultations[0].Id]));
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);

@@ -39,7 +39,7 @@ public sealed class BeschlussvorlageScenarioTests
 
         // Ladungsfrist: seven days before 29.04.2021 15:00 the FPA's members are invited.
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var fpaInvitations = await test.Smtp.WaitForAsync(IsInvitation, FpaMembers.Length);
         Assert.Equal(FpaMembers.Select(Address).Order(), fpaInvitations.Select(Recipient).Order());
         Assert.All(fpaInvitations, m => Assert.Equal($"Einladung: Finanz- und Personalausschuss am 29.04.2021 – {Reference}", m.Subject));
@@ -60,7 +60,7 @@ public sealed class BeschlussvorlageScenarioTests
         Assert.Equal(("rat", "18.05.2021", "Entscheidung", true), (rat.Committee.Key, rat.Date, rat.RoleText, rat.Authoritative));
 
         await test.MoveClockToAsync(Berlin.At(2021, 5, 11, 14, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var ratInvitations = await test.Smtp.WaitForAsync(m => IsInvitation(m) && Subject(m).Contains("Rat der Stadt", StringComparison.Ordinal), 12);
         Assert.Equal(12, ratInvitations.Count);
         Assert.All(ratInvitations, m => Assert.Equal($"Einladung: Rat der Stadt Braunschweig am 18.05.2021 – {Reference}", m.Subject));

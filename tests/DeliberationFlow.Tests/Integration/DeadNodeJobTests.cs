@@ -24,7 +24,7 @@ public sealed class DeadNodeJobTests
             settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50101", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
         test.Clock.SetUtcNow(Berlin.At(2021, 4, 22, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var key = paper.Consultations[0].Id.ToString();
         Task<WorkflowTimer> TimerAsync() => test.App.WithScopeAsync(sp =>
             sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking().SingleAsync(t => t.Key == key && t.Kind == "consultation.invitation"));

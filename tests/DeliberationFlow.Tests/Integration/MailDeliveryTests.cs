@@ -31,8 +31,8 @@ public sealed class MailDeliveryTests
         // The server is back; the reconciliation (every minute) finds the message due again.
         using var smtp = new TestSmtpServer(test.Smtp.Port);
         test.Clock.Advance(TimeSpan.FromMinutes(1));
-        await test.ReconcileTimersAsync();
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
+        await test.ReconcileAsync();
 
         var delivered = await WaitForNoticeAsync(test, paper.Id, m => m.Status == OutboxStatus.Sent);
         Assert.Equal(2, delivered.Attempts);
@@ -56,7 +56,7 @@ public sealed class MailDeliveryTests
 
         // 17 papers × 12 members of the Rat = 204 invitations fall due while the SMTP server is down.
         await test.MoveClockToAsync(Berlin.At(2021, 5, 11, 14, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         await WaitUntilAsync(test, () => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().OutboxMessages
             .CountAsync(m => m.Kind == "invitation" && m.Subject.Contains("21-8") && m.Attempts >= 1 && m.Status == OutboxStatus.Pending)), 204,
             () => test.App.WithScopeAsync(async sp =>
@@ -71,9 +71,9 @@ public sealed class MailDeliveryTests
 
         using var smtp = new TestSmtpServer(test.Smtp.Port);
         test.Clock.Advance(TimeSpan.FromMinutes(1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var received = await smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung: Rat der Stadt Braunschweig am 18.05.2021 – 21-8", StringComparison.Ordinal), 204, TimeSpan.FromSeconds(60));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         await test.WaitForMailOutAsync();
 
         var invitations = smtp.Messages.Where(m => (m.Subject ?? "").StartsWith("Einladung: Rat der Stadt Braunschweig am 18.05.2021 – 21-8", StringComparison.Ordinal)).ToList();

@@ -37,9 +37,9 @@ public sealed class MeetingChangeTests
 
         // The old Ladungsfrist (22.04.) passes silently; the new one (03.06.) brings the invitations for 10.06.
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         await test.MoveClockToAsync(Berlin.At(2021, 6, 3, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung:", StringComparison.Ordinal) && (m.Subject ?? "").EndsWith("21-50001", StringComparison.Ordinal), 5);
         Assert.Equal(5, invitations.Count);
         Assert.All(invitations, m => Assert.Equal("Einladung: Finanz- und Personalausschuss am 10.06.2021 – 21-50001", m.Subject));
@@ -66,7 +66,7 @@ public sealed class MeetingChangeTests
         Assert.Equal(("06.05.2021", meetingId), (after.Consultations[0].Date, after.Consultations[0].MeetingId));
         await test.Smtp.WaitForAsync(m => (m.Subject ?? "") == "Sitzung verlegt: Finanz- und Personalausschuss am 29.04.2021", 5);
         await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "") == "Einladung: Finanz- und Personalausschuss am 06.05.2021 – 21-50002", 5);
         Assert.Equal(5, invitations.Count);
     }

@@ -27,7 +27,7 @@ public sealed class NotificationTests
         var meetingId = paper.Consultations[0].MeetingId!.Value;
 
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var invitations = await test.Smtp.WaitForAsync(m => m.Subject == "Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-60001", 5);
         Assert.Equal(5, invitations.Count);
         var invitation = invitations.Single(m => m.To.Mailboxes.Single().Address == Jana);
@@ -75,7 +75,7 @@ public sealed class NotificationTests
         await test.RegisterAsync("admin", new RegisterPaperRequest("21-61001", "Haushalt", "Beschlussvorlage", "fb20", null, true, null, null));
         await test.RegisterAsync("admin", new RegisterPaperRequest("21-61002", "Stellenplan", "Beschlussvorlage", "fb10", null, true, null, null));
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
 
         // Everyone else: one message per item, in German.
         var others = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-6100", StringComparison.Ordinal), 8);
@@ -95,7 +95,7 @@ public sealed class NotificationTests
         var late = await test.RegisterAsync("admin", new RegisterPaperRequest("21-61003", "Eilige Vorlage", "Beschlussvorlage", "fb10", null, true, null, null, Urgent: true));
         Assert.Equal("29.04.2021", late.Consultations[0].Date);
         await test.MoveClockToAsync(Berlin.At(2021, 4, 28, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var supplement = Assert.Single(await test.Smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == Jana && (m.Subject ?? "").StartsWith("Supplementary", StringComparison.Ordinal), 1));
         Assert.Equal("Supplementary invitation: Finanz- und Personalausschuss on 29/04/2021 – 21-61003", supplement.Subject);
 
@@ -170,7 +170,7 @@ public sealed class NotificationTests
         await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/mail-templates/invitation/de", own), HttpStatusCode.OK);
         await test.RegisterAsync("admin", new RegisterPaperRequest("21-63001", "Neue Schulmensa", "Beschlussvorlage", "fb10", null, true, null, null));
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var received = await test.Smtp.WaitForAsync(m => m.Subject == "Ladung FPA 29.04.2021 – 21-63001", 5);
         Assert.Equal(5, received.Count);
         Assert.Contains("Ö 1: Neue Schulmensa", received[0].TextBody, StringComparison.Ordinal);
@@ -265,13 +265,13 @@ public sealed class NotificationTests
 
         // 14 days after the FPA meeting of 29.04. nothing has been recorded.
         await test.MoveClockToAsync(Berlin.At(2021, 5, 12, 18));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         await test.WaitForMailOutAsync();
         Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Überfällig: 21-64001", StringComparison.Ordinal));
 
         await test.MoveClockToAsync(Berlin.At(2021, 5, 13, 16));
-        await test.ReconcileTimersAsync();
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
+        await test.ReconcileAsync();
         await test.WaitForMailOutAsync();
         var escalations = test.Smtp.Messages.Where(m => (m.Subject ?? "").StartsWith("Überfällig: 21-64001", StringComparison.Ordinal)).ToList();
         Assert.Equal(["fb10@braunschweig.example", "sekretariat-fpa@braunschweig.example"], escalations.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
@@ -296,11 +296,11 @@ public sealed class NotificationTests
         await test.RegisterAsync("admin", new RegisterPaperRequest("21-65001", "Früh erinnert", "Beschlussvorlage", "fb10", null, true, null, null));
         // Before the reminder three days ahead (26.04. 15:00), and outside its scheduling horizon.
         await test.MoveClockToAsync(Berlin.At(2021, 4, 26, 8, 0));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         await test.WaitForMailOutAsync();
         Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-65001", StringComparison.Ordinal));
         await test.MoveClockToAsync(Berlin.At(2021, 4, 26, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var reminders = await test.Smtp.WaitForAsync(m => m.Subject == "Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-65001", 5);
         Assert.Equal(5, reminders.Count);
         Assert.Contains("in 3 Tagen, Donnerstag, 29.04.2021, 15:00 Uhr", reminders[0].TextBody, StringComparison.Ordinal);

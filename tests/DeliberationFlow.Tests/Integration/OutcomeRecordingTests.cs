@@ -52,7 +52,7 @@ public sealed class OutcomeRecordingTests
 
         // Six days on, the reconciliation keeps the answer: a retry still gets it.
         await test.MoveClockToAsync(recordedAt.AddDays(6));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         Assert.Equal(1, await CountStoredAnswersAsync(test));
         var retry = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, request, "fpa-2021-04-29");
         await Http.EnsureAsync(retry, HttpStatusCode.OK);
@@ -60,7 +60,7 @@ public sealed class OutcomeRecordingTests
 
         // After seven days it deletes it; a retry is answered with the recorded result, not recorded twice.
         await test.MoveClockToAsync(recordedAt.AddDays(7).AddMinutes(1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         Assert.Equal(0, await CountStoredAnswersAsync(test));
         var late = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, request, "fpa-2021-04-29");
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);

@@ -27,7 +27,7 @@ public sealed class ShippedWorkflowTests
         // 90 days after the Rat's meeting the lead office is asked to report on the implementation.
         var ratMeeting = done.Consultations[^1].MeetingStart!.Value;
         await test.MoveClockToAsync(ratMeeting.AddDays(90).AddMinutes(1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var reminder = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Beschlusskontrolle 21-30001", StringComparison.Ordinal), 1);
         Assert.Equal("fb61@braunschweig.example", Assert.Single(reminder).To.Mailboxes.Single().Address);
         var finished = await WaitForStatusAsync(test, paper.Id, "Finished");
@@ -209,7 +209,7 @@ public sealed class ShippedWorkflowTests
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-30008", "Vorlage mit Erinnerung", "Beschlussvorlage", "fb10", null, true, null, null));
 
         await test.MoveClockToAsync(Berlin.At(2021, 4, 28, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var reminders = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-30008", StringComparison.Ordinal), 5);
         Assert.Equal(5, reminders.Count);
         Assert.Contains("morgen, Donnerstag, 29.04.2021, 15:00 Uhr", reminders[0].TextBody, StringComparison.Ordinal);
@@ -220,7 +220,7 @@ public sealed class ShippedWorkflowTests
         await test.MoveClockToAsync(Berlin.At(2021, 5, 1, 10, 0));
         await RecordAsync(test, "admin", afterFpa.Consultations[1].Id, "Withdrawn", "zurückgezogen");
         await test.MoveClockToAsync(Berlin.At(2021, 5, 3, 15, 0, 1));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         await test.WaitForMailOutAsync();
         Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Erinnerung: Verwaltungsausschuss", StringComparison.Ordinal));
     }

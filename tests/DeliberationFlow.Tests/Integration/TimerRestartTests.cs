@@ -25,7 +25,7 @@ public sealed class TimerRestartTests
 
         // Three seconds before the Ladungsfrist the reconciliation creates the timer's job …
         test.Clock.SetUtcNow(Berlin.At(2021, 6, 3, 14, 59, 57));
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
         var timer = await TimerAsync(test, paper);
         Assert.NotNull(timer.JobId);
 
@@ -40,8 +40,8 @@ public sealed class TimerRestartTests
             jobs.Enqueue<TimerJob>(j => j.RunAsync(timer.Id, CancellationToken.None));
             return Task.FromResult(0);
         });
-        await test.ReconcileTimersAsync();
-        await test.ReconcileTimersAsync();
+        await test.ReconcileAsync();
+        await test.ReconcileAsync();
 
         var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").EndsWith("21-18001", StringComparison.Ordinal), 5);
         await test.WaitUntilHangfireIsIdleAsync();

@@ -55,7 +55,7 @@ public sealed class TwoNodeTimerTests
 
         // Both nodes reconcile at the same moment: each sees timers without a live job and gives them one.
         await Task.WhenAll(
-            Task.Run(() => test.ReconcileTimersAsync()),
+            Task.Run(() => test.ReconcileAsync()),
             Task.Run(() => second.WithScopeAsync(sp => sp.GetRequiredService<TimerReconciler>().ReconcileAsync(CancellationToken.None))));
 
         var monitoring = test.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
