@@ -80,6 +80,19 @@ public static class PersistenceServiceCollectionExtensions
             : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
     }
 
+    /// <summary>
+    /// The connection string of Hangfire's storage: the service's, under an application name of its own. Npgsql keeps a
+    /// pool per connection string, so Hangfire's workers and the job a step creates after its commit take their
+    /// connections from a pool of their own, never queued behind the steps' (however small the pools are set, see
+    /// deploy/README.md), and <c>pg_stat_activity</c> tells Hangfire's connections from the service's.
+    /// </summary>
+    public static string ForJobStorage(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        builder.ApplicationName = $"{(string.IsNullOrEmpty(builder.ApplicationName) ? "DeliberationFlow" : builder.ApplicationName)} (Hangfire)";
+        return builder.ConnectionString;
+    }
+
     /// <summary>Whether the operator's connection string sets one of these keywords itself (in any case).</summary>
     private static bool Names(string connectionString, params string[] keywords)
     {

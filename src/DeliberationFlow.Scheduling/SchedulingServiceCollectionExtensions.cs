@@ -36,7 +36,7 @@ public static class SchedulingServiceCollectionExtensions
             // Hangfire.PostgreSql keeps no session state with these options (table locks, no LISTEN without long polling).
             var storageOptions = PostgresStorageOptions(options);
             var connectionString = PersistenceServiceCollectionExtensions.WithoutPoolReset(
-                PersistenceServiceCollectionExtensions.WithAutomaticPreparation(database.ConnectionString));
+                PersistenceServiceCollectionExtensions.WithAutomaticPreparation(PersistenceServiceCollectionExtensions.ForJobStorage(database.ConnectionString)));
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
         });
         // Likewise the activator: Hangfire.NetCore would register its static JobActivator.Current, which is the

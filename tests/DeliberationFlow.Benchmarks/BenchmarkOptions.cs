@@ -49,6 +49,12 @@ public sealed class BenchmarkOptions
     /// <summary>Outbox messages sent through MailKit to a local SMTP server in the mail section; 0 skips it.</summary>
     public int MailMessages { get; private set; } = 500;
 
+    /// <summary>
+    /// The service's connection pool (Npgsql's Maximum Pool Size), as deploy/README.md advises sizing it: three connections
+    /// per core of the database server, which here is this machine. The baseline keeps a connection per client, as pgbench.
+    /// </summary>
+    public int Pool { get; private set; } = 3 * Environment.ProcessorCount;
+
     /// <summary>Keep the benchmark database instead of dropping it (to look at it afterwards).</summary>
     public bool KeepDatabase { get; private set; }
 
@@ -77,6 +83,7 @@ public sealed class BenchmarkOptions
                 case "--scale-max": options.ScaleMax = Number(0); break;
                 case "--baseline-scale": options.BaselineScale = Number(1); break;
                 case "--mail-messages": options.MailMessages = Number(0); break;
+                case "--pool": options.Pool = Number(1); break;
                 case "--keep-database": options.KeepDatabase = true; break;
                 case "--without-jobs": options.WithoutJobs = true; break;
                 case "--help" or "-h":
@@ -100,11 +107,12 @@ public sealed class BenchmarkOptions
 
     public const string Usage = """
         usage: DeliberationFlow.Benchmarks [--connection CS] [--papers 2000] [--clients 16] [--warmup-papers 1500] [--warmup-rounds 8]
-                                           [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--mail-messages 500] [--keep-database] [--without-jobs]
+                                           [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--mail-messages 500] [--pool 3×cores] [--keep-database] [--without-jobs]
           CS: PostgreSQL connection allowed to create databases (default: environment variable DELIBERATIONFLOW_BENCH_POSTGRES)
           --warmup-papers per warm-up round; rounds repeat until one finds the JIT nearly done (fewer than 1000 methods compiled), at most --warmup-rounds.
           --scale-max 0 skips the scale phase; 100000 makes a quick run.
           --mail-messages 0 skips the mail section (outbox → MailKit → local SMTP server).
+          --pool: the service's Maximum Pool Size (default three per core, see deploy/README.md); the baseline has one connection per client.
           --without-jobs (diagnostic) skips creating Hangfire jobs after each commit; its figures are not the service's.
         """;
 }

@@ -50,11 +50,14 @@ void Report(PhaseResult phase)
 // Fresh database of our own, dropped at the end, so every run starts alike.
 var admin = new NpgsqlConnectionStringBuilder(options.Connection);
 var databaseName = $"df_bench_{Guid.NewGuid():N}";
+// The baseline, the bulk load and the benchmark's own statements have a connection per client and more, as pgbench
+// would; the service has the pool deploy/README.md advises (--pool).
 var connectionString = new NpgsqlConnectionStringBuilder(options.Connection)
 {
     Database = databaseName,
     MaxPoolSize = Math.Max(100, (options.Clients * 2) + 20),
 }.ConnectionString;
+var serviceConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.Pool }.ConnectionString;
 string serverVersion;
 await using (var connection = new NpgsqlConnection(admin.ConnectionString))
 {
@@ -68,7 +71,7 @@ var dataPath = Directory.CreateTempSubdirectory("deliberationflow-bench-").FullN
 Say($"DeliberationFlow benchmark: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +
     $"PostgreSQL {serverVersion} at {admin.Host}:{admin.Port}, database {databaseName}");
 Say($"papers {options.Papers} (+ up to {options.WarmupRounds} warm-up rounds of {options.WarmupPapers}), clients {options.Clients}, scale {options.ScaleMin:N0} → {options.ScaleMax:N0} stored instances, " +
-    $"{options.ScaleSteps} steps each; workflow beschlussvorlage (FPA → VA → Rat)");
+    $"{options.ScaleSteps} steps each; workflow beschlussvorlage (FPA → VA → Rat); service pool {options.Pool} connections, baseline {options.Clients}");
 Say($"load average at start: {LoadAverage()}");
 if (options.WithoutJobs)
 {
@@ -80,7 +83,7 @@ try
 {
     var clock = new SettableClock(WorkflowDriver.RegistrationTime);
     var started = Stopwatch.StartNew();
-    await using var host = await ServiceHost.StartAsync(connectionString, clock, dataPath, options.WithoutJobs);
+    await using var host = await ServiceHost.StartAsync(serviceConnectionString, clock, dataPath, options.WithoutJobs);
     Say($"service composition up (migrations, demo data of Stadt Braunschweig) in {started.Elapsed.TotalSeconds:F1} s");
     // Issue 6: the studio opens and edits a 100-activity workflow on the server in under 1 s (Elsa Studio needed 44–65 s).
     using (var scope = host.Services.CreateScope())

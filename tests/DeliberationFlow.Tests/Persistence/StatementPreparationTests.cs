@@ -72,4 +72,35 @@ public sealed class StatementPreparationTests
         var prepared = await db.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements").ToListAsync(ct);
         Assert.Contains(prepared, s => s.Contains("council.papers", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("Host=db;Database=council;Username=df", "DeliberationFlow (Hangfire)")]
+    [InlineData("Host=db;Database=council;Application Name=Ratsinfo Nord", "Ratsinfo Nord (Hangfire)")]
+    public void Hangfire_has_a_pool_of_its_own_under_its_own_name(string connectionString, string expected)
+    {
+        static string Tuned(string cs) => PersistenceServiceCollectionExtensions.WithoutPoolReset(PersistenceServiceCollectionExtensions.WithAutomaticPreparation(cs));
+        var jobs = Tuned(PersistenceServiceCollectionExtensions.ForJobStorage(connectionString));
+
+        // Npgsql keeps one pool per connection string.
+        Assert.NotEqual(Tuned(connectionString), jobs);
+        var builder = new NpgsqlConnectionStringBuilder(jobs);
+        Assert.Equal(expected, builder.ApplicationName);
+        Assert.Equal("council", builder.Database);
+        Assert.Equal(64, builder.MaxAutoPrepare);
+    }
+
+    [Fact]
+    public async Task An_operator_tells_Hangfires_connections_from_the_services()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await TestApp.StartAsync(DatabaseProvider.Postgres, new FakeTimeProvider(new DateTimeOffset(2021, 4, 1, 7, 0, 0, TimeSpan.Zero)));
+        await app.WaitUntilHangfireIsIdleAsync(); // its server has polled and run the start-up reconciliation by now
+
+        using var scope = app.App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();
+        var names = await db.Database.SqlQueryRaw<string>(
+            "SELECT coalesce(application_name, '') AS \"Value\" FROM pg_stat_activity WHERE datname = current_database()").ToListAsync(ct);
+        Assert.Contains("DeliberationFlow (Hangfire)", names);
+        Assert.Contains(names, name => !name.EndsWith("(Hangfire)", StringComparison.Ordinal));
+    }
 }
