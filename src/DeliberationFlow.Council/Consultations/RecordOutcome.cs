@@ -145,7 +145,8 @@ public sealed class RecordOutcome(
         await db.SaveChangesAsync(cancellationToken);
 
         // The answer from the unit of work: what this step loaded and changed is not read again.
-        var details = await reader.DescribeAsync(paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, cancellationToken);
+        var details = await reader.DescribeAsync(
+            paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, step.HasSubordinated, cancellationToken);
         var response = new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
         if (idempotencyKey is not null)
         {
@@ -183,7 +184,8 @@ public sealed class RecordOutcome(
     /// <summary>
     /// The consultation with the paper, committee, body, meeting, workflow instance, lead office and the bookmark that
     /// waits for its outcome, in one query: the step's later look-ups of these (by key, through the unit of work)
-    /// then cost no round trip; seven fewer per step.
+    /// then cost no round trip; seven fewer per step. It also tells whether the paper has follow-up papers (a -01
+    /// Stellungnahme), which the answer lists: most have none, and their look-up is then one round trip less.
     /// </summary>
     private Task<StepRows?> LoadStepAsync(Caller caller, Guid consultationId, CancellationToken cancellationToken) =>
         StepQuery.For(db)(db.Context, consultationId, caller.BodyId, consultationId.ToString(), cancellationToken);
@@ -203,13 +205,14 @@ public sealed class RecordOutcome(
              join leadOffice in db.Set<Organization>() on paper.LeadOfficeId equals (Guid?)leadOffice.Id into leadOffices
              from leadOffice in leadOffices.DefaultIfEmpty()
              from bookmark in db.Set<Bookmark>().Where(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark).DefaultIfEmpty()
-             select new StepRows(consultation, paper, committee, body, meeting, instance, leadOffice, bookmark))
+             select new StepRows(consultation, paper, committee, body, meeting, instance, leadOffice, bookmark,
+                 db.Set<Paper>().Any(p => p.SuperordinatedPaperId == paper.Id)))
             .SingleOrDefault()));
 
-    /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked).</summary>
+    /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked), and whether the paper has follow-ups.</summary>
     private sealed record StepRows(
         Consultation Consultation, Paper Paper, Organization Committee, Body Body, Meeting? Meeting, WorkflowInstance? Instance, Organization? LeadOffice,
-        Bookmark? Bookmark);
+        Bookmark? Bookmark, bool HasSubordinated);
 
     private async Task ValidateReferralAsync(Caller caller, string? referTo, Organization from, CancellationToken cancellationToken)
     {

@@ -111,14 +111,15 @@ public sealed class PaperReader(ICouncilDb db)
     }
 
     private async Task<PaperDetails> DescribeAsync(Paper paper, CancellationToken cancellationToken) =>
-        await DescribeAsync(paper, await db.Consultations.AsNoTracking().Where(c => c.PaperId == paper.Id).ToListAsync(cancellationToken), null, cancellationToken);
+        await DescribeAsync(paper, await db.Consultations.AsNoTracking().Where(c => c.PaperId == paper.Id).ToListAsync(cancellationToken), null, true, cancellationToken);
 
     /// <summary>
     /// Describes a paper a use case has just changed, from its unit of work: the consultations and instance it
-    /// holds, and whatever body, committees and meetings it has loaded, are not read again.
+    /// holds, and whatever body, committees and meetings it has loaded, are not read again; nor the follow-up papers
+    /// when the use case knows there are none (<paramref name="hasSubordinated"/> false).
     /// </summary>
     public async Task<PaperDetails> DescribeAsync(
-        Paper paper, IReadOnlyCollection<Consultation> consultations, WorkflowInstance? instance, CancellationToken cancellationToken)
+        Paper paper, IReadOnlyCollection<Consultation> consultations, WorkflowInstance? instance, bool hasSubordinated, CancellationToken cancellationToken)
     {
         var body = db.Bodies.FindTracked(paper.BodyId)
                    ?? await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
@@ -159,7 +160,7 @@ public sealed class PaperReader(ICouncilDb db)
         var superordinated = paper.SuperordinatedPaperId is { } parentId
             ? await db.Papers.AsNoTracking().Where(p => p.Id == parentId).Select(p => new PaperRef(p.Id, p.Reference, p.Name)).SingleOrDefaultAsync(cancellationToken)
             : null;
-        var subordinated = await SubordinatedQuery.For(db)(db.Context, paper.Id).ToListAsync(cancellationToken);
+        IReadOnlyList<PaperRef> subordinated = hasSubordinated ? await SubordinatedQuery.For(db)(db.Context, paper.Id).ToListAsync(cancellationToken) : [];
 
         return new PaperDetails(
             paper.Id, paper.Reference, paper.Name, paper.PaperType, paper.Date, paper.Status.ToString(), Vocabulary.Label(paper.Status), paper.IsPublic,

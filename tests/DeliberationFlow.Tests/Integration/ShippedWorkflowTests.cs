@@ -73,6 +73,11 @@ public sealed class ShippedWorkflowTests
         Assert.Equal(["fpa", "va", "rat"], motionDone.Consultations.Select(c => c.Committee.Key));
         Assert.Equal("Rejected", motionDone.Consultations[^1].Outcome);
         Assert.Equal(("Done", "Done"), (statementDone.Status, motionDone.Status));
+
+        // The answers of the steps tell each paper's relation: the motion has its Stellungnahme, the Stellungnahme none.
+        Assert.Equal(["21-16100-01"], motionDone.SubordinatedPapers.Select(p => p.Reference));
+        Assert.Empty(statementDone.SubordinatedPapers);
+        Assert.Equal("21-16100", statementDone.SuperordinatedPaper!.Reference);
     }
 
     [Fact]
