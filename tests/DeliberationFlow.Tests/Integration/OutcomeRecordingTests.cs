@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -35,6 +36,40 @@ public sealed class OutcomeRecordingTests
         Assert.Equal(2, after.Consultations.Count);
         Assert.Single(after.Journal, j => j.Kind == "BookmarkResumed");
         Assert.Equal(1, await CountOutcomeNoticesAsync(test, paper.Id));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task AnOutcome_CallsOffTheConsultationsTimersNotYetFired_AndLeavesTheFiredOnesAsTheyWere(DatabaseProvider provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // No Hangfire server: a timer fires only when this test says so.
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9),
+            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+        var paper = await RegisterAsync(test, "21-17009");
+        Task<List<WorkflowTimer>> TimersOfAsync(Guid consultationId) => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers
+            .AsNoTracking().Where(t => t.Key == consultationId.ToString()).OrderBy(t => t.DueAt).ToListAsync(ct));
+        var fpa = paper.Consultations[0].Id;
+        var planned = await TimersOfAsync(fpa);
+        Assert.Equal(["consultation.invitation", "consultation.reminder"], planned.Select(t => t.Kind));
+
+        // The invitation went out, as its job records it; the reminder was due the day before but has not gone out yet.
+        await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers.Where(t => t.Id == planned[0].Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TimerStatus.Fired).SetProperty(t => t.Note, "Einladung versandt."), ct));
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", fpa, new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null)), HttpStatusCode.OK);
+
+        var after = await TimersOfAsync(fpa);
+        Assert.Equal((TimerStatus.Fired, "Einladung versandt."), (after[0].Status, after[0].Note));
+        Assert.Equal(TimerStatus.Cancelled, after[1].Status);
+        Assert.StartsWith("Abgebrochen: Ergebnis erfasst am 2021-04-29", after[1].Note, StringComparison.Ordinal);
+
+        // The consultation the step planned next has its own timers waiting.
+        var va = (await test.GetPaperAsync("admin", paper.Id)).Consultations[1].Id;
+        var next = await TimersOfAsync(va);
+        Assert.NotEmpty(next);
+        Assert.All(next, t => Assert.Equal(TimerStatus.Pending, t.Status));
     }
 
     [Theory]
