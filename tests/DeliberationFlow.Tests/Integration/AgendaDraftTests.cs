@@ -182,6 +182,11 @@ public sealed class AgendaDraftTests
         var meetingId = a.Consultations[0].MeetingId!.Value;
         var secretary = test.ClientFor("sekretariat-fpa");
         await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items/{b.Consultations[0].Id}/withdraw", new WithdrawAgendaItemRequest(null)), HttpStatusCode.OK);
+        var key = b.Consultations[0].Id.ToString();
+        Task<List<string>> TimersAsync() => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers
+            .AsNoTracking().Where(t => t.Key == key).OrderBy(t => t.Id).Select(t => t.Id + " " + t.Status + " " + t.DueAt).ToListAsync(ct));
+        var timersBefore = await TimersAsync();
+        Assert.NotEmpty(timersBefore);
 
         // Another session is fixing the agenda right now: it holds the meeting row in an open transaction.
         await using var other = new NpgsqlConnection(test.ConnectionString);
@@ -202,6 +207,9 @@ public sealed class AgendaDraftTests
         Assert.Contains("reload the agenda", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("10.06.2021", (await test.GetPaperAsync("admin", b.Id)).Consultations[0].Date);
         Assert.DoesNotContain((await AgendaAsync(test, "sekretariat-fpa", meetingId)).Items, i => i.PaperReference == "21-71008");
+
+        // Nor did the refused add call off the paper's timers for the meeting it stays in.
+        Assert.Equal(timersBefore, await TimersAsync());
     }
 
     /// <summary>Until PostgreSQL shows a session of this database waiting for a row lock (the add at its guard).</summary>
