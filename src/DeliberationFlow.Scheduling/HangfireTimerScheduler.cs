@@ -51,7 +51,7 @@ public sealed class HangfireTimerScheduler(
             // that ran before its own id was on them would pass them over, and they would wait for the next
             // reconciliation. So the job is held until its id is recorded; should this node stop in between, it runs at the
             // end of the hold anyway.
-            var jobId = jobs.Create(new Job(typeof(TimerJob), RunHandedOver, null, null, CancellationToken.None), new ScheduledState(HeldFor));
+            var jobId = jobs.Create(FireHandedOverTimers(null), new ScheduledState(HeldFor));
             await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), jobId, cancellationToken);
             jobs.ChangeState(jobId, new EnqueuedState(), ScheduledState.StateName);
         }
@@ -67,6 +67,9 @@ public sealed class HangfireTimerScheduler(
     // The job that fires every due timer given to it or to no job; a new one each time it is created.
     private static Job FireDueTimers => new(typeof(TimerJob), RunDue, null, CancellationToken.None);
 
+    // The same outside a node's shared job, for the timers given to job jobId (to itself when null).
+    private static Job FireHandedOverTimers(string? jobId) => new(typeof(TimerJob), RunHandedOver, jobId, null, CancellationToken.None);
+
     // The job is built from its method and argument, not from a lambda, which Hangfire would take apart again on every
     // call (reflection over the expression, evaluation of its arguments) for the same two values.
     private static readonly MethodInfo Run = typeof(TimerJob).GetMethod(nameof(TimerJob.RunAsync))
@@ -80,7 +83,7 @@ public sealed class HangfireTimerScheduler(
 
     /// <summary>A drain, after <paramref name="delay"/>, of the due timers handed to job <paramref name="jobId"/>.</summary>
     public void ScheduleDrainOf(string jobId, TimeSpan delay) =>
-        jobs.Create(new Job(typeof(TimerJob), RunHandedOver, jobId, null, CancellationToken.None), new ScheduledState(delay));
+        jobs.Create(FireHandedOverTimers(jobId), new ScheduledState(delay));
 
     public async Task ScheduleOneAsync(Guid timerId, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
