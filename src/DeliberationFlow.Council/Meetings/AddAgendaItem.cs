@@ -30,6 +30,7 @@ public sealed class AddAgendaItem(ICouncilDb db, AgendaDraft draft, Agenda agend
             throw RequestValidationException.For("consultationId", "Name the consultation of the paper to add (see GET /api/meetings/{id}/agenda/candidates).");
         }
 
+        await using var change = await draft.BeginDraftChangeAsync(meeting, now, cancellationToken);
         var consultation = await db.Consultations.SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
         var paper = consultation is null ? null : await db.Papers.SingleOrDefaultAsync(p => p.Id == consultation.PaperId, cancellationToken);
         if (consultation is null || paper is null || !await papers.MaySeeAsync(caller, paper, cancellationToken))
@@ -71,7 +72,7 @@ public sealed class AddAgendaItem(ICouncilDb db, AgendaDraft draft, Agenda agend
             $"Abgebrochen am {now:O}: die Vorlage wurde auf eine andere Tagesordnung gesetzt.", cancellationToken);
         draft.Journal(paper, consultation, caller, now,
             $"{committee.Name}: auf die Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} gesetzt ({from}){(candidate.DeadlineMissed ? " als Nachtrag nach der Vorlagenfrist" : "")}.");
-        await draft.SaveDraftChangeAsync(meeting, now, cancellationToken);
+        await change.SaveAsync(cancellationToken);
         await timers.ScheduleAsync(created, cancellationToken);
         return await agenda.ReadAsync(caller, meetingId, cancellationToken);
     }

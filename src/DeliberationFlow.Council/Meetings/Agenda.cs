@@ -90,6 +90,7 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
         var now = clock.GetUtcNow();
         var (meeting, committee, body) = await draft.LoadForChangeAsync(caller, meetingId, cancellationToken);
         AgendaDraft.EnsureDraft(meeting, now);
+        await using var change = await draft.BeginDraftChangeAsync(meeting, now, cancellationToken);
 
         var ids = request.ConsultationIds ?? [];
         var consultations = await db.Consultations.Where(c => c.MeetingId == meeting.Id).ToListAsync(cancellationToken);
@@ -122,7 +123,7 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
                 $"{committee.Name}: Reihenfolge der Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} geändert.");
         }
 
-        await draft.SaveDraftChangeAsync(meeting, now, cancellationToken);
+        await change.SaveAsync(cancellationToken);
         return await ReadAsync(caller, meetingId, cancellationToken);
     }
 

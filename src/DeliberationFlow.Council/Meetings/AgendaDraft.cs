@@ -5,6 +5,7 @@ using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace DeliberationFlow.Council.Meetings;
 
@@ -48,24 +49,45 @@ public sealed class AgendaDraft(ICouncilDb db, ConsultationPlanner planner)
     }
 
     /// <summary>
-    /// Saves an agenda change (order, add, withdraw, fix) only while the agenda is still a draft in the database, not
-    /// merely as it was read: the meeting row is claimed by a conditional update in the change's transaction. A fix
-    /// or an invitation committed in between turns the change into a 409 instead of a change behind a fixed agenda;
-    /// one still in flight holds the row, so the two take turns.
+    /// Begins an agenda change (order, add, withdraw, fix) by claiming the meeting row with a conditional update in the
+    /// change's transaction: the change goes ahead only while the agenda is still a draft in the database, not merely as
+    /// it was read. A fix or an invitation committed in between turns the change into a 409 before anything is changed;
+    /// one still in flight holds the row, so the two take turns. What the change does next (the consultation, the timers
+    /// it calls off and sets anew, the journal) happens in this transaction and is written by
+    /// <see cref="DraftChange.SaveAsync"/>; a change refused on the way is rolled back whole.
     /// </summary>
-    public async Task SaveDraftChangeAsync(Meeting meeting, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<DraftChange> BeginDraftChangeAsync(Meeting meeting, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var stillDraft = await db.Meetings
-            .Where(m => m.Id == meeting.Id && m.AgendaLockedAt == null && m.State == MeetingState.Scheduled && !m.Cancelled)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, now), cancellationToken);
-        if (stillDraft == 0)
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
         {
-            throw new ConflictException("The agenda was fixed or the invitation sent while this change was being made; reload the agenda and check.");
+            var stillDraft = await db.Meetings
+                .Where(m => m.Id == meeting.Id && m.AgendaLockedAt == null && m.State == MeetingState.Scheduled && !m.Cancelled)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, now), cancellationToken);
+            if (stillDraft == 0)
+            {
+                throw new ConflictException("The agenda was fixed or the invitation sent while this change was being made; reload the agenda and check.");
+            }
+
+            return new DraftChange(db, transaction);
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An agenda change under way: its transaction holds the meeting row until it is saved or dropped.</summary>
+    public sealed class DraftChange(ICouncilDb db, IDbContextTransaction transaction) : IAsyncDisposable
+    {
+        public async Task SaveAsync(CancellationToken cancellationToken)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        public ValueTask DisposeAsync() => transaction.DisposeAsync();
     }
 
     public static string LocalTime(DateTimeOffset instant, Body body) => BodyClock.LocalText(instant, body.Zone);

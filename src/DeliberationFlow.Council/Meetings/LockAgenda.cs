@@ -23,11 +23,12 @@ public sealed class LockAgenda(ICouncilDb db, AgendaDraft draft, Agenda agenda, 
         }
 
         AgendaDraft.EnsureDraft(meeting, now);
+        await using var change = await draft.BeginDraftChangeAsync(meeting, now, cancellationToken);
         meeting.AgendaLockedAt = now;
         meeting.AgendaLockedBy = caller.UserName;
         meeting.Modified = now;
         await JournalAsync(meeting, caller, now, $"{committee.Name}: Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} festgeschrieben.", cancellationToken);
-        await draft.SaveDraftChangeAsync(meeting, now, cancellationToken);
+        await change.SaveAsync(cancellationToken);
         return await agenda.ReadAsync(caller, meetingId, cancellationToken);
     }
 

@@ -28,6 +28,7 @@ public sealed class WithdrawAgendaItem(ICouncilDb db, AgendaDraft draft, Agenda 
             throw RequestValidationException.For("reason", "Keep the reason to 1000 characters.");
         }
 
+        await using var change = await draft.BeginDraftChangeAsync(meeting, now, cancellationToken);
         var consultation = await db.Consultations.SingleOrDefaultAsync(c => c.Id == consultationId && c.MeetingId == meeting.Id, cancellationToken)
             ?? throw new NotFoundException($"No item with consultation id {consultationId} on the agenda of this meeting.");
         if (consultation.Status != ConsultationStatus.Planned)
@@ -44,7 +45,7 @@ public sealed class WithdrawAgendaItem(ICouncilDb db, AgendaDraft draft, Agenda 
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? "" : $" Grund: {request.Reason.Trim()}";
         draft.Journal(paper, consultation, caller, now,
             $"{committee.Name}: von der Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} abgesetzt; Beratung {where}.{reason}");
-        await draft.SaveDraftChangeAsync(meeting, now, cancellationToken);
+        await change.SaveAsync(cancellationToken);
         await timers.ScheduleAsync(created, cancellationToken);
         return await agenda.ReadAsync(caller, meetingId, cancellationToken);
     }

@@ -51,13 +51,11 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
             return queued;
         }
 
-        // A notice already queued (in this unit of work or before) is not queued again: one round trip for all of them.
-        var keys = candidates.Select(c => c.Key).ToArray();
-        var existing = db.OutboxMessages.Tracked().Select(m => m.DeduplicationKey).Where(keys.Contains).ToHashSet();
-        await foreach (var key in ExistingKeys.For(db)(db.Context, keys).WithCancellation(cancellationToken))
-        {
-            existing.Add(key);
-        }
+        // The keys name the consultation, whose outcome is recorded once: the step that records it finds it planned and
+        // leaves it recorded in the same transaction as these notices, so no earlier step can have queued them and the
+        // database is not asked (a round trip per step). Should that ever not hold, the keys' unique index refuses the
+        // second notice and the step with it; it is never sent twice. Within this unit of work a key is checked here.
+        var existing = db.OutboxMessages.Tracked().Select(m => m.DeduplicationKey).ToHashSet();
 
         foreach (var (key, address, name, language, recipient) in candidates)
         {
@@ -85,8 +83,4 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
 
         return queued;
     }
-
-    // Compiled: every recorded outcome asks it.
-    private static readonly CompiledQuery<Func<DbContext, string[], IAsyncEnumerable<string>>> ExistingKeys = new(() => EF.CompileAsyncQuery(
-        (DbContext db, string[] keys) => db.Set<OutboxMessage>().Where(m => keys.Contains(m.DeduplicationKey)).Select(m => m.DeduplicationKey)));
 }

@@ -230,15 +230,10 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             from m in meetings.DefaultIfEmpty()
             select new ConsultationRow(c, m)));
 
-    // Compiled, as every step asks them: the committee of the next consultation, and the timers the outcome calls off.
+    // Compiled, as every step asks it: the committee of the next consultation.
     private static readonly CompiledQuery<Func<DbContext, Guid, string, CancellationToken, Task<Organization?>>> CommitteeByKey = new(() => EF.CompileAsyncQuery(
         (DbContext db, Guid bodyId, string key, CancellationToken _) =>
             db.Set<Organization>().SingleOrDefault(o => o.BodyId == bodyId && o.Key == key && o.Kind == OrganizationKind.Committee)));
-
-    // By key alone, the pending ones picked here: a key has a handful of timers, and a query that also asked for the
-    // status could be planned as a scan of every pending timer (see the timers' index configuration).
-    private static readonly CompiledQuery<Func<DbContext, string, IAsyncEnumerable<WorkflowTimer>>> TimersByKey = new(() => EF.CompileAsyncQuery(
-        (DbContext db, string key) => db.Set<WorkflowTimer>().Where(t => t.Key == key)));
 
     private sealed record ConsultationRow(Consultation Consultation, Meeting? Meeting);
 
@@ -251,19 +246,26 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         .Where(c => c.ActivityId == null && c.OrganizationId == committee.Id && c.Status == ConsultationStatus.Done && c.Outcome != null)
         .OrderBy(c => c.Position).FirstOrDefault();
 
-    /// <summary>Calls off the consultation's invitation and reminder that have not fired yet.</summary>
-    public async Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)
+    /// <summary>
+    /// Calls off the consultation's invitation and reminder that have not fired yet, with one statement in the use case's
+    /// transaction: it runs when called, not at the save, so it commits or rolls back with the step (a timer's job that
+    /// finds its row called off does nothing). Outside a transaction it would commit at once, whatever became of the
+    /// change that asked for it, so it refuses to run there. By key alone, the status tested in what it sets: a condition
+    /// that also asked for "pending" could be planned as a scan of every pending timer (see the timers' index
+    /// configuration). Timers added to this unit of work and not yet saved are not touched.
+    /// </summary>
+    public Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)
     {
-        await foreach (var timer in TimersByKey.For(db)(db.Context, consultationId.ToString()).WithCancellation(cancellationToken))
+        if (db.Database.CurrentTransaction is null)
         {
-            if (timer.Status != TimerStatus.Pending)
-            {
-                continue;
-            }
-
-            timer.Status = TimerStatus.Cancelled;
-            timer.Note = note;
+            throw new InvalidOperationException(
+                "Timers are called off only inside the transaction of the change that calls them off; begin it before (see AgendaDraft.BeginDraftChangeAsync).");
         }
+
+        var key = consultationId.ToString();
+        return db.Timers.Where(t => t.Key == key).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.Note, t => t.Status == TimerStatus.Pending ? note : t.Note)
+            .SetProperty(t => t.Status, t => t.Status == TimerStatus.Pending ? TimerStatus.Cancelled : t.Status), cancellationToken);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
@@ -70,6 +71,31 @@ public sealed class OutcomeRecordingTests
         var next = await TimersOfAsync(va);
         Assert.NotEmpty(next);
         Assert.All(next, t => Assert.Equal(TimerStatus.Pending, t.Status));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task CallingOffTimers_OutsideAChangesTransaction_IsRefused_AndLeavesThemWaiting(DatabaseProvider provider)
+    {
+        // The call-off is one statement that runs when called: outside a transaction it would commit at once, even if the
+        // change that asked for it were refused afterwards, and the paper would lose its invitation and reminder.
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9),
+            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+        var fpa = (await RegisterAsync(test, "21-17010")).Consultations[0].Id;
+
+        await test.App.WithScopeAsync(async sp =>
+        {
+            var planner = sp.GetRequiredService<ConsultationPlanner>();
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => planner.CancelPendingTimersAsync(fpa, "Abgebrochen.", ct));
+            Assert.Contains("inside the transaction", refused.Message, StringComparison.Ordinal);
+        });
+
+        var timers = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers
+            .AsNoTracking().Where(t => t.Key == fpa.ToString()).ToListAsync(ct));
+        Assert.Equal(2, timers.Count);
+        Assert.All(timers, t => Assert.Equal(TimerStatus.Pending, t.Status));
     }
 
     [Theory]
