@@ -67,6 +67,22 @@ public sealed class ActivityExecutionContext
         return timer;
     }
 
-    public void Journal(JournalEventKind kind, string message, string? outcome = null) =>
+    /// <summary>
+    /// Writes a line to the instance's journal. An activity that records its own completion (in its own words, e.g.
+    /// the committee, meeting and result of a consultation) is not given a second, generic line for it by the runner.
+    /// </summary>
+    public void Journal(JournalEventKind kind, string message, string? outcome = null)
+    {
         _store.AddJournalEntry(WorkflowJournal.Entry(Instance, kind, Now, Actor, message, Activity, outcome));
+        if (kind == JournalEventKind.ActivityCompleted)
+        {
+            CompletedWith = outcome;
+        }
+    }
+
+    /// <summary>The outcome this activity journaled its own completion with in this step, if it did.</summary>
+    internal string? CompletedWith { get; private set; }
+
+    /// <summary>The context of the next activity of the same step.</summary>
+    internal ActivityExecutionContext For(ActivityDefinition activity) => new(Instance, Definition, activity, Actor, Now, _store, _timers);
 }

@@ -73,7 +73,7 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         var result = await GuardAsync(instance, context, () => activity.ResumeAsync(context, bookmark, stimulus, cancellationToken));
         if (result is not null)
         {
-            await ContinueAsync(definition, instance, activityDefinition, result, stimulus.Actor, now, timers, cancellationToken);
+            await ContinueAsync(context, result, cancellationToken);
         }
 
         return new RunResult(instance, timers);
@@ -97,7 +97,7 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         var result = await GuardAsync(instance, context, () => activity.ExecuteAsync(context, cancellationToken));
         if (result is not null)
         {
-            await ContinueAsync(definition, instance, activityDefinition, result, actor, now, timers, cancellationToken);
+            await ContinueAsync(context, result, cancellationToken);
         }
     }
 
@@ -134,7 +134,7 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         instance.UpdatedAt = now;
         store.AddJournalEntry(WorkflowJournal.Entry(instance, JournalEventKind.IncidentResolved, now, actor, $"'{activity.Id}' übersprungen mit {outcome}.", activity, outcome));
         var timers = new List<WorkflowTimer>();
-        await ContinueAsync(definition, instance, activity, ActivityResult.Done(outcome), actor, now, timers, cancellationToken);
+        await ContinueAsync(new ActivityExecutionContext(instance, definition, activity, actor, now, store, timers), ActivityResult.Done(outcome), cancellationToken);
         return new RunResult(instance, timers);
     }
 
@@ -169,19 +169,13 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         }
     }
 
-    private async Task ContinueAsync(
-        WorkflowDefinition definition,
-        WorkflowInstance instance,
-        ActivityDefinition current,
-        ActivityResult result,
-        string actor,
-        DateTimeOffset now,
-        List<WorkflowTimer> timers,
-        CancellationToken cancellationToken)
+    /// <summary>Follows the outcome of the activity run in <paramref name="context"/> until an activity waits or the flow ends.</summary>
+    private async Task ContinueAsync(ActivityExecutionContext context, ActivityResult result, CancellationToken cancellationToken)
     {
+        var (instance, definition) = (context.Instance, context.Definition);
         for (var steps = 0; steps < MaxActivitiesPerStep; steps++)
         {
-            var context = new ActivityExecutionContext(instance, definition, current, actor, now, store, timers);
+            var current = context.Activity;
             if (result.IsSuspended)
             {
                 instance.Status = WorkflowStatus.Suspended;
@@ -193,14 +187,17 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             {
                 instance.Status = WorkflowStatus.Finished;
                 instance.CurrentActivityId = current.Id;
-                instance.FinishedAt = now;
+                instance.FinishedAt = context.Now;
                 context.Journal(JournalEventKind.InstanceFinished, "Instanz abgeschlossen.");
                 return;
             }
 
             var outcome = result.Outcome!;
-            context.Journal(JournalEventKind.ActivityCompleted,
-                $"{current.DisplayName ?? current.Id} abgeschlossen mit {outcome}.", outcome);
+            if (context.CompletedWith != outcome)
+            {
+                context.Journal(JournalEventKind.ActivityCompleted, $"{current.DisplayName ?? current.Id} abgeschlossen mit {outcome}.", outcome);
+            }
+
             var connection = definition.FindConnection(current.Id, outcome);
             if (connection is null)
             {
@@ -211,18 +208,17 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
                 return;
             }
 
-            current = definition.GetActivity(connection.Target);
-            instance.CurrentActivityId = current.Id;
-            var next = new ActivityExecutionContext(instance, definition, current, actor, now, store, timers);
-            next.Journal(JournalEventKind.ActivityExecuted, $"{current.DisplayName ?? current.Id} gestartet.");
-            var activity = Resolve(current);
+            var next = context.For(definition.GetActivity(connection.Target));
+            instance.CurrentActivityId = next.Activity.Id;
+            next.Journal(JournalEventKind.ActivityExecuted, $"{next.Activity.DisplayName ?? next.Activity.Id} gestartet.");
+            var activity = Resolve(next.Activity);
             var nextResult = await GuardAsync(instance, next, () => activity.ExecuteAsync(next, cancellationToken));
             if (nextResult is null)
             {
                 return;
             }
 
-            result = nextResult;
+            (context, result) = (next, nextResult);
         }
 
         throw new WorkflowStateException(

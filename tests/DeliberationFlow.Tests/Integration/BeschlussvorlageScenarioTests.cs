@@ -91,6 +91,16 @@ public sealed class BeschlussvorlageScenarioTests
         Assert.Equal(3, kinds.Count(k => k == "TimerFired"));
         Assert.Contains(done.Journal, j => j.Kind == "ActivityCompleted" && j.ActivityId == "rat" && j.Outcome == "Adopted" && j.Actor == "sekretariat-va");
 
+        // Each consultation completes once, in the committee's words (not again in the engine's generic ones).
+        Assert.Equal(
+            [
+                ("start", "start abgeschlossen mit Done."),
+                ("fpa", "Finanz- und Personalausschuss, 2021-04-29T13:00:00.0000000+00:00: einstimmig beschlossen"),
+                ("va", "Verwaltungsausschuss, 2021-05-04T13:00:00.0000000+00:00: beschlossen"),
+                ("rat", "Rat der Stadt Braunschweig, 2021-05-18T12:00:00.0000000+00:00: mehrheitlich beschlossen"),
+            ],
+            done.Journal.Where(j => j.Kind == "ActivityCompleted").Select(j => (j.ActivityId, j.Message)));
+
         // The lead office hears of each outcome; the last notice says the paper is done.
         var notices = await test.Smtp.WaitForAsync(m => Subject(m).StartsWith($"Beratungsergebnis {Reference}", StringComparison.Ordinal), 3);
         Assert.Equal(3, notices.Count);
