@@ -45,6 +45,9 @@ public abstract class DrainCoordinator
         }
     }
 
+    /// <summary>The id of the job waiting to drain, if one waits; creates none.</summary>
+    public string? WaitingJob() => Fresh(Volatile.Read(ref _mark))?.JobId;
+
     /// <summary>
     /// Called by the drain job <paramref name="jobId"/>, created at <paramref name="createdAtUtc"/>, before it reads what
     /// is due. If this node was waiting for that job, its mark is cleared and null returned. Otherwise the job may be

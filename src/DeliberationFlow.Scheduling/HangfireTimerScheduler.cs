@@ -39,11 +39,20 @@ public sealed class HangfireTimerScheduler(
         var now = clock.GetUtcNow();
         var horizon = now + options.Horizon;
         var pending = timers.Where(t => t.Status == TimerStatus.Pending && t.DueAt <= horizon).ToList();
-        var due = pending.Where(t => t.DueAt <= now).Select(t => t.Id).ToList();
+        var due = pending.Where(t => t.DueAt <= now).ToList();
         if (due.Count > 0 && shareWaitingJob)
         {
             string Create() => jobs.Create(FireDueTimers, new EnqueuedState());
-            await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), drain.JobFor(Create), cancellationToken);
+            var jobId = drain.JobFor(Create);
+
+            // Timers saved with this very job (HandToWaitingJob) need no second word: the job clears its mark before it
+            // reads what is due, so a mark that still names it after the commit means it has yet to read, and finds them.
+            // The others (no job waited before the commit, or the one that did has started since) get this job recorded.
+            var unrecorded = due.Where(t => t.JobId != jobId).Select(t => t.Id).ToList();
+            if (unrecorded.Count > 0)
+            {
+                await RecordJobAsync(db.Timers.Where(t => unrecorded.Contains(t.Id)), jobId, cancellationToken);
+            }
         }
         else if (due.Count > 0)
         {
@@ -51,14 +60,29 @@ public sealed class HangfireTimerScheduler(
             // that ran before its own id was on them would pass them over, and they would wait for the next
             // reconciliation. So the job is held until its id is recorded; should this node stop in between, it runs at the
             // end of the hold anyway.
+            var ids = due.Select(t => t.Id).ToList();
             var jobId = jobs.Create(FireHandedOverTimers(null), new ScheduledState(HeldFor));
-            await RecordJobAsync(db.Timers.Where(t => due.Contains(t.Id)), jobId, cancellationToken);
+            await RecordJobAsync(db.Timers.Where(t => ids.Contains(t.Id)), jobId, cancellationToken);
             jobs.ChangeState(jobId, new EnqueuedState(), ScheduledState.StateName);
         }
 
         foreach (var timer in pending.Where(t => t.DueAt > now))
         {
             await ScheduleOneAsync(timer.Id, timer.DueAt, cancellationToken);
+        }
+    }
+
+    public void HandToWaitingJob(IReadOnlyCollection<WorkflowTimer> timers)
+    {
+        if (drain.WaitingJob() is not { } jobId)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        foreach (var timer in timers.Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now && t.JobId is null))
+        {
+            timer.JobId = jobId;
         }
     }
 

@@ -142,6 +142,8 @@ public sealed class RecordOutcome(
             db.Journal.Add(WorkflowJournal.Entry(run.Instance, JournalEventKind.NotificationQueued, now, caller.UserName,
                 $"Beratungsergebnis an {string.Join(", ", queued.Select(n => $"{n.RecipientName} <{n.RecipientAddress}>"))}."));
         }
+
+        timers.HandToWaitingJob(run.Timers);
         await db.SaveChangesAsync(cancellationToken);
 
         // The answer from the unit of work: what this step loaded and changed is not read again.

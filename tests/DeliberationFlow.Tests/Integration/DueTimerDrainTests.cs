@@ -1,6 +1,7 @@
 using System.Net;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Scheduling;
@@ -191,6 +192,55 @@ public sealed class DueTimerDrainTests
         Assert.NotEqual(ran, rescued.JobId);
         using var connection = test.App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
         Assert.Equal(Hangfire.States.EnqueuedState.StateName, connection.GetJobData(rescued.JobId!)!.State);
+    }
+
+    /// <summary>
+    /// A step hands its due timers to the drain job waiting on the node before it commits, so they are saved with it and
+    /// need no update after the commit. Should that job start reading in between, it cannot have seen them: after the
+    /// commit they get the job that waits then.
+    /// </summary>
+    [Fact]
+    public async Task TimersHandedToTheWaitingJobBeforeCommit_KeepIt_UnlessThatJobStartedMeanwhile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+        var drain = test.App.Services.GetRequiredService<TimerDrainCoordinator>();
+        var now = test.Clock.GetUtcNow();
+        WorkflowTimer Due(string key) => new()
+        {
+            Id = Guid.CreateVersion7(), InstanceId = Guid.CreateVersion7(), ActivityId = "fpa", Kind = FailingTimerHandler.TimerKind,
+            Key = key, DueAt = now.AddMinutes(-1), CreatedAt = now,
+        };
+
+        // One step as a use case runs it: hand over, save (the commit), schedule.
+        Task<WorkflowTimer> StepAsync(WorkflowTimer timer, Action? beforeCommit = null) => test.App.WithScopeAsync(async sp =>
+        {
+            var scheduler = sp.GetRequiredService<ITimerScheduler>();
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            scheduler.HandToWaitingJob([timer]);
+            db.Timers.Add(timer);
+            beforeCommit?.Invoke();
+            await db.SaveChangesAsync(ct);
+            await scheduler.ScheduleAsync([timer], ct);
+            return await db.Timers.AsNoTracking().SingleAsync(t => t.Id == timer.Id, ct);
+        });
+
+        // No job waits yet: the first step's timer gets one after the commit.
+        var first = await StepAsync(Due("first"));
+        var waiting = drain.WaitingJob();
+        Assert.NotNull(waiting);
+        Assert.Equal(waiting, first.JobId);
+
+        // The next step's timer is saved with that job and keeps it.
+        Assert.Equal(waiting, (await StepAsync(Due("second"))).JobId);
+
+        // Here the job starts reading what is due while the step has yet to commit: the timer gets the next job.
+        var third = await StepAsync(Due("third"), beforeCommit: () => drain.DrainStarting(waiting));
+        Assert.NotEqual(waiting, third.JobId);
+        Assert.Equal(drain.WaitingJob(), third.JobId);
+        using var connection = test.App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        Assert.Equal(Hangfire.States.EnqueuedState.StateName, connection.GetJobData(third.JobId!)!.State);
     }
 
     private sealed class FailingTimerHandler : ITimerHandler

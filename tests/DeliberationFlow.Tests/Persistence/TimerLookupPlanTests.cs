@@ -2,6 +2,7 @@ using System.Security.Claims;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
+using DeliberationFlow.Scheduling;
 using DeliberationFlow.Server.Security;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -49,9 +50,13 @@ public sealed class TimerLookupPlanTests
         await session.Database.ExecuteSqlRawAsync("SET plan_cache_mode = force_generic_plan", ct);
         var admin = await session.Users.AsNoTracking().SingleAsync(u => u.UserName == "admin", ct);
         var caller = new ClaimsPrincipal(new ClaimsIdentity(CouncilClaims.For(admin), "Basic")).ToCaller();
+        var drain = test.App.Services.GetRequiredService<TimerDrainCoordinator>();
         foreach (var paper in papers)
         {
             // The FPA's outcome: calls off the FPA's timers (by key) and gives the VA's invitation, already due, its job (by id).
+            // Each step comes after the drain job of the one before has started, so no job waits that the invitation could
+            // be saved with: its job is recorded after the commit, by that statement.
+            drain.DrainStarting();
             var result = await scope.ServiceProvider.GetRequiredService<RecordOutcome>().HandleAsync(
                 caller, paper.Consultations[0].Id, new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null), Guid.NewGuid().ToString(), ct);
             Assert.Equal("va", result.Value.Paper.Workflow!.CurrentActivityId);
