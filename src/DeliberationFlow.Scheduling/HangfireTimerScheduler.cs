@@ -72,6 +72,7 @@ public sealed class HangfireTimerScheduler(
         }
     }
 
+    /// <inheritdoc />
     public void HandToWaitingJob(IReadOnlyCollection<WorkflowTimer> timers)
     {
         if (drain.WaitingJob() is not { } jobId)

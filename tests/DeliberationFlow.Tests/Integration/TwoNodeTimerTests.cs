@@ -7,6 +7,7 @@ using DeliberationFlow.Tests.Infrastructure;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -53,14 +54,37 @@ public sealed class TwoNodeTimerTests
             return await db.SaveChangesAsync();
         });
 
-        // Both nodes reconcile at the same moment: each sees timers without a live job and gives them one.
-        await Task.WhenAll(
+        // Both nodes reconcile at the same moment: each sees timers without a live job and gives them one. The test holds
+        // the timer rows meanwhile, so that neither node records its job before the other has read them: left to the
+        // scheduler, a node that came a moment late found the first node's job alive and rightly made none.
+        await using var holder = new NpgsqlConnection(test.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var rows = new NpgsqlCommand("SELECT id FROM engine.timers WHERE kind = @kind FOR UPDATE", holder, hold))
+        {
+            rows.Parameters.AddWithValue("kind", ProbeTimerHandler.TimerKind);
+            await rows.ExecuteNonQueryAsync();
+        }
+
+        var reconciling = Task.WhenAll(
             Task.Run(() => test.ReconcileAsync()),
             Task.Run(() => second.WithScopeAsync(sp => sp.GetRequiredService<TimerReconciler>().ReconcileAsync(CancellationToken.None))));
+        // Watched from a connection of its own: inside the holding transaction PostgreSQL would keep showing its first look.
+        await using var watcher = new NpgsqlConnection(test.ConnectionString);
+        await watcher.OpenAsync();
+        await WaitUntilAsync("both reconciliations waiting to record their jobs", async () =>
+        {
+            Assert.False(reconciling.IsCompleted, $"a reconciliation finished without waiting to record its job: {reconciling.Exception}");
+            await using var watch = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%engine.timers%'", watcher);
+            return (long)(await watch.ExecuteScalarAsync())! >= 2;
+        });
+        await hold.CommitAsync();
+        await reconciling;
 
         var monitoring = test.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         Assert.Equal(2, monitoring.Servers().Count);
-        await WaitUntilAsync(async () => await CountPendingAsync(test) == 0
+        await WaitUntilAsync("the timers' jobs finished", async () => await CountPendingAsync(test) == 0
                                          && monitoring.EnqueuedCount("default") + monitoring.ProcessingCount() + monitoring.ScheduledCount() == 0);
 
         var state = await test.App.WithScopeAsync(async sp =>
@@ -101,12 +125,12 @@ public sealed class TwoNodeTimerTests
         test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers
             .CountAsync(t => t.Kind == ProbeTimerHandler.TimerKind && t.Status == TimerStatus.Pending));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> done)
+    private static async Task WaitUntilAsync(string what, Func<Task<bool>> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!await done())
         {
-            Assert.True(DateTime.UtcNow < deadline, "the timers' jobs did not finish within 90 s");
+            Assert.True(DateTime.UtcNow < deadline, $"not within 90 s: {what}");
             await Task.Delay(250);
         }
     }
