@@ -40,6 +40,12 @@ public sealed class TestApp : IAsyncDisposable
     public DeliberationFlowApp App { get; private set; }
     public FakeTimeProvider Clock => App.Clock;
 
+    /// <summary>
+    /// The settings of an API-only node, one without a Hangfire server: timers get their jobs and mail is queued, but
+    /// nothing on this node runs them unless the test does.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ApiOnly = new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" };
+
     /// <param name="configureServices">Test-only services or options, applied after the service's own (e.g. an extra timer handler).</param>
     /// <param name="settings">Configuration as an operator would set it (e.g. <c>Scheduling:RunServer</c>).</param>
     public static async Task<TestApp> StartAsync(

@@ -19,7 +19,7 @@ public sealed class CrossNodeDrainTests
     public async Task WorkHandedToAJobAnotherNodeHasRun_IsDrainedWithinSeconds_AndOnlyOnce()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
-            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+            settings: TestApp.ApiOnly);
 
         // The worker node reconciles once at its start, then not before next New Year.
         await using var worker = new DeliberationFlowApp(DatabaseProvider.Postgres, test.ConnectionString, test.Clock, test.Smtp.Port, test.DataPath,

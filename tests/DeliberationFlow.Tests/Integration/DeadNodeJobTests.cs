@@ -21,7 +21,7 @@ public sealed class DeadNodeJobTests
     {
         // An API-only node: timers get their jobs, nothing here runs them.
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
-            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+            settings: TestApp.ApiOnly);
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50101", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
         test.Clock.SetUtcNow(Berlin.At(2021, 4, 22, 15, 0, 1));
         await test.ReconcileAsync();

@@ -127,7 +127,7 @@ public sealed class DueTimerDrainTests
         // No Hangfire server: the drains below are the only ones, not also the reconciliation every node triggers at its
         // start, which could give the failing timer a job between the two drains (a CI run saw job 5 after job 4).
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
-            services => services.AddScoped<ITimerHandler, FailingTimerHandler>(), new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+            services => services.AddScoped<ITimerHandler, FailingTimerHandler>(), TestApp.ApiOnly);
         var now = test.Clock.GetUtcNow();
         var timer = new WorkflowTimer
         {
@@ -167,7 +167,7 @@ public sealed class DueTimerDrainTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
-            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+            settings: TestApp.ApiOnly);
         var jobs = test.App.Services.GetRequiredService<Hangfire.IBackgroundJobClient>();
         var ran = test.App.Services.GetRequiredService<TimerDrainCoordinator>()
             .JobFor(() => jobs.Create<TimerJob>(j => j.RunDueAsync(null, CancellationToken.None), new Hangfire.States.EnqueuedState()));
@@ -204,7 +204,7 @@ public sealed class DueTimerDrainTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
-            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+            settings: TestApp.ApiOnly);
         var drain = test.App.Services.GetRequiredService<TimerDrainCoordinator>();
         var now = test.Clock.GetUtcNow();
         WorkflowTimer Due(string key) => new()

@@ -47,7 +47,7 @@ public sealed class OutcomeRecordingTests
         var ct = TestContext.Current.CancellationToken;
         // No Hangfire server: a timer fires only when this test says so.
         await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9),
-            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+            settings: TestApp.ApiOnly);
         var paper = await RegisterAsync(test, "21-17009");
         Task<List<WorkflowTimer>> TimersOfAsync(Guid consultationId) => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers
             .AsNoTracking().Where(t => t.Key == consultationId.ToString()).OrderBy(t => t.DueAt).ToListAsync(ct));
@@ -82,7 +82,7 @@ public sealed class OutcomeRecordingTests
         // change that asked for it were refused afterwards, and the paper would lose its invitation and reminder.
         var ct = TestContext.Current.CancellationToken;
         await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9),
-            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+            settings: TestApp.ApiOnly);
         var fpa = (await RegisterAsync(test, "21-17010")).Consultations[0].Id;
 
         await test.App.WithScopeAsync(async sp =>

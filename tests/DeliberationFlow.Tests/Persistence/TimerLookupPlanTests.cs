@@ -25,7 +25,7 @@ public sealed class TimerLookupPlanTests
         var ct = TestContext.Current.CancellationToken;
         // No Hangfire server on this node: nothing else fires the timers or opens connections the check cannot see into.
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
-            settings: new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" });
+            settings: TestApp.ApiOnly);
         var papers = new List<PaperDetails>();
         for (var i = 0; i < 3; i++)
         {
