@@ -41,6 +41,26 @@ while IFS= read -r trx; do
   failed=$((failed + $(value "$counters" failed) + $(value "$counters" error) + $(value "$counters" timeout) + $(value "$counters" aborted)))
 done < <(find "$ROOT/TestResults" -name '*.trx' 2>/dev/null)
 skipped=$((total - passed - failed))
+
+# The test servers' logs can run to thousands of lines; repeat each failure here, at the end, where CI shows it.
+if [ "$failed" -gt 0 ]; then
+  find "$ROOT/TestResults" -name '*.trx' -print0 | xargs -0 perl -0777 -ne '
+    my %entity = (lt => "<", gt => ">", amp => "&", quot => "\"", apos => "\x27");
+    while (/<UnitTestResult\b([^>]*[^\/])>(.*?)<\/UnitTestResult>/gs) {
+      my ($attributes, $body) = ($1, $2);
+      next unless $attributes =~ /outcome="(Failed|Error|Timeout|Aborted)"/;
+      my ($name) = $attributes =~ /testName="([^"]*)"/;
+      my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+      my ($stack) = $body =~ /<StackTrace>(.*?)<\/StackTrace>/s;
+      my $text = join "\n", grep { defined } $message, $stack;
+      $text =~ s/&#x([0-9A-Fa-f]+);/chr(hex($1))/ge;
+      $text =~ s/&#([0-9]+);/chr($1)/ge;
+      $text =~ s/&(lt|gt|amp|quot|apos);/$entity{$1}/g;
+      my @lines = split /\n/, $text;
+      splice @lines, 25 if @lines > 25;
+      print "FAILED $name\n", map({ "    $_\n" } @lines), "\n";
+    }' || true
+fi
 [ "$total" -eq 0 ] && [ "$rc" -eq 0 ] && rc=1   # a run that executed no test is a failure
 [ "$failed" -gt 0 ] && [ "$rc" -eq 0 ] && rc=1
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -3,6 +3,8 @@ using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Server.Demo;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace DeliberationFlow.Server.Hosting;
 
@@ -25,6 +27,9 @@ public static class DatabaseStartup
         var db = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();
         if (options.MigrateOnStartup)
         {
+            // EF Core finds out whether a database is new by reading its history table and logs the failure as an
+            // error (dotnet/efcore#37328); made first, the table is there to read and a first start logs no false alarm.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync();
             await db.Database.MigrateAsync();
         }
 

@@ -7,9 +7,18 @@ namespace DeliberationFlow.Server.Hosting;
 
 public static class StartupBanner
 {
-    /// <summary>Once the server listens, tells the person who started it where to go and how to sign in.</summary>
+    /// <summary>
+    /// Once the server listens, tells the person who started it where to go and how to sign in. Off with
+    /// <c>Hosting:StartupBanner=false</c>: hosts that start many instances (the tests, a process supervisor)
+    /// would otherwise repeat it in their logs.
+    /// </summary>
     public static WebApplication PrintStartupBanner(this WebApplication app)
     {
+        if (!app.Configuration.GetValue("Hosting:StartupBanner", true))
+        {
+            return app;
+        }
+
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

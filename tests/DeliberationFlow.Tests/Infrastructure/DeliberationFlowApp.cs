@@ -58,6 +58,8 @@ public sealed class DeliberationFlowApp(
         builder.UseSetting("Mail:Smtp:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Mail:Smtp:Security", "None");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Hundreds of test servers start in one run; their banners would bury the test report in CI's output.
+        builder.UseSetting("Hosting:StartupBanner", "false");
 
         // The API imports OParl files only from its import folders: here the repository's fixtures and the folders
         // tests prepare.

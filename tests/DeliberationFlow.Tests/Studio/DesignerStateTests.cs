@@ -260,20 +260,16 @@ public sealed class DesignerStateTests
     }
 
     [Fact]
-    public void HundredActivities_OpenEditAndValidateWellUnderOneSecond()
+    public void HundredActivities_OpenAndEditAtLength_StayValidAndWhole()
     {
+        // How fast this is belongs to the benchmark program (its "studio designer" line), not to a timed test.
         var document = LargeWorkflow.Document();
-        // One unmeasured session first, as a running server has its code compiled; the figure is the steady state.
-        LargeWorkflow.Session(Activities, document);
 
         var result = LargeWorkflow.Session(Activities, document);
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"100-activity workflow: opened and checked in {result.Opened.TotalMilliseconds:F1} ms, whole session {result.Total.TotalMilliseconds:F1} ms");
-        Console.WriteLine($"studio: 100-activity workflow opened and checked in {result.Opened.TotalMilliseconds:F1} ms, session (layout, 100 moves, edits, undo/redo, check, write) {result.Total.TotalMilliseconds:F1} ms");
         Assert.Equal(100, WorkflowDefinitionReader.Read(document).Definition!.Activities.Count);
         Assert.Equal(0, result.ProblemsAtOpen);
         Assert.Equal(0, result.ProblemsAtEnd);
         Assert.Equal(101, result.Activities);
-        Assert.True(result.Total < TimeSpan.FromSeconds(1), $"The session took {result.Total.TotalMilliseconds:F0} ms; the studio promises under 1 s.");
     }
 }
