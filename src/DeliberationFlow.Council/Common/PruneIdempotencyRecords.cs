@@ -22,6 +22,7 @@ public sealed class PruneIdempotencyRecords(ICouncilDb db, TimeProvider clock)
     public async Task<int> HandleAsync(CancellationToken cancellationToken)
     {
         var cutoff = clock.GetUtcNow() - Retention;
-        return await db.IdempotencyRecords.Where(r => r.CreatedAt < cutoff).Take(BatchSize).ExecuteDeleteAsync(cancellationToken);
+        // Oldest first, so a backlog shrinks in the order its answers expired.
+        return await db.IdempotencyRecords.Where(r => r.CreatedAt < cutoff).OrderBy(r => r.CreatedAt).Take(BatchSize).ExecuteDeleteAsync(cancellationToken);
     }
 }
