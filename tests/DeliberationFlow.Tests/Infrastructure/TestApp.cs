@@ -46,6 +46,13 @@ public sealed class TestApp : IAsyncDisposable
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> ApiOnly = new Dictionary<string, string> { ["Scheduling:RunServer"] = "false" };
 
+    /// <summary>
+    /// A node whose every-minute reconciliation (it follows the wall clock, not the test's) runs only at its start and
+    /// next at New Year, for tests that reconcile when they say so.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ReconcileOnlyAtStart =
+        new Dictionary<string, string> { ["Scheduling:ReconciliationCron"] = "0 0 1 1 *" };
+
     /// <param name="configureServices">Test-only services or options, applied after the service's own (e.g. an extra timer handler).</param>
     /// <param name="settings">Configuration as an operator would set it (e.g. <c>Scheduling:RunServer</c>).</param>
     public static async Task<TestApp> StartAsync(

@@ -23,7 +23,7 @@ public sealed class CrossNodeDrainTests
 
         // The worker node reconciles once at its start, then not before next New Year.
         await using var worker = new DeliberationFlowApp(DatabaseProvider.Postgres, test.ConnectionString, test.Clock, test.Smtp.Port, test.DataPath,
-            settings: new Dictionary<string, string> { ["Scheduling:ReconciliationCron"] = "0 0 1 1 *" });
+            settings: TestApp.ReconcileOnlyAtStart);
         _ = worker.Server;
         await test.WaitUntilHangfireIsIdleAsync();
 
