@@ -1,6 +1,8 @@
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 #pragma warning disable IDE0130 // Extension methods for the container live where callers look for them.
@@ -43,7 +45,21 @@ public static class PersistenceServiceCollectionExtensions
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", DeliberationDbContext.EngineSchema))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+            .WithFailuresLoggedByTheirHandlers();
+
+    /// <summary>
+    /// EF Core logs every failed command and save as an error before it throws. Most failures here are expected and
+    /// answered: a save that loses a race (two secretaries recording the same outcome, a notice's key taken at the same
+    /// moment) becomes a 409 or a replay of the first answer, and is no fault of the service. A failure nobody answers
+    /// still reaches the log as an error, once, where it is handled: the request's unhandled exception (500), the
+    /// Hangfire job's failure, the timer drain's own message. EF Core's two events, with the SQL, go to Information
+    /// (<c>Logging:LogLevel:Microsoft.EntityFrameworkCore=Information</c> shows them).
+    /// </summary>
+    private static DbContextOptionsBuilder WithFailuresLoggedByTheirHandlers(this DbContextOptionsBuilder builder) =>
+        builder.ConfigureWarnings(warnings => warnings.Log(
+            (CoreEventId.SaveChangesFailed, LogLevel.Information),
+            (RelationalEventId.CommandError, LogLevel.Information)));
 
     /// <summary>
     /// A workflow step runs the same two dozen statements again and again; without preparation PostgreSQL parses and
@@ -102,7 +118,7 @@ public static class PersistenceServiceCollectionExtensions
     }
 
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention();
+        builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention().WithFailuresLoggedByTheirHandlers();
 
     public static DbContextOptionsBuilder<T> ConfigurePostgres<T>(DbContextOptionsBuilder<T> builder, string connectionString)
         where T : DbContext
