@@ -5,6 +5,7 @@ using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence.Configurations;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Persistence;
@@ -12,9 +13,10 @@ namespace DeliberationFlow.Persistence;
 /// <summary>
 /// One context for the engine's rows (schema <c>engine</c>) and the council's (schema <c>council</c>), so a
 /// step commits the instance, its bookmark, timers, consultation and outbox rows in a single transaction.
-/// Each provider has its own subclass, because each has its own migrations.
+/// Each provider has its own subclass, because each has its own migrations. It also keeps ASP.NET Core's Data
+/// Protection key ring, which every node shares through it.
 /// </summary>
-public abstract class DeliberationDbContext : DbContext, ICouncilDb
+public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtectionKeyContext
 {
     protected DeliberationDbContext(DbContextOptions options)
         : base(options)
@@ -49,6 +51,7 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb
     public DbSet<WorkflowTimer> Timers => Set<WorkflowTimer>();
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
     public DbSet<StoredWorkflowDefinition> WorkflowDefinitions => Set<StoredWorkflowDefinition>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbContext Context => this;
 
@@ -88,6 +91,7 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb
         modelBuilder.ApplyConfiguration(new NotificationPreferenceConfiguration(council));
         modelBuilder.ApplyConfiguration(new PaperFollowerConfiguration(council));
         modelBuilder.ApplyConfiguration(new MailTemplateConfiguration(council));
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys", council);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -63,7 +63,7 @@ public static class NotificationsApi
 
     public static IServiceCollection AddCalendarTokens(this IServiceCollection services)
     {
-        services.AddDataProtection();
+        // Signed with the key ring every node shares (AddDeliberationSecurity).
         services.AddSingleton<ICalendarTokenProtector, DataProtectionCalendarTokens>();
         return services;
     }
