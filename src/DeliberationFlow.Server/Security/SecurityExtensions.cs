@@ -105,12 +105,21 @@ public static class SecurityExtensions
             {
                 options.Realm = "DeliberationFlow";
 
-                // TLS is terminated in front of the service (reverse proxy); set false where the service itself must see HTTPS.
-                options.AllowInsecureProtocol = builder.Configuration.GetValue("Authentication:AllowBasicOverHttp", true);
+                // TLS is often ended in front of the service (reverse proxy); false where the service sees HTTPS itself
+                // or is told of it by the proxy (deploy/README.md). The handler's own flag only changes its challenge
+                // (421 instead of 401), it still accepts credentials sent in plain text, so these are refused here.
+                var allowOverHttp = builder.Configuration.GetValue("Authentication:AllowBasicOverHttp", true);
+                options.AllowInsecureProtocol = allowOverHttp;
                 options.Events = new BasicAuthenticationEvents
                 {
                     OnValidateCredentials = async context =>
                     {
+                        if (!allowOverHttp && !context.HttpContext.Request.IsHttps)
+                        {
+                            context.Fail("Basic credentials are accepted only over HTTPS.");
+                            return;
+                        }
+
                         var credentials = context.HttpContext.RequestServices.GetRequiredService<UserCredentials>();
                         var user = await credentials.VerifyAsync(context.Username, context.Password, context.HttpContext.RequestAborted);
                         if (user is null)
