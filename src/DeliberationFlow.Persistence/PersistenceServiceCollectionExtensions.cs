@@ -2,8 +2,8 @@ using DeliberationFlow.Council.Common;
 using DeliberationFlow.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 #pragma warning disable IDE0130 // Extension methods for the container live where callers look for them.
 namespace Microsoft.Extensions.DependencyInjection;
