@@ -1,10 +1,8 @@
 using System.Security.Claims;
 using DeliberationFlow.Council.Access;
-using DeliberationFlow.Persistence;
 using idunno.Authentication.Basic;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace DeliberationFlow.Server.Security;
@@ -29,13 +27,7 @@ public static class SecurityExtensions
     /// </summary>
     public static WebApplicationBuilder AddDeliberationSecurity(this WebApplicationBuilder builder)
     {
-        // The sign-in cookie and the calendar feed URLs are signed with Data Protection keys. Kept in the database, one
-        // key ring serves every node and outlives a new container: a councillor's subscribed calendar URL and a
-        // secretary's sign-in stay valid on whichever node answers, after every redeployment. The fixed application
-        // name makes nodes installed under different paths one application.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("DeliberationFlow")
-            .PersistKeysToDbContext<DeliberationDbContext>();
+        builder.AddSharedKeyRing();
         builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         builder.Services.AddScoped<UserCredentials>();
         builder.Services.AddSingleton<VerifiedCredentials>();

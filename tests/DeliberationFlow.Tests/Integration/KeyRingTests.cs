@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
@@ -51,5 +53,39 @@ public sealed class KeyRingTests
         {
             Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(link.Path)).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task WithACertificate_TheKeysAreStoredEncrypted_AndStillReadBack_AndABadFileStopsTheStart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = DeliberationFlowApp.NewDataPath();
+        var pfx = Path.Combine(folder, "keyring.pfx");
+        using (var rsa = RSA.Create(2048))
+        {
+            var request = new CertificateRequest("CN=DeliberationFlow key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+            await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pkcs12, "geheim"), ct);
+        }
+
+        var protectedRing = new Dictionary<string, string> { ["DataProtection:Certificate:Path"] = pfx, ["DataProtection:Certificate:Password"] = "geheim" };
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9), settings: protectedRing);
+        var link = (await test.ClientFor("ratsmitglied").GetFromJsonAsync<CalendarFeedLink>("/api/me/calendar", ct))!;
+
+        var stored = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().DataProtectionKeys.AsNoTracking().ToListAsync(ct));
+        Assert.All(stored, k => Assert.Contains("encryptedSecret", k.Xml!, StringComparison.Ordinal));
+        Assert.All(stored, k => Assert.DoesNotContain("<masterKey", k.Xml!, StringComparison.Ordinal));
+
+        await test.RestartAsync();
+        using (var anonymous = test.App.CreateClient())
+        {
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(link.Path, ct)).StatusCode);
+        }
+
+        // A wrong password is a setting to mend before the node serves anyone, and the error says which.
+        await using var misconfigured = new DeliberationFlowApp(DatabaseProvider.Sqlite, test.ConnectionString, test.Clock, test.Smtp.Port, test.DataPath,
+            settings: new Dictionary<string, string> { ["DataProtection:Certificate:Path"] = pfx, ["DataProtection:Certificate:Password"] = "falsch" });
+        var refused = Assert.Throws<InvalidOperationException>(() => misconfigured.Server);
+        Assert.Contains("DataProtection:Certificate:Password", refused.Message, StringComparison.Ordinal);
     }
 }

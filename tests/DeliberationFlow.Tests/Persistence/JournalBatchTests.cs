@@ -65,7 +65,7 @@ public sealed class JournalBatchTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
-        var body = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Bodies.AsNoTracking().Select(b => b.Id).FirstAsync(ct));
+        var body = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Bodies.AsNoTracking().Where(b => b.Key == "braunschweig").Select(b => b.Id).SingleAsync(ct));
         var running = new WorkflowInstance
         {
             Id = Guid.CreateVersion7(), DefinitionId = "mitteilung", DefinitionVersion = 1, CorrelationId = "race", TenantId = body, CreatedAt = DateTimeOffset.UtcNow,
