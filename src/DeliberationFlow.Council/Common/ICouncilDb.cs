@@ -50,4 +50,10 @@ public interface ICouncilDb
 
     /// <summary>True when the exception is the database refusing a duplicate of a unique key.</summary>
     bool IsUniqueViolation(DbUpdateException exception);
+
+    /// <summary>
+    /// True when the database undid the transaction whole to end a deadlock (also when EF Core reports it wrapped, as a
+    /// transient failure); the work can be done again from the start.
+    /// </summary>
+    bool IsDeadlock(Exception exception);
 }

@@ -54,7 +54,7 @@ public sealed class RecordOutcome(
         var outcome = Validate(request, idempotencyKey);
         try
         {
-            return await RecordAsync(caller, consultationId, request, outcome, idempotencyKey, requestHash, cancellationToken);
+            return await RecordWithRetryAsync(caller, consultationId, request, outcome, idempotencyKey, requestHash, cancellationToken);
         }
         catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || db.IsUniqueViolation(ex))
         {
@@ -80,6 +80,30 @@ public sealed class RecordOutcome(
             throw;
         }
     }
+
+    /// <summary>
+    /// Steps on the same paper or meeting at the same moment can lock rows in orders that cross; PostgreSQL then undoes
+    /// one of them whole to break the deadlock. That step is run again from the start: it waits for the other to commit
+    /// and then goes on, or meets its outcome and answers as for any request that came second.
+    /// </summary>
+    private async Task<IdempotentResult<RecordOutcomeResponse>> RecordWithRetryAsync(
+        Caller caller, Guid consultationId, RecordOutcomeRequest request, Outcome outcome, string? idempotencyKey, string requestHash,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RecordAsync(caller, consultationId, request, outcome, idempotencyKey, requestHash, cancellationToken);
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && db.IsDeadlock(ex))
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private const int MaxAttempts = 3;
 
     private async Task<IdempotentResult<RecordOutcomeResponse>> RecordAsync(
         Caller caller, Guid consultationId, RecordOutcomeRequest request, Outcome outcome, string? idempotencyKey, string requestHash,

@@ -151,7 +151,9 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
     /// <summary>
     /// Runs one activity call. If the activity fails, the instance becomes faulted — kept with the error and the
     /// activity, for an admin to retry or skip — instead of the whole step being lost. Database failures and
-    /// cancellations are not incidents: they abort the step, and the caller's transaction rolls it back.
+    /// cancellations are not incidents: they abort the step, and the caller's transaction rolls it back. That includes a
+    /// database failure that arrives wrapped (EF Core reports a deadlock as an InvalidOperationException around it): taken
+    /// for an incident, it left the step going on in a transaction PostgreSQL had already aborted.
     /// </summary>
     private static async Task<ActivityResult?> GuardAsync(WorkflowInstance instance, ActivityExecutionContext context, Func<ValueTask<ActivityResult>> call)
     {
@@ -159,7 +161,7 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         {
             return await call();
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or System.Data.Common.DbException or OutOfMemoryException))
+        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException) && !IsDatabaseFailure(ex))
         {
             instance.Status = WorkflowStatus.Faulted;
             instance.Fault = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
@@ -167,6 +169,19 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             context.Journal(JournalEventKind.InstanceFaulted, $"Störung in '{context.Activity.Id}': {instance.Fault}");
             return null;
         }
+    }
+
+    private static bool IsDatabaseFailure(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Data.Common.DbException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Follows the outcome of the activity run in <paramref name="context"/> until an activity waits or the flow ends.</summary>

@@ -9,10 +9,12 @@ public sealed class WorkflowRunnerTests
 {
     private readonly InMemoryWorkflowStore _store = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2021, 4, 1, 7, 0, 0, TimeSpan.Zero));
+    private readonly FailingActivity _failing = new();
     private readonly WorkflowRunner _runner;
 
     public WorkflowRunnerTests() =>
-        _runner = new WorkflowRunner(new ActivityRegistry([new StartActivity(), new EndActivity(), new ApprovalActivity(), new PassActivity()]), _store, _clock);
+        _runner = new WorkflowRunner(
+            new ActivityRegistry([new StartActivity(), new EndActivity(), new ApprovalActivity(), new PassActivity(), _failing]), _store, _clock);
 
     [Fact]
     public async Task Start_RunsToTheFirstWaitingActivity_AndSuspendsOnItsBookmark()
@@ -74,6 +76,30 @@ public sealed class WorkflowRunnerTests
         Assert.Contains("loops", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnActivitysOwnFailure_FaultsTheInstance_ButADatabaseFailure_EvenWrapped_AbortsTheStep()
+    {
+        var definition = Definition() with
+        {
+            Activities = [new() { Id = "start", Type = "Start" }, new() { Id = "fail", Type = "Failing" }, new() { Id = "end", Type = "End" }],
+            Connections = [new("start", "Done", "fail"), new("fail", "Done", "end")],
+        };
+
+        // The activity's own error: an incident, kept for an admin to retry or skip.
+        _failing.Failure = new InvalidOperationException("no committee 'fpa'");
+        var faulted = await _runner.StartAsync(definition, Guid.NewGuid(), "paper-1", "alice", TestContext.Current.CancellationToken);
+        Assert.Equal(WorkflowStatus.Faulted, faulted.Instance.Status);
+        Assert.Equal("no committee 'fpa'", faulted.Instance.Fault);
+
+        // The database's, as EF Core reports a deadlock (wrapped in an InvalidOperationException): the step fails whole,
+        // for the caller's transaction to roll back, instead of going on in a transaction the database has aborted.
+        _failing.Failure = new InvalidOperationException("An exception has been raised that is likely due to a transient failure.", new DeadlockException());
+        var aborted = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _runner.StartAsync(definition, Guid.NewGuid(), "paper-2", "alice", TestContext.Current.CancellationToken));
+        Assert.IsType<DeadlockException>(aborted.InnerException);
+        Assert.DoesNotContain(_store.Journal, j => j.Kind == JournalEventKind.InstanceFaulted && j.Message.Contains("transient", StringComparison.Ordinal));
+    }
+
     private static WorkflowDefinition Definition() => new()
     {
         DefinitionId = "approval",
@@ -103,6 +129,17 @@ public sealed class WorkflowRunnerTests
         public ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken) =>
             ValueTask.FromResult(ActivityResult.Done((string)stimulus.Input!));
     }
+
+    private sealed class FailingActivity : IActivity
+    {
+        public Exception Failure { get; set; } = new InvalidOperationException();
+
+        public ActivityDescriptor Descriptor { get; } = new("Failing", "Failing", ["Done"], []);
+
+        public ValueTask<ActivityResult> ExecuteAsync(ActivityExecutionContext context, CancellationToken cancellationToken) => throw Failure;
+    }
+
+    private sealed class DeadlockException() : System.Data.Common.DbException("deadlock detected");
 
     private sealed class PassActivity : IActivity
     {
