@@ -12,6 +12,7 @@ using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Consultations;
 
@@ -40,7 +41,8 @@ public sealed class RecordOutcome(
     ITimerScheduler timers,
     IOutboxSignal outbox,
     OutcomeNotices notices,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<RecordOutcome> logger)
 {
     private const string Operation = "record-outcome";
 
@@ -98,6 +100,8 @@ public sealed class RecordOutcome(
             }
             catch (Exception ex) when (attempt < MaxAttempts && db.IsDeadlock(ex))
             {
+                logger.LogInformation("The outcome of consultation {ConsultationId} was undone to end a deadlock (attempt {Attempt}); recording it again.",
+                    consultationId, attempt);
                 db.ChangeTracker.Clear();
             }
         }

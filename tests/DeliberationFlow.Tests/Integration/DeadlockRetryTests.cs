@@ -7,6 +7,8 @@ using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 
 namespace DeliberationFlow.Tests.Integration;
@@ -25,7 +27,12 @@ public sealed class DeadlockRetryTests
     {
         var deadlocks = new DeadlockOnce();
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
-            services => services.ConfigureDbContext<PostgresDeliberationDbContext>(options => options.AddInterceptors(deadlocks)));
+            services =>
+            {
+                services.ConfigureDbContext<PostgresDeliberationDbContext>(options => options.AddInterceptors(deadlocks));
+                services.AddLogging(logging => logging.AddFakeLogging());
+            },
+            new Dictionary<string, string> { ["Logging:LogLevel:DeliberationFlow"] = "Information" });
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-40001", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
         test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
 
@@ -35,6 +42,8 @@ public sealed class DeadlockRetryTests
 
         await Http.EnsureAsync(response, HttpStatusCode.OK);
         Assert.Equal(1, deadlocks.Thrown);
+        Assert.Contains(test.App.Services.GetFakeLogCollector().GetSnapshot(),
+            r => r.Level == LogLevel.Information && r.Message.Contains("undone to end a deadlock (attempt 1)", StringComparison.Ordinal));
         var state = await test.App.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<DeliberationDbContext>();
