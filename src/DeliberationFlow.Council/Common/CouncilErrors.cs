@@ -1,7 +1,16 @@
 namespace DeliberationFlow.Council.Common;
 
 /// <summary>A request that cannot be carried out as asked. The API turns each kind into a problem details response.</summary>
-public abstract class CouncilException(string message) : Exception(message);
+public abstract class CouncilException : Exception
+{
+    protected CouncilException(string message) : base(message)
+    {
+    }
+
+    protected CouncilException(string message, Exception inner) : base(message, inner)
+    {
+    }
+}
 
 /// <summary>The request is malformed; <see cref="Errors"/> names each field and what is wrong with it.</summary>
 public sealed class RequestValidationException(IDictionary<string, string[]> errors)
@@ -18,6 +27,12 @@ public sealed class ForbiddenException(string message) : CouncilException(messag
 
 /// <summary>The request clashes with the current state (a finished step, a concurrent change, a duplicate).</summary>
 public sealed class ConflictException(string message) : CouncilException(message);
+
+/// <summary>
+/// The work was undone by the database (a deadlock with other work on the same records) as often as it may be run again;
+/// nothing of it was changed, and the same request can be sent again in a moment.
+/// </summary>
+public sealed class RetryLaterException(string message, Exception inner) : CouncilException(message, inner);
 
 /// <summary>Collects validation errors so a request reports all of them at once.</summary>
 public sealed class ValidationErrors

@@ -56,7 +56,13 @@ public sealed class RecordOutcome(
         var outcome = Validate(request, idempotencyKey);
         try
         {
-            return await RecordWithRetryAsync(caller, consultationId, request, outcome, idempotencyKey, requestHash, cancellationToken);
+            // A step undone to end a deadlock is run again (see UnitOfWorkTransaction); the timers' jobs and the outbox's
+            // signal follow the commit.
+            var (result, run) = await db.InTransactionAsync(logger, $"The outcome of consultation {consultationId}",
+                ct => RecordAsync(caller, consultationId, request, outcome, idempotencyKey, requestHash, ct), cancellationToken);
+            await timers.ScheduleAsync(run.Timers, cancellationToken);
+            outbox.MessagesQueued();
+            return result;
         }
         catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || db.IsUniqueViolation(ex))
         {
@@ -83,37 +89,11 @@ public sealed class RecordOutcome(
         }
     }
 
-    /// <summary>
-    /// Steps on the same paper or meeting at the same moment can lock rows in orders that cross; PostgreSQL then undoes
-    /// one of them whole to break the deadlock. That step is run again from the start: it waits for the other to commit
-    /// and then goes on, or meets its outcome and answers as for any request that came second.
-    /// </summary>
-    private async Task<IdempotentResult<RecordOutcomeResponse>> RecordWithRetryAsync(
+    /// <summary>The step inside its transaction: loads, checks, runs the workflow and saves; the caller commits.</summary>
+    private async Task<(IdempotentResult<RecordOutcomeResponse> Result, RunResult Run)> RecordAsync(
         Caller caller, Guid consultationId, RecordOutcomeRequest request, Outcome outcome, string? idempotencyKey, string requestHash,
         CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await RecordAsync(caller, consultationId, request, outcome, idempotencyKey, requestHash, cancellationToken);
-            }
-            catch (Exception ex) when (attempt < MaxAttempts && db.IsDeadlock(ex))
-            {
-                logger.LogInformation("The outcome of consultation {ConsultationId} was undone to end a deadlock (attempt {Attempt}); recording it again.",
-                    consultationId, attempt);
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
-
-    private const int MaxAttempts = 3;
-
-    private async Task<IdempotentResult<RecordOutcomeResponse>> RecordAsync(
-        Caller caller, Guid consultationId, RecordOutcomeRequest request, Outcome outcome, string? idempotencyKey, string requestHash,
-        CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var step = await LoadStepAsync(caller, consultationId, cancellationToken);
         if (step is null || !await reader.MaySeeAsync(caller, step.Paper, cancellationToken))
         {
@@ -205,10 +185,7 @@ public sealed class RecordOutcome(
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        await timers.ScheduleAsync(run.Timers, cancellationToken);
-        outbox.MessagesQueued();
-        return new IdempotentResult<RecordOutcomeResponse>(response, Replayed: false);
+        return (new IdempotentResult<RecordOutcomeResponse>(response, Replayed: false), run);
     }
 
     /// <summary>

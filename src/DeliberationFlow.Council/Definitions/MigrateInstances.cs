@@ -3,6 +3,7 @@ using DeliberationFlow.Council.Common;
 using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Definitions;
 
@@ -18,7 +19,7 @@ public sealed record MigrationReport(string DefinitionId, int ToVersion, bool Dr
 /// again. An instance whose waiting activity has no such counterpart is refused. The dry run reports, per
 /// instance, where it would stand, and changes nothing.
 /// </summary>
-public sealed class MigrateInstances(ICouncilDb db, IWorkflowDefinitionStore definitions, TimeProvider clock)
+public sealed class MigrateInstances(ICouncilDb db, IWorkflowDefinitionStore definitions, TimeProvider clock, ILogger<MigrateInstances> logger)
 {
     public async Task<MigrationReport> HandleAsync(Caller caller, string definitionId, MigrateInstancesRequest request, CancellationToken cancellationToken)
     {
@@ -34,49 +35,54 @@ public sealed class MigrateInstances(ICouncilDb db, IWorkflowDefinitionStore def
             throw RequestValidationException.For("toVersion", $"'{definitionId}' v{toVersion} is not a published version; migrate only to a published one.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var instances = await db.WorkflowInstances
-            .Where(i => i.TenantId == caller.BodyId && i.DefinitionId == definitionId && i.DefinitionVersion != toVersion
-                        && (i.Status == WorkflowStatus.Suspended || i.Status == WorkflowStatus.Faulted))
-            .OrderBy(i => i.CreatedAt)
-            .ToListAsync(cancellationToken);
-        var instanceIds = instances.Select(i => (Guid?)i.Id).ToList();
-        var references = await db.Papers.Where(p => instanceIds.Contains(p.WorkflowInstanceId)).ToDictionaryAsync(p => p.WorkflowInstanceId!.Value, p => p.Reference, cancellationToken);
-        var bookmarks = (await db.Bookmarks.Where(b => instanceIds.Contains(b.InstanceId)).ToListAsync(cancellationToken)).ToLookup(b => b.InstanceId);
-
-        var now = clock.GetUtcNow();
-        var results = new List<InstanceMigrationView>();
-        foreach (var instance in instances)
+        // A dry run changes nothing, so its transaction commits nothing; a migration that deadlocks with a step of one
+        // of its instances is run again and then sees that step.
+        var results = await db.InTransactionAsync(logger, $"Migrating the instances of '{definitionId}' to v{toVersion}", async cancellationToken =>
         {
-            var source = await definitions.FindAsync(caller.BodyId, definitionId, instance.DefinitionVersion, cancellationToken);
-            var waitingAt = bookmarks[instance.Id].Select(b => b.ActivityId).Append(instance.CurrentActivityId!).Distinct().ToList();
-            var missing = waitingAt.Where(id => !HasCounterpart(source, target, id)).ToList();
-            var reference = references.GetValueOrDefault(instance.Id, "?");
-            if (missing.Count > 0)
+            var instances = await db.WorkflowInstances
+                .Where(i => i.TenantId == caller.BodyId && i.DefinitionId == definitionId && i.DefinitionVersion != toVersion
+                            && (i.Status == WorkflowStatus.Suspended || i.Status == WorkflowStatus.Faulted))
+                .OrderBy(i => i.CreatedAt)
+                .ToListAsync(cancellationToken);
+            var instanceIds = instances.Select(i => (Guid?)i.Id).ToList();
+            var references = await db.Papers.Where(p => instanceIds.Contains(p.WorkflowInstanceId)).ToDictionaryAsync(p => p.WorkflowInstanceId!.Value, p => p.Reference, cancellationToken);
+            var bookmarks = (await db.Bookmarks.Where(b => instanceIds.Contains(b.InstanceId)).ToListAsync(cancellationToken)).ToLookup(b => b.InstanceId);
+
+            var now = clock.GetUtcNow();
+            var results = new List<InstanceMigrationView>();
+            foreach (var instance in instances)
             {
-                results.Add(new(instance.Id, reference, instance.DefinitionVersion, instance.CurrentActivityId, false,
-                    $"Refused: v{toVersion} has no activity '{string.Join("', '", missing)}' of the same type."));
-                continue;
+                var source = await definitions.FindAsync(caller.BodyId, definitionId, instance.DefinitionVersion, cancellationToken);
+                var waitingAt = bookmarks[instance.Id].Select(b => b.ActivityId).Append(instance.CurrentActivityId!).Distinct().ToList();
+                var missing = waitingAt.Where(id => !HasCounterpart(source, target, id)).ToList();
+                var reference = references.GetValueOrDefault(instance.Id, "?");
+                if (missing.Count > 0)
+                {
+                    results.Add(new(instance.Id, reference, instance.DefinitionVersion, instance.CurrentActivityId, false,
+                        $"Refused: v{toVersion} has no activity '{string.Join("', '", missing)}' of the same type."));
+                    continue;
+                }
+
+                var from = instance.DefinitionVersion;
+                results.Add(new(instance.Id, reference, from, instance.CurrentActivityId, true,
+                    $"{(request.DryRun ? "Would stand" : "Stands")} at '{instance.CurrentActivityId}' in v{toVersion}."));
+                if (!request.DryRun)
+                {
+                    instance.DefinitionVersion = toVersion;
+                    instance.Revision++;
+                    instance.UpdatedAt = now;
+                    db.Journal.Add(WorkflowJournal.Entry(instance, JournalEventKind.InstanceMigrated, now, caller.UserName,
+                        $"Von Version {from} auf Version {toVersion} umgestellt; steht bei '{instance.CurrentActivityId}'."));
+                }
             }
 
-            var from = instance.DefinitionVersion;
-            results.Add(new(instance.Id, reference, from, instance.CurrentActivityId, true,
-                $"{(request.DryRun ? "Would stand" : "Stands")} at '{instance.CurrentActivityId}' in v{toVersion}."));
             if (!request.DryRun)
             {
-                instance.DefinitionVersion = toVersion;
-                instance.Revision++;
-                instance.UpdatedAt = now;
-                db.Journal.Add(WorkflowJournal.Entry(instance, JournalEventKind.InstanceMigrated, now, caller.UserName,
-                    $"Von Version {from} auf Version {toVersion} umgestellt; steht bei '{instance.CurrentActivityId}'."));
+                await db.SaveChangesAsync(cancellationToken);
             }
-        }
 
-        if (!request.DryRun)
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+            return results;
+        }, cancellationToken);
 
         return new MigrationReport(definitionId, toVersion, request.DryRun, results.Count(r => r.Migratable), results.Count(r => !r.Migratable), results);
     }

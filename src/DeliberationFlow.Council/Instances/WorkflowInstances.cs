@@ -7,6 +7,7 @@ using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Instances;
 
@@ -66,7 +67,8 @@ public sealed class ResolveIncident(
     IWorkflowDefinitionStore definitions,
     ITimerScheduler timers,
     IOutboxSignal outbox,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<ResolveIncident> logger)
 {
     public async Task<WorkflowInstanceView> HandleAsync(Caller caller, Guid instanceId, ResolveIncidentRequest request, CancellationToken cancellationToken)
     {
@@ -84,9 +86,7 @@ public sealed class ResolveIncident(
 
         errors.ThrowIfAny();
 
-        RunResult run;
-        Paper paper;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        var (run, paper) = await db.InTransactionAsync(logger, $"Resolving the incident of instance {instanceId}", async cancellationToken =>
         {
             var instance = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId && i.TenantId == caller.BodyId, cancellationToken)
                 ?? throw new NotFoundException($"No workflow instance with id {instanceId}.");
@@ -103,14 +103,14 @@ public sealed class ResolveIncident(
                     $"'{instance.CurrentActivityId}' has no connection for '{request.Outcome}'; use one of: {string.Join(", ", definition.ConnectedOutcomes(instance.CurrentActivityId!))}.");
             }
 
-            run = request.Action == "retry"
+            var run = request.Action == "retry"
                 ? await runner.RetryAsync(definition, instance, caller.UserName, cancellationToken)
                 : await runner.SkipAsync(definition, instance, request.Outcome!, caller.UserName, cancellationToken);
-            paper = await db.Papers.SingleAsync(p => p.WorkflowInstanceId == instance.Id, cancellationToken);
+            var paper = await db.Papers.SingleAsync(p => p.WorkflowInstanceId == instance.Id, cancellationToken);
             PaperProgress.Apply(paper, run.Instance, clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+            return (run, paper);
+        }, cancellationToken);
 
         await timers.ScheduleAsync(run.Timers, cancellationToken);
         outbox.MessagesQueued();

@@ -8,6 +8,7 @@ using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Meetings;
 
@@ -27,7 +28,7 @@ public sealed record MeetingChangeReport(MeetingView Meeting, IReadOnlyList<stri
 /// </summary>
 public sealed class ChangeMeeting(
     ICouncilDb db, MeetingPlanner planner, ConsultationPlanner consultationPlanner, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock,
-    NotificationRecipients recipients, Notifications.Templates.MailRenderer renderer, MailIdentity sender)
+    NotificationRecipients recipients, Notifications.Templates.MailRenderer renderer, MailIdentity sender, ILogger<ChangeMeeting> logger)
 {
     public async Task<MeetingChangeReport> HandleAsync(Caller caller, Guid meetingId, ChangeMeetingRequest request, CancellationToken cancellationToken)
     {
@@ -68,13 +69,14 @@ public sealed class ChangeMeeting(
 
         var created = new List<WorkflowTimer>();
         var replanned = new List<string>();
-        Meeting meeting;
-        Organization committee;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        var (meeting, committee) = await db.InTransactionAsync(logger, $"Changing meeting {meetingId}", async cancellationToken =>
         {
-            meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
+            // Run again after a deadlock, the change starts from nothing collected.
+            created.Clear();
+            replanned.Clear();
+            var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
                 ?? throw new NotFoundException($"No meeting with id {meetingId}.");
-            committee = await db.Organizations.GetAsync(meeting.OrganizationId, cancellationToken);
+            var committee = await db.Organizations.GetAsync(meeting.OrganizationId, cancellationToken);
             if (!caller.MayRecordFor(committee.Id))
             {
                 throw new ForbiddenException($"You may change meetings only of your own committees; '{committee.Name}' is not one of them.");
@@ -131,8 +133,8 @@ public sealed class ChangeMeeting(
             await NotifyMembersAsync(committee, meeting, oldStart, body, now, cancellationToken);
             db.Timers.AddRange(created);
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+            return (meeting, committee);
+        }, cancellationToken);
 
         await timers.ScheduleAsync(created, cancellationToken);
         outbox.MessagesQueued();

@@ -5,6 +5,7 @@ using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Papers;
 
@@ -21,7 +22,8 @@ public sealed class AttachWorkflow(
     WorkflowSelection workflows,
     PaperReader reader,
     ITimerScheduler timers,
-    IOutboxSignal outbox)
+    IOutboxSignal outbox,
+    ILogger<AttachWorkflow> logger)
 {
     public async Task<PaperDetails> HandleAsync(Caller caller, Guid paperId, AttachWorkflowRequest request, CancellationToken cancellationToken)
     {
@@ -30,37 +32,38 @@ public sealed class AttachWorkflow(
             throw new ForbiddenException("Only admins and committee secretaries attach workflows to papers.");
         }
 
-        var paper = await db.Papers.SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken);
-        if (paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
+        // The paper is read and checked inside the transaction: a deadlock victim runs again from here and sees a workflow
+        // attached by the request it lost to.
+        var run = await db.InTransactionAsync(logger, $"Attaching a workflow to paper {paperId}", async cancellationToken =>
         {
-            throw new NotFoundException($"No paper with id {paperId}.");
-        }
+            var paper = await db.Papers.SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken);
+            if (paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
+            {
+                throw new NotFoundException($"No paper with id {paperId}.");
+            }
 
-        if (paper.WorkflowInstanceId is not null)
-        {
-            throw new ConflictException($"Paper {paper.Reference} already runs a workflow.");
-        }
+            if (paper.WorkflowInstanceId is not null)
+            {
+                throw new ConflictException($"Paper {paper.Reference} already runs a workflow.");
+            }
 
-        if (paper.Status != PaperStatus.InProgress)
-        {
-            throw new ConflictException($"Paper {paper.Reference} is {Vocabulary.Label(paper.Status)}; only a paper still in progress gets a workflow.");
-        }
+            if (paper.Status != PaperStatus.InProgress)
+            {
+                throw new ConflictException($"Paper {paper.Reference} is {Vocabulary.Label(paper.Status)}; only a paper still in progress gets a workflow.");
+            }
 
-        var definition = await workflows.FindAsync(caller.BodyId, request.Workflow, paper.PaperType, cancellationToken)
-            ?? throw RequestValidationException.For(request.Workflow is null ? "paperType" : "workflow",
-                $"No published workflow for {(request.Workflow is null ? $"paper type '{paper.PaperType}'" : $"'{request.Workflow}'")}; available: {string.Join("; ", await workflows.DescribeAsync(caller.BodyId, cancellationToken))}.");
+            var definition = await workflows.FindAsync(caller.BodyId, request.Workflow, paper.PaperType, cancellationToken)
+                ?? throw RequestValidationException.For(request.Workflow is null ? "paperType" : "workflow",
+                    $"No published workflow for {(request.Workflow is null ? $"paper type '{paper.PaperType}'" : $"'{request.Workflow}'")}; available: {string.Join("; ", await workflows.DescribeAsync(caller.BodyId, cancellationToken))}.");
 
-        RunResult run;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            run = await runner.StartAsync(definition, caller.BodyId, paper.Id.ToString(), caller.UserName, cancellationToken);
+            var run = await runner.StartAsync(definition, caller.BodyId, paper.Id.ToString(), caller.UserName, cancellationToken);
             paper.WorkflowInstanceId = run.Instance.Id;
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+            return run;
+        }, cancellationToken);
 
         await timers.ScheduleAsync(run.Timers, cancellationToken);
         outbox.MessagesQueued();
-        return await reader.ReadAsync(caller, paper.Id, cancellationToken);
+        return await reader.ReadAsync(caller, paperId, cancellationToken);
     }
 }

@@ -5,6 +5,7 @@ using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Papers;
 
@@ -27,7 +28,8 @@ public sealed partial class RegisterPaper(
     PaperReader reader,
     ITimerScheduler timers,
     IOutboxSignal outbox,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<RegisterPaper> logger)
 {
     private static readonly System.Text.RegularExpressions.Regex FollowUp = FollowUpPattern();
 
@@ -112,11 +114,10 @@ public sealed partial class RegisterPaper(
             Modified = now,
         };
 
-        RunResult run;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        var run = await db.InTransactionAsync(logger, $"Registering paper {paper.Reference}", async cancellationToken =>
         {
             db.Papers.Add(paper);
-            run = await runner.StartAsync(definition!, caller.BodyId, paper.Id.ToString(), caller.UserName, cancellationToken);
+            var run = await runner.StartAsync(definition!, caller.BodyId, paper.Id.ToString(), caller.UserName, cancellationToken);
             paper.WorkflowInstanceId = run.Instance.Id;
             try
             {
@@ -127,8 +128,8 @@ public sealed partial class RegisterPaper(
                 throw new ConflictException($"A paper with reference '{request.Reference}' is already registered.");
             }
 
-            await transaction.CommitAsync(cancellationToken);
-        }
+            return run;
+        }, cancellationToken);
 
         await timers.ScheduleAsync(run.Timers, cancellationToken);
         outbox.MessagesQueued();

@@ -5,6 +5,7 @@ using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Papers;
 
@@ -16,7 +17,8 @@ public sealed record SkipHearingRequest(string? Reason);
 /// the hearing early, and only with a recorded reason of urgency (Eilentscheidung, § 89 NKomVG).
 /// </summary>
 public sealed class SkipHearing(
-    ICouncilDb db, WorkflowRunner runner, IWorkflowDefinitionStore definitions, PaperReader reader, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock)
+    ICouncilDb db, WorkflowRunner runner, IWorkflowDefinitionStore definitions, PaperReader reader, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock,
+    ILogger<SkipHearing> logger)
 {
     public async Task<PaperDetails> HandleAsync(Caller caller, Guid paperId, SkipHearingRequest request, CancellationToken cancellationToken)
     {
@@ -30,8 +32,7 @@ public sealed class SkipHearing(
             throw RequestValidationException.For("reason", "State the reason of urgency (at least 10 characters): § 89 NKomVG allows skipping the hearing only in urgent cases.");
         }
 
-        RunResult run;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        var run = await db.InTransactionAsync(logger, $"Skipping the hearing of paper {paperId}", async cancellationToken =>
         {
             var paper = await db.Papers.SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken)
                 ?? throw new NotFoundException($"No paper with id {paperId}.");
@@ -46,11 +47,11 @@ public sealed class SkipHearing(
                 throw new ConflictException($"Paper {paper.Reference} is not waiting for a hearing; there is nothing to skip.");
             }
 
-            run = await runner.ResumeAsync(definition!, instance!, bookmark, new Stimulus(caller.UserName, clock.GetUtcNow(), new HearingSkipStimulus(reason.Trim())), cancellationToken);
+            var run = await runner.ResumeAsync(definition!, instance!, bookmark, new Stimulus(caller.UserName, clock.GetUtcNow(), new HearingSkipStimulus(reason.Trim())), cancellationToken);
             PaperProgress.Apply(paper, run.Instance, clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+            return run;
+        }, cancellationToken);
 
         await timers.ScheduleAsync(run.Timers, cancellationToken);
         outbox.MessagesQueued();

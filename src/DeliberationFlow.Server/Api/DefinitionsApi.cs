@@ -24,7 +24,7 @@ public static class DefinitionsApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         definitions.MapPost("/{id}/migrations", MigrateAsync)
             .WithSummary("Moves running instances to a published version; {\"dryRun\":true} only reports where each would stand")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 

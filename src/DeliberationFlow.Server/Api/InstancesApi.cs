@@ -16,7 +16,8 @@ public static class InstancesApi
             .WithSummary("Resolves the incident of a faulted instance: {\"action\":\"retry\"} or {\"action\":\"skip\",\"outcome\":\"…\"}")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 

@@ -14,7 +14,8 @@ public static class PapersApi
             .WithSummary("Registers a paper and starts its workflow")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         papers.MapGet("/{id:guid}", GetAsync)
             .WithSummary("A paper with its Beratungsfolge, timeline and journal")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -25,7 +26,8 @@ public static class PapersApi
             .WithSummary("Ends a waiting hearing early with a reason of urgency (Eilentscheidung, § 89 NKomVG); admins only")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         papers.MapGet("/{id:guid}/deliveries", DeliveriesAsync)
             .WithSummary("The delivery log of the paper's e-mails: status, attempts, SMTP answer")
             .ProducesProblem(StatusCodes.Status403Forbidden)

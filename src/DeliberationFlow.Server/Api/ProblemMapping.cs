@@ -30,6 +30,12 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
                 Title = "The request conflicts with the current state.",
                 Detail = exception.Message,
             },
+            RetryLaterException => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The database was busy with the same records; try again.",
+                Detail = exception.Message,
+            },
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = bad.Message },
             _ => null,
         };
@@ -39,6 +45,11 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
         }
 
         problem.Instance = httpContext.Request.Path;
+        if (exception is RetryLaterException)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }

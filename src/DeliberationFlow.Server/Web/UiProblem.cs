@@ -17,6 +17,8 @@ public sealed record UiProblem(string Title, string Remedy, string Detail, bool 
             "Kein Zugriff.", "Diese Aktion ist für Ihr Konto nicht freigegeben; wenden Sie sich an den Sitzungsdienst des Gremiums.", exception.Message, true),
         ConflictException or WorkflowStateException => new UiProblem(
             "Der Vorgang hat sich inzwischen geändert.", "Laden Sie die Seite neu und prüfen Sie den aktuellen Stand, bevor Sie es erneut versuchen.", exception.Message, false),
+        RetryLaterException => new UiProblem(
+            "Die Datenbank war mit denselben Vorgängen beschäftigt.", "Nichts wurde geändert; versuchen Sie es in einem Moment erneut.", exception.Message, false),
         _ => null,
     };
 }

@@ -1,5 +1,8 @@
 using System.Data.Common;
 using System.Net;
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
@@ -17,7 +20,7 @@ namespace DeliberationFlow.Tests.Integration;
 /// PostgreSQL ends a deadlock between two transactions by undoing one of them whole; EF Core reports that as a transient
 /// failure wrapped in an InvalidOperationException. A step that is the one undone is run again and answered as usual,
 /// never taken for an incident of the workflow (which once left the step going on in the aborted transaction: a 500
-/// under concurrent recording).
+/// under concurrent recording). Every use case that runs the workflow does so through <see cref="UnitOfWorkTransaction"/>.
 /// </summary>
 [Collection(HostCollection.Name)]
 public sealed class DeadlockRetryTests
@@ -25,14 +28,8 @@ public sealed class DeadlockRetryTests
     [Fact]
     public async Task AStepUndoneToEndADeadlock_IsRunAgain_AndAdvancesThePaperOnce_WithoutAnIncident()
     {
-        var deadlocks = new DeadlockOnce();
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
-            services =>
-            {
-                services.ConfigureDbContext<PostgresDeliberationDbContext>(options => options.AddInterceptors(deadlocks));
-                services.AddLogging(logging => logging.AddFakeLogging());
-            },
-            new Dictionary<string, string> { ["Logging:LogLevel:DeliberationFlow"] = "Information" });
+        var deadlocks = new Deadlocks();
+        await using var test = await StartAsync(deadlocks);
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-40001", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
         test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
 
@@ -57,20 +54,98 @@ public sealed class DeadlockRetryTests
         Assert.DoesNotContain(state.journal, j => j.Kind == JournalEventKind.InstanceFaulted);
     }
 
-    /// <summary>Fails the first call-off of timers after <see cref="Arm"/> as PostgreSQL and EF Core report a deadlock victim.</summary>
-    private sealed class DeadlockOnce : DbCommandInterceptor
+    [Fact]
+    public async Task AMeetingChangeUndoneToEndADeadlock_IsRunAgain_AndReplansAndRecordsOnce()
+    {
+        var deadlocks = new Deadlocks();
+        await using var test = await StartAsync(deadlocks);
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-40002", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 10, 9));
+
+        // The change calls off the consultation's timers (as a step does); the first time, it is the deadlock's victim.
+        deadlocks.Arm();
+        var response = await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{paper.Consultations[0].MeetingId}/change",
+            new ChangeMeetingRequest("cancel", null, "Beschlussunfähigkeit erwartet"));
+
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        Assert.Equal(1, deadlocks.Thrown);
+        var report = (await response.Content.ReadFromJsonAsync<MeetingChangeReport>())!;
+        Assert.Single(report.Replanned, l => l.StartsWith("21-40002", StringComparison.Ordinal));
+        Assert.Contains(test.App.Services.GetFakeLogCollector().GetSnapshot(),
+            r => r.Level == LogLevel.Information && r.Message.Contains("Changing meeting", StringComparison.Ordinal)
+                 && r.Message.Contains("undone to end a deadlock (attempt 1)", StringComparison.Ordinal));
+        var moved = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("10.06.2021", "Planned"), (moved.Consultations[0].Date, moved.Consultations[0].Status));
+        Assert.Single(moved.Journal, j => j.Message.Contains("fällt aus", StringComparison.Ordinal));
+        var pending = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking()
+            .CountAsync(t => t.Key == moved.Consultations[0].Id.ToString() && t.Status == TimerStatus.Pending));
+        Assert.Equal(2, pending); // the new meeting's invitation and reminder, each once
+    }
+
+    [Fact]
+    public async Task AStepUndoneThreeTimesInARow_IsAnswered503RetryLater_AndChangesNothing()
+    {
+        var deadlocks = new Deadlocks();
+        await using var test = await StartAsync(deadlocks);
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-40003", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+
+        deadlocks.Arm(times: UnitOfWorkTransaction.MaxAttempts);
+        var response = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, new("Adopted", "einstimmig beschlossen", null), "deadlock-3");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("1", response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("undone 3 times; nothing was changed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(UnitOfWorkTransaction.MaxAttempts, deadlocks.Thrown);
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("Planned", "fpa"), (after.Consultations[0].Status, after.Workflow!.CurrentActivityId));
+        Assert.DoesNotContain(after.Journal, j => j.Message.Contains("beschlossen", StringComparison.Ordinal));
+
+        // The caller's retry with the same key then goes through.
+        var retry = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, new("Adopted", "einstimmig beschlossen", null), "deadlock-3");
+        await Http.EnsureAsync(retry, HttpStatusCode.OK);
+        Assert.Equal("va", (await test.GetPaperAsync("admin", paper.Id)).Workflow!.CurrentActivityId);
+    }
+
+    private static Task<TestApp> StartAsync(Deadlocks deadlocks) =>
+        TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            services =>
+            {
+                services.ConfigureDbContext<PostgresDeliberationDbContext>(options => options.AddInterceptors(deadlocks));
+                services.AddLogging(logging => logging.AddFakeLogging());
+            },
+            new Dictionary<string, string> { ["Logging:LogLevel:DeliberationFlow"] = "Information" });
+
+    /// <summary>
+    /// Fails the next call-offs of timers after <see cref="Arm"/> (as many as armed) as PostgreSQL and EF Core report a
+    /// deadlock victim.
+    /// </summary>
+    private sealed class Deadlocks : DbCommandInterceptor
     {
         private int _armed;
         private int _thrown;
 
         public int Thrown => _thrown;
 
-        public void Arm() => Interlocked.Exchange(ref _armed, 1);
+        public void Arm(int times = 1) => Interlocked.Exchange(ref _armed, times);
+
+        private bool TakeOne()
+        {
+            for (var armed = Volatile.Read(ref _armed); armed > 0; armed = Volatile.Read(ref _armed))
+            {
+                if (Interlocked.CompareExchange(ref _armed, armed - 1, armed) == armed)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.StartsWith("UPDATE engine.timers", StringComparison.Ordinal) && Interlocked.Exchange(ref _armed, 0) == 1)
+            if (command.CommandText.StartsWith("UPDATE engine.timers", StringComparison.Ordinal) && TakeOne())
             {
                 Interlocked.Increment(ref _thrown);
                 throw new InvalidOperationException(

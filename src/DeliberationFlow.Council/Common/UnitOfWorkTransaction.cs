@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace DeliberationFlow.Council.Common;
+
+/// <summary>
+/// Runs a use case's work in one transaction of the unit of work and commits it. Two use cases that touch the same
+/// paper, meeting or timers at the same moment can lock rows in orders that cross; PostgreSQL then undoes one of them
+/// whole to break the deadlock. That one is run again from the start with an empty unit of work: it waits for the
+/// other to commit and then goes on, or finds its work done and answers as any request that came second does. Without
+/// this the caller would get a 500 for work that is safe to repeat.
+/// </summary>
+public static class UnitOfWorkTransaction
+{
+    /// <summary>How often a deadlock victim is run in all; a third deadlock in a row is reported, not hidden.</summary>
+    public const int MaxAttempts = 3;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction and commits it. <paramref name="work"/> must load what it changes
+    /// itself (the unit of work is empty again when it is run a second time).
+    /// </summary>
+    public static async Task<T> InTransactionAsync<T>(
+        this ICouncilDb db, ILogger logger, string what, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var result = await work(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (Exception ex) when (db.IsDeadlock(ex))
+            {
+                db.ChangeTracker.Clear();
+                if (attempt == MaxAttempts)
+                {
+                    throw new RetryLaterException(
+                        $"{what} met other work on the same records and was undone {MaxAttempts} times; nothing was changed. Send the request again in a moment.", ex);
+                }
+
+                logger.LogInformation("{Work} was undone to end a deadlock (attempt {Attempt}); running it again.", what, attempt);
+            }
+        }
+    }
+}
