@@ -144,7 +144,7 @@ public sealed class RecordOutcome(
 
         var now = clock.GetUtcNow();
         PaperProgress.Apply(paper, run.Instance, now);
-        var queued = await notices.QueueAsync(consultation, committee, paper, request.ReferTo?.Trim(), now, cancellationToken);
+        var queued = await notices.QueueAsync(consultation, committee, paper, request.ReferTo?.Trim(), now, step.HasFollowers, cancellationToken);
         if (queued.Count > 0)
         {
             db.Journal.Add(WorkflowJournal.Entry(run.Instance, JournalEventKind.NotificationQueued, now, caller.UserName,
@@ -192,7 +192,8 @@ public sealed class RecordOutcome(
     /// The consultation with the paper, committee, body, meeting, workflow instance, lead office and the bookmark that
     /// waits for its outcome, in one query: the step's later look-ups of these (by key, through the unit of work)
     /// then cost no round trip; seven fewer per step. It also tells whether the paper has follow-up papers (a -01
-    /// Stellungnahme), which the answer lists: most have none, and their look-up is then one round trip less.
+    /// Stellungnahme), which the answer lists, and followers, whom the outcome notice goes to: most papers have neither,
+    /// and each look-up is then one round trip less.
     /// </summary>
     private Task<StepRows?> LoadStepAsync(Caller caller, Guid consultationId, CancellationToken cancellationToken) =>
         StepQuery.For(db)(db.Context, consultationId, caller.BodyId, consultationId.ToString(), cancellationToken);
@@ -213,13 +214,14 @@ public sealed class RecordOutcome(
              from leadOffice in leadOffices.DefaultIfEmpty()
              from bookmark in db.Set<Bookmark>().Where(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark).DefaultIfEmpty()
              select new StepRows(consultation, paper, committee, body, meeting, instance, leadOffice, bookmark,
-                 db.Set<Paper>().Any(p => p.SuperordinatedPaperId == paper.Id)))
+                 db.Set<Paper>().Any(p => p.SuperordinatedPaperId == paper.Id),
+                 db.Set<PaperFollower>().Any(f => f.PaperId == paper.Id)))
             .SingleOrDefault()));
 
-    /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked), and whether the paper has follow-ups.</summary>
+    /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked), and whether the paper has follow-ups and followers.</summary>
     private sealed record StepRows(
         Consultation Consultation, Paper Paper, Organization Committee, Body Body, Meeting? Meeting, WorkflowInstance? Instance, Organization? LeadOffice,
-        Bookmark? Bookmark, bool HasSubordinated);
+        Bookmark? Bookmark, bool HasSubordinated, bool HasFollowers);
 
     private async Task ValidateReferralAsync(Caller caller, string? referTo, Organization from, CancellationToken cancellationToken)
     {

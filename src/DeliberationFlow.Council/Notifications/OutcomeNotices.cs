@@ -19,7 +19,13 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
         _ => MailKinds.OutcomeNotice,
     };
 
-    public async Task<List<OutboxMessage>> QueueAsync(Consultation consultation, Organization committee, Paper paper, string? referTo, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="paperHasFollowers">
+    /// Whether anyone follows the paper, as the step read it with its consultation (in the same transaction): false spares
+    /// the step the look-up of followers, which most papers have none of.
+    /// </param>
+    public async Task<List<OutboxMessage>> QueueAsync(
+        Consultation consultation, Organization committee, Paper paper, string? referTo, DateTimeOffset now, bool paperHasFollowers,
+        CancellationToken cancellationToken)
     {
         var kind = KindOf(consultation.Outcome);
         var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
@@ -36,7 +42,7 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
         }
 
         var day = DateOnly.FromDateTime(BodyClock.ToLocal(meeting?.Start ?? now, body.Zone).DateTime);
-        foreach (var follower in await recipients.FollowersAsync(paper, committee.Id, day, cancellationToken))
+        foreach (var follower in paperHasFollowers ? await recipients.FollowersAsync(paper, committee.Id, day, cancellationToken) : [])
         {
             if (!follower.Preference.OptOut.Contains(kind))
             {
