@@ -67,13 +67,10 @@ public sealed class ChangeMeeting(
             return await MarkHeldAsync(caller, meetingId, now, cancellationToken);
         }
 
-        var created = new List<WorkflowTimer>();
-        var replanned = new List<string>();
-        var (meeting, committee) = await db.InTransactionAsync(logger, $"Changing meeting {meetingId}", async cancellationToken =>
+        var (meeting, committee, created, replanned) = await db.InTransactionAsync(logger, $"Changing meeting {meetingId}", async cancellationToken =>
         {
-            // Run again after a deadlock, the change starts from nothing collected.
-            created.Clear();
-            replanned.Clear();
+            var created = new List<WorkflowTimer>();
+            var replanned = new List<string>();
             var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
                 ?? throw new NotFoundException($"No meeting with id {meetingId}.");
             var committee = await db.Organizations.GetAsync(meeting.OrganizationId, cancellationToken);
@@ -133,7 +130,7 @@ public sealed class ChangeMeeting(
             await NotifyMembersAsync(committee, meeting, oldStart, body, now, cancellationToken);
             db.Timers.AddRange(created);
             await db.SaveChangesAsync(cancellationToken);
-            return (meeting, committee);
+            return (meeting, committee, created, replanned);
         }, cancellationToken);
 
         await timers.ScheduleAsync(created, cancellationToken);
