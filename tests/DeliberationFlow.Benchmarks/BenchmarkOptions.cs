@@ -55,6 +55,9 @@ public sealed class BenchmarkOptions
     /// </summary>
     public int Pool { get; private set; } = 3 * Environment.ProcessorCount;
 
+    /// <summary>Diagnostic: print the N types the process allocated most in each phase of the main run (sampled); 0 = off.</summary>
+    public int AllocationTypes { get; private set; }
+
     /// <summary>Keep the benchmark database instead of dropping it (to look at it afterwards).</summary>
     public bool KeepDatabase { get; private set; }
 
@@ -85,6 +88,7 @@ public sealed class BenchmarkOptions
                 case "--mail-messages": options.MailMessages = Number(0); break;
                 case "--pool": options.Pool = Number(1); break;
                 case "--keep-database": options.KeepDatabase = true; break;
+                case "--allocation-types": options.AllocationTypes = Number(0); break;
                 case "--without-jobs": options.WithoutJobs = true; break;
                 case "--help" or "-h":
                     throw new ArgumentException(Usage);
@@ -107,12 +111,13 @@ public sealed class BenchmarkOptions
 
     public const string Usage = """
         usage: DeliberationFlow.Benchmarks [--connection CS] [--papers 2000] [--clients 16] [--warmup-papers 1500] [--warmup-rounds 8]
-                                           [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--mail-messages 500] [--pool 3×cores] [--keep-database] [--without-jobs]
+                                           [--scale-steps 500] [--scale-min 10000] [--scale-max 1000000] [--baseline-scale 16] [--mail-messages 500] [--pool 3×cores] [--keep-database] [--without-jobs] [--allocation-types 0]
           CS: PostgreSQL connection allowed to create databases (default: environment variable DELIBERATIONFLOW_BENCH_POSTGRES)
           --warmup-papers per warm-up round; rounds repeat until one finds the JIT nearly done (fewer than 1000 methods compiled), at most --warmup-rounds.
           --scale-max 0 skips the scale phase; 100000 makes a quick run.
           --mail-messages 0 skips the mail section (outbox → MailKit → local SMTP server).
           --pool: the service's Maximum Pool Size (default three per core, see deploy/README.md); the baseline has one connection per client.
+          --allocation-types N (diagnostic) prints the N types allocated most per phase of the main run, from the runtime's allocation sample.
           --without-jobs (diagnostic) skips creating Hangfire jobs after each commit; its figures are not the service's.
         """;
 }

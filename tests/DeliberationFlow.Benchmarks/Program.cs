@@ -140,9 +140,15 @@ try
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var allocatedBefore = GC.GetTotalAllocatedBytes();
     var databaseCpuBefore = PostgresCpu.Of(databaseName);
+    using var allocations = options.AllocationTypes > 0 ? new AllocationSampler() : null;
     var (_, stepPhases) = await driver.RunWorkflowAsync("MAIN", mainSlots, phase =>
     {
         Report(phase);
+        foreach (var line in allocations?.Drain(options.AllocationTypes, phase.Requests) ?? [])
+        {
+            Say($"    {line}");
+        }
+
         Say($"    RSS after this phase (after a full GC): {ProcessMemory.Mb(ProcessMemory.ResidentAfterCollection())}");
     });
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
