@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
@@ -130,6 +131,14 @@ public sealed class RecordOutcome(
         if (outcome == Outcome.Referred)
         {
             await ValidateReferralAsync(caller, request.ReferTo, committee, cancellationToken);
+        }
+
+        // After the checks of the request itself, so a wrong request is told what is wrong with it whenever it comes.
+        if (!OutcomeTiming.MayRecord(outcome, step.Meeting?.Start, clock.GetUtcNow()))
+        {
+            throw new ConflictException(
+                $"The meeting of '{committee.Name}' begins {BodyClock.LocalText(step.Meeting!.Start, step.Body.Zone)}; its results can be recorded from then on. " +
+                $"Before it only '{Outcome.Withdrawn}' (the paper withdrawn) or '{Outcome.RemovedFromAgenda}' (taken off the agenda) can be recorded.");
         }
 
         var run = await runner.ResumeAsync(definition, instance, bookmark,

@@ -96,6 +96,7 @@ public sealed class DefinitionVersionTests
         Assert.Equal(1, (await RegisterAsync(test, "21-40005")).Workflow!.Version);
 
         // A paper already running on the retracted v2 finishes on it (its steps take the pinned version from memory).
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 18, 19, 0));
         var finished = await RecordAsync(test, afterFpa.Consultations.Single(c => c.Committee.Key == "rat").Id);
         Assert.Equal((2, "Finished"), (finished.Workflow!.Version, finished.Workflow.Status));
         var reverted = await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/1/revert", null));

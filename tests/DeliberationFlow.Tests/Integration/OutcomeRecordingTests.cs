@@ -282,6 +282,58 @@ public sealed class OutcomeRecordingTests
             .CountAsync(p => p.Reference == "21-17006" || p.Reference == "21-17007" || p.Reference == "21-15813")));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task AnOutcome_BeforeTheMeetingBegins_Gets409NamingTheStart_AndChangesNothing_FromTheStartOnItGoesThrough(DatabaseProvider provider)
+    {
+        // The FPA meets on 29.04.2021 at 15:00: a result typed in a minute before is a mistake, not minutes.
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17012");
+        var fpa = paper.Consultations[0].Id;
+        var request = new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null);
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 14, 59));
+
+        var early = await test.RecordAsync("sekretariat-fpa", fpa, request, "fpa-early");
+
+        await Http.EnsureAsync(early, HttpStatusCode.Conflict);
+        var problem = await early.Content.ReadFromJsonAsync<ProblemDetails>();
+        Assert.Contains("begins 29.04.2021 15:00", problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("Withdrawn", problem.Detail, StringComparison.Ordinal);
+        var untouched = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal("Planned", Assert.Single(untouched.Consultations).Status);
+        Assert.Equal("fpa", untouched.Workflow!.CurrentActivityId);
+        Assert.DoesNotContain(untouched.Journal, j => j.Kind == "BookmarkResumed");
+        Assert.Equal(0, await CountOutcomeNoticesAsync(test, paper.Id));
+        Assert.Equal(0, await CountStoredAnswersAsync(test));
+
+        // From the start on, the same request with the same key is recorded: the refusal stored nothing under the key.
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 15, 0));
+        var onTime = await test.RecordAsync("sekretariat-fpa", fpa, request, "fpa-early");
+
+        await Http.EnsureAsync(onTime, HttpStatusCode.OK);
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("Done", "va"), (after.Consultations[0].Status, after.Workflow!.CurrentActivityId));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task AWithdrawal_BeforeTheMeeting_IsRecorded(DatabaseProvider provider)
+    {
+        // The administration withdraws its paper a week before the FPA meets: no vote of the committee is needed for that.
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17013");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 22, 10, 0));
+
+        var withdrawn = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, new RecordOutcomeRequest("Withdrawn", "zurückgezogen", null));
+
+        await Http.EnsureAsync(withdrawn, HttpStatusCode.OK);
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal("Withdrawn", after.Consultations[0].Outcome);
+        Assert.Equal("Finished", after.Workflow!.Status);
+    }
+
     private static async Task<IDictionary<string, string[]>> ValidationErrorsAsync(HttpResponseMessage response)
     {
         await Http.EnsureAsync(response, HttpStatusCode.BadRequest);

@@ -73,6 +73,33 @@ public sealed class UiWorkspaceTests(Chromium chromium) : IClassFixture<Chromium
     }
 
     [Fact]
+    public async Task BeforeTheMeetingBegins_TheOutcomeScreenSaysSo_AndTakesOnlyAWithdrawal()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60011", "Neubau Feuerwache Nord", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 9, 0));
+        await using var fpa = await UiSession.SignInAsync(chromium, test, "sekretariat-fpa");
+
+        // The morning of the FPA meeting (15:00): nothing has been decided yet.
+        await fpa.GotoAsync($"/workspace/meetings/{paper.Consultations[0].MeetingId}/outcomes");
+        await fpa.WaitUntilInteractiveAsync();
+        await Expect(fpa.Page.Locator("#meeting-not-begun")).ToContainTextAsync("Die Sitzung hat noch nicht begonnen.");
+        await Expect(fpa.Page.Locator("#defer-rest")).ToBeDisabledAsync();
+        var item = fpa.Page.Locator("[data-reference='21-60011']");
+        await item.Locator("button[data-outcome='Adopted']").ClickAsync();
+        await Expect(item.Locator(".outcome-problem")).ToContainTextAsync("vor ihrem Beginn lässt sich nur „zurückgezogen“ oder „abgesetzt“ erfassen");
+        await Expect(fpa.Page.Locator("#save-outcomes")).ToBeDisabledAsync();
+        await fpa.ScreenshotAsync("outcomes-before-meeting");
+
+        // The administration has withdrawn the paper: that needs no vote, and it is saved.
+        await item.Locator("button[data-outcome='Withdrawn']").ClickAsync();
+        await fpa.Page.Locator("#save-outcomes").ClickAsync();
+
+        await Expect(fpa.Page.Locator("#save-summary")).ToContainTextAsync("1 von 1 Ergebnissen gespeichert.");
+        Assert.Equal("Withdrawn", (await test.GetPaperAsync("admin", paper.Id)).Consultations[0].Outcome);
+    }
+
+    [Fact]
     public async Task Secretary_ReordersTheDraftAgenda_AndTheUseCaseKeepsTheNewOrder()
     {
         await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));

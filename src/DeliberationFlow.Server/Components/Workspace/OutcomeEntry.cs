@@ -35,6 +35,12 @@ public sealed class OutcomeEntry(AgendaItemView item)
     /// <summary>Saved: the answer's wording; set when the outcome was recorded.</summary>
     public string? Saved { get; set; }
 
+    /// <summary>
+    /// Whether the meeting has begun. Before it only a withdrawal or the item taken off the agenda can be recorded, as
+    /// <see cref="OutcomeTiming"/> rules for every way in; the form says so before the save is refused.
+    /// </summary>
+    public bool MeetingBegun { get; init; } = true;
+
     /// <summary>The refusal of the last save, in words a secretary can act on.</summary>
     public string? Error { get; set; }
 
@@ -88,6 +94,11 @@ public sealed class OutcomeEntry(AgendaItemView item)
         {
             // The wording itself is the minutes' text, not a word of the UI: it is not translated.
             problems.Add(new UiText("„{0}“ ist keine bekannte Formulierung: bitte die Art des Ergebnisses wählen.", new Verbatim(ResultText ?? "")));
+        }
+
+        if (!MeetingBegun && EffectiveOutcome is { } chosen && !OutcomeTiming.MayRecordBeforeMeeting(chosen))
+        {
+            problems.Add(new UiText("Die Sitzung hat noch nicht begonnen: vor ihrem Beginn lässt sich nur „zurückgezogen“ oder „abgesetzt“ erfassen."));
         }
 
         if (ResultText is { } text && text.Any(char.IsControl))

@@ -110,6 +110,24 @@ public sealed class OutcomeFormTests : IAsyncDisposable
         Assert.NotEqual(key, new OutcomeEntry(item).IdempotencyKey);
     }
 
+    [Fact]
+    public void BeforeTheMeetingBegins_OnlyAWithdrawalOrRemoval_CanBeSaved_AndTheFormSaysSo()
+    {
+        var entry = new OutcomeEntry(Item("21-60001")) { MeetingBegun = false };
+        var form = Render(entry);
+
+        form.Find("button[data-outcome='Adopted']").Click();
+
+        Assert.Equal("Die Sitzung hat noch nicht begonnen: vor ihrem Beginn lässt sich nur „zurückgezogen“ oder „abgesetzt“ erfassen.",
+            form.Find(".outcome-problem").TextContent);
+        Assert.NotEmpty(entry.Problems());
+
+        form.Find("button[data-outcome='Withdrawn']").Click();
+
+        Assert.Empty(form.FindAll(".outcome-problem"));
+        Assert.Equal("Withdrawn", entry.ToRequest().Outcome);
+    }
+
     private IRenderedComponent<OutcomeForm> Render(OutcomeEntry entry) =>
         _context.Render<OutcomeForm>(parameters => parameters
             .Add(p => p.Entry, entry)
