@@ -43,6 +43,10 @@ public static class Deadlines
 
     public static bool IsWorkingDay(DateOnly day, Body body) => Holidays(body).IsWorkingDay(day.ToDateTime(TimeOnly.MinValue));
 
+    /// <summary>The public holiday of the body's state on this day ("Christi Himmelfahrt"), or null on any other day.</summary>
+    public static string? HolidayName(DateOnly day, Body body) =>
+        Holidays(body).PublicHolidayNames(day.Year).TryGetValue(day.ToDateTime(TimeOnly.MinValue), out var name) ? name : null;
+
     private static GermanPublicHoliday Holidays(Body body) =>
         new() { State = Enum.TryParse<GermanPublicHoliday.States>(body.State, ignoreCase: true, out var state) ? state : GermanPublicHoliday.States.NI };
 }

@@ -24,9 +24,19 @@ public sealed record ScheduleMeetingsRequest(
     string? Publicity,
     int? DurationMinutes);
 
-public sealed record ScheduledMeetings(IReadOnlyList<MeetingView> Created, IReadOnlyList<string> Skipped);
+/// <summary>
+/// What scheduling did: the meetings created, the days skipped (an exception, a day that already has a meeting of the
+/// committee, a day past, a public holiday), and of those the public holidays by name.
+/// </summary>
+public sealed record ScheduledMeetings(IReadOnlyList<MeetingView> Created, IReadOnlyList<string> Skipped, IReadOnlyList<SkippedHoliday> Holidays);
 
-/// <summary>Adds meetings to a committee's calendar; days that already have a meeting of the committee are skipped.</summary>
+/// <summary>A day of a series left out because it is a public holiday of the body's state.</summary>
+public sealed record SkippedHoliday(string Date, string Name);
+
+/// <summary>
+/// Adds meetings to a committee's calendar; days that already have a meeting of the committee are skipped, and so are
+/// the public holidays of the body's state that a series falls on (a single meeting is taken on the day it names).
+/// </summary>
 public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
 {
     private const int MaxOccurrences = 200;
@@ -76,19 +86,30 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
             .Select(s => DateOnly.FromDateTime(BodyClock.ToLocal(s, body.Zone).DateTime)).ToHashSet();
         var created = new List<Meeting>();
         var skipped = new List<string>();
+        var holidays = new List<SkippedHoliday>();
+        var series = request.Recurrence is { Length: > 0 };
         foreach (var local in occurrences)
         {
             var day = DateOnly.FromDateTime(local);
+            var dayText = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             if (exceptions.Contains(day) || existingDays.Contains(day))
             {
-                skipped.Add(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                skipped.Add(dayText);
+                continue;
+            }
+
+            // "Every second Thursday" does not mean Christi Himmelfahrt: a rule knows no holidays, the committee does.
+            if (series && Deadlines.HolidayName(day, body) is { } holiday)
+            {
+                skipped.Add(dayText);
+                holidays.Add(new SkippedHoliday(dayText, holiday));
                 continue;
             }
 
             var instant = BodyClock.FromLocal(local, body.Zone);
             if (instant <= now)
             {
-                skipped.Add(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                skipped.Add(dayText);
                 continue;
             }
 
@@ -104,7 +125,8 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
         return new ScheduledMeetings(
             created.Select(m => MeetingView.Of(m, committee)).ToList(),
-            skipped);
+            skipped,
+            holidays);
     }
 
     /// <summary>The local start times of the series, expanded by Ical.Net in the body's zone (so 15:00 stays 15:00 across DST).</summary>

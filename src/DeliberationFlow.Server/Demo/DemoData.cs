@@ -140,25 +140,34 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         Meeting(body, sbr, "Sitzung des Stadtbezirksrates 112", new(2021, 4, 13, 19, 0, 0), "Gemeinschaftshaus Querum", MeetingPublicity.Public, now);
         Meeting(body, sbr120, "Sitzung des Stadtbezirksrates 120", new(2021, 4, 15, 18, 0, 0), "Stadtteilzentrum Ringgebiet", MeetingPublicity.Public, now);
 
-        // A calendar ahead, so papers registered today find their meetings.
+        // A calendar ahead, so papers registered today find their meetings: a four-week cycle from the first Thursday a
+        // week or more from now, each committee on its own weekday as councils meet (FPA Thursday, PlUA Friday, VA and
+        // Rat on the Tuesdays after, the Stadtbezirksräte in the evenings before), and a meeting whose day is a public
+        // holiday in Lower Saxony on the next working day (no FPA on New Year's Day).
         var from = BodyClock.ToLocal(now, Berlin).Date;
         if (from < new DateTime(2021, 7, 1))
         {
             from = new DateTime(2021, 7, 1);
         }
 
+        var firstThursday = from.AddDays(7 + (((int)DayOfWeek.Thursday - (int)from.AddDays(7).DayOfWeek + 7) % 7));
         foreach (var (committee, offsetDays, hour, location, publicity) in new[]
                  {
                      (fpa, 0, 15, raum, MeetingPublicity.Mixed), (plua, 1, 15, raum, MeetingPublicity.Mixed),
                      (va, 5, 15, raum, MeetingPublicity.NonPublic), (rat, 12, 14, ratssaal, MeetingPublicity.Mixed),
-                     (sbr, 2, 19, "Gemeinschaftshaus Querum", MeetingPublicity.Public),
-                     (sbr120, 3, 18, "Stadtteilzentrum Ringgebiet", MeetingPublicity.Public),
+                     (sbr, -1, 19, "Gemeinschaftshaus Querum", MeetingPublicity.Public),
+                     (sbr120, -2, 18, "Stadtteilzentrum Ringgebiet", MeetingPublicity.Public),
                  })
         {
             for (var cycle = 0; cycle < 13; cycle++)
             {
-                var day = from.AddDays(7 + (cycle * 28) + offsetDays);
-                Meeting(body, committee, $"Sitzung: {committee.Name}", day.AddHours(hour), location, publicity, now);
+                var day = DateOnly.FromDateTime(firstThursday.AddDays((cycle * 28) + offsetDays));
+                while (!Deadlines.IsWorkingDay(day, body))
+                {
+                    day = day.AddDays(1);
+                }
+
+                Meeting(body, committee, $"Sitzung: {committee.Name}", day.ToDateTime(new TimeOnly(hour, 0)), location, publicity, now);
             }
         }
 

@@ -39,6 +39,29 @@ public sealed class MeetingCalendarTests
         Assert.Contains("recurrence", await badRule.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Series_SkipsThePublicHolidaysOfTheBodysState_AndNamesThem_WhileASingleMeetingOnAHolidayIsTaken()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
+        var secretary = test.ClientFor("sekretariat-fpa");
+
+        // Every Thursday in May 2022: the 26th is Christi Himmelfahrt, a public holiday in Lower Saxony.
+        var response = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest(
+            "2022-05-05T15:00", "FREQ=WEEKLY;BYDAY=TH", "2022-06-03", null, null, null, null, null));
+
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var series = (await response.Content.ReadFromJsonAsync<ScheduledMeetings>())!;
+        Assert.Equal(["2022-05-05", "2022-05-12", "2022-05-19", "2022-06-02"],
+            series.Created.Select(m => TimeZoneInfo.ConvertTime(m.Start, Berlin.Zone).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["2022-05-26"], series.Skipped);
+        Assert.Equal([new SkippedHoliday("2022-05-26", "Christi Himmelfahrt")], series.Holidays);
+
+        // A single meeting names its day: a committee that meets on the holiday on purpose is taken at its word.
+        var single = (await (await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest(
+            "2022-05-26T10:00", null, null, null, "Sondersitzung", null, null, null))).Content.ReadFromJsonAsync<ScheduledMeetings>())!;
+        Assert.Equal(("Sondersitzung", 0), (Assert.Single(single.Created).Name, single.Holidays.Count));
+    }
+
     [Theory]
     [InlineData("2022-04-19T15:00", "2022-04-01", "19.04.2022", "01.04.2022", "12.04.2022")] // Karfreitag and Ostermontag are no working days
     [InlineData("2022-03-29T15:00", "2022-03-10", "29.03.2022", "15.03.2022", "22.03.2022")] // across the spring change (27.03.)
