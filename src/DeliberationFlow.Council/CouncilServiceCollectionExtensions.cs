@@ -58,6 +58,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<MeetingPlanner>();
         services.TryAddScoped<WorkflowSelection>();
         services.TryAddScoped<PaperReader>();
+        services.TryAddScoped<SearchPapers>();
         services.TryAddScoped<RegisterPaper>();
         services.TryAddScoped<AttachWorkflow>();
         services.TryAddScoped<GetPaper>();

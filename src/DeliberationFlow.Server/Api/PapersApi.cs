@@ -16,6 +16,9 @@ public static class PapersApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        papers.MapGet("/", SearchAsync)
+            .WithSummary("The papers the caller may see, newest first: search in reference and title, by status, paper type and committee, a page at a time")
+            .ProducesValidationProblem();
         papers.MapGet("/{id:guid}", GetAsync)
             .WithSummary("A paper with its Beratungsfolge, timeline and journal")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -43,6 +46,10 @@ public static class PapersApi
             .ProducesValidationProblem();
         return api;
     }
+
+    private static async Task<Ok<PaperList>> SearchAsync(
+        string? q, string? status, string? paperType, string? committee, int? page, int? pageSize, SearchPapers search, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await search.HandleAsync(http.User.ToCaller(), new SearchPapersRequest(q, status, paperType, committee, page, pageSize), cancellationToken));
 
     private static async Task<Ok<PaperDetails>> SkipHearingAsync(Guid id, SkipHearingRequest request, SkipHearing skip, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await skip.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));

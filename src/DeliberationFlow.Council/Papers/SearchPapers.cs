@@ -1,0 +1,152 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Papers;
+
+/// <summary>
+/// Which papers to list: <see cref="Q"/> is found in the reference or the title (case-insensitive), the others narrow
+/// by status (<see cref="PaperStatus"/>), paper type and a committee the paper is (or was) consulted in, by its key.
+/// Pages count from 1; a page holds 25 papers unless <see cref="PageSize"/> says otherwise (at most 100).
+/// </summary>
+public sealed record SearchPapersRequest(string? Q = null, string? Status = null, string? PaperType = null, string? Committee = null, int? Page = null, int? PageSize = null);
+
+/// <summary>One page of papers, newest first, and how many match in all.</summary>
+public sealed record PaperList(IReadOnlyList<PaperSummary> Papers, int Total, int Page, int PageSize);
+
+/// <summary>A paper as a list shows it: what it is, where it stands, and its next step if one is planned.</summary>
+public sealed record PaperSummary(
+    Guid Id, string Reference, string Name, string PaperType, DateOnly Date, string Status, string StatusLabel, bool IsPublic, NextStep? Next);
+
+/// <summary>The consultation a paper waits for: its committee and, when planned into one, the meeting's start.</summary>
+public sealed record NextStep(OrganizationRef Committee, DateTimeOffset? MeetingStart);
+
+/// <summary>
+/// Lists the papers of the caller's body that the caller may see, by the same rule as a single paper
+/// (<see cref="PaperReader.MaySeeAsync"/>): public papers for everyone, non-public ones for admins, for the secretaries of
+/// a committee the paper is consulted in, and for the members of such a committee. A list never names a paper its reader
+/// could not open.
+/// </summary>
+public sealed class SearchPapers(ICouncilDb db)
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+
+    public async Task<PaperList> HandleAsync(Caller caller, SearchPapersRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        PaperStatus? status = null;
+        if (!string.IsNullOrWhiteSpace(request.Status))
+        {
+            if (Enum.TryParse<PaperStatus>(request.Status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(request.Status, out _))
+            {
+                status = parsed;
+            }
+            else
+            {
+                errors.Add("status", $"Unknown status '{request.Status}'; use one of: {string.Join(", ", Enum.GetNames<PaperStatus>())}.");
+            }
+        }
+
+        if (request.Page is < 1)
+        {
+            errors.Add("page", "Pages count from 1.");
+        }
+
+        if (request.PageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"A page holds 1 to {MaxPageSize} papers.");
+        }
+
+        if (request.Q is { Length: > 200 })
+        {
+            errors.Add("q", "Search for at most 200 characters.");
+        }
+
+        Guid? committeeId = null;
+        if (!string.IsNullOrWhiteSpace(request.Committee))
+        {
+            var committees = await db.Organizations.AsNoTracking()
+                .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.Committee)
+                .Select(o => new { o.Id, o.Key }).ToListAsync(cancellationToken);
+            committeeId = committees.SingleOrDefault(c => c.Key == request.Committee.Trim())?.Id;
+            if (committeeId is null)
+            {
+                errors.Add("committee", $"No committee '{request.Committee}' in this body; use one of: {string.Join(", ", committees.Select(c => c.Key).Order(StringComparer.Ordinal))}.");
+            }
+        }
+
+        errors.ThrowIfAny();
+        var page = request.Page ?? 1;
+        var pageSize = request.PageSize ?? DefaultPageSize;
+
+        var papers = Visible(caller);
+        if (request.Q?.Trim() is { Length: > 0 } text)
+        {
+            // Lower-cased on both sides: PostgreSQL folds every letter; SQLite's lower() folds ASCII letters only, so there
+            // "Ö" finds "Ö" but not "ö".
+            var needle = text.ToLowerInvariant();
+            papers = papers.Where(p => p.Reference.ToLower().Contains(needle) || p.Name.ToLower().Contains(needle));
+        }
+
+        if (status is { } wanted)
+        {
+            papers = papers.Where(p => p.Status == wanted);
+        }
+
+        if (request.PaperType?.Trim() is { Length: > 0 } paperType)
+        {
+            papers = papers.Where(p => p.PaperType == paperType);
+        }
+
+        if (committeeId is { } consultedIn)
+        {
+            papers = papers.Where(p => db.Consultations.Any(c => c.PaperId == p.Id && c.OrganizationId == consultedIn));
+        }
+
+        var total = await papers.CountAsync(cancellationToken);
+        var rows = await papers
+            .OrderByDescending(p => p.Date).ThenByDescending(p => p.Reference)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken);
+
+        var ids = rows.Select(p => p.Id).ToList();
+        var next = (await (from c in db.Consultations.AsNoTracking()
+                           where ids.Contains(c.PaperId) && c.Status == ConsultationStatus.Planned
+                           join o in db.Organizations.AsNoTracking() on c.OrganizationId equals o.Id
+                           join m in db.Meetings.AsNoTracking() on c.MeetingId equals (Guid?)m.Id into meetings
+                           from m in meetings.DefaultIfEmpty()
+                           select new { c.PaperId, c.Position, Committee = new OrganizationRef(o.Id, o.Key, o.Name), Start = (DateTimeOffset?)m!.Start })
+                          .ToListAsync(cancellationToken))
+            .GroupBy(c => c.PaperId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Start ?? DateTimeOffset.MaxValue).ThenBy(c => c.Position).First());
+
+        return new PaperList(
+            rows.Select(p => new PaperSummary(
+                p.Id, p.Reference, p.Name, p.PaperType, p.Date, p.Status.ToString(), Vocabulary.Label(p.Status), p.IsPublic,
+                next.TryGetValue(p.Id, out var step) ? new NextStep(step.Committee, step.Start) : null)).ToList(),
+            total, page, pageSize);
+    }
+
+    /// <summary>The rule of <see cref="PaperReader.MaySeeAsync"/> as a query, so the database filters and counts.</summary>
+    private IQueryable<Paper> Visible(Caller caller)
+    {
+        var papers = db.Papers.AsNoTracking().Where(p => p.BodyId == caller.BodyId);
+        if (caller.IsAdmin)
+        {
+            return papers;
+        }
+
+        if (caller.Role == UserRole.Secretary)
+        {
+            var committees = caller.CommitteeIds.ToList();
+            return papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id && committees.Contains(c.OrganizationId)));
+        }
+
+        return caller.PersonId is { } personId
+            ? papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id
+                && db.Memberships.Any(m => m.PersonId == personId && m.OrganizationId == c.OrganizationId)))
+            : papers.Where(p => p.IsPublic);
+    }
+}
