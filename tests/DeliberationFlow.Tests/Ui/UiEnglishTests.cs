@@ -48,6 +48,12 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await Expect(fpa.Page.Locator("#beratungsfolge tbody tr").Nth(1)).ToContainTextAsync("expected");
         await AssertEnglishAsync(fpa, "paper");
         await fpa.ScreenshotAsync("english-paper");
+        await fpa.GotoAsync("/papers");
+        await fpa.WaitUntilInteractiveAsync();
+        await fpa.Page.Locator("#papers-search input").FillAsync("Radverkehr");
+        await Expect(fpa.Page.Locator("#papers-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(fpa.Page.Locator("#papers-table tbody tr .next-step")).ToContainTextAsync("Finanz- und Personalausschuss, Thu, 29.04.2021 15:00");
+        await AssertEnglishAsync(fpa, "papers");
 
         // The day after the meeting (signed in anew: the clock's jump outlives the sign-in): the to-do list with its
         // reasons, and the outcomes screen.
