@@ -66,6 +66,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<SkipHearing>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.ListDeliveries>();
         services.TryAddScoped<RecordOutcome>();
+        services.TryAddScoped<CorrectOutcome>();
         services.TryAddScoped<PruneIdempotencyRecords>();
         services.TryAddSingleton(DeliberationFlow.Council.Notifications.MailIdentity.Default);
         services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.MailRenderer>();

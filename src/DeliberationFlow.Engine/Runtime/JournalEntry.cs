@@ -31,4 +31,7 @@ public enum JournalEventKind
     InstanceFaulted,
     IncidentResolved,
     InstanceMigrated,
+
+    /// <summary>A recorded outcome's wording, resolution or tally corrected afterwards; the decision and its path stay.</summary>
+    OutcomeCorrected,
 }

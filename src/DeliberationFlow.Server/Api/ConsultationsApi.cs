@@ -12,13 +12,24 @@ public static class ConsultationsApi
 
     public static RouteGroupBuilder MapConsultationsApi(this RouteGroupBuilder api)
     {
-        api.MapGroup("/consultations").WithTags("Consultations")
-            .MapPost("/{id:guid}/outcome", RecordAsync)
+        var consultations = api.MapGroup("/consultations").WithTags("Consultations");
+        consultations.MapPost("/{id:guid}/outcome", RecordAsync)
             .WithSummary("Records the outcome of a consultation and advances the paper's workflow")
             .WithDescription("Send an Idempotency-Key header: a repeat with the same key returns the first answer and causes no second step.")
             .ProducesChangeProblems();
+        consultations.MapPost("/{id:guid}/outcome/correction", CorrectAsync)
+            .WithSummary("Corrects a recorded outcome's wording, resolution text or tally (Protokollberichtigung); the decision stays")
+            .WithDescription("A reason is required and journalled with the old and the new text. A wording that names another decision is refused.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
+
+    private static async Task<Ok<RecordOutcomeResponse>> CorrectAsync(
+        Guid id, CorrectOutcomeRequest request, CorrectOutcome correct, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await correct.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
 
     private static async Task<Ok<RecordOutcomeResponse>> RecordAsync(
         Guid id,

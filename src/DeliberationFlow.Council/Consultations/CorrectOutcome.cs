@@ -1,0 +1,135 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Consultations;
+
+/// <summary>
+/// A correction of a recorded outcome as the minutes' correction (Protokollberichtigung) states it: the wording, the
+/// resolution text or the tally. Omitted fields stay as recorded; an empty <see cref="ResolutionText"/> removes it.
+/// <see cref="Reason"/> says why, for the journal.
+/// </summary>
+public sealed record CorrectOutcomeRequest(
+    string? Reason, string? ResultText = null, string? ResolutionText = null, int? VotesFor = null, int? VotesAgainst = null, int? Abstentions = null);
+
+/// <summary>
+/// Corrects what was recorded of a consultation's outcome without changing the decision: the paper has already taken the
+/// outcome's path through its workflow, so a wording that names another decision is refused (that is not a correction).
+/// The committee's secretaries and admins may correct; the journal keeps the old and the new text, who and why.
+/// </summary>
+public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, TimeProvider clock)
+{
+    private const int MaxReasonLength = 500;
+
+    public async Task<RecordOutcomeResponse> HandleAsync(Caller caller, Guid consultationId, CorrectOutcomeRequest request, CancellationToken cancellationToken)
+    {
+        Validate(request);
+        var consultation = await db.Consultations.SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
+        var paper = consultation is null ? null : await db.Papers.SingleOrDefaultAsync(p => p.Id == consultation.PaperId, cancellationToken);
+        if (consultation is null || paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
+        {
+            throw new NotFoundException($"No consultation with id {consultationId}.");
+        }
+
+        var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
+        if (!caller.MayRecordFor(committee.Id))
+        {
+            throw new ForbiddenException($"You may correct outcomes only of your own committees; '{committee.Name}' is not one of them.");
+        }
+
+        if (consultation.Outcome is not { } recorded || consultation.RecordedAt is null)
+        {
+            throw new ConflictException($"The consultation in '{committee.Name}' has no outcome recorded yet; record it instead of correcting it.");
+        }
+
+        var text = request.ResultText?.Trim();
+        if (text is not null && Vocabulary.NormaliseOutcome(text) is { } named && named != recorded)
+        {
+            throw RequestValidationException.For("resultText",
+                $"'{text}' names the outcome '{Vocabulary.Label(named)}', but '{Vocabulary.Label(recorded)}' was recorded and the paper has gone on from it; " +
+                "a correction keeps the decision. Correct the wording only, or ask an admin to handle the paper's workflow.");
+        }
+
+        var before = Describe(consultation);
+        consultation.ResultText = text ?? consultation.ResultText;
+        if (request.ResolutionText is { } resolution)
+        {
+            consultation.ResolutionText = string.IsNullOrWhiteSpace(resolution) ? null : resolution.Trim();
+        }
+
+        if (request.VotesFor is not null || request.VotesAgainst is not null || request.Abstentions is not null)
+        {
+            consultation.VotesFor = request.VotesFor ?? consultation.VotesFor ?? 0;
+            consultation.VotesAgainst = request.VotesAgainst ?? consultation.VotesAgainst ?? 0;
+            consultation.Abstentions = request.Abstentions ?? consultation.Abstentions ?? 0;
+        }
+
+        var after = Describe(consultation);
+        if (after == before)
+        {
+            throw RequestValidationException.For("resultText", "The correction changes nothing that was recorded; give the corrected wording, resolution text or votes.");
+        }
+
+        var now = clock.GetUtcNow();
+        consultation.Modified = now;
+        consultation.Revision++;
+        if (paper.WorkflowInstanceId is { } instanceId)
+        {
+            var instance = await db.WorkflowInstances.GetAsync(instanceId, cancellationToken);
+            db.Journal.Add(WorkflowJournal.Entry(instance, JournalEventKind.OutcomeCorrected, now, caller.UserName,
+                $"{committee.Name}: Ergebnis berichtigt ({request.Reason!.Trim()}). Vorher: {before}. Jetzt: {after}.", outcome: recorded.ToString()));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The consultation row carries a revision: someone else changed it since it was read.
+            throw new ConflictException($"The outcome in '{committee.Name}' was changed at the same moment; reload the paper and check before correcting again.");
+        }
+
+        var details = await reader.ReadAsync(caller, paper.Id, cancellationToken);
+        return new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
+    }
+
+    /// <summary>The recorded outcome in one line of the journal: wording, resolution text and tally.</summary>
+    private static string Describe(Consultation c) =>
+        $"„{c.ResultText}“" +
+        (c.ResolutionText is { } resolution ? $", Beschlusstext „{resolution}“" : "") +
+        (c.VotesFor is { } yes ? $", {yes} Ja, {c.VotesAgainst ?? 0} Nein, {c.Abstentions ?? 0} Enthaltungen" : "");
+
+    private static void Validate(CorrectOutcomeRequest request)
+    {
+        var errors = new ValidationErrors();
+        errors.Required("reason", request.Reason);
+        if (request.Reason is { Length: > MaxReasonLength })
+        {
+            errors.Add("reason", $"Give the reason in at most {MaxReasonLength} characters.");
+        }
+
+        if (request.ResultText is { } text && (string.IsNullOrWhiteSpace(text) || text.Any(char.IsControl)))
+        {
+            errors.Add("resultText", "The result is one line of text: give the corrected wording, or leave the field out to keep it.");
+        }
+
+        if (request.Reason is { } reason && reason.Any(char.IsControl))
+        {
+            errors.Add("reason", "The reason is one line of text; remove line breaks and control characters.");
+        }
+
+        foreach (var (field, votes) in new[] { ("votesFor", request.VotesFor), ("votesAgainst", request.VotesAgainst), ("abstentions", request.Abstentions) })
+        {
+            if (votes is < 0 or > 10_000)
+            {
+                errors.Add(field, $"'{field}' counts votes: give a number from 0 to 10000.");
+            }
+        }
+
+        errors.ThrowIfAny();
+    }
+}
