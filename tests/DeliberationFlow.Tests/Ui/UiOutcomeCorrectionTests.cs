@@ -29,8 +29,7 @@ public sealed class UiOutcomeCorrectionTests(Chromium chromium) : IClassFixture<
         await fpa.GotoAsync("/papers/21-70031");
         await fpa.WaitUntilInteractiveAsync();
         await fpa.Page.Locator("#correction-panel").ClickAsync();
-        await fpa.Page.Locator("#correction-consultation .mud-select").First.ClickAsync();
-        await fpa.Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Finanz- und Personalausschuss" }).ClickAsync();
+        await fpa.Page.Locator($"#correction-consultation [data-consultation='{paper.Consultations[0].Id}']").ClickAsync();
         await Expect(fpa.Page.Locator("#correction-text input")).ToHaveValueAsync("einstimmig beschlossen");
         await fpa.Page.Locator("#correction-text input").FillAsync("mehrheitlich beschlossen");
         await fpa.Page.Locator("#correction-for input").FillAsync("8");
