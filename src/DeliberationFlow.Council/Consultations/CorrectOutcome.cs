@@ -112,23 +112,14 @@ public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, TimeProvid
             errors.Add("reason", $"Give the reason in at most {MaxReasonLength} characters.");
         }
 
-        if (request.ResultText is { } text && (string.IsNullOrWhiteSpace(text) || text.Any(char.IsControl)))
+        if (request.ResultText is { } text && string.IsNullOrWhiteSpace(text))
         {
-            errors.Add("resultText", "The result is one line of text: give the corrected wording, or leave the field out to keep it.");
+            errors.Add("resultText", "Give the corrected wording, or leave the field out to keep it.");
         }
 
-        if (request.Reason is { } reason && reason.Any(char.IsControl))
-        {
-            errors.Add("reason", "The reason is one line of text; remove line breaks and control characters.");
-        }
-
-        foreach (var (field, votes) in new[] { ("votesFor", request.VotesFor), ("votesAgainst", request.VotesAgainst), ("abstentions", request.Abstentions) })
-        {
-            if (votes is < 0 or > 10_000)
-            {
-                errors.Add(field, $"'{field}' counts votes: give a number from 0 to 10000.");
-            }
-        }
+        OutcomeInput.OneLine(errors, "resultText", request.ResultText, "The result is one line of text; remove line breaks and control characters.");
+        OutcomeInput.OneLine(errors, "reason", request.Reason, "The reason is one line of text; remove line breaks and control characters.");
+        OutcomeInput.Votes(errors, request.VotesFor, request.VotesAgainst, request.Abstentions);
 
         errors.ThrowIfAny();
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -273,16 +272,12 @@ public sealed class RecordOutcome(
     {
         var errors = new ValidationErrors();
         errors.Required("resultText", request.ResultText);
-        if (request.ResultText is { } text && text.Any(char.IsControl))
-        {
-            errors.Add("resultText", "The result is one line of text; remove line breaks and control characters.");
-        }
+        OutcomeInput.OneLine(errors, "resultText", request.ResultText, "The result is one line of text; remove line breaks and control characters.");
 
         Outcome? outcome = null;
         if (!string.IsNullOrWhiteSpace(request.Outcome))
         {
-            if (Enum.TryParse<Outcome>(request.Outcome, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-                && !int.TryParse(request.Outcome, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            if (EnumNames.TryParse<Outcome>(request.Outcome, out var parsed))
             {
                 outcome = parsed;
             }
@@ -300,13 +295,7 @@ public sealed class RecordOutcome(
             }
         }
 
-        foreach (var (field, votes) in new[] { ("votesFor", request.VotesFor), ("votesAgainst", request.VotesAgainst), ("abstentions", request.Abstentions) })
-        {
-            if (votes is < 0 or > 10_000)
-            {
-                errors.Add(field, $"'{field}' counts votes: give a number from 0 to 10000.");
-            }
-        }
+        OutcomeInput.Votes(errors, request.VotesFor, request.VotesAgainst, request.Abstentions);
 
         if (idempotencyKey is { Length: > 200 })
         {

@@ -73,19 +73,29 @@ public sealed class PaperReader(ICouncilDb db)
             return false;
         }
 
-        if (paper.IsPublic || caller.IsAdmin)
+        // The common case without a round trip; the others by the one statement of the rule, which lists use too.
+        return paper.IsPublic || caller.IsAdmin || await VisiblePapers(caller).AnyAsync(p => p.Id == paper.Id, cancellationToken);
+    }
+
+    /// <summary>The papers of the caller's body the caller may see, as a query (the rule of <see cref="MaySeeAsync"/>).</summary>
+    public IQueryable<Paper> VisiblePapers(Caller caller)
+    {
+        var papers = db.Papers.AsNoTracking().Where(p => p.BodyId == caller.BodyId);
+        if (caller.IsAdmin)
         {
-            return true;
+            return papers;
         }
 
-        var committees = await db.Consultations.Where(c => c.PaperId == paper.Id).Select(c => c.OrganizationId).Distinct().ToListAsync(cancellationToken);
         if (caller.Role == UserRole.Secretary)
         {
-            return committees.Any(caller.CommitteeIds.Contains);
+            var committees = caller.CommitteeIds.ToList();
+            return papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id && committees.Contains(c.OrganizationId)));
         }
 
         return caller.PersonId is { } personId
-               && await db.Memberships.AnyAsync(m => m.PersonId == personId && committees.Contains(m.OrganizationId), cancellationToken);
+            ? papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id
+                && db.Memberships.Any(m => m.PersonId == personId && m.OrganizationId == c.OrganizationId)))
+            : papers.Where(p => p.IsPublic);
     }
 
     public async Task<PaperDetails> ReadAsync(Caller caller, Guid paperId, CancellationToken cancellationToken)

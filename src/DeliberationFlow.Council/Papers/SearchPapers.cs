@@ -23,12 +23,12 @@ public sealed record PaperSummary(
 public sealed record NextStep(OrganizationRef Committee, DateTimeOffset? MeetingStart);
 
 /// <summary>
-/// Lists the papers of the caller's body that the caller may see, by the same rule as a single paper
-/// (<see cref="PaperReader.MaySeeAsync"/>): public papers for everyone, non-public ones for admins, for the secretaries of
+/// Lists the papers of the caller's body that the caller may see, by the rule a single paper is opened by
+/// (<see cref="PaperReader.VisiblePapers"/>): public papers for everyone, non-public ones for admins, for the secretaries of
 /// a committee the paper is consulted in, and for the members of such a committee. A list never names a paper its reader
 /// could not open.
 /// </summary>
-public sealed class SearchPapers(ICouncilDb db)
+public sealed class SearchPapers(ICouncilDb db, PaperReader reader)
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 100;
@@ -39,7 +39,7 @@ public sealed class SearchPapers(ICouncilDb db)
         PaperStatus? status = null;
         if (!string.IsNullOrWhiteSpace(request.Status))
         {
-            if (Enum.TryParse<PaperStatus>(request.Status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(request.Status, out _))
+            if (EnumNames.TryParse<PaperStatus>(request.Status, out var parsed))
             {
                 status = parsed;
             }
@@ -81,7 +81,7 @@ public sealed class SearchPapers(ICouncilDb db)
         var page = request.Page ?? 1;
         var pageSize = request.PageSize ?? DefaultPageSize;
 
-        var papers = Visible(caller);
+        var papers = reader.VisiblePapers(caller);
         if (request.Q?.Trim() is { Length: > 0 } text)
         {
             // Lower-cased on both sides: PostgreSQL folds every letter; SQLite's lower() folds ASCII letters only, so there
@@ -127,26 +127,5 @@ public sealed class SearchPapers(ICouncilDb db)
                 p.Id, p.Reference, p.Name, p.PaperType, p.Date, p.Status.ToString(), Vocabulary.Label(p.Status), p.IsPublic,
                 next.TryGetValue(p.Id, out var step) ? new NextStep(step.Committee, step.Start) : null)).ToList(),
             total, page, pageSize);
-    }
-
-    /// <summary>The rule of <see cref="PaperReader.MaySeeAsync"/> as a query, so the database filters and counts.</summary>
-    private IQueryable<Paper> Visible(Caller caller)
-    {
-        var papers = db.Papers.AsNoTracking().Where(p => p.BodyId == caller.BodyId);
-        if (caller.IsAdmin)
-        {
-            return papers;
-        }
-
-        if (caller.Role == UserRole.Secretary)
-        {
-            var committees = caller.CommitteeIds.ToList();
-            return papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id && committees.Contains(c.OrganizationId)));
-        }
-
-        return caller.PersonId is { } personId
-            ? papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id
-                && db.Memberships.Any(m => m.PersonId == personId && m.OrganizationId == c.OrganizationId)))
-            : papers.Where(p => p.IsPublic);
     }
 }
