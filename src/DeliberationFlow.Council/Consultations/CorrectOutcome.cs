@@ -1,7 +1,9 @@
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +22,7 @@ public sealed record CorrectOutcomeRequest(
 /// outcome's path through its workflow, so a wording that names another decision is refused (that is not a correction).
 /// The committee's secretaries and admins may correct; the journal keeps the old and the new text, who and why.
 /// </summary>
-public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, TimeProvider clock)
+public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, OutcomeNotices notices, IOutboxSignal outbox, TimeProvider clock)
 {
     private const int MaxReasonLength = 500;
 
@@ -53,7 +55,7 @@ public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, TimeProvid
                 "a correction keeps the decision. Correct the wording only, or ask an admin to handle the paper's workflow.");
         }
 
-        var before = Describe(consultation);
+        var before = RecordedOutcome.Of(consultation);
         consultation.ResultText = text ?? consultation.ResultText;
         if (request.ResolutionText is { } resolution)
         {
@@ -67,20 +69,28 @@ public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, TimeProvid
             consultation.Abstentions = request.Abstentions ?? consultation.Abstentions ?? 0;
         }
 
-        var after = Describe(consultation);
-        if (after == before)
+        if (RecordedOutcome.Of(consultation) == before)
         {
             throw RequestValidationException.For("resultText", "The correction changes nothing that was recorded; give the corrected wording, resolution text or votes.");
         }
 
         var now = clock.GetUtcNow();
+        var reason = request.Reason!.Trim();
         consultation.Modified = now;
         consultation.Revision++;
+        // The lead office acts on the decision and followers were told the outcome: they hear of the correction in the same save.
+        var queued = await notices.QueueCorrectionAsync(consultation, committee, paper, before, reason, caller.UserName, now, cancellationToken);
         if (paper.WorkflowInstanceId is { } instanceId)
         {
             var instance = await db.WorkflowInstances.GetAsync(instanceId, cancellationToken);
             db.Journal.Add(WorkflowJournal.Entry(instance, JournalEventKind.OutcomeCorrected, now, caller.UserName,
-                $"{committee.Name}: Ergebnis berichtigt ({request.Reason!.Trim()}). Vorher: {before}. Jetzt: {after}.", outcome: recorded.ToString()));
+                $"{committee.Name}: Ergebnis berichtigt ({reason}). Vorher: {before.Describe()}. Jetzt: {RecordedOutcome.Of(consultation).Describe()}.",
+                outcome: recorded.ToString()));
+            if (queued.Count > 0)
+            {
+                db.Journal.Add(WorkflowJournal.Entry(instance, JournalEventKind.NotificationQueued, now, caller.UserName,
+                    $"Berichtigung an {string.Join(", ", queued.Select(n => $"{n.RecipientName} <{n.RecipientAddress}>"))}."));
+            }
         }
 
         try
@@ -93,15 +103,11 @@ public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, TimeProvid
             throw new ConflictException($"The outcome in '{committee.Name}' was changed at the same moment; reload the paper and check before correcting again.");
         }
 
+        outbox.MessagesQueued();
+
         var details = await reader.ReadAsync(caller, paper.Id, cancellationToken);
         return new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
     }
-
-    /// <summary>The recorded outcome in one line of the journal: wording, resolution text and tally.</summary>
-    private static string Describe(Consultation c) =>
-        $"„{c.ResultText}“" +
-        (c.ResolutionText is { } resolution ? $", Beschlusstext „{resolution}“" : "") +
-        (c.VotesFor is { } yes ? $", {yes} Ja, {c.VotesAgainst ?? 0} Nein, {c.Abstentions ?? 0} Enthaltungen" : "");
 
     private static void Validate(CorrectOutcomeRequest request)
     {

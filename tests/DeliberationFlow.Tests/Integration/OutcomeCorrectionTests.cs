@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
@@ -69,6 +70,45 @@ public sealed class OutcomeCorrectionTests
         var after = await test.GetPaperAsync("admin", recorded.Id);
         Assert.Equal("einstimmig beschlossen", after.Consultations[0].ResultText);
         Assert.DoesNotContain(after.Journal, j => j.Kind == "OutcomeCorrected");
+    }
+
+    [Fact]
+    public async Task ACorrection_ReachesTheLeadOfficeAndTheFollowers_InTheirLanguage_OnceForEachCorrection()
+    {
+        const string leadOffice = "fb10@braunschweig.example";
+        const string jana = "jana.beispiel@rat.braunschweig.example";
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17104");
+        var janaClient = test.ClientFor("ratsmitglied");
+        await Http.EnsureAsync(await janaClient.PutAsync($"/api/papers/{paper.Id}/follow", null), HttpStatusCode.OK);
+        await Http.EnsureAsync(await janaClient.PutAsJsonAsync("/api/me/notification-preferences", new SavePreferencesRequest("en", false, [])), HttpStatusCode.OK);
+        var fpa = paper.Consultations[0].Id;
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", fpa, new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null, VotesFor: 9, VotesAgainst: 0, Abstentions: 0)), HttpStatusCode.OK);
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 3, 10, 0));
+
+        await Http.EnsureAsync(await CorrectAsync(test, "sekretariat-fpa", fpa, new CorrectOutcomeRequest("Zählfehler im Protokoll", "mehrheitlich beschlossen", VotesFor: 8, VotesAgainst: 1)), HttpStatusCode.OK);
+
+        var office = Assert.Single(await test.Smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == leadOffice && (m.Subject ?? "").StartsWith("Berichtigung", StringComparison.Ordinal), 1));
+        Assert.Equal("Berichtigung 21-17104: Finanz- und Personalausschuss am 29.04.2021 – mehrheitlich beschlossen", office.Subject);
+        Assert.Contains("Bisher: „einstimmig beschlossen“, 9 Ja, 0 Nein, 0 Enthaltungen", office.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Jetzt: „mehrheitlich beschlossen“, 8 Ja, 1 Nein, 0 Enthaltungen", office.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Grund: Zählfehler im Protokoll", office.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Berichtigt am 03.05.2021 von sekretariat-fpa", office.TextBody, StringComparison.Ordinal);
+        var follower = Assert.Single(await test.Smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == jana && (m.Subject ?? "").StartsWith("Correction", StringComparison.Ordinal), 1));
+        Assert.Contains("Before: \"einstimmig beschlossen\", 9 for, 0 against, 0 abstentions", follower.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Now: \"mehrheitlich beschlossen\", 8 for, 1 against, 0 abstentions", follower.TextBody, StringComparison.Ordinal);
+        var journal = (await test.GetPaperAsync("admin", paper.Id)).Journal;
+        Assert.Contains(journal, j => j.Kind == "NotificationQueued" && j.Message.StartsWith("Berichtigung an", StringComparison.Ordinal) && j.Message.Contains(leadOffice, StringComparison.Ordinal));
+
+        // A second correction is a notice of its own; a follower who opted out of corrections hears of it no more.
+        await Http.EnsureAsync(await janaClient.PutAsJsonAsync("/api/me/notification-preferences", new SavePreferencesRequest("en", false, ["outcome-correction"])), HttpStatusCode.OK);
+        await Http.EnsureAsync(await CorrectAsync(test, "sekretariat-fpa", fpa, new CorrectOutcomeRequest("Beschlusstext ergänzt", ResolutionText: "Der Ausschuss empfiehlt den Beschluss.")), HttpStatusCode.OK);
+        var second = await test.Smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == leadOffice && (m.Subject ?? "").StartsWith("Berichtigung", StringComparison.Ordinal), 2);
+        var latest = Assert.Single(second, m => (m.TextBody ?? "").Contains("Grund: Beschlusstext ergänzt", StringComparison.Ordinal));
+        Assert.Contains("Beschlusstext: Der Ausschuss empfiehlt den Beschluss.", latest.TextBody, StringComparison.Ordinal);
+        await test.WaitForMailOutAsync();
+        Assert.Single(test.Smtp.Messages, m => m.To.Mailboxes.Single().Address == jana && (m.Subject ?? "").StartsWith("Correction", StringComparison.Ordinal));
     }
 
     private static Task<PaperDetails> RegisterAsync(TestApp test, string reference) =>

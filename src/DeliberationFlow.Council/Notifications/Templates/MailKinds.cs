@@ -13,6 +13,7 @@ public static class MailKinds
     public const string OutcomeNotice = "outcome-notice";
     public const string DeferralNotice = "deferral-notice";
     public const string ReferralNotice = "referral-notice";
+    public const string OutcomeCorrection = "outcome-correction";
     public const string MeetingChange = "meeting-change";
     public const string Escalation = "escalation";
 
@@ -23,6 +24,7 @@ public static class MailKinds
         new(OutcomeNotice, "Beratungsergebnis an das federführende Amt und an Folgende", false, OutcomeSample),
         new(DeferralNotice, "Vertagung an das federführende Amt und an Folgende", false, OutcomeSample),
         new(ReferralNotice, "Verweisung an das federführende Amt und an Folgende", false, OutcomeSample),
+        new(OutcomeCorrection, "Berichtigung eines Beratungsergebnisses (Protokollberichtigung) an das federführende Amt und an Folgende", false, CorrectionSample),
         new(MeetingChange, "Sitzung verlegt oder abgesagt; Pflicht", true, MeetingChangeSample),
         new(Escalation, "Beratungsschritt überfällig: an Sitzungsdienst und federführendes Amt; Pflicht", true, EscalationSample),
     ];
@@ -103,6 +105,18 @@ public static class MailKinds
         ["finished"] = false,
         ["withdrawn"] = false,
         ["body"] = Body(),
+    };
+
+    private static Dictionary<string, object?> CorrectionSample() => new(OutcomeSample())
+    {
+        ["correction"] = new Dictionary<string, object?>
+        {
+            ["reason"] = "Stimmenzahl im Protokoll falsch übertragen",
+            ["before"] = "„geändert beschlossen“, 9 Ja, 3 Nein, 0 Enthaltungen",
+            ["after"] = "„geändert beschlossen“, 9 Ja, 2 Nein, 1 Enthaltungen",
+            ["by"] = "sekretariat-fpa",
+            ["date"] = "06.05.2021",
+        },
     };
 
     private static Dictionary<string, object?> MeetingChangeSample() => new()

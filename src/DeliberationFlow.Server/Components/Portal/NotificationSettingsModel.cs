@@ -55,6 +55,7 @@ public sealed class NotificationSettingsModel
         MailKinds.OutcomeNotice => "Beratungsergebnisse zu Vorlagen, denen ich folge",
         MailKinds.DeferralNotice => "Vertagungen von Vorlagen, denen ich folge",
         MailKinds.ReferralNotice => "Verweisungen von Vorlagen, denen ich folge",
+        MailKinds.OutcomeCorrection => "Berichtigte Beratungsergebnisse von Vorlagen, denen ich folge",
         MailKinds.MeetingChange => "Verlegte oder abgesagte Sitzungen",
         MailKinds.Escalation => "Mahnungen zu überfälligen Beratungsschritten",
         _ => kind,
