@@ -118,7 +118,7 @@ public static class PersistenceServiceCollectionExtensions
     }
 
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention().WithFailuresLoggedByTheirHandlers();
+        builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention().WithFailuresLoggedByTheirHandlers().AddInterceptors(SqliteUnicodeCase.Instance);
 
     public static DbContextOptionsBuilder<T> ConfigurePostgres<T>(DbContextOptionsBuilder<T> builder, string connectionString)
         where T : DbContext

@@ -84,8 +84,7 @@ public sealed class SearchPapers(ICouncilDb db, PaperReader reader)
         var papers = reader.VisiblePapers(caller);
         if (request.Q?.Trim() is { Length: > 0 } text)
         {
-            // Lower-cased on both sides: PostgreSQL folds every letter; SQLite's lower() folds ASCII letters only, so there
-            // "Ö" finds "Ö" but not "ö".
+            // Lower-cased on both sides; on SQLite lower() is .NET's (SqliteUnicodeCase), so "über" finds "Überplanung" there too.
             var needle = text.ToLowerInvariant();
             papers = papers.Where(p => p.Reference.ToLower().Contains(needle) || p.Name.ToLower().Contains(needle));
         }

@@ -20,12 +20,15 @@ public sealed class PaperSearchTests
         await RegisterAsync(test, "21-70001", "Radverkehrskonzept 2030", isPublic: true);
         await RegisterAsync(test, "21-70002", "Neubau Feuerwache Süd", isPublic: true);
         await RegisterAsync(test, "21-70003", "Neubau Feuerwache Nord", isPublic: true);
+        await RegisterAsync(test, "21-70004", "Überplanung Ölper Holz", isPublic: true);
 
         var byTitle = await SearchAsync(test, "admin", "?q=FEUERWACHE");
         var byReference = await SearchAsync(test, "admin", "?q=70001");
 
         Assert.Equal(["21-70003", "21-70002"], byTitle.Papers.Select(p => p.Reference));
         Assert.Equal(2, byTitle.Total);
+        // Case is folded for every letter on both databases, umlauts too (SQLite's own lower() folds ASCII only).
+        Assert.Equal("21-70004", Assert.Single((await SearchAsync(test, "admin", "?q=%C3%BCberplanung%20%C3%B6lper")).Papers).Reference);
         var radverkehr = Assert.Single(byReference.Papers);
         Assert.Equal(("Radverkehrskonzept 2030", "InProgress", "In Beratung"), (radverkehr.Name, radverkehr.Status, radverkehr.StatusLabel));
         Assert.Equal("fpa", radverkehr.Next!.Committee.Key);
@@ -44,7 +47,7 @@ public sealed class PaperSearchTests
         Assert.Contains(done.Papers, p => p.Reference == "21-15513-01");
         Assert.All(done.Papers, p => Assert.Equal(("Done", "Stellungnahme", null), (p.Status, p.PaperType, p.Next)));
         Assert.DoesNotContain((await SearchAsync(test, "admin", "?committee=plua&q=21-700")).Papers, p => p.Reference.StartsWith("21-700", StringComparison.Ordinal));
-        Assert.Equal(3, (await SearchAsync(test, "admin", "?committee=fpa&q=21-700")).Total);
+        Assert.Equal(4, (await SearchAsync(test, "admin", "?committee=fpa&q=21-700")).Total);
     }
 
     [Fact]
