@@ -60,6 +60,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<PaperReader>();
         services.TryAddScoped<SearchPapers>();
         services.TryAddScoped<RegisterPaper>();
+        services.TryAddScoped<GetRegistrationChoices>();
         services.TryAddScoped<AttachWorkflow>();
         services.TryAddScoped<GetPaper>();
         services.TryAddScoped<ProjectBeratungsfolge>();

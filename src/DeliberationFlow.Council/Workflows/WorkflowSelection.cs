@@ -24,7 +24,8 @@ public sealed class WorkflowSelection(IWorkflowDefinitionStore definitions)
     private static bool ServesPaperType(WorkflowDefinition definition, string paperType) =>
         PaperTypes(definition).Contains(paperType, StringComparer.OrdinalIgnoreCase);
 
-    private static IEnumerable<string> PaperTypes(WorkflowDefinition definition) =>
+    /// <summary>The paper types a workflow serves when a registration names no workflow (its <c>paperTypes</c> property).</summary>
+    public static IEnumerable<string> PaperTypes(WorkflowDefinition definition) =>
         definition.Properties.TryGetValue(PaperTypesProperty, out var types) && types.ValueKind == JsonValueKind.Array
             ? types.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)
             : [];

@@ -19,6 +19,9 @@ public static class PapersApi
         papers.MapGet("/", SearchAsync)
             .WithSummary("The papers the caller may see, newest first: search in reference and title, by status, paper type and committee, a page at a time")
             .ProducesValidationProblem();
+        papers.MapGet("/registration-choices", RegistrationChoicesAsync)
+            .WithSummary("What a registration can name: the body's offices, the paper types its published workflows serve, and those workflows")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         papers.MapGet("/{id:guid}", GetAsync)
             .WithSummary("A paper with its Beratungsfolge, timeline and journal")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -50,6 +53,9 @@ public static class PapersApi
     private static async Task<Ok<PaperList>> SearchAsync(
         string? q, string? status, string? paperType, string? committee, int? page, int? pageSize, SearchPapers search, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await search.HandleAsync(http.User.ToCaller(), new SearchPapersRequest(q, status, paperType, committee, page, pageSize), cancellationToken));
+
+    private static async Task<Ok<RegistrationChoices>> RegistrationChoicesAsync(GetRegistrationChoices choices, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await choices.HandleAsync(http.User.ToCaller(), cancellationToken));
 
     private static async Task<Ok<PaperDetails>> SkipHearingAsync(Guid id, SkipHearingRequest request, SkipHearing skip, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await skip.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));

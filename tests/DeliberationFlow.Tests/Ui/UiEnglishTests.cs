@@ -54,6 +54,10 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await Expect(fpa.Page.Locator("#papers-table tbody tr")).ToHaveCountAsync(1);
         await Expect(fpa.Page.Locator("#papers-table tbody tr .next-step")).ToContainTextAsync("Finanz- und Personalausschuss, Thu, 29.04.2021 15:00");
         await AssertEnglishAsync(fpa, "papers");
+        await fpa.GotoAsync("/papers/new");
+        await Expect(fpa.Page.Locator("#reg-submit")).ToContainTextAsync("Register the paper");
+        await Expect(fpa.Page.Locator("#preview-empty")).ToContainTextAsync("Choose the paper type");
+        await AssertEnglishAsync(fpa, "new paper");
 
         // The day after the meeting (signed in anew: the clock's jump outlives the sign-in): the to-do list with its
         // reasons, and the outcomes screen.
