@@ -58,6 +58,9 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await Expect(fpa.Page.Locator("#reg-submit")).ToContainTextAsync("Register the paper");
         await Expect(fpa.Page.Locator("#preview-empty")).ToContainTextAsync("Choose the paper type");
         await AssertEnglishAsync(fpa, "new paper");
+        await fpa.GotoAsync("/workspace/schedule");
+        await Expect(fpa.Page.Locator("#schedule-submit")).ToContainTextAsync("Add to the meeting calendar");
+        await AssertEnglishAsync(fpa, "plan meetings");
 
         // The day after the meeting (signed in anew: the clock's jump outlives the sign-in): the to-do list with its
         // reasons, and the outcomes screen.

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace DeliberationFlow.Tests.Ui;
@@ -30,7 +29,7 @@ public sealed class UiPaperRegistrationTests(Chromium chromium) : IClassFixture<
 
         await page.Locator("#reg-reference input").FillAsync("21-17201");
         await page.Locator("#reg-name textarea").FillAsync("Neubau der Feuerwache Süd");
-        await ChooseAsync(page, "#reg-paper-type", "Beschlussvorlage");
+        await MudSelects.ChooseAsync(page, "#reg-paper-type", "Beschlussvorlage");
 
         // The preview plans it as the registration will: FPA on 29.04.2021, then VA and Rat, each with its deadline.
         var preview = page.Locator("#preview-beratungsfolge tbody tr");
@@ -43,7 +42,7 @@ public sealed class UiPaperRegistrationTests(Chromium chromium) : IClassFixture<
 
         await Expect(page.Locator("#reg-reference .mud-input-error")).ToHaveCountAsync(0); // changed fields lose their mark
         await Expect(page.Locator("#reg-lead-office .mud-input-error").First).ToBeVisibleAsync();
-        await ChooseAsync(page, "#reg-lead-office", "10 Fachbereich Zentrale Dienste");
+        await MudSelects.ChooseAsync(page, "#reg-lead-office", "10 Fachbereich Zentrale Dienste");
         await Expect(page.Locator("#registration-invalid")).ToHaveCountAsync(0);
         await page.Locator("#reg-participating .mud-select").First.ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "20 Fachbereich Finanzen" }).ClickAsync();
@@ -66,8 +65,8 @@ public sealed class UiPaperRegistrationTests(Chromium chromium) : IClassFixture<
         await fpa.GotoAsync("/papers/new");
         await page.Locator("#reg-reference input").FillAsync("21-17201");
         await page.Locator("#reg-name textarea").FillAsync("Doppelt");
-        await ChooseAsync(page, "#reg-paper-type", "Beschlussvorlage");
-        await ChooseAsync(page, "#reg-lead-office", "10 Fachbereich Zentrale Dienste");
+        await MudSelects.ChooseAsync(page, "#reg-paper-type", "Beschlussvorlage");
+        await MudSelects.ChooseAsync(page, "#reg-lead-office", "10 Fachbereich Zentrale Dienste");
         await page.Locator("#reg-submit").ClickAsync();
         await Expect(page.Locator("#registration-refused")).ToContainTextAsync("already registered");
         await Expect(page).ToHaveURLAsync(new Regex("/papers/new$"));
@@ -77,14 +76,5 @@ public sealed class UiPaperRegistrationTests(Chromium chromium) : IClassFixture<
         await councillor.Page.GotoAsync(councillor.BaseUrl + "/papers/new");
         await Expect(councillor.Page.Locator("#no-access")).ToContainTextAsync("Kein Zugriff");
         await Expect(councillor.Page.Locator("#nav-paper-new")).ToHaveCountAsync(0);
-    }
-
-    /// <summary>Opens the MudSelect inside <paramref name="container"/>, picks the item with <paramref name="text"/> and waits until its list has closed.</summary>
-    private static async Task ChooseAsync(IPage page, string container, string text)
-    {
-        await page.Locator($"{container} .mud-select").First.ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = text }).First.ClickAsync();
-        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
-        await Expect(page.Locator($"{container} input").First).ToHaveValueAsync(new Regex(".+"));
     }
 }

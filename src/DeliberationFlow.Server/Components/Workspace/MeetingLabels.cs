@@ -29,4 +29,8 @@ public static class MeetingLabels
         var language = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? CultureInfo.GetCultureInfo("en-GB") : German;
         return $"{local.ToString("ddd", language)}, {local.ToString("dd.MM.yyyy HH:mm", German)}";
     }
+
+    /// <summary>The local start as a browser's date-and-time field takes it and ChangeMeeting reads it ("2021-05-06T15:00").</summary>
+    public static string LocalInput(DateTimeOffset start) =>
+        TimeZoneInfo.ConvertTime(start, Berlin).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
 }
