@@ -16,7 +16,15 @@ public sealed record CommitteeView(
     int NoticePeriodDays,
     int UrgentSubmissionDeadlineDays,
     int UrgentNoticePeriodDays,
-    int MemberCount);
+    int MemberCount,
+    int ReminderDaysBefore,
+    int EscalationDays)
+{
+    public static CommitteeView Of(Organization committee, int memberCount) => new(
+        committee.Id, committee.Key, committee.Name, committee.ShortName, committee.Classification, committee.SubmissionDeadlineDays,
+        committee.SubmissionDeadlineInWorkingDays, committee.NoticePeriodDays, committee.UrgentSubmissionDeadlineDays, committee.UrgentNoticePeriodDays,
+        memberCount, committee.ReminderDaysBefore, committee.EscalationDays);
+}
 
 /// <summary>The committees (Gremien) of the caller's body.</summary>
 public sealed class ListCommittees(ICouncilDb db, TimeProvider clock)
@@ -29,10 +37,6 @@ public sealed class ListCommittees(ICouncilDb db, TimeProvider clock)
             .OrderBy(o => o.Name)
             .ToListAsync(cancellationToken);
         var memberships = await db.Memberships.AsNoTracking().Where(m => m.BodyId == caller.BodyId).ToListAsync(cancellationToken);
-        return committees.Select(c => new CommitteeView(
-                c.Id, c.Key, c.Name, c.ShortName, c.Classification, c.SubmissionDeadlineDays, c.SubmissionDeadlineInWorkingDays, c.NoticePeriodDays,
-                c.UrgentSubmissionDeadlineDays, c.UrgentNoticePeriodDays,
-                memberships.Count(m => m.OrganizationId == c.Id && m.IsActiveOn(today))))
-            .ToList();
+        return committees.Select(c => CommitteeView.Of(c, memberships.Count(m => m.OrganizationId == c.Id && m.IsActiveOn(today)))).ToList();
     }
 }

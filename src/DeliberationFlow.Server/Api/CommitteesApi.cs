@@ -10,6 +10,11 @@ public static class CommitteesApi
     public static RouteGroupBuilder MapCommitteesApi(this RouteGroupBuilder api)
     {
         api.MapGet("/committees", ListCommitteesAsync).WithTags("Committees").WithSummary("The committees of your body");
+        api.MapPut("/committees/{key}/deadlines", SaveDeadlinesAsync).WithTags("Committees")
+            .WithSummary("Sets a committee's Vorlagenfrist and Ladungsfrist, normal and urgent (admins); steps planned from then on use them")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/meetings", ListMeetingsAsync).WithTags("Meetings")
             .WithSummary("Meetings of your body; filter by committee key and period")
             .ProducesValidationProblem();
@@ -49,6 +54,10 @@ public static class CommitteesApi
             .ProducesChangeProblems();
         return api;
     }
+
+    private static async Task<Ok<CommitteeView>> SaveDeadlinesAsync(
+        string key, SaveCommitteeDeadlinesRequest request, CommitteeDeadlines deadlines, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await deadlines.SaveAsync(http.User.ToCaller(), key, request, cancellationToken));
 
     private static async Task<Ok<IReadOnlyList<CommitteeView>>> ListCommitteesAsync(
         ListCommittees listCommittees, HttpContext http, CancellationToken cancellationToken) =>

@@ -19,8 +19,8 @@ public sealed class DesignerComponentTests : IAsyncDisposable
 
     private static readonly IReadOnlyList<CommitteeView> Committees =
     [
-        new(Guid.NewGuid(), "fpa", "Finanz- und Personalausschuss", "FPA", "Ausschuss", 10, true, 7, 3, 3, 11),
-        new(Guid.NewGuid(), "rat", "Rat der Stadt", "Rat", "Parlament", 10, true, 7, 3, 3, 55),
+        new(Guid.NewGuid(), "fpa", "Finanz- und Personalausschuss", "FPA", "Ausschuss", 10, true, 7, 3, 3, 11, 1, 14),
+        new(Guid.NewGuid(), "rat", "Rat der Stadt", "Rat", "Parlament", 10, true, 7, 3, 3, 55, 1, 14),
     ];
 
     private readonly BunitContext _context = new();

@@ -99,6 +99,10 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await admin.Page.Locator("#delivery-load").ClickAsync();
         await Expect(admin.Page.Locator("#delivery-log")).ToBeVisibleAsync();
         await AssertEnglishAsync(admin, "operations");
+        await admin.GotoAsync("/committees");
+        await admin.Page.Locator("[data-committee=fpa]").ClickAsync();
+        await Expect(admin.Page.Locator("#deadlines-save")).ToContainTextAsync("Save deadlines");
+        await AssertEnglishAsync(admin, "committees");
 
         // The studio: definitions, the designer with the shipped flow, its versions and the instances.
         await admin.GotoAsync("/studio");

@@ -12,7 +12,7 @@ namespace DeliberationFlow.Tests.Ui.Components;
 /// <summary>The outcome form of one agenda item (bUnit): quick choices, wording, tally, referral, and the request it builds.</summary>
 public sealed class OutcomeFormTests : IAsyncDisposable
 {
-    private static readonly CommitteeView Plua = new(Guid.NewGuid(), "plua", "Planungs- und Umweltausschuss", "PlUA", "Ausschuss", 10, true, 7, 3, 3, 11);
+    private static readonly CommitteeView Plua = new(Guid.NewGuid(), "plua", "Planungs- und Umweltausschuss", "PlUA", "Ausschuss", 10, true, 7, 3, 3, 11, 1, 14);
     private readonly BunitContext _context = new();
 
     public OutcomeFormTests()
