@@ -103,6 +103,10 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await admin.Page.Locator("[data-committee=fpa]").ClickAsync();
         await Expect(admin.Page.Locator("#deadlines-save")).ToContainTextAsync("Save deadlines");
         await AssertEnglishAsync(admin, "committees");
+        await admin.GotoAsync("/operations/templates");
+        await admin.Page.Locator("[data-kind=outcome-notice][data-language=en]").ClickAsync();
+        await Expect(admin.Page.Locator("#template-save")).ToContainTextAsync("Save");
+        await AssertEnglishAsync(admin, "mail templates");
 
         // The studio: definitions, the designer with the shipped flow, its versions and the instances.
         await admin.GotoAsync("/studio");
