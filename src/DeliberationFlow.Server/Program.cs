@@ -21,6 +21,12 @@ if (OParlImportCommand.IsRequested(args))
     return await OParlImportCommand.RunAsync(app, args);
 }
 
+if (AddUserCommand.IsRequested(args))
+{
+    // dotnet run --project src/DeliberationFlow.Server -- add-user <name> --role Admin [--body key] (the first admin)
+    return await AddUserCommand.RunAsync(app, args);
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -13,4 +13,9 @@ public sealed class UserAccount
     public Guid? PersonId { get; set; }
     public List<Guid> CommitteeIds { get; set; } = [];
     public DateTimeOffset Created { get; init; }
+
+    /// <summary>When an admin deactivated the account: it signs in no more, and its sessions end. The row stays for the record.</summary>
+    public DateTimeOffset? DeactivatedAt { get; set; }
+
+    public bool IsActive => DeactivatedAt is null;
 }

@@ -139,6 +139,7 @@ internal sealed class UserAccountConfiguration(string? schema) : IEntityTypeConf
         builder.Property(u => u.DisplayName).HasMaxLength(200);
         builder.Property(u => u.Email).HasMaxLength(320);
         builder.Property(u => u.PasswordHash).HasMaxLength(500);
+        builder.Ignore(u => u.IsActive);
         builder.HasOne<Body>().WithMany().HasForeignKey(u => u.BodyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Person>().WithMany().HasForeignKey(u => u.PersonId).OnDelete(DeleteBehavior.Restrict);
 

@@ -27,6 +27,7 @@ public static class ApiExtensions
         api.MapInstancesApi();
         api.MapDefinitionsApi();
         api.MapNotificationsApi();
+        api.MapUsersApi();
         app.MapCalendarFeed();
         return app;
     }

@@ -10,7 +10,7 @@ namespace DeliberationFlow.Server.Security;
 /// <summary>
 /// ASP.NET Core Identity over the existing users table: the web sign-in and HTTP Basic of the API check the same
 /// accounts with the same hasher, so there is one source of user truth. Accounts are managed elsewhere (demo data,
-/// deployment); the store only reads them and keeps changed password hashes.
+/// <see cref="ManageUsers"/>, the <c>add-user</c> command); the store only reads active accounts and keeps changed password hashes.
 /// </summary>
 public sealed class CouncilUserStore(DeliberationDbContext db) :
     IUserPasswordStore<UserAccount>, IUserRoleStore<UserAccount>, IUserSecurityStampStore<UserAccount>
@@ -41,13 +41,13 @@ public sealed class CouncilUserStore(DeliberationDbContext db) :
         throw new NotSupportedException("Accounts are not deleted through the web UI.");
 
     public async Task<UserAccount?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
-        Guid.TryParse(userId, out var id) ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken) : null;
+        Guid.TryParse(userId, out var id) ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeactivatedAt == null, cancellationToken) : null;
 
     public async Task<UserAccount?> FindByNameAsync(string normalizedUserName, CancellationToken cancellationToken)
     {
         // User names are stored as typed (lower case); Identity hands over the upper-cased form.
         var name = normalizedUserName.ToLowerInvariant();
-        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == name, cancellationToken);
+        return await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == name && u.DeactivatedAt == null, cancellationToken);
     }
 
     public Task SetPasswordHashAsync(UserAccount user, string? passwordHash, CancellationToken cancellationToken)
@@ -79,12 +79,16 @@ public sealed class CouncilUserStore(DeliberationDbContext db) :
 
     public Task SetSecurityStampAsync(UserAccount user, string stamp, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // The password hash is the stamp: a changed password ends every cookie issued before.
+    // The stamp covers what the cookie's claims and the sign-in rest on: a changed password, role, committee or person,
+    // or a deactivation, ends every cookie issued before.
     public Task<string?> GetSecurityStampAsync(UserAccount user, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(StampOf(user));
 
-    public static string StampOf(UserAccount user) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(user.PasswordHash)))[..32];
+    public static string StampOf(UserAccount user)
+    {
+        var rights = $"{user.PasswordHash}\n{user.BodyId}\n{user.Role}\n{string.Join(",", user.CommitteeIds.Order())}\n{user.PersonId}\n{user.DeactivatedAt:O}";
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(rights)))[..32];
+    }
 
     public void Dispose()
     {

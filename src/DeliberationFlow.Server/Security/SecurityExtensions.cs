@@ -29,7 +29,12 @@ public static class SecurityExtensions
     {
         builder.AddSharedKeyRing();
         builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        builder.Services.AddSingleton<IPasswords, IdentityPasswords>();
         builder.Services.AddScoped<UserCredentials>();
+
+        // A cookie is checked against its account every minute: a changed password, role, committee or a deactivation
+        // (all in the security stamp) ends the session within that minute rather than Identity's default half hour.
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
         builder.Services.AddSingleton<VerifiedCredentials>();
         builder.Services
             .AddIdentityCore<UserAccount>()

@@ -13,7 +13,7 @@ public sealed class UserCredentials(DeliberationDbContext db, IPasswordHasher<Us
 {
     public async Task<UserAccount?> VerifyAsync(string userName, string password, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName, cancellationToken);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName && u.DeactivatedAt == null, cancellationToken);
         if (user is null)
         {
             return null;

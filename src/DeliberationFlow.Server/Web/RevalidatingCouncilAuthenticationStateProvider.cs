@@ -8,14 +8,15 @@ using Microsoft.Extensions.Options;
 namespace DeliberationFlow.Server.Web;
 
 /// <summary>
-/// A Blazor circuit keeps the user it started with; every 30 minutes this checks that the account still exists with
-/// the same password (security stamp), so a changed password or removed account also ends open browser tabs.
+/// A Blazor circuit keeps the user it started with; every minute this checks that the account is still active with the
+/// same password and rights (security stamp), so a changed password, role or committee, or a deactivation, also ends
+/// open browser tabs.
 /// </summary>
 public sealed class RevalidatingCouncilAuthenticationStateProvider(
     ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {

@@ -37,6 +37,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created");
 
+                    b.Property<long?>("DeactivatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deactivated_at");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
