@@ -107,6 +107,13 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await admin.Page.Locator("[data-kind=outcome-notice][data-language=en]").ClickAsync();
         await Expect(admin.Page.Locator("#template-save")).ToContainTextAsync("Save");
         await AssertEnglishAsync(admin, "mail templates");
+        await admin.GotoAsync("/users");
+        await admin.Page.Locator("#user-new").ClickAsync();
+        await Expect(admin.Page.Locator("#user-save")).ToContainTextAsync("Create account");
+        await AssertEnglishAsync(admin, "user accounts");
+        await admin.GotoAsync("/me/password");
+        await Expect(admin.Page.Locator("#password-save")).ToContainTextAsync("Change password");
+        await AssertEnglishAsync(admin, "change password");
 
         // The studio: definitions, the designer with the shipped flow, its versions and the instances.
         await admin.GotoAsync("/studio");
