@@ -49,6 +49,14 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static ServerProcess Start(params string[] arguments) => new(arguments);
 
+    /// <summary>Runs one of the server's verbs (import-oparl, add-user) on the embedded database under <paramref name="dataPath"/> to its end.</summary>
+    public static async Task<(int ExitCode, string Output)> RunVerbAsync(string dataPath, params string[] arguments)
+    {
+        await using var server = Start([.. arguments, "--Storage:DataPath", dataPath, "--Scheduling:RunServer", "false"]);
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        return (exitCode, server.Output);
+    }
+
     /// <summary>Waits for the process to end by itself; fails the test if it has not within the time given.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {

@@ -14,7 +14,7 @@ public sealed class AddUserCommandTests
         await File.WriteAllTextAsync(passwordFile, "Erstes-Kennwort-2026\n");
         try
         {
-            var (exitCode, output) = await RunServerAsync(dataPath, "add-user", "k.keller", "--role", "Admin", "--body", "wolfenbuettel",
+            var (exitCode, output) = await ServerProcess.RunVerbAsync(dataPath, "add-user", "k.keller", "--role", "Admin", "--body", "wolfenbuettel",
                 "--display-name", "Karin Keller", "--password-file", passwordFile);
             Assert.True(exitCode == 0, output);
             Assert.Contains("Account 'k.keller' (Admin) created in body 'wolfenbuettel'.", output, StringComparison.Ordinal);
@@ -30,11 +30,11 @@ public sealed class AddUserCommandTests
                 Assert.DoesNotContain("Erstes-Kennwort", row.GetString(2), StringComparison.Ordinal); // only the hash is kept
             }
 
-            var (againCode, again) = await RunServerAsync(dataPath, "add-user", "k.keller", "--role", "Admin", "--body", "wolfenbuettel", "--password-file", passwordFile);
+            var (againCode, again) = await ServerProcess.RunVerbAsync(dataPath, "add-user", "k.keller", "--role", "Admin", "--body", "wolfenbuettel", "--password-file", passwordFile);
             Assert.Equal(1, againCode);
             Assert.Contains("userName: The user name 'k.keller' is taken", again, StringComparison.Ordinal);
 
-            var (usageCode, usage) = await RunServerAsync(dataPath, "add-user", "ohne.rolle");
+            var (usageCode, usage) = await ServerProcess.RunVerbAsync(dataPath, "add-user", "ohne.rolle");
             Assert.Equal(2, usageCode);
             Assert.Contains("Usage: add-user", usage, StringComparison.Ordinal);
         }
@@ -43,12 +43,5 @@ public sealed class AddUserCommandTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(dataPath, recursive: true);
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunServerAsync(string dataPath, params string[] arguments)
-    {
-        await using var server = ServerProcess.Start([.. arguments, "--Storage:DataPath", dataPath, "--Scheduling:RunServer", "false"]);
-        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(120));
-        return (exitCode, server.Output);
     }
 }

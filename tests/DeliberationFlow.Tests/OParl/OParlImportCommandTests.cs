@@ -12,7 +12,7 @@ public sealed class OParlImportCommandTests
         var dataPath = Directory.CreateTempSubdirectory("deliberationflow-import-").FullName;
         try
         {
-            var (exitCode, output) = await RunServerAsync(dataPath, "import-oparl", OParlFiles.Karlsruhe, "--body", "karlsruhe");
+            var (exitCode, output) = await ServerProcess.RunVerbAsync(dataPath, "import-oparl", OParlFiles.Karlsruhe, "--body", "karlsruhe");
             Assert.True(exitCode == 0, output);
             Assert.Contains($"OParl import from {OParlFiles.Karlsruhe} into body 'karlsruhe' (new):", output, StringComparison.Ordinal);
             Assert.Matches(@"Paper\s+created\s+2\s+updated\s+0\s+unchanged\s+1\s+deleted\s+0", output);
@@ -20,7 +20,7 @@ public sealed class OParlImportCommandTests
             Assert.Contains("not mapped: Consultation: its paper is not in the source", output, StringComparison.Ordinal);
 
             // Again: found by OParl id, nothing created.
-            var (againCode, again) = await RunServerAsync(dataPath, "import-oparl", OParlFiles.Karlsruhe, "--body", "karlsruhe");
+            var (againCode, again) = await ServerProcess.RunVerbAsync(dataPath, "import-oparl", OParlFiles.Karlsruhe, "--body", "karlsruhe");
             Assert.True(againCode == 0, again);
             Assert.Matches(@"Paper\s+created\s+0\s+updated\s+0\s+unchanged\s+3", again);
 
@@ -30,7 +30,7 @@ public sealed class OParlImportCommandTests
             command.CommandText = "SELECT count(*) FROM papers p JOIN bodies b ON b.id = p.body_id WHERE b.key = 'karlsruhe'";
             Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
 
-            var (usageCode, usage) = await RunServerAsync(dataPath, "import-oparl");
+            var (usageCode, usage) = await ServerProcess.RunVerbAsync(dataPath, "import-oparl");
             Assert.Equal(2, usageCode);
             Assert.Contains("Usage: import-oparl", usage, StringComparison.Ordinal);
         }
@@ -39,12 +39,5 @@ public sealed class OParlImportCommandTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(dataPath, recursive: true);
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunServerAsync(string dataPath, params string[] arguments)
-    {
-        await using var server = ServerProcess.Start([.. arguments, "--Storage:DataPath", dataPath, "--Scheduling:RunServer", "false"]);
-        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(120));
-        return (exitCode, server.Output);
     }
 }
