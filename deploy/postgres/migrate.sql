@@ -1139,3 +1139,38 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127035330_AuditEntries') THEN
+    CREATE TABLE council.audit_entries (
+        id uuid NOT NULL,
+        body_id uuid NOT NULL,
+        timestamp timestamp with time zone NOT NULL,
+        actor character varying(100) NOT NULL,
+        area character varying(40) NOT NULL,
+        subject character varying(200) NOT NULL,
+        message character varying(4000) NOT NULL,
+        CONSTRAINT pk_audit_entries PRIMARY KEY (id),
+        CONSTRAINT fk_audit_entries_bodies_body_id FOREIGN KEY (body_id) REFERENCES council.bodies (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127035330_AuditEntries') THEN
+    CREATE INDEX ix_audit_entries_body_id_id ON council.audit_entries (body_id, id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127035330_AuditEntries') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261127035330_AuditEntries', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -82,6 +82,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Notifications.EscalateOverdueSteps>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.CommitteeNotificationSettings>();
         services.TryAddScoped<ListCommittees>();
+        services.TryAddScoped<DeliberationFlow.Council.Audit.ListAuditEntries>();
         services.TryAddScoped<DeliberationFlow.Council.Access.ManageUsers>();
         services.TryAddScoped<CommitteeDeadlines>();
         services.TryAddScoped<ListMeetings>();

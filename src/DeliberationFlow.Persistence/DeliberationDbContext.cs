@@ -46,6 +46,7 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     public DbSet<PaperFollower> PaperFollowers => Set<PaperFollower>();
     public DbSet<Council.Notifications.Templates.MailTemplate> MailTemplates => Set<Council.Notifications.Templates.MailTemplate>();
+    public DbSet<Council.Audit.AuditEntry> AuditEntries => Set<Council.Audit.AuditEntry>();
     public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
     public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
     public DbSet<WorkflowTimer> Timers => Set<WorkflowTimer>();
@@ -91,6 +92,7 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
         modelBuilder.ApplyConfiguration(new NotificationPreferenceConfiguration(council));
         modelBuilder.ApplyConfiguration(new PaperFollowerConfiguration(council));
         modelBuilder.ApplyConfiguration(new MailTemplateConfiguration(council));
+        modelBuilder.ApplyConfiguration(new AuditEntryConfiguration(council));
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys", council);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Microsoft.EntityFrameworkCore;
@@ -82,6 +83,7 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         };
         user.PasswordHash = passwords.Hash(user, request.Password!);
         db.Users.Add(user);
+        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Account, user.UserName, $"Konto angelegt: {Describe(user, committees)}.", now));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -110,11 +112,18 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
             await KeepAnAdminAsync(caller, user, "role", "take the admin role from", cancellationToken);
         }
 
+        var before = Describe(user, committees);
         user.DisplayName = request.DisplayName!.Trim();
         user.Email = NullIfEmpty(request.Email);
         user.Role = role;
         user.CommitteeIds = committeeIds;
         user.PersonId = request.PersonId;
+        var after = Describe(user, committees);
+        if (after != before)
+        {
+            db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Account, user.UserName, $"Konto geändert. Vorher: {before}. Jetzt: {after}.", clock.GetUtcNow()));
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Account {UserName} changed by {Admin}: role {Role}, committees {Committees}", user.UserName, caller.UserName, user.Role,
             string.Join(",", committees.Where(c => committeeIds.Contains(c.Id)).Select(c => c.Key)));
@@ -130,6 +139,7 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         CheckPassword(errors, "password", request.Password, user.UserName);
         errors.ThrowIfAny();
         user.PasswordHash = passwords.Hash(user, request.Password!);
+        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Account, user.UserName, "Kennwort neu gesetzt.", clock.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Password of {UserName} set by {Admin}", user.UserName, caller.UserName);
         return await ViewAsync(caller, user, cancellationToken);
@@ -152,6 +162,7 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
             }
 
             user.DeactivatedAt = clock.GetUtcNow();
+            db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Account, user.UserName, "Konto deaktiviert.", user.DeactivatedAt.Value));
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Account {UserName} deactivated by {Admin}", user.UserName, caller.UserName);
         }
@@ -166,6 +177,7 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         if (!user.IsActive)
         {
             user.DeactivatedAt = null;
+            db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Account, user.UserName, "Konto wieder aktiviert.", clock.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Account {UserName} reactivated by {Admin}", user.UserName, caller.UserName);
         }
@@ -193,6 +205,7 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
 
         errors.ThrowIfAny();
         user.PasswordHash = passwords.Hash(user, newPassword!);
+        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Account, user.UserName, "Eigenes Kennwort geändert.", clock.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("{UserName} changed their password", user.UserName);
     }
@@ -304,6 +317,13 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         user.Id, user.UserName, user.DisplayName, user.Email, user.Role.ToString(),
         committees.Where(c => user.CommitteeIds.Contains(c.Id)).Select(c => c.Key).ToList(),
         user.PersonId, persons.FirstOrDefault(p => p.Id == user.PersonId)?.Name, user.IsActive, user.Created, user.DeactivatedAt);
+
+    /// <summary>An account's rights and contact in one line of the record (never its password).</summary>
+    private static string Describe(UserAccount user, List<Organization> committees) =>
+        $"{user.DisplayName}, {user.Role}" +
+        (user.CommitteeIds.Count > 0 ? $", Gremien {string.Join(", ", committees.Where(c => user.CommitteeIds.Contains(c.Id)).Select(c => c.Key))}" : "") +
+        (user.PersonId is { } person ? $", Person {person}" : "") +
+        (user.Email is { } email ? $", {email}" : "");
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

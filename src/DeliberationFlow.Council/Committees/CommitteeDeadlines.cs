@@ -1,4 +1,5 @@
 using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Microsoft.EntityFrameworkCore;
@@ -66,6 +67,11 @@ public sealed class CommitteeDeadlines(ICouncilDb db, TimeProvider clock, ILogge
         committee.UrgentSubmissionDeadlineDays = urgentSubmission;
         committee.UrgentNoticePeriodDays = urgentNotice;
         committee.Modified = clock.GetUtcNow();
+        if (Describe(committee) != before)
+        {
+            db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Committee, committee.Key, $"Fristen geändert. Vorher: {before}. Jetzt: {Describe(committee)}.", committee.Modified));
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Deadlines of committee {Committee} changed by {User}: {Before} -> {After}", committee.Key, caller.UserName, before, Describe(committee));
 

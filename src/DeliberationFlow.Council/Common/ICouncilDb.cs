@@ -29,6 +29,7 @@ public interface ICouncilDb
     DbSet<NotificationPreference> NotificationPreferences { get; }
     DbSet<PaperFollower> PaperFollowers { get; }
     DbSet<Notifications.Templates.MailTemplate> MailTemplates { get; }
+    DbSet<Audit.AuditEntry> AuditEntries { get; }
 
     DbSet<WorkflowInstance> WorkflowInstances { get; }
     DbSet<Bookmark> Bookmarks { get; }

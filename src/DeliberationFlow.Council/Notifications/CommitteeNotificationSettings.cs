@@ -1,4 +1,5 @@
 using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,9 +41,16 @@ public sealed class CommitteeNotificationSettings(ICouncilDb db, TimeProvider cl
 
         errors.ThrowIfAny();
         var committee = await FindAsync(caller, key, cancellationToken);
+        var before = (committee.ReminderDaysBefore, committee.EscalationDays);
         committee.ReminderDaysBefore = request.ReminderDaysBefore ?? committee.ReminderDaysBefore;
         committee.EscalationDays = request.EscalationDays ?? committee.EscalationDays;
         committee.Modified = clock.GetUtcNow();
+        if ((committee.ReminderDaysBefore, committee.EscalationDays) != before)
+        {
+            db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Committee, committee.Key,
+                $"Erinnerung {before.ReminderDaysBefore} → {committee.ReminderDaysBefore} Tage vorher, Mahnung {before.EscalationDays} → {committee.EscalationDays} Tage danach.", committee.Modified));
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return new CommitteeNotificationSettingsView(committee.Key, committee.ReminderDaysBefore, committee.EscalationDays);
     }

@@ -148,6 +148,23 @@ internal sealed class UserAccountConfiguration(string? schema) : IEntityTypeConf
     }
 }
 
+internal sealed class AuditEntryConfiguration(string? schema) : IEntityTypeConfiguration<Council.Audit.AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<Council.Audit.AuditEntry> builder)
+    {
+        builder.ToTable("audit_entries", schema);
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Actor).HasMaxLength(100);
+        builder.Property(e => e.Area).HasMaxLength(40);
+        builder.Property(e => e.Subject).HasMaxLength(200);
+        builder.Property(e => e.Message).HasMaxLength(4000);
+        builder.HasOne<Body>().WithMany().HasForeignKey(e => e.BodyId).OnDelete(DeleteBehavior.Restrict);
+
+        // The page lists a body's entries newest first.
+        builder.HasIndex(e => new { e.BodyId, e.Id });
+    }
+}
+
 internal sealed class IdempotencyRecordConfiguration(string? schema) : IEntityTypeConfiguration<IdempotencyRecord>
 {
     public void Configure(EntityTypeBuilder<IdempotencyRecord> builder)

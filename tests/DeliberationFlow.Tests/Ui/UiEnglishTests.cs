@@ -111,6 +111,9 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await admin.Page.Locator("#user-new").ClickAsync();
         await Expect(admin.Page.Locator("#user-save")).ToContainTextAsync("Create account");
         await AssertEnglishAsync(admin, "user accounts");
+        await admin.GotoAsync("/operations/audit");
+        await Expect(admin.Page.Locator("#audit-total")).ToContainTextAsync("entries");
+        await AssertEnglishAsync(admin, "record of changes");
         await admin.GotoAsync("/me/password");
         await Expect(admin.Page.Locator("#password-save")).ToContainTextAsync("Change password");
         await AssertEnglishAsync(admin, "change password");

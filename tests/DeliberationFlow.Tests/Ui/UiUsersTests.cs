@@ -48,6 +48,11 @@ public sealed class UiUsersTests(Chromium chromium) : IClassFixture<Chromium>
         await page.Locator("#user-deactivate-confirm input").CheckAsync();
         await page.Locator("#user-deactivate").ClickAsync();
         await Expect(row.Locator(".state")).ToHaveTextAsync("deaktiviert am 01.04.2021");
+        await admin.GotoAsync("/operations/audit");
+        var entries = page.Locator("#audit-table tbody tr", new() { HasText = "j.jansen" });
+        await Expect(entries).ToHaveCountAsync(2);
+        await Expect(entries.First.Locator(".message")).ToHaveTextAsync("Konto deaktiviert.");
+        await Expect(entries.Nth(1).Locator(".message")).ToContainTextAsync("Konto angelegt: Jan Jansen, Secretary, Gremien va");
         Assert.Equal(HttpStatusCode.Unauthorized, (await test.App.ClientFor("j.jansen", Password).GetAsync("/api/committees")).StatusCode);
         await using var refused = await UiSession.OpenAsync(chromium, test);
         await refused.Page.GotoAsync("/account/signin");

@@ -1,5 +1,6 @@
 using System.Collections;
 using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -69,6 +70,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         stored.Html = template.Html;
         stored.Modified = clock.GetUtcNow();
         stored.ModifiedBy = caller.UserName;
+        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.MailTemplate, $"{kind} ({language})", $"Eigener Wortlaut gespeichert; Betreff „{template.Subject}“.", stored.Modified));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return await GetAsync(caller, kind, language, cancellationToken);
@@ -81,7 +83,12 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         Find(kind, language);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await CountChangeAsync(caller, cancellationToken);
-        await db.MailTemplates.Where(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language).ExecuteDeleteAsync(cancellationToken);
+        if (await db.MailTemplates.Where(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language).ExecuteDeleteAsync(cancellationToken) > 0)
+        {
+            db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.MailTemplate, $"{kind} ({language})", "Auf den Standardwortlaut zurückgesetzt.", clock.GetUtcNow()));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return await GetAsync(caller, kind, language, cancellationToken);
     }

@@ -96,6 +96,54 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.ToTable("users", "council");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Audit.AuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Area")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("area");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("body_id");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_entries");
+
+                    b.HasIndex("BodyId", "Id")
+                        .HasDatabaseName("ix_audit_entries_body_id_id");
+
+                    b.ToTable("audit_entries", "council");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Common.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -1511,6 +1559,16 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_users_persons_person_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Audit.AuditEntry", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_audit_entries_bodies_body_id");
                 });
 
             modelBuilder.Entity("DeliberationFlow.Council.Model.AgendaItem", b =>

@@ -1,0 +1,38 @@
+using DeliberationFlow.Council.Access;
+
+namespace DeliberationFlow.Council.Audit;
+
+/// <summary>
+/// One change an admin made to the body's settings — an account, a committee's deadlines or reminders, a mail template —
+/// with who, when and what, written in the same save as the change. The papers' own story is in their journals; this is
+/// the story of the rules they ran under. Entries are never changed or deleted.
+/// </summary>
+public sealed class AuditEntry
+{
+    public Guid Id { get; init; }
+    public Guid BodyId { get; init; }
+    public DateTimeOffset Timestamp { get; init; }
+    public required string Actor { get; init; }
+
+    /// <summary>What was changed: <see cref="AuditAreas"/>.</summary>
+    public required string Area { get; init; }
+
+    /// <summary>Which one: the user name, the committee key, the template's kind and language.</summary>
+    public required string Subject { get; init; }
+
+    public required string Message { get; init; }
+
+    public static AuditEntry Of(Caller caller, string area, string subject, string message, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now), BodyId = caller.BodyId, Timestamp = now, Actor = caller.UserName, Area = area, Subject = subject, Message = message,
+    };
+}
+
+public static class AuditAreas
+{
+    public const string Account = "account";
+    public const string Committee = "committee";
+    public const string MailTemplate = "mail-template";
+
+    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate];
+}
