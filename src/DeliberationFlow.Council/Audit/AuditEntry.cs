@@ -9,7 +9,9 @@ namespace DeliberationFlow.Council.Audit;
 /// </summary>
 public sealed class AuditEntry
 {
-    public Guid Id { get; init; }
+    /// <summary>Given by the database in the order the entries were written: the record's order, even within one instant.</summary>
+    public long Sequence { get; init; }
+
     public Guid BodyId { get; init; }
     public DateTimeOffset Timestamp { get; init; }
     public required string Actor { get; init; }
@@ -24,7 +26,7 @@ public sealed class AuditEntry
 
     public static AuditEntry Of(Caller caller, string area, string subject, string message, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(now), BodyId = caller.BodyId, Timestamp = now, Actor = caller.UserName, Area = area, Subject = subject, Message = message,
+        BodyId = caller.BodyId, Timestamp = now, Actor = caller.UserName, Area = area, Subject = subject, Message = message,
     };
 }
 

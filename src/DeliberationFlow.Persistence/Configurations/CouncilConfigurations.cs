@@ -153,7 +153,8 @@ internal sealed class AuditEntryConfiguration(string? schema) : IEntityTypeConfi
     public void Configure(EntityTypeBuilder<Council.Audit.AuditEntry> builder)
     {
         builder.ToTable("audit_entries", schema);
-        builder.HasKey(e => e.Id);
+        builder.HasKey(e => e.Sequence);
+        builder.Property(e => e.Sequence).ValueGeneratedOnAdd();
         builder.Property(e => e.Actor).HasMaxLength(100);
         builder.Property(e => e.Area).HasMaxLength(40);
         builder.Property(e => e.Subject).HasMaxLength(200);
@@ -161,7 +162,7 @@ internal sealed class AuditEntryConfiguration(string? schema) : IEntityTypeConfi
         builder.HasOne<Body>().WithMany().HasForeignKey(e => e.BodyId).OnDelete(DeleteBehavior.Restrict);
 
         // The page lists a body's entries newest first.
-        builder.HasIndex(e => new { e.BodyId, e.Id });
+        builder.HasIndex(e => new { e.BodyId, e.Sequence });
     }
 }
 

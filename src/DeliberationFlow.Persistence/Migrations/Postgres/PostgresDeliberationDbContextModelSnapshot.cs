@@ -98,10 +98,12 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("DeliberationFlow.Council.Audit.AuditEntry", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("Actor")
                         .IsRequired()
@@ -135,11 +137,11 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("timestamp");
 
-                    b.HasKey("Id")
+                    b.HasKey("Sequence")
                         .HasName("pk_audit_entries");
 
-                    b.HasIndex("BodyId", "Id")
-                        .HasDatabaseName("ix_audit_entries_body_id_id");
+                    b.HasIndex("BodyId", "Sequence")
+                        .HasDatabaseName("ix_audit_entries_body_id_sequence");
 
                     b.ToTable("audit_entries", "council");
                 });

@@ -92,10 +92,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("DeliberationFlow.Council.Audit.AuditEntry", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
 
                     b.Property<string>("Actor")
                         .IsRequired()
@@ -129,11 +129,11 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("timestamp");
 
-                    b.HasKey("Id")
+                    b.HasKey("Sequence")
                         .HasName("pk_audit_entries");
 
-                    b.HasIndex("BodyId", "Id")
-                        .HasDatabaseName("ix_audit_entries_body_id_id");
+                    b.HasIndex("BodyId", "Sequence")
+                        .HasDatabaseName("ix_audit_entries_body_id_sequence");
 
                     b.ToTable("audit_entries", (string)null);
                 });

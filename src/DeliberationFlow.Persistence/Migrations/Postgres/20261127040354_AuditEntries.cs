@@ -1,5 +1,6 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -16,7 +17,8 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                 schema: "council",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     body_id = table.Column<Guid>(type: "uuid", nullable: false),
                     timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
@@ -26,7 +28,7 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_audit_entries", x => x.id);
+                    table.PrimaryKey("pk_audit_entries", x => x.sequence);
                     table.ForeignKey(
                         name: "fk_audit_entries_bodies_body_id",
                         column: x => x.body_id,
@@ -37,10 +39,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_audit_entries_body_id_id",
+                name: "ix_audit_entries_body_id_sequence",
                 schema: "council",
                 table: "audit_entries",
-                columns: new[] { "body_id", "id" });
+                columns: new[] { "body_id", "sequence" });
         }
 
         /// <inheritdoc />

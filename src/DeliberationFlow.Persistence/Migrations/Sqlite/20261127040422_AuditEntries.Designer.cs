@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DeliberationFlow.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDeliberationDbContext))]
-    [Migration("20261127035349_AuditEntries")]
+    [Migration("20261127040422_AuditEntries")]
     partial class AuditEntries
     {
         /// <inheritdoc />
@@ -95,10 +95,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("DeliberationFlow.Council.Audit.AuditEntry", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
 
                     b.Property<string>("Actor")
                         .IsRequired()
@@ -132,11 +132,11 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("timestamp");
 
-                    b.HasKey("Id")
+                    b.HasKey("Sequence")
                         .HasName("pk_audit_entries");
 
-                    b.HasIndex("BodyId", "Id")
-                        .HasDatabaseName("ix_audit_entries_body_id_id");
+                    b.HasIndex("BodyId", "Sequence")
+                        .HasDatabaseName("ix_audit_entries_body_id_sequence");
 
                     b.ToTable("audit_entries", (string)null);
                 });

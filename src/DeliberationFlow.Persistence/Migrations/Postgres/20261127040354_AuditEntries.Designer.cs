@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DeliberationFlow.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDeliberationDbContext))]
-    [Migration("20261127035330_AuditEntries")]
+    [Migration("20261127040354_AuditEntries")]
     partial class AuditEntries
     {
         /// <inheritdoc />
@@ -101,10 +101,12 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("DeliberationFlow.Council.Audit.AuditEntry", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("Actor")
                         .IsRequired()
@@ -138,11 +140,11 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("timestamp");
 
-                    b.HasKey("Id")
+                    b.HasKey("Sequence")
                         .HasName("pk_audit_entries");
 
-                    b.HasIndex("BodyId", "Id")
-                        .HasDatabaseName("ix_audit_entries_body_id_id");
+                    b.HasIndex("BodyId", "Sequence")
+                        .HasDatabaseName("ix_audit_entries_body_id_sequence");
 
                     b.ToTable("audit_entries", "council");
                 });

@@ -15,7 +15,8 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                 name: "audit_entries",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    sequence = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     body_id = table.Column<Guid>(type: "TEXT", nullable: false),
                     timestamp = table.Column<long>(type: "INTEGER", nullable: false),
                     actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
@@ -25,7 +26,7 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_audit_entries", x => x.id);
+                    table.PrimaryKey("pk_audit_entries", x => x.sequence);
                     table.ForeignKey(
                         name: "fk_audit_entries_bodies_body_id",
                         column: x => x.body_id,
@@ -35,9 +36,9 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_audit_entries_body_id_id",
+                name: "ix_audit_entries_body_id_sequence",
                 table: "audit_entries",
-                columns: new[] { "body_id", "id" });
+                columns: new[] { "body_id", "sequence" });
         }
 
         /// <inheritdoc />
