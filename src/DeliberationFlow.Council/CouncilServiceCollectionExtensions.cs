@@ -89,6 +89,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<ChangeMeeting>();
         services.TryAddScoped<ScheduleMeetings>();
         services.TryAddScoped<Agenda>();
+        services.TryAddScoped<MeetingMinutes>();
         services.TryAddScoped<AgendaDraft>();
         services.TryAddScoped<ListAgendaCandidates>();
         services.TryAddScoped<AddAgendaItem>();

@@ -53,7 +53,12 @@ public sealed record ConsultationView(
     string? RecordedBy);
 
 /// <summary>The vote: yes, no, abstentions, and whether it was unanimous (no votes against or abstentions).</summary>
-public sealed record VoteTallyView(int For, int Against, int Abstentions, bool Unanimous);
+public sealed record VoteTallyView(int For, int Against, int Abstentions, bool Unanimous)
+{
+    /// <summary>The tally as recorded, or none when no votes were recorded.</summary>
+    public static VoteTallyView? Of(Consultation c) =>
+        c.VotesFor is null ? null : new VoteTallyView(c.VotesFor.Value, c.VotesAgainst ?? 0, c.Abstentions ?? 0, (c.VotesAgainst ?? 0) == 0 && (c.Abstentions ?? 0) == 0);
+}
 
 public sealed record JournalView(long Sequence, DateTimeOffset Timestamp, string Kind, string? ActivityId, string? Outcome, string Actor, string Message);
 
@@ -152,8 +157,7 @@ public sealed class PaperReader(ICouncilDb db)
                 meeting is null ? null : BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy", German),
                 c.Role.ToString(), c.RoleText, c.Authoritative, c.Status.ToString(), Vocabulary.Label(c.Status),
                 c.Outcome?.ToString(), c.ResultText, c.ResolutionText,
-                c.VotesFor is null ? null : new VoteTallyView(c.VotesFor.Value, c.VotesAgainst ?? 0, c.Abstentions ?? 0, (c.VotesAgainst ?? 0) == 0 && (c.Abstentions ?? 0) == 0),
-                c.RecordedAt, c.RecordedBy);
+                VoteTallyView.Of(c), c.RecordedAt, c.RecordedBy);
         }).ToList();
 
         var timeline = views.Select(v => $"{v.Committee.Name}, {v.Date ?? "ohne Termin"}: {v.ResultText ?? v.StatusLabel} ({v.RoleText})").ToList();

@@ -26,6 +26,9 @@ public static class CommitteesApi
         api.MapGet("/meetings/{id:guid}/agenda", AgendaAsync).WithTags("Meetings")
             .WithSummary("The meeting's agenda: public part (Ö 1 …), then non-public (N 1 …), Nachträge and Absetzungen marked")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/meetings/{id:guid}/minutes", MinutesAsync).WithTags("Meetings")
+            .WithSummary("The meeting's results item by item (Beschlussprotokoll): wording, resolution text and votes as recorded; non-public items only for those who may see them")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/meetings/{id:guid}/agenda/order", ReorderAgendaAsync).WithTags("Meetings")
             .WithSummary("Orders the draft agenda until it is fixed or the invitation goes out")
             .ProducesChangeProblems();
@@ -62,6 +65,9 @@ public static class CommitteesApi
     private static async Task<Ok<IReadOnlyList<CommitteeView>>> ListCommitteesAsync(
         ListCommittees listCommittees, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await listCommittees.HandleAsync(http.User.ToCaller(), cancellationToken));
+
+    private static async Task<Ok<MinutesView>> MinutesAsync(Guid id, MeetingMinutes minutes, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await minutes.HandleAsync(http.User.ToCaller(), id, cancellationToken));
 
     private static async Task<Ok<AgendaView>> AgendaAsync(Guid id, Agenda agenda, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await agenda.ReadAsync(http.User.ToCaller(), id, cancellationToken));

@@ -61,6 +61,9 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await fpa.GotoAsync("/workspace/schedule");
         await Expect(fpa.Page.Locator("#schedule-submit")).ToContainTextAsync("Add to the meeting calendar");
         await AssertEnglishAsync(fpa, "plan meetings");
+        await fpa.GotoAsync($"/meetings/{meetingId}/minutes");
+        await Expect(fpa.Page.Locator("#minutes-print")).ToContainTextAsync("Print");
+        await AssertEnglishAsync(fpa, "minutes");
 
         // The day after the meeting (signed in anew: the clock's jump outlives the sign-in): the to-do list with its
         // reasons, and the outcomes screen.
