@@ -23,12 +23,12 @@ public sealed class CouncilUserStore(DeliberationDbContext db) :
         Task.FromResult<string?>(user.UserName.ToUpperInvariant());
 
     public Task SetUserNameAsync(UserAccount user, string? userName, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("User names are fixed; accounts are managed outside the web UI.");
+        throw new NotSupportedException("User names are fixed; accounts are managed through ManageUsers.");
 
     public Task SetNormalizedUserNameAsync(UserAccount user, string? normalizedName, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<IdentityResult> CreateAsync(UserAccount user, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Accounts are created by the demo data or the deployment, not through the web UI.");
+        throw new NotSupportedException("Accounts are created through ManageUsers (the admins' page, /api/users, the add-user command), not through Identity's store.");
 
     public async Task<IdentityResult> UpdateAsync(UserAccount user, CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ public sealed class CouncilUserStore(DeliberationDbContext db) :
     }
 
     public Task<IdentityResult> DeleteAsync(UserAccount user, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Accounts are not deleted through the web UI.");
+        throw new NotSupportedException("Accounts are never deleted, only deactivated through ManageUsers.");
 
     public async Task<UserAccount?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
         Guid.TryParse(userId, out var id) ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.DeactivatedAt == null, cancellationToken) : null;
@@ -61,10 +61,10 @@ public sealed class CouncilUserStore(DeliberationDbContext db) :
     public Task<bool> HasPasswordAsync(UserAccount user, CancellationToken cancellationToken) => Task.FromResult(user.PasswordHash.Length > 0);
 
     public Task AddToRoleAsync(UserAccount user, string roleName, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Roles are part of the account; they are not changed through the web UI.");
+        throw new NotSupportedException("Roles are part of the account; ManageUsers changes them.");
 
     public Task RemoveFromRoleAsync(UserAccount user, string roleName, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Roles are part of the account; they are not changed through the web UI.");
+        throw new NotSupportedException("Roles are part of the account; ManageUsers changes them.");
 
     public Task<IList<string>> GetRolesAsync(UserAccount user, CancellationToken cancellationToken) =>
         Task.FromResult<IList<string>>([user.Role.ToString()]);

@@ -23,10 +23,7 @@ public sealed class UiUsersTests(Chromium chromium) : IClassFixture<Chromium>
         await page.Locator("#user-new").ClickAsync();
         await page.Locator("#user-name input").FillAsync("j.jansen");
         await page.Locator("#user-display-name input").FillAsync("Jan Jansen");
-        await page.Locator("#user-committees .mud-select").First.ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Verwaltungsausschuss" }).ClickAsync();
-        await page.Keyboard.PressAsync("Escape");
-        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+        await MudSelects.ChooseManyAsync(page, "#user-committees", "Verwaltungsausschuss");
         await page.Locator("#user-password input").FillAsync("kurz");
         await page.Locator("#user-save").ClickAsync();
         await Expect(page.Locator("#user-password")).ToContainTextAsync("at least 12 characters");
