@@ -20,7 +20,8 @@ public sealed record ProjectedStep(
     string? Outcome,
     string? SubmissionDeadline,
     string? InvitationDate,
-    string Reason);
+    string Reason,
+    Guid? MeetingId = null);
 
 public sealed record Projection(string? Reference, string DefinitionId, int Version, IReadOnlyList<ProjectedStep> Steps);
 
@@ -44,7 +45,7 @@ public sealed class ProjectBeratungsfolge(ICouncilDb db, IWorkflowDefinitionStor
         var instance = paper.WorkflowInstanceId is { } id ? await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == id, cancellationToken) : null;
         var steps = details.Consultations.Select(c => new ProjectedStep(
             c.Committee.Key, c.Committee.Name, c.RoleText, c.StatusLabel, c.Date, c.ResultText, null, null,
-            c.Status == nameof(ConsultationStatus.Planned) ? "eingeplant" : "erfasst")).ToList();
+            c.Status == nameof(ConsultationStatus.Planned) ? "eingeplant" : "erfasst", c.MeetingId)).ToList();
         if (instance is null)
         {
             return new Projection(paper.Reference, "", 0, steps);

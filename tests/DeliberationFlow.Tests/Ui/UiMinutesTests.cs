@@ -37,5 +37,11 @@ public sealed class UiMinutesTests(Chromium chromium) : IClassFixture<Chromium>
         await Expect(result.Locator(".resolution")).ToHaveTextAsync("Mit Tempo 30 im Abschnitt Nord.");
         await Expect(after.Page.Locator("#minutes-not-begun")).ToHaveCountAsync(0);
         await after.ScreenshotAsync("minutes");
+
+        // From the paper, the date of its FPA step leads to the same results.
+        await after.GotoAsync("/papers/21-17701");
+        await after.Page.Locator("#beratungsfolge tbody tr").First.Locator("a.to-minutes").ClickAsync();
+        await Expect(after.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/meetings/{meetingId}/minutes$"));
+        await Expect(after.Page.Locator("#minutes-items tr[data-reference='21-17701'] .result")).ToContainTextAsync("geändert beschlossen");
     }
 }
