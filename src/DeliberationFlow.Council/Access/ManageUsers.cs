@@ -94,7 +94,7 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         }
 
         logger.LogInformation("Account {UserName} ({Role}) created by {Admin}", user.UserName, user.Role, caller.UserName);
-        return await ViewAsync(caller, user, cancellationToken);
+        return await ViewAsync(caller, user, cancellationToken, committees);
     }
 
     public async Task<UserView> UpdateAsync(Caller caller, Guid id, UpdateUserRequest request, CancellationToken cancellationToken)
@@ -127,7 +127,7 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Account {UserName} changed by {Admin}: role {Role}, committees {Committees}", user.UserName, caller.UserName, user.Role,
             string.Join(",", committees.Where(c => committeeIds.Contains(c.Id)).Select(c => c.Key)));
-        return await ViewAsync(caller, user, cancellationToken);
+        return await ViewAsync(caller, user, cancellationToken, committees);
     }
 
     /// <summary>An admin sets a new password (forgotten, or a first one handed over in person); every session of the account ends.</summary>
@@ -306,9 +306,10 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         }
     }
 
-    private async Task<UserView> ViewAsync(Caller caller, UserAccount user, CancellationToken cancellationToken)
+    /// <param name="committees">The body's committees when the caller has read them already.</param>
+    private async Task<UserView> ViewAsync(Caller caller, UserAccount user, CancellationToken cancellationToken, List<Organization>? committees = null)
     {
-        var committees = await CommitteesAsync(caller, cancellationToken);
+        committees ??= await CommitteesAsync(caller, cancellationToken);
         var person = user.PersonId is { } id ? await db.Persons.AsNoTracking().Where(p => p.Id == id).Select(p => new PersonChoice(p.Id, p.Name)).SingleOrDefaultAsync(cancellationToken) : null;
         return View(user, committees, person is null ? [] : [person]);
     }

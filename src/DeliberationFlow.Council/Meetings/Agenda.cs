@@ -28,6 +28,9 @@ public sealed record AgendaView(
     Guid MeetingId, string Committee, string Date, string MeetingState, bool Locked, IReadOnlyList<AgendaItemView> Items,
     string? LockedAt = null, string? LockedBy = null, bool Invited = false);
 
+/// <summary>An agenda and the rows it was drawn from: its meeting and the consultations of its items, by id.</summary>
+public sealed record AgendaRecords(AgendaView View, Meeting Meeting, IReadOnlyDictionary<Guid, Consultation> Consultations);
+
 public sealed record ReorderAgendaRequest(IReadOnlyList<Guid>? ConsultationIds);
 
 /// <summary>
@@ -39,7 +42,11 @@ public sealed record ReorderAgendaRequest(IReadOnlyList<Guid>? ConsultationIds);
 /// </summary>
 public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft, TimeProvider clock)
 {
-    public async Task<AgendaView> ReadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
+    public async Task<AgendaView> ReadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken) =>
+        (await ReadWithRecordsAsync(caller, meetingId, cancellationToken)).View;
+
+    /// <summary>The agenda with the meeting and the consultations it was drawn from, for views built on it (the minutes).</summary>
+    public async Task<AgendaRecords> ReadWithRecordsAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
         var (meeting, committee, body) = await LoadAsync(caller, meetingId, cancellationToken);
         var locked = meeting.AgendaLocked;
@@ -79,9 +86,10 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
             }
         }
 
-        return new AgendaView(meeting.Id, committee.Name, BodyClock.LocalText(meeting.Start, body.Zone),
+        var view = new AgendaView(meeting.Id, committee.Name, BodyClock.LocalText(meeting.Start, body.Zone),
             meeting.State.ToString(), locked, items,
             meeting.AgendaLockedAt is { } lockedAt ? AgendaDraft.LocalTime(lockedAt, body) : null, meeting.AgendaLockedBy, meeting.State != MeetingState.Scheduled);
+        return new AgendaRecords(view, meeting, entries.ToDictionary(e => e.Consultation.Id, e => e.Consultation));
     }
 
     /// <summary>Puts the named consultations first, in this order; the others follow as before. Refused once the agenda is fixed or the invitation is out.</summary>

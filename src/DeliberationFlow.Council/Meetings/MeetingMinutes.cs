@@ -1,7 +1,5 @@
 using DeliberationFlow.Council.Access;
-using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Papers;
-using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Meetings;
 
@@ -19,14 +17,11 @@ public sealed record MinutesView(
 /// recorded for each: what a secretary checks and hands on, and what members look up afterwards. It rests on
 /// <see cref="Agenda"/>, so a non-public item appears only for those who may see its paper, exactly as on the agenda.
 /// </summary>
-public sealed class MeetingMinutes(ICouncilDb db, Agenda agenda, TimeProvider clock)
+public sealed class MeetingMinutes(Agenda agenda, TimeProvider clock)
 {
     public async Task<MinutesView> HandleAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
-        var view = await agenda.ReadAsync(caller, meetingId, cancellationToken);
-        var meeting = await db.Meetings.AsNoTracking().SingleAsync(m => m.Id == meetingId, cancellationToken);
-        var ids = view.Items.Select(i => i.ConsultationId).ToList();
-        var recorded = await db.Consultations.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var (view, meeting, recorded) = await agenda.ReadWithRecordsAsync(caller, meetingId, cancellationToken);
         var items = view.Items.Select(item =>
         {
             var consultation = recorded[item.ConsultationId];

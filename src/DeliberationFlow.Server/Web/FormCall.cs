@@ -9,6 +9,7 @@ namespace DeliberationFlow.Server.Web;
 public sealed class FormCall
 {
     private readonly Dictionary<string, string[]> _errors = [];
+    private UiProblem? _invalid;
 
     public bool Busy { get; private set; }
 
@@ -16,6 +17,11 @@ public sealed class FormCall
 
     /// <summary>Whether the last call was refused for its input.</summary>
     public bool Invalid => _errors.Count > 0;
+
+    /// <summary>
+    /// Any refusal as one problem, the input's messages in its detail: for a form too small to show each message at a field.
+    /// </summary>
+    public UiProblem? Refusal => Problem ?? (Invalid ? _invalid : null);
 
     public async Task RunAsync(Func<Task> call)
     {
@@ -32,6 +38,8 @@ public sealed class FormCall
             {
                 _errors[field] = messages;
             }
+
+            _invalid = UiProblem.From(e);
         }
         catch (Exception e) when (UiProblem.From(e) is { } problem)
         {
