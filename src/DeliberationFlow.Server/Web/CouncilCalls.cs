@@ -11,6 +11,15 @@ namespace DeliberationFlow.Server.Web;
 /// </summary>
 public sealed class CouncilCalls(IServiceScopeFactory scopes, AuthenticationStateProvider authentication)
 {
+    private TimeZoneInfo? _bodyZone;
+
+    /// <summary>
+    /// The signed-in user's body's zone, in which every page shows instants (a meeting's start, a journal entry). Read once
+    /// per circuit: a body's zone is set when it is created, and the next visit reads it again.
+    /// </summary>
+    public async Task<TimeZoneInfo> BodyZoneAsync() =>
+        _bodyZone ??= await RunAsync<CallerBodyZone, TimeZoneInfo>((zone, caller) => zone.HandleAsync(caller, CancellationToken.None));
+
     public async Task<Caller> CallerAsync()
     {
         var state = await authentication.GetAuthenticationStateAsync();
