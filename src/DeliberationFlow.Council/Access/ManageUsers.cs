@@ -66,7 +66,8 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
 
         var committees = await CommitteesAsync(caller, cancellationToken);
         var (role, committeeIds) = CheckRights(errors, request.Role, request.Committees, committees);
-        await CheckPersonAsync(errors, caller, request.PersonId, cancellationToken);
+        var persons = await PersonNamesAsync(caller, [request.PersonId], cancellationToken);
+        CheckPerson(errors, request.PersonId, persons);
         CheckContact(errors, request.DisplayName, request.Email);
         CheckPassword(errors, "password", request.Password, userName);
         errors.ThrowIfAny();
@@ -83,7 +84,7 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         };
         user.PasswordHash = passwords.Hash(user, request.Password!);
         db.Users.Add(user);
-        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Account, user.UserName, $"Konto angelegt: {Describe(user, committees)}.", now));
+        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Account, user.UserName, $"Konto angelegt: {Describe(user, committees, persons)}.", now));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -104,7 +105,8 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         var errors = new ValidationErrors();
         var committees = await CommitteesAsync(caller, cancellationToken);
         var (role, committeeIds) = CheckRights(errors, request.Role, request.Committees, committees);
-        await CheckPersonAsync(errors, caller, request.PersonId, cancellationToken);
+        var persons = await PersonNamesAsync(caller, [request.PersonId, user.PersonId], cancellationToken);
+        CheckPerson(errors, request.PersonId, persons);
         CheckContact(errors, request.DisplayName, request.Email);
         errors.ThrowIfAny();
         if (user.Role == UserRole.Admin && role != UserRole.Admin)
@@ -112,13 +114,13 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
             await KeepAnAdminAsync(caller, user, "role", "take the admin role from", cancellationToken);
         }
 
-        var before = Describe(user, committees);
+        var before = Describe(user, committees, persons);
         user.DisplayName = request.DisplayName!.Trim();
         user.Email = NullIfEmpty(request.Email);
         user.Role = role;
         user.CommitteeIds = committeeIds;
         user.PersonId = request.PersonId;
-        var after = Describe(user, committees);
+        var after = Describe(user, committees, persons);
         if (after != before)
         {
             db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Account, user.UserName, $"Konto geändert. Vorher: {before}. Jetzt: {after}.", clock.GetUtcNow()));
@@ -259,9 +261,18 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         return (role, ids.Distinct().ToList());
     }
 
-    private async Task CheckPersonAsync(ValidationErrors errors, Caller caller, Guid? personId, CancellationToken cancellationToken)
+    /// <summary>The names of the body's persons among <paramref name="ids"/>: the record names a councillor's person, not its id.</summary>
+    private async Task<Dictionary<Guid, string>> PersonNamesAsync(Caller caller, Guid?[] ids, CancellationToken cancellationToken)
     {
-        if (personId is { } id && !await db.Persons.AnyAsync(p => p.Id == id && p.BodyId == caller.BodyId, cancellationToken))
+        var wanted = ids.OfType<Guid>().Distinct().ToList();
+        return wanted.Count == 0
+            ? []
+            : await db.Persons.AsNoTracking().Where(p => p.BodyId == caller.BodyId && wanted.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+    }
+
+    private static void CheckPerson(ValidationErrors errors, Guid? personId, Dictionary<Guid, string> persons)
+    {
+        if (personId is { } id && !persons.ContainsKey(id))
         {
             errors.Add("personId", $"No person with id {id} in this body.");
         }
@@ -320,10 +331,10 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
         user.PersonId, persons.FirstOrDefault(p => p.Id == user.PersonId)?.Name, user.IsActive, user.Created, user.DeactivatedAt);
 
     /// <summary>An account's rights and contact in one line of the record (never its password).</summary>
-    private static string Describe(UserAccount user, List<Organization> committees) =>
+    private static string Describe(UserAccount user, List<Organization> committees, Dictionary<Guid, string> persons) =>
         $"{user.DisplayName}, {user.Role}" +
         (user.CommitteeIds.Count > 0 ? $", Gremien {string.Join(", ", committees.Where(c => user.CommitteeIds.Contains(c.Id)).Select(c => c.Key))}" : "") +
-        (user.PersonId is { } person ? $", Person {person}" : "") +
+        (user.PersonId is { } person ? $", Person {persons.GetValueOrDefault(person, person.ToString())}" : "") +
         (user.Email is { } email ? $", {email}" : "");
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -3,7 +3,8 @@ using DeliberationFlow.Council.Access;
 namespace DeliberationFlow.Council.Audit;
 
 /// <summary>
-/// One change an admin made to the body's settings — an account, a committee's deadlines or reminders, a mail template —
+/// One change an admin made to the body's settings — an account, a committee's deadlines or reminders, a mail template,
+/// a workflow definition's versions (drafts, publication, retraction, running instances moved to another version) —
 /// with who, when and what, written in the same save as the change. The papers' own story is in their journals; this is
 /// the story of the rules they ran under. Entries are never changed or deleted.
 /// </summary>
@@ -19,7 +20,7 @@ public sealed class AuditEntry
     /// <summary>What was changed: <see cref="AuditAreas"/>.</summary>
     public required string Area { get; init; }
 
-    /// <summary>Which one: the user name, the committee key, the template's kind and language.</summary>
+    /// <summary>Which one: the user name, the committee key, the template's kind and language, the workflow definition's id.</summary>
     public required string Subject { get; init; }
 
     public required string Message { get; init; }
@@ -35,6 +36,7 @@ public static class AuditAreas
     public const string Account = "account";
     public const string Committee = "committee";
     public const string MailTemplate = "mail-template";
+    public const string Workflow = "workflow";
 
-    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate];
+    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow];
 }

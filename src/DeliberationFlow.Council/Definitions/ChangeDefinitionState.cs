@@ -1,4 +1,5 @@
 using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Engine.Definitions;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,9 @@ public sealed class ChangeDefinitionState(ICouncilDb db, DefinitionValidation va
         row.State = DefinitionState.Published;
         row.PublishedAt = clock.GetUtcNow();
         row.Document = Restate(row.Document, DefinitionState.Published);
+        // Who published is nowhere else: the version keeps only who created its draft.
+        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId,
+            $"Version {version} („{row.Name}“) veröffentlicht: neue Vorlagen starten darauf.", row.PublishedAt.Value));
         await db.SaveChangesAsync(cancellationToken);
         return ListDefinitions.View(row);
     }
@@ -38,6 +42,8 @@ public sealed class ChangeDefinitionState(ICouncilDb db, DefinitionValidation va
 
         row.State = DefinitionState.Retracted;
         row.RetractedAt = clock.GetUtcNow();
+        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId,
+            $"Version {version} („{row.Name}“) zurückgezogen: neue Vorlagen starten nicht mehr darauf, laufende Vorgänge laufen weiter.", row.RetractedAt.Value));
         await db.SaveChangesAsync(cancellationToken);
         return ListDefinitions.View(row);
     }
@@ -45,7 +51,7 @@ public sealed class ChangeDefinitionState(ICouncilDb db, DefinitionValidation va
     public async Task<DefinitionVersionView> RevertAsync(Caller caller, string definitionId, int version, SaveDraft saveDraft, CancellationToken cancellationToken)
     {
         var row = await LoadAsync(caller, definitionId, version, cancellationToken);
-        return await saveDraft.HandleAsync(caller, definitionId, row.Document, cancellationToken);
+        return await saveDraft.SaveAsync(caller, definitionId, row.Document, copiedFrom: version, cancellationToken);
     }
 
     private async Task<StoredWorkflowDefinition> LoadAsync(Caller caller, string definitionId, int version, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
@@ -78,6 +79,9 @@ public sealed class MigrateInstances(ICouncilDb db, IWorkflowDefinitionStore def
 
             if (!request.DryRun)
             {
+                var moved = results.Where(r => r.Migratable).Select(r => r.PaperReference).ToList();
+                db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId,
+                    $"Laufende Vorgänge auf Version {toVersion} umgestellt: {moved.Count}{Listed(moved)}; abgelehnt: {results.Count - moved.Count}.", now));
                 await db.SaveChangesAsync(cancellationToken);
             }
 
@@ -86,6 +90,14 @@ public sealed class MigrateInstances(ICouncilDb db, IWorkflowDefinitionStore def
 
         return new MigrationReport(definitionId, toVersion, request.DryRun, results.Count(r => r.Migratable), results.Count(r => !r.Migratable), results);
     }
+
+    // The record names the papers moved, up to a screenful; each paper's journal has its own line.
+    private static string Listed(List<string> references) => references.Count switch
+    {
+        0 => "",
+        <= 20 => $" ({string.Join(", ", references)})",
+        _ => $" ({string.Join(", ", references.Take(20))} und {references.Count - 20} weitere)",
+    };
 
     private static bool HasCounterpart(WorkflowDefinition? source, WorkflowDefinition target, string activityId)
     {

@@ -1,4 +1,5 @@
 using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Engine.Definitions;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,11 @@ namespace DeliberationFlow.Council.Definitions;
 /// </summary>
 public sealed class SaveDraft(ICouncilDb db, DefinitionValidation validation, TimeProvider clock)
 {
-    public async Task<DefinitionVersionView> HandleAsync(Caller caller, string definitionId, string document, CancellationToken cancellationToken)
+    public Task<DefinitionVersionView> HandleAsync(Caller caller, string definitionId, string document, CancellationToken cancellationToken) =>
+        SaveAsync(caller, definitionId, document, copiedFrom: null, cancellationToken);
+
+    /// <summary>Saves the draft; <paramref name="copiedFrom"/> is the earlier version a revert copies, for the audit record.</summary>
+    internal async Task<DefinitionVersionView> SaveAsync(Caller caller, string definitionId, string document, int? copiedFrom, CancellationToken cancellationToken)
     {
         DefinitionAccess.Check(caller);
         var definition = await validation.ValidateAsync(caller.BodyId, document, cancellationToken);
@@ -25,6 +30,7 @@ public sealed class SaveDraft(ICouncilDb db, DefinitionValidation validation, Ti
         var draft = versions.SingleOrDefault(v => v.State == DefinitionState.Draft);
         var version = draft?.Version ?? versions.Select(v => v.Version).DefaultIfEmpty(0).Max() + 1;
         var stored = DefinitionDocument.Write(definition with { Version = version, State = DefinitionState.Draft });
+        var isNew = draft is null;
         if (draft is null)
         {
             draft = new StoredWorkflowDefinition
@@ -45,6 +51,15 @@ public sealed class SaveDraft(ICouncilDb db, DefinitionValidation validation, Ti
             draft.Name = definition.Name;
             draft.Document = stored;
         }
+
+        var what = (copiedFrom, isNew) switch
+        {
+            ({ } from, true) => $"Entwurf Version {version} aus Version {from} angelegt („{definition.Name}“).",
+            ({ } from, false) => $"Entwurf Version {version} durch Version {from} ersetzt („{definition.Name}“).",
+            (null, true) => $"Entwurf Version {version} angelegt („{definition.Name}“).",
+            (null, false) => $"Entwurf Version {version} gespeichert („{definition.Name}“).",
+        };
+        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId, what, clock.GetUtcNow()));
 
         try
         {

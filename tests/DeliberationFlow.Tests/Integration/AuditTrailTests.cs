@@ -56,6 +56,22 @@ public sealed class AuditTrailTests
     }
 
     [Fact]
+    public async Task ACouncillorsAccount_IsRecordedWithThePersonsName()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var persons = (await admin.GetFromJsonAsync<UserDirectory>("/api/users"))!.Persons;
+        var (first, second) = (persons[0], persons[1]);
+        var created = (await (await admin.PostAsJsonAsync("/api/users", new CreateUserRequest("r.mitglied", "Ratsmitglied", null, "Councillor", null, first.Id, "Ratsarbeit-2021-04!"))).Content.ReadFromJsonAsync<UserView>())!;
+        await Http.EnsureAsync(await admin.PutAsJsonAsync($"/api/users/{created.Id}", new UpdateUserRequest("Ratsmitglied", null, "Councillor", null, second.Id)), HttpStatusCode.OK);
+
+        var entries = (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=account"))!.Entries;
+
+        Assert.Equal($"Konto geändert. Vorher: Ratsmitglied, Councillor, Person {first.Name}. Jetzt: Ratsmitglied, Councillor, Person {second.Name}.", entries[0].Message);
+        Assert.Equal($"Konto angelegt: Ratsmitglied, Councillor, Person {first.Name}.", entries[1].Message);
+    }
+
+    [Fact]
     public async Task TheRecord_IsOnlyForTheBodysAdmins_AndNamesBadFilters()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Definitions;
 using DeliberationFlow.Council.Papers;
@@ -33,6 +34,7 @@ public sealed class DefinitionVersionTests
         Assert.Contains(problem.Errors, e => e.Value.Any(m => m.Contains("has no connection", StringComparison.Ordinal)));
         var definitions = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
         Assert.Equal([1], definitions.Single(d => d.DefinitionId == "beschlussvorlage").Versions.Select(v => v.Version));
+        Assert.Equal(0, (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=workflow"))!.Total);
         Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("sekretariat-fpa").GetAsync("/api/workflow-definitions")).StatusCode);
     }
 
@@ -104,6 +106,22 @@ public sealed class DefinitionVersionTests
         var history = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!.Single(d => d.DefinitionId == "beschlussvorlage");
         Assert.Equal([("1", "Published"), ("2", "Retracted"), ("3", "Draft")], history.Versions.Select(v => (v.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), v.State)));
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/1/publish", null)).StatusCode);
+
+        // The Änderungsprotokoll names who did each of it (a version keeps only who created its draft); the dry run and
+        // the refused publication left nothing.
+        var record = (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=workflow"))!.Entries;
+        Assert.All(record, e => Assert.Equal(("admin", "beschlussvorlage"), (e.Actor, e.Subject)));
+        Assert.Collection(record,
+            e => Assert.Equal("Entwurf Version 3 aus Version 1 angelegt („Beschlussvorlage: Finanz- und Personalausschuss → Verwaltungsausschuss → Rat“).", e.Message),
+            e => Assert.StartsWith("Version 2 („Beschlussvorlage: Finanz- und Personalausschuss → Rat“) zurückgezogen", e.Message, StringComparison.Ordinal),
+            e =>
+            {
+                Assert.StartsWith("Laufende Vorgänge auf Version 2 umgestellt: 3 (", e.Message, StringComparison.Ordinal);
+                Assert.All(["21-15813", "21-40002", "21-40003"], reference => Assert.Contains(reference, e.Message, StringComparison.Ordinal));
+                Assert.EndsWith("; abgelehnt: 1.", e.Message, StringComparison.Ordinal);
+            },
+            e => Assert.StartsWith("Version 2 („Beschlussvorlage: Finanz- und Personalausschuss → Rat“) veröffentlicht", e.Message, StringComparison.Ordinal),
+            e => Assert.Equal("Entwurf Version 2 angelegt („Beschlussvorlage: Finanz- und Personalausschuss → Rat“).", e.Message));
     }
 
     private static async Task<JsonObject> DocumentAsync(HttpClient admin, string id, int version)
