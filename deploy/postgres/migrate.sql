@@ -1174,3 +1174,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127052705_PaperWithdrawnFromPublic') THEN
+    ALTER TABLE council.papers ADD withdrawn_from_public timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127052705_PaperWithdrawnFromPublic') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261127052705_PaperWithdrawnFromPublic', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

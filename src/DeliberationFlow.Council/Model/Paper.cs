@@ -29,6 +29,12 @@ public sealed class Paper
     public List<Guid> RelatedPaperIds { get; set; } = [];
     public bool IsPublic { get; set; } = true;
 
+    /// <summary>
+    /// When a public paper was made non-public (EditPaper), while it stays so. The public OParl interface then serves it
+    /// as deleted, so that portals which mirrored it drop it; a paper non-public from the start is never mentioned there.
+    /// </summary>
+    public DateTimeOffset? WithdrawnFromPublic { get; set; }
+
     /// <summary>Urgent (Dringlichkeit): the committees' shorter deadlines apply.</summary>
     public bool IsUrgent { get; set; }
     public PaperStatus Status { get; set; } = PaperStatus.InProgress;

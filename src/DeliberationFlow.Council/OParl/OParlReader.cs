@@ -628,19 +628,24 @@ public sealed class OParlReader(ICouncilDb db)
 
     // ---------- Papers and consultations ----------
 
+    /// <summary>
+    /// Public papers, and with <c>modified_since</c> those made non-public after they were public, as deleted (stamped
+    /// with the time they were withdrawn, whatever happens to them since): a mirror drops them, and learns nothing more.
+    /// </summary>
     private IQueryable<Guid> PaperIds(Guid bodyId, OParlListQuery query)
     {
         var consultations = db.Consultations.IgnoreQueryFilters();
-        return Stamped(db.Papers.IgnoreQueryFilters().Where(p => p.BodyId == bodyId && p.IsPublic), query, p => p.Created,
-            ms => p => p.Modified >= ms || consultations.Any(c => c.PaperId == p.Id && c.Modified >= ms),
-            mu => p => p.Modified <= mu && !consultations.Any(c => c.PaperId == p.Id && c.Modified > mu),
-            p => !p.Deleted).Select(p => p.Id);
+        return Stamped(db.Papers.IgnoreQueryFilters().Where(p => p.BodyId == bodyId && (p.IsPublic || p.WithdrawnFromPublic != null)), query, p => p.Created,
+            ms => p => p.IsPublic ? p.Modified >= ms || consultations.Any(c => c.PaperId == p.Id && c.Modified >= ms) : p.WithdrawnFromPublic >= ms,
+            mu => p => p.IsPublic ? p.Modified <= mu && !consultations.Any(c => c.PaperId == p.Id && c.Modified > mu) : p.WithdrawnFromPublic <= mu,
+            p => !p.Deleted && p.IsPublic).Select(p => p.Id);
     }
 
     private async Task<List<JsonObject>> PapersAsync(OParlUrls urls, List<Guid> ids, bool omitInternal, CancellationToken cancellationToken)
     {
-        var papers = await db.Papers.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.Id) && p.IsPublic).ToListAsync(cancellationToken);
-        var consultations = await db.Consultations.IgnoreQueryFilters().AsNoTracking().Where(c => ids.Contains(c.PaperId)).ToListAsync(cancellationToken);
+        var papers = await db.Papers.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.Id) && (p.IsPublic || p.WithdrawnFromPublic != null)).ToListAsync(cancellationToken);
+        var publicPaperIds = papers.Where(p => p.IsPublic).Select(p => p.Id).ToList();
+        var consultations = await db.Consultations.IgnoreQueryFilters().AsNoTracking().Where(c => publicPaperIds.Contains(c.PaperId)).ToListAsync(cancellationToken);
         var consultationViews = await ConsultationViewsAsync(consultations, cancellationToken);
 
         // Relations point only at public papers; a deleted one still has its URL.
@@ -661,6 +666,12 @@ public sealed class OParlReader(ICouncilDb db)
             if (paper.Deleted)
             {
                 result.Add(Deleted(url, "Paper", paper.Created, modified, zone));
+                continue;
+            }
+
+            if (!paper.IsPublic)
+            {
+                result.Add(Deleted(url, "Paper", paper.Created, paper.WithdrawnFromPublic!.Value, zone));
                 continue;
             }
 
@@ -693,23 +704,37 @@ public sealed class OParlReader(ICouncilDb db)
         return result;
     }
 
+    /// <summary>The consultations of public papers, and, as deleted, those a withdrawn paper had while it was public (as <see cref="PaperIds"/>).</summary>
     private IQueryable<Guid> ConsultationIds(Guid bodyId, OParlListQuery query)
     {
         var papers = db.Papers.IgnoreQueryFilters();
-        return Stamped(db.Consultations.IgnoreQueryFilters().Where(c => c.BodyId == bodyId && papers.Any(p => p.Id == c.PaperId && p.IsPublic)), query, c => c.Created,
-            ms => c => c.Modified >= ms, mu => c => c.Modified <= mu, c => !c.Deleted).Select(c => c.Id);
+        return Stamped(db.Consultations.IgnoreQueryFilters().Where(c => c.BodyId == bodyId
+                && papers.Any(p => p.Id == c.PaperId && (p.IsPublic || c.Created <= p.WithdrawnFromPublic))), query, c => c.Created,
+            ms => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified >= ms : p.WithdrawnFromPublic >= ms)),
+            mu => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified <= mu : p.WithdrawnFromPublic <= mu)),
+            c => !c.Deleted && papers.Any(p => p.Id == c.PaperId && p.IsPublic)).Select(c => c.Id);
     }
 
     private async Task<List<JsonObject>> ConsultationsAsync(OParlUrls urls, List<Guid> ids, bool embedded, CancellationToken cancellationToken)
     {
         var consultations = await db.Consultations.IgnoreQueryFilters().AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken);
         var paperIds = consultations.Select(c => c.PaperId).Distinct().ToList();
-        var publicPapers = await db.Papers.IgnoreQueryFilters().Where(p => paperIds.Contains(p.Id) && p.IsPublic).Select(p => p.Id).ToListAsync(cancellationToken);
-        var views = await ConsultationViewsAsync(consultations.Where(c => publicPapers.Contains(c.PaperId)).ToList(), cancellationToken);
+        var papers = await db.Papers.IgnoreQueryFilters().Where(p => paperIds.Contains(p.Id) && (p.IsPublic || p.WithdrawnFromPublic != null))
+            .Select(p => new { p.Id, p.WithdrawnFromPublic }).ToDictionaryAsync(p => p.Id, p => p.WithdrawnFromPublic, cancellationToken);
+        var views = await ConsultationViewsAsync(consultations.Where(c => papers.TryGetValue(c.PaperId, out var withdrawn) && withdrawn is null).ToList(), cancellationToken);
         var result = new List<JsonObject>();
-        foreach (var view in Ordered(views, ids, v => v.Consultation.Id))
+        foreach (var consultation in Ordered(consultations, ids, c => c.Id))
         {
-            result.Add(view.ToJson(urls, await ZoneAsync(view.Consultation.BodyId, cancellationToken), embedded));
+            var zone = await ZoneAsync(consultation.BodyId, cancellationToken);
+            if (views.FirstOrDefault(v => v.Consultation.Id == consultation.Id) is { } view)
+            {
+                result.Add(view.ToJson(urls, zone, embedded));
+            }
+            else if (papers.GetValueOrDefault(consultation.PaperId) is { } withdrawn && consultation.Created <= withdrawn)
+            {
+                // Its paper was made non-public: a mirror that holds it drops it.
+                result.Add(Deleted(urls.Object("consultation", consultation.Id), "Consultation", consultation.Created, withdrawn, zone));
+            }
         }
 
         return result;

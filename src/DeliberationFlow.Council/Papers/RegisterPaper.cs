@@ -45,6 +45,11 @@ public sealed partial class RegisterPaper(
         errors.Required("name", request.Name);
         errors.Required("paperType", request.PaperType);
         errors.Required("leadOffice", request.LeadOffice);
+        if (request.Name is { Length: > EditPaper.MaxNameLength })
+        {
+            errors.Add("name", $"A title has at most {EditPaper.MaxNameLength} characters.");
+        }
+
         if (request.Reference is { Length: > 40 })
         {
             errors.Add("reference", "A reference has at most 40 characters.");

@@ -34,4 +34,7 @@ public enum JournalEventKind
 
     /// <summary>A recorded outcome's wording, resolution or tally corrected afterwards; the decision and its path stay.</summary>
     OutcomeCorrected,
+
+    /// <summary>The paper's particulars (title, offices, date, publicity) corrected; its path stays.</summary>
+    PaperEdited,
 }

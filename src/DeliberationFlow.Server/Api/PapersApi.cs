@@ -28,6 +28,11 @@ public static class PapersApi
         papers.MapGet("/by-reference/{reference}", GetByReferenceAsync)
             .WithSummary("A paper found by its reference, e.g. 21-15513-01")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        papers.MapPut("/{id:guid}", EditAsync)
+            .WithSummary("Corrects a paper's title, lead and participating offices, date and publicity (secretaries and admins); the journal records it")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         papers.MapPost("/{id:guid}/hearing-skip", SkipHearingAsync)
             .WithSummary("Ends a waiting hearing early with a reason of urgency (Eilentscheidung, § 89 NKomVG); admins only")
             .ProducesValidationProblem()
@@ -56,6 +61,9 @@ public static class PapersApi
 
     private static async Task<Ok<RegistrationChoices>> RegistrationChoicesAsync(GetRegistrationChoices choices, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await choices.HandleAsync(http.User.ToCaller(), cancellationToken));
+
+    private static async Task<Ok<PaperDetails>> EditAsync(Guid id, EditPaperRequest request, EditPaper edit, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await edit.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
 
     private static async Task<Ok<PaperDetails>> SkipHearingAsync(Guid id, SkipHearingRequest request, SkipHearing skip, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await skip.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));

@@ -845,6 +845,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("superordinated_paper_id");
 
+                    b.Property<DateTimeOffset?>("WithdrawnFromPublic")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_from_public");
+
                     b.Property<Guid?>("WorkflowInstanceId")
                         .HasColumnType("uuid")
                         .HasColumnName("workflow_instance_id");

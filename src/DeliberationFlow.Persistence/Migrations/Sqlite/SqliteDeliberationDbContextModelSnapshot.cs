@@ -834,6 +834,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("superordinated_paper_id");
 
+                    b.Property<long?>("WithdrawnFromPublic")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("withdrawn_from_public");
+
                     b.Property<Guid?>("WorkflowInstanceId")
                         .HasColumnType("TEXT")
                         .HasColumnName("workflow_instance_id");
