@@ -1192,3 +1192,46 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127054408_MeetingAttendance') THEN
+    CREATE TABLE council.attendances (
+        meeting_id uuid NOT NULL,
+        person_id uuid NOT NULL,
+        body_id uuid NOT NULL,
+        status character varying(40) NOT NULL,
+        recorded_at timestamp with time zone NOT NULL,
+        recorded_by character varying(100) NOT NULL,
+        CONSTRAINT pk_attendances PRIMARY KEY (meeting_id, person_id),
+        CONSTRAINT fk_attendances_bodies_body_id FOREIGN KEY (body_id) REFERENCES council.bodies (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_attendances_meetings_meeting_id FOREIGN KEY (meeting_id) REFERENCES council.meetings (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_attendances_persons_person_id FOREIGN KEY (person_id) REFERENCES council.persons (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127054408_MeetingAttendance') THEN
+    CREATE INDEX ix_attendances_body_id ON council.attendances (body_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127054408_MeetingAttendance') THEN
+    CREATE INDEX ix_attendances_person_id ON council.attendances (person_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127054408_MeetingAttendance') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261127054408_MeetingAttendance', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -35,6 +35,7 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
     public DbSet<Person> Persons => Set<Person>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<Meeting> Meetings => Set<Meeting>();
+    public DbSet<Attendance> Attendances => Set<Attendance>();
     public DbSet<Paper> Papers => Set<Paper>();
     public DbSet<Consultation> Consultations => Set<Consultation>();
     public DbSet<AgendaItem> AgendaItems => Set<AgendaItem>();
@@ -93,6 +94,7 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
         modelBuilder.ApplyConfiguration(new PaperFollowerConfiguration(council));
         modelBuilder.ApplyConfiguration(new MailTemplateConfiguration(council));
         modelBuilder.ApplyConfiguration(new AuditEntryConfiguration(council));
+        modelBuilder.ApplyConfiguration(new AttendanceConfiguration(council));
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys", council);
     }
 

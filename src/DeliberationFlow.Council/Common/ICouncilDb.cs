@@ -18,6 +18,7 @@ public interface ICouncilDb
     DbSet<Person> Persons { get; }
     DbSet<Membership> Memberships { get; }
     DbSet<Meeting> Meetings { get; }
+    DbSet<Attendance> Attendances { get; }
     DbSet<Paper> Papers { get; }
     DbSet<Consultation> Consultations { get; }
     DbSet<AgendaItem> AgendaItems { get; }

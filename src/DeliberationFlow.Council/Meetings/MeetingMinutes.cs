@@ -10,14 +10,15 @@ public sealed record MinutesItemView(
 
 /// <summary>The results of a meeting (Beschlussprotokoll) as far as they are recorded.</summary>
 public sealed record MinutesView(
-    Guid MeetingId, string Committee, string Name, string Date, string? Location, string MeetingState, bool Begun, int Open, IReadOnlyList<MinutesItemView> Items);
+    Guid MeetingId, string Committee, string Name, string Date, string? Location, string MeetingState, bool Begun, int Open, IReadOnlyList<MinutesItemView> Items,
+    AttendanceView Attendance);
 
 /// <summary>
 /// The results of a meeting item by item, in the agenda's order and numbering, with the wording, resolution text and tally
-/// recorded for each: what a secretary checks and hands on, and what members look up afterwards. It rests on
+/// recorded for each, and who attended (with the quorum): what a secretary checks and hands on, and what members look up afterwards. It rests on
 /// <see cref="Agenda"/>, so a non-public item appears only for those who may see its paper, exactly as on the agenda.
 /// </summary>
-public sealed class MeetingMinutes(Agenda agenda, TimeProvider clock)
+public sealed class MeetingMinutes(Agenda agenda, MeetingAttendance attendance, TimeProvider clock)
 {
     public async Task<MinutesView> HandleAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
@@ -31,6 +32,6 @@ public sealed class MeetingMinutes(Agenda agenda, TimeProvider clock)
         }).ToList();
         return new MinutesView(
             view.MeetingId, view.Committee, meeting.Name, view.Date, meeting.Location, view.MeetingState, meeting.Start <= clock.GetUtcNow(),
-            items.Count(i => i.ResultText is null && !i.RemovedFromAgenda), items);
+            items.Count(i => i.ResultText is null && !i.RemovedFromAgenda), items, await attendance.ReadAsync(caller, meetingId, cancellationToken));
     }
 }

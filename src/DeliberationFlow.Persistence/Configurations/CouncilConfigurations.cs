@@ -166,6 +166,19 @@ internal sealed class AuditEntryConfiguration(string? schema) : IEntityTypeConfi
     }
 }
 
+internal sealed class AttendanceConfiguration(string? schema) : IEntityTypeConfiguration<Attendance>
+{
+    public void Configure(EntityTypeBuilder<Attendance> builder)
+    {
+        builder.ToTable("attendances", schema);
+        builder.HasKey(a => new { a.MeetingId, a.PersonId });
+        builder.Property(a => a.RecordedBy).HasMaxLength(100);
+        builder.HasOne<Meeting>().WithMany().HasForeignKey(a => a.MeetingId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Person>().WithMany().HasForeignKey(a => a.PersonId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Body>().WithMany().HasForeignKey(a => a.BodyId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class IdempotencyRecordConfiguration(string? schema) : IEntityTypeConfiguration<IdempotencyRecord>
 {
     public void Configure(EntityTypeBuilder<IdempotencyRecord> builder)

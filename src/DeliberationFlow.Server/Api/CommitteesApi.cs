@@ -29,6 +29,12 @@ public static class CommitteesApi
         api.MapGet("/meetings/{id:guid}/minutes", MinutesAsync).WithTags("Meetings")
             .WithSummary("The meeting's results item by item (Beschlussprotokoll): wording, resolution text and votes as recorded; non-public items only for those who may see them")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/meetings/{id:guid}/attendance", AttendanceAsync).WithTags("Meetings")
+            .WithSummary("Who attended (Anwesenheit): the committee's members on the meeting's day with their status, voting seats taken and the quorum (§ 65 NKomVG)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/meetings/{id:guid}/attendance", RecordAttendanceAsync).WithTags("Meetings")
+            .WithSummary("Records attendance once the meeting has begun: {\"entries\":[{\"personId\":\"…\",\"status\":\"Present|Excused|Absent\"}]}; the committee's secretaries and admins")
+            .ProducesChangeProblems();
         api.MapPut("/meetings/{id:guid}/agenda/order", ReorderAgendaAsync).WithTags("Meetings")
             .WithSummary("Orders the draft agenda until it is fixed or the invitation goes out")
             .ProducesChangeProblems();
@@ -68,6 +74,13 @@ public static class CommitteesApi
 
     private static async Task<Ok<MinutesView>> MinutesAsync(Guid id, MeetingMinutes minutes, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await minutes.HandleAsync(http.User.ToCaller(), id, cancellationToken));
+
+    private static async Task<Ok<AttendanceView>> AttendanceAsync(Guid id, MeetingAttendance attendance, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await attendance.ReadAsync(http.User.ToCaller(), id, cancellationToken));
+
+    private static async Task<Ok<AttendanceView>> RecordAttendanceAsync(
+        Guid id, RecordAttendanceRequest request, MeetingAttendance attendance, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await attendance.RecordAsync(http.User.ToCaller(), id, request, cancellationToken));
 
     private static async Task<Ok<AgendaView>> AgendaAsync(Guid id, Agenda agenda, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await agenda.ReadAsync(http.User.ToCaller(), id, cancellationToken));

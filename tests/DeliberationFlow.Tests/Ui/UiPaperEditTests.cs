@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace DeliberationFlow.Tests.Ui;
 
-/// <summary>Vorlage bearbeiten on the paper's page: a secretary corrects title, lead office and publicity; councillors get no form.</summary>
+/// <summary>Vorlage bearbeiten on the paper's page: a secretary corrects title, lead office and publicity and sees it in the Verlauf; councillors get neither.</summary>
 [Collection(HostCollection.Name)]
 public sealed class UiPaperEditTests(Chromium chromium) : IClassFixture<Chromium>
 {
@@ -20,6 +20,7 @@ public sealed class UiPaperEditTests(Chromium chromium) : IClassFixture<Chromium
         await councillor.WaitUntilInteractiveAsync();
         await Expect(councillor.Page.Locator("#paper-title")).ToHaveTextAsync("Sanierung Stadbad");
         await Expect(councillor.Page.Locator("#paper-edit-panel")).ToHaveCountAsync(0);
+        await Expect(councillor.Page.Locator("#paper-history-panel")).ToHaveCountAsync(0);
 
         await using var fpa = await UiSession.SignInAsync(chromium, test, "sekretariat-fpa");
         var page = fpa.Page;
@@ -46,6 +47,14 @@ public sealed class UiPaperEditTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(page.Locator("#paper-title")).ToHaveTextAsync("Sanierung Stadtbad Nord");
         await Expect(page.Locator("#paper-public")).ToHaveTextAsync("nicht öffentlich");
         await Expect(page.Locator("#paper-header")).ToContainTextAsync("20 Fachbereich Finanzen");
+
+        // The paper's Verlauf shows the change first, with who made it, above the planning of its first step.
+        await page.Locator("#paper-history-panel").ClickAsync();
+        var newest = page.Locator("#paper-history tbody tr").First;
+        await Expect(newest).ToContainTextAsync("Vorlage geändert: Titel „Sanierung Stadbad“ → „Sanierung Stadtbad Nord“");
+        await Expect(newest).ToContainTextAsync("sekretariat-fpa");
+        await Expect(newest).ToContainTextAsync("01.04.2021 09:00");
+        await Expect(page.Locator("#paper-history")).ToContainTextAsync("Finanz- und Personalausschuss: eingeplant in die Sitzung am 29.04.2021");
         var edited = await test.GetPaperAsync("admin", paper.Id);
         Assert.Equal(("Sanierung Stadtbad Nord", "fb20", false), (edited.Name, edited.LeadOffice!.Key, edited.IsPublic));
         var entry = Assert.Single(edited.Journal, j => j.Kind == "PaperEdited");

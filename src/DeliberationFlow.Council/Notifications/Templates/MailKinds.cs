@@ -1,10 +1,11 @@
 namespace DeliberationFlow.Council.Notifications.Templates;
 
 /// <summary>
-/// A kind of message: its name, whether a recipient may opt out of it, and sample data. The sample is also the
-/// kind's model: a template may name exactly the fields the sample has (lists by their first element).
+/// A kind of message: its name, its short German label (as lists show it) and description, whether a recipient may opt out
+/// of it, and sample data. The sample is also the kind's model: a template may name exactly the fields the sample has
+/// (lists by their first element).
 /// </summary>
-public sealed record MailKind(string Name, string Description, bool Mandatory, Func<Dictionary<string, object?>> Sample);
+public sealed record MailKind(string Name, string Label, string Description, bool Mandatory, Func<Dictionary<string, object?>> Sample);
 
 public static class MailKinds
 {
@@ -19,14 +20,14 @@ public static class MailKinds
 
     public static readonly IReadOnlyList<MailKind> All =
     [
-        new(Invitation, "Einladung zur Sitzung mit Tagesordnung und Kalendereintrag (.ics); Pflicht", true, MeetingSample),
-        new(Reminder, "Erinnerung an die Sitzung (Tage vorher je Gremium einstellbar)", false, MeetingSample),
-        new(OutcomeNotice, "Beratungsergebnis an das federführende Amt und an Folgende", false, OutcomeSample),
-        new(DeferralNotice, "Vertagung an das federführende Amt und an Folgende", false, OutcomeSample),
-        new(ReferralNotice, "Verweisung an das federführende Amt und an Folgende", false, OutcomeSample),
-        new(OutcomeCorrection, "Berichtigung eines Beratungsergebnisses (Protokollberichtigung) an das federführende Amt und an Folgende", false, CorrectionSample),
-        new(MeetingChange, "Sitzung verlegt oder abgesagt; Pflicht", true, MeetingChangeSample),
-        new(Escalation, "Beratungsschritt überfällig: an Sitzungsdienst und federführendes Amt; Pflicht", true, EscalationSample),
+        new(Invitation, "Einladung", "Einladung zur Sitzung mit Tagesordnung und Kalendereintrag (.ics); Pflicht", true, MeetingSample),
+        new(Reminder, "Erinnerung", "Erinnerung an die Sitzung (Tage vorher je Gremium einstellbar)", false, MeetingSample),
+        new(OutcomeNotice, "Beratungsergebnis", "Beratungsergebnis an das federführende Amt und an Folgende", false, OutcomeSample),
+        new(DeferralNotice, "Vertagung", "Vertagung an das federführende Amt und an Folgende", false, OutcomeSample),
+        new(ReferralNotice, "Verweisung", "Verweisung an das federführende Amt und an Folgende", false, OutcomeSample),
+        new(OutcomeCorrection, "Berichtigung", "Berichtigung eines Beratungsergebnisses (Protokollberichtigung) an das federführende Amt und an Folgende", false, CorrectionSample),
+        new(MeetingChange, "Sitzungsänderung", "Sitzung verlegt oder abgesagt; Pflicht", true, MeetingChangeSample),
+        new(Escalation, "Überfälliger Schritt", "Beratungsschritt überfällig: an Sitzungsdienst und federführendes Amt; Pflicht", true, EscalationSample),
     ];
 
     public static MailKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

@@ -269,6 +269,48 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.ToTable("agenda_items", (string)null);
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.Attendance", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meeting_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_id");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("MeetingId", "PersonId")
+                        .HasName("pk_attendances");
+
+                    b.HasIndex("BodyId")
+                        .HasDatabaseName("ix_attendances_body_id");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_attendances_person_id");
+
+                    b.ToTable("attendances", (string)null);
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Body", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1580,6 +1622,30 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_agenda_items_meetings_meeting_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.Attendance", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_attendances_bodies_body_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Meeting", null)
+                        .WithMany()
+                        .HasForeignKey("MeetingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_attendances_meetings_meeting_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_attendances_persons_person_id");
                 });
 
             modelBuilder.Entity("DeliberationFlow.Council.Model.Consultation", b =>

@@ -1,0 +1,157 @@
+using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Meetings;
+
+/// <summary>One member of the committee on the meeting's day and whether they were there (null: not recorded yet).</summary>
+public sealed record AttendeeView(Guid PersonId, string Name, string? Role, bool VotingRight, bool Deputy, string? Status);
+
+/// <summary>
+/// The meeting's attendance: its members, how many voting seats the committee has, how many of them were taken, and
+/// whether that made the quorum (§ 65 NKomVG: more than half of the voting seats; a deputy counts for an absent member).
+/// <see cref="QuorumReached"/> is null while nobody is recorded.
+/// </summary>
+public sealed record AttendanceView(
+    Guid MeetingId, IReadOnlyList<AttendeeView> Members, int VotingSeats, int VotingPresent, bool? QuorumReached, DateTimeOffset? RecordedAt, string? RecordedBy);
+
+public sealed record AttendanceEntry(Guid? PersonId, string? Status);
+
+/// <summary>The attendance to record; members not named keep what was recorded for them.</summary>
+public sealed record RecordAttendanceRequest(IReadOnlyList<AttendanceEntry>? Entries);
+
+/// <summary>
+/// Anwesenheit: the committee's secretary (or an admin) records who was at a meeting once it has begun; everyone of the
+/// body reads it, as the minutes show it. The members are those whose membership covers the meeting's day.
+/// </summary>
+public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
+{
+    public async Task<AttendanceView> ReadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
+    {
+        var meeting = await FindAsync(caller, meetingId, cancellationToken);
+        return await ViewAsync(meeting, cancellationToken);
+    }
+
+    public async Task<AttendanceView> RecordAsync(Caller caller, Guid meetingId, RecordAttendanceRequest request, CancellationToken cancellationToken)
+    {
+        var meeting = await FindAsync(caller, meetingId, cancellationToken);
+        if (!caller.MayRecordFor(meeting.Meeting.OrganizationId))
+        {
+            throw new ForbiddenException("Only the committee's secretaries and admins record who attended its meetings.");
+        }
+
+        var members = await MembersAsync(meeting, cancellationToken);
+        var errors = new ValidationErrors();
+        var entries = request.Entries ?? [];
+        if (entries.Count == 0)
+        {
+            errors.Add("entries", "Name at least one member with a status: Present, Excused or Absent.");
+        }
+
+        var wanted = new Dictionary<Guid, AttendanceStatus>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var (personId, status) = (entries[i].PersonId, entries[i].Status);
+            if (personId is not { } id || members.All(m => m.Person.Id != id))
+            {
+                errors.Add($"entries[{i}].personId", $"'{personId}' is not a member of the committee on {meeting.Day:dd.MM.yyyy}; give one of the members the attendance lists.");
+            }
+            else if (!wanted.TryAdd(id, default))
+            {
+                errors.Add($"entries[{i}].personId", "Each member once.");
+            }
+
+            if (status is null || !EnumNames.TryParse<AttendanceStatus>(status, out var parsed))
+            {
+                errors.Add($"entries[{i}].status", $"Unknown status '{status}'; use one of: {string.Join(", ", Enum.GetNames<AttendanceStatus>())}.");
+            }
+            else if (personId is { } known && wanted.ContainsKey(known))
+            {
+                wanted[known] = parsed;
+            }
+        }
+
+        errors.ThrowIfAny();
+        if (meeting.Meeting.Cancelled)
+        {
+            throw new ConflictException($"The meeting of {meeting.Day:dd.MM.yyyy} was cancelled; nobody attended it.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (meeting.Meeting.Start > now)
+        {
+            throw new ConflictException($"The meeting begins {BodyClockText(meeting)}; attendance is recorded from then on.");
+        }
+
+        var recorded = await db.Attendances.Where(a => a.MeetingId == meetingId).ToDictionaryAsync(a => a.PersonId, cancellationToken);
+        foreach (var (personId, status) in wanted)
+        {
+            if (recorded.TryGetValue(personId, out var row))
+            {
+                (row.Status, row.RecordedAt, row.RecordedBy) = (status, now, caller.UserName);
+            }
+            else
+            {
+                db.Attendances.Add(new Attendance
+                {
+                    MeetingId = meetingId, PersonId = personId, BodyId = caller.BodyId, Status = status, RecordedAt = now, RecordedBy = caller.UserName,
+                });
+            }
+        }
+
+        // OParl's Meeting.participant follows the attendance: mirrors fetch the meeting again.
+        var tracked = await db.Meetings.SingleAsync(m => m.Id == meetingId, cancellationToken);
+        tracked.Modified = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return await ViewAsync(meeting with { Meeting = tracked }, cancellationToken);
+    }
+
+    private static string BodyClockText(MeetingOfBody meeting) => Calendar.BodyClock.LocalText(meeting.Meeting.Start, meeting.Zone);
+
+    private sealed record MeetingOfBody(Meeting Meeting, TimeZoneInfo Zone)
+    {
+        public DateOnly Day => DateOnly.FromDateTime(Calendar.BodyClock.ToLocal(Meeting.Start, Zone).DateTime);
+    }
+
+    private sealed record Member(Person Person, Membership Membership)
+    {
+        public bool Deputy => Membership.Role is { } role && (role.Contains("vertret", StringComparison.OrdinalIgnoreCase) || role.Contains("deputy", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private async Task<MeetingOfBody> FindAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
+    {
+        var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
+                      ?? throw new NotFoundException($"No meeting with id {meetingId}.");
+        return new MeetingOfBody(meeting, (await db.Bodies.GetAsync(caller.BodyId, cancellationToken)).Zone);
+    }
+
+    private async Task<List<Member>> MembersAsync(MeetingOfBody meeting, CancellationToken cancellationToken)
+    {
+        var rows = await (from membership in db.Memberships.AsNoTracking()
+                          join person in db.Persons.AsNoTracking() on membership.PersonId equals person.Id
+                          where membership.OrganizationId == meeting.Meeting.OrganizationId
+                          select new { membership, person }).ToListAsync(cancellationToken);
+        return rows.Where(r => r.membership.IsActiveOn(meeting.Day))
+            .Select(r => new Member(r.person, r.membership))
+            .DistinctBy(m => m.Person.Id)
+            .OrderBy(m => m.Deputy).ThenBy(m => m.Person.FamilyName ?? m.Person.Name).ThenBy(m => m.Person.Name)
+            .ToList();
+    }
+
+    private async Task<AttendanceView> ViewAsync(MeetingOfBody meeting, CancellationToken cancellationToken)
+    {
+        var members = await MembersAsync(meeting, cancellationToken);
+        var recorded = await db.Attendances.AsNoTracking().Where(a => a.MeetingId == meeting.Meeting.Id).ToListAsync(cancellationToken);
+        var status = recorded.ToDictionary(a => a.PersonId, a => a.Status);
+        var seats = members.Count(m => m.Membership.VotingRight && !m.Deputy);
+        var present = members.Count(m => m.Membership.VotingRight && status.GetValueOrDefault(m.Person.Id, AttendanceStatus.Absent) == AttendanceStatus.Present);
+        var taken = Math.Min(present, seats);
+        var latest = recorded.MaxBy(a => a.RecordedAt);
+        return new AttendanceView(
+            meeting.Meeting.Id,
+            members.Select(m => new AttendeeView(m.Person.Id, m.Person.Name, m.Membership.Role, m.Membership.VotingRight, m.Deputy,
+                status.TryGetValue(m.Person.Id, out var s) ? s.ToString() : null)).ToList(),
+            seats, taken, recorded.Count == 0 ? null : taken * 2 > seats, latest?.RecordedAt, latest?.RecordedBy);
+    }
+}

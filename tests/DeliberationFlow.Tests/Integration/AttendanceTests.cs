@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Meetings;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+using DeliberationFlow.Tests.OParl;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>Anwesenheit: the secretary records who attended; the quorum (§ 65 NKomVG), the minutes and OParl's participants follow.</summary>
+[Collection(HostCollection.Name)]
+public sealed class AttendanceTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task Secretary_RecordsAttendance_TheQuorumMinutesAndOParlFollow(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17501", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        var meetingId = paper.Consultations[0].MeetingId!.Value;
+        var url = $"/api/meetings/{meetingId}/attendance";
+        var fpa = test.ClientFor("sekretariat-fpa");
+
+        // The FPA's five members on the meeting's day; nothing recorded yet, and nothing can be before the meeting begins.
+        var before = (await fpa.GetFromJsonAsync<AttendanceView>(url))!;
+        Assert.Equal(["Aylin Demir", "Jana Beispiel", "Klaus Hartmann", "Petra Vogel", "Sabine Krüger"], before.Members.Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Equal((5, 0, (bool?)null), (before.VotingSeats, before.VotingPresent, before.QuorumReached));
+        Assert.All(before.Members, m => Assert.Null(m.Status));
+        var id = before.Members.ToDictionary(m => m.Name, m => m.PersonId);
+        Assert.Equal(HttpStatusCode.Conflict, (await fpa.PutAsJsonAsync(url, Request((id["Klaus Hartmann"], "Present")))).StatusCode);
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        var two = await RecordAsync(fpa, url, Request(
+            (id["Klaus Hartmann"], "Present"), (id["Jana Beispiel"], "Present"), (id["Aylin Demir"], "Excused"), (id["Sabine Krüger"], "Absent")));
+        Assert.Equal((2, false), (two.VotingPresent, two.QuorumReached));
+        Assert.Equal(("sekretariat-fpa", Berlin.At(2021, 4, 29, 18, 0)), (two.RecordedBy, two.RecordedAt));
+
+        // A later entry adds to what was recorded: three of five seats make the quorum.
+        var three = await RecordAsync(fpa, url, Request((id["Petra Vogel"], "Present")));
+        Assert.Equal((3, true), (three.VotingPresent, three.QuorumReached));
+        Assert.Equal("Excused", three.Members.Single(m => m.Name == "Aylin Demir").Status);
+
+        var minutes = (await test.ClientFor("ratsmitglied").GetFromJsonAsync<MinutesView>($"/api/meetings/{meetingId}/minutes"))!;
+        Assert.Equal(three.Members, minutes.Attendance.Members);
+        Assert.Equal((3, 5, (bool?)true), (minutes.Attendance.VotingPresent, minutes.Attendance.VotingSeats, minutes.Attendance.QuorumReached));
+
+        var client = test.App.CreateClient();
+        var meeting = await OParlInterfaceTests.GetAsync(client, $"http://localhost/oparl/meeting/{meetingId}");
+        Assert.Equal(
+            new[] { id["Klaus Hartmann"], id["Jana Beispiel"], id["Petra Vogel"] }.Order().Select(p => $"http://localhost/oparl/person/{p}"),
+            meeting["participant"]!.AsArray().Select(p => (string)p!));
+    }
+
+    [Fact]
+    public async Task BadAttendance_IsRefusedWithEveryEntry_AndOthersMayNotRecord()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17502", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        var url = $"/api/meetings/{paper.Consultations[0].MeetingId}/attendance";
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        var members = (await test.ClientFor("admin").GetFromJsonAsync<AttendanceView>(url))!.Members;
+        var hartmann = members.Single(m => m.Name == "Klaus Hartmann").PersonId;
+
+        var bad = await test.ClientFor("admin").PutAsJsonAsync(url, Request((Guid.NewGuid(), "Present"), (hartmann, "da"), (hartmann, "Absent")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+        Assert.Equal(["entries[0].personId", "entries[1].status", "entries[2].personId"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("not a member of the committee", errors["entries[0].personId"][0], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await test.ClientFor("admin").PutAsJsonAsync(url, new RecordAttendanceRequest([]))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("sekretariat-va").PutAsJsonAsync(url, Request((hartmann, "Present")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("ratsmitglied").PutAsJsonAsync(url, Request((hartmann, "Present")))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await test.ClientFor("admin-wf").GetAsync(url)).StatusCode);
+        Assert.Null((await test.ClientFor("admin").GetFromJsonAsync<AttendanceView>(url))!.QuorumReached);
+    }
+
+    private static RecordAttendanceRequest Request(params (Guid PersonId, string Status)[] entries) =>
+        new([.. entries.Select(e => new AttendanceEntry(e.PersonId, e.Status))]);
+
+    private static async Task<AttendanceView> RecordAsync(HttpClient client, string url, RecordAttendanceRequest request)
+    {
+        var response = await client.PutAsJsonAsync(url, request);
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<AttendanceView>())!;
+    }
+}
