@@ -52,6 +52,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Definitions.SaveDraft>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.EditPaper>();
         services.TryAddScoped<DeliberationFlow.Council.Meetings.MeetingAttendance>();
+        services.TryAddScoped<DeliberationFlow.Council.Persons.ManagePersons>();
         services.TryAddScoped<DeliberationFlow.Council.Definitions.ChangeDefinitionState>();
         services.TryAddScoped<DeliberationFlow.Council.Definitions.MigrateInstances>();
         services.TryAddScoped<ConsultationPlanner>();

@@ -4,7 +4,8 @@ namespace DeliberationFlow.Council.Audit;
 
 /// <summary>
 /// One change an admin made to the body's settings — an account, a committee's deadlines or reminders, a mail template,
-/// a workflow definition's versions (drafts, publication, retraction, running instances moved to another version) —
+/// a workflow definition's versions (drafts, publication, retraction, running instances moved to another version), a person
+/// and their committee seats —
 /// with who, when and what, written in the same save as the change. The papers' own story is in their journals; this is
 /// the story of the rules they ran under. Entries are never changed or deleted.
 /// </summary>
@@ -37,6 +38,7 @@ public static class AuditAreas
     public const string Committee = "committee";
     public const string MailTemplate = "mail-template";
     public const string Workflow = "workflow";
+    public const string Person = "person";
 
-    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow];
+    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow, Person];
 }

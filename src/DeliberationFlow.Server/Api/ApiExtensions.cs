@@ -28,6 +28,7 @@ public static class ApiExtensions
         api.MapDefinitionsApi();
         api.MapNotificationsApi();
         api.MapUsersApi();
+        api.MapPersonsApi();
         api.MapAuditApi();
         app.MapCalendarFeed();
         return app;
