@@ -46,6 +46,9 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await fpa.ScreenshotAsync("english-agenda-fixed");
         await fpa.GotoAsync("/papers/21-60021");
         await Expect(fpa.Page.Locator("#beratungsfolge tbody tr").Nth(1)).ToContainTextAsync("expected");
+        await fpa.Page.Locator("#paper-edit-panel").ClickAsync();
+        await Expect(fpa.Page.Locator("#edit-save")).ToContainTextAsync("Save changes");
+        await Expect(fpa.Page.Locator("#paper-history-panel")).ToContainTextAsync("History (");
         await AssertEnglishAsync(fpa, "paper");
         await fpa.ScreenshotAsync("english-paper");
         await fpa.GotoAsync("/papers");
@@ -79,6 +82,8 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await item.Locator(".votes-for input").FillAsync("9");
         await item.Locator(".votes-against input").FillAsync("1");
         await Expect(item.Locator(".tally")).ToHaveTextAsync("9 yes, 1 no, 0 abstentions");
+        await later.Page.Locator("#attendance-panel").ClickAsync();
+        await Expect(later.Page.Locator("#attendance-all")).ToContainTextAsync("All present");
         await AssertEnglishAsync(later, "outcomes");
         await later.ScreenshotAsync("english-outcomes");
 
@@ -114,6 +119,10 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await admin.Page.Locator("#user-new").ClickAsync();
         await Expect(admin.Page.Locator("#user-save")).ToContainTextAsync("Create account");
         await AssertEnglishAsync(admin, "user accounts");
+        await admin.GotoAsync("/persons");
+        await admin.Page.Locator("#person-new").ClickAsync();
+        await Expect(admin.Page.Locator("#person-save")).ToContainTextAsync("Add person");
+        await AssertEnglishAsync(admin, "persons");
         await admin.GotoAsync("/operations/audit");
         await Expect(admin.Page.Locator("#audit-total")).ToContainTextAsync("entries");
         await AssertEnglishAsync(admin, "record of changes");
