@@ -132,29 +132,7 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
             errors.Add("name", $"A title has at most {MaxNameLength} characters.");
         }
 
-        var lead = offices.FirstOrDefault(o => o.Key == request.LeadOffice);
-        if (lead is null && !string.IsNullOrWhiteSpace(request.LeadOffice))
-        {
-            errors.Add("leadOffice", $"No office '{request.LeadOffice}' in this body; known offices: {string.Join(", ", offices.Select(o => o.Key))}.");
-        }
-
-        var participating = new List<Guid>();
-        var keys = request.ParticipatingOffices ?? [];
-        for (var i = 0; i < keys.Count; i++)
-        {
-            if (offices.FirstOrDefault(o => o.Key == keys[i]) is not { } office)
-            {
-                errors.Add($"participatingOffices[{i}]", $"No office '{keys[i]}' in this body.");
-            }
-            else if (office.Id == lead?.Id)
-            {
-                errors.Add($"participatingOffices[{i}]", $"'{keys[i]}' is the lead office; an office either leads or participates.");
-            }
-            else if (!participating.Contains(office.Id))
-            {
-                participating.Add(office.Id);
-            }
-        }
+        var (lead, participating) = PaperOffices.Check(errors, offices, request.LeadOffice, request.ParticipatingOffices);
 
         if (request.Date is null)
         {

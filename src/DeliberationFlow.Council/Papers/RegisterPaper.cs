@@ -58,26 +58,7 @@ public sealed partial class RegisterPaper(
         var offices = await db.Organizations
             .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.AdministrativeOffice)
             .ToListAsync(cancellationToken);
-        var lead = offices.FirstOrDefault(o => o.Key == request.LeadOffice);
-        if (lead is null && !string.IsNullOrWhiteSpace(request.LeadOffice))
-        {
-            errors.Add("leadOffice", $"No office '{request.LeadOffice}' in this body; known offices: {string.Join(", ", offices.Select(o => o.Key))}.");
-        }
-
-        var participating = new List<Guid>();
-        var participatingKeys = request.ParticipatingOffices ?? [];
-        for (var i = 0; i < participatingKeys.Count; i++)
-        {
-            var office = offices.FirstOrDefault(o => o.Key == participatingKeys[i]);
-            if (office is null)
-            {
-                errors.Add($"participatingOffices[{i}]", $"No office '{participatingKeys[i]}' in this body.");
-            }
-            else
-            {
-                participating.Add(office.Id);
-            }
-        }
+        var (lead, participating) = PaperOffices.Check(errors, offices, request.LeadOffice, request.ParticipatingOffices);
 
         var definition = string.IsNullOrWhiteSpace(request.PaperType) ? null : await workflows.FindAsync(caller.BodyId, request.Workflow, request.PaperType, cancellationToken);
         if (definition is null && !string.IsNullOrWhiteSpace(request.PaperType))
