@@ -116,7 +116,7 @@ public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
 
     private sealed record Member(Person Person, Membership Membership)
     {
-        public bool Deputy => Membership.Role is { } role && (role.Contains("vertret", StringComparison.OrdinalIgnoreCase) || role.Contains("deputy", StringComparison.OrdinalIgnoreCase));
+        public bool Deputy => Membership.IsDeputy;
     }
 
     private async Task<MeetingOfBody> FindAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)

@@ -36,5 +36,11 @@ public sealed class Membership
     /// <summary>Soft deletion (OParl): the row stays, with <c>Modified</c> set to the time it was deleted.</summary>
     public bool Deleted { get; set; }
 
+    /// <summary>
+    /// A deputy's seat (Stellvertreter, Vertreterin …, as the role is written): invited as well, but a seat of its own only
+    /// when standing in for an absent member.
+    /// </summary>
+    public bool IsDeputy => Role is { } role && (role.Contains("vertret", StringComparison.OrdinalIgnoreCase) || role.Contains("deputy", StringComparison.OrdinalIgnoreCase));
+
     public bool IsActiveOn(DateOnly day) => (StartDate is null || StartDate <= day) && (EndDate is null || EndDate >= day);
 }

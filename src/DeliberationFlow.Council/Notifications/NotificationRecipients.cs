@@ -9,7 +9,7 @@ namespace DeliberationFlow.Council.Notifications;
 public sealed record MemberRecipient(Person Person, Membership Membership, NotificationPreference Preference)
 {
     /// <summary>A deputy (Stellvertreter, Vertreterin …) is told as well, and the message says in which capacity.</summary>
-    public bool Deputy => Membership.Role is { } role && (role.Contains("vertret", StringComparison.OrdinalIgnoreCase) || role.Contains("deputy", StringComparison.OrdinalIgnoreCase));
+    public bool Deputy => Membership.IsDeputy;
 
     public Dictionary<string, object?> Model() =>
         MailModels.Recipient(Person.Name, Person.Email!, Membership.Role ?? "Mitglied", Deputy, Membership.VotingRight);
