@@ -5,7 +5,7 @@ namespace DeliberationFlow.Council.Audit;
 /// <summary>
 /// One change an admin made to the body's settings — an account, a committee's deadlines or reminders, a mail template,
 /// a workflow definition's versions (drafts, publication, retraction, running instances moved to another version), a person
-/// and their committee seats —
+/// and their committee seats, an OParl import —
 /// with who, when and what, written in the same save as the change. The papers' own story is in their journals; this is
 /// the story of the rules they ran under. Entries are never changed or deleted.
 /// </summary>
@@ -26,9 +26,13 @@ public sealed class AuditEntry
 
     public required string Message { get; init; }
 
-    public static AuditEntry Of(Caller caller, string area, string subject, string message, DateTimeOffset now) => new()
+    public static AuditEntry Of(Caller caller, string area, string subject, string message, DateTimeOffset now) =>
+        By(caller.BodyId, caller.UserName, area, subject, message, now);
+
+    /// <summary>An entry of a change made outside a signed-in request, e.g. an import from the command line.</summary>
+    public static AuditEntry By(Guid bodyId, string actor, string area, string subject, string message, DateTimeOffset now) => new()
     {
-        BodyId = caller.BodyId, Timestamp = now, Actor = caller.UserName, Area = area, Subject = subject, Message = message,
+        BodyId = bodyId, Timestamp = now, Actor = actor, Area = area, Subject = subject, Message = message,
     };
 }
 
@@ -39,6 +43,7 @@ public static class AuditAreas
     public const string MailTemplate = "mail-template";
     public const string Workflow = "workflow";
     public const string Person = "person";
+    public const string Import = "import";
 
-    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow, Person];
+    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow, Person, Import];
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Microsoft.EntityFrameworkCore;
@@ -37,7 +38,8 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
     private Guid _bodyId;
     private DateTimeOffset _now;
 
-    public async Task<OParlImportReport> HandleAsync(Guid bodyId, ImportOParlRequest request, bool adoptBodyName, CancellationToken cancellationToken)
+    /// <param name="actor">Who imports: the admin's user name, or what ran the command line; named in the Änderungsprotokoll.</param>
+    public async Task<OParlImportReport> HandleAsync(Guid bodyId, ImportOParlRequest request, bool adoptBodyName, string actor, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Source))
         {
@@ -63,14 +65,29 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
 
         await db.SaveChangesAsync(cancellationToken);
         await LinkAsync(source, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-
         _unmapped.AddRange(_problems.Select(p => $"{p.Key} ({p.Value.Count}): {string.Join(", ", p.Value.Take(5))}{(p.Value.Count > 5 ? ", …" : "")}"));
-        return new OParlImportReport(request.Source.Trim(),
+        var report = new OParlImportReport(request.Source.Trim(),
             _counts.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => new OParlImportCounts(c.Value[0], c.Value[1], c.Value[2], c.Value[3])),
             _unmapped, _unmappedRoles, _unmappedResults);
+
+        // The import changes committees, persons and seats an admin could change by hand: the record says so, in its save.
+        db.AuditEntries.Add(AuditEntry.By(bodyId, actor, AuditAreas.Import, Shorten(report.Source, 200), Summary(report), _now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return report;
     }
+
+    /// <summary>One line of the record: per OParl type what was added, changed and deleted (unchanged ones left out), and what was not mapped.</summary>
+    private static string Summary(OParlImportReport report)
+    {
+        var changed = report.Counts.Where(c => c.Value.Created + c.Value.Updated + c.Value.Deleted > 0)
+            .Select(c => $"{c.Key} {c.Value.Created} neu, {c.Value.Updated} geändert, {c.Value.Deleted} gelöscht").ToList();
+        var text = $"OParl-Import: {(changed.Count == 0 ? "nichts geändert" : string.Join("; ", changed))}" +
+                   $"{(report.Unmapped.Count == 0 ? "" : $"; nicht zugeordnet: {report.Unmapped.Count}")}.";
+        return Shorten(text, 4000);
+    }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 
     // ---------- Bodies and legislative terms ----------
 

@@ -85,7 +85,8 @@ public static class OParlApi
         ImportOParlRequest request, ImportOParl import, OParlOptions options, HttpContext http, CancellationToken cancellationToken)
     {
         RefuseFoldersOutsideTheImportFolders(request.Source, options);
-        return TypedResults.Ok(await import.HandleAsync(http.User.ToCaller().BodyId, request, adoptBodyName: false, cancellationToken));
+        var caller = http.User.ToCaller();
+        return TypedResults.Ok(await import.HandleAsync(caller.BodyId, request, adoptBodyName: false, caller.UserName, cancellationToken));
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public static class OParlImportCommand
         }
 
         var report = await scope.ServiceProvider.GetRequiredService<ImportOParl>()
-            .HandleAsync(body.Id, new ImportOParlRequest(args[1]), adoptBodyName: created, CancellationToken.None);
+            .HandleAsync(body.Id, new ImportOParlRequest(args[1]), adoptBodyName: created, $"import-oparl ({Environment.UserName})", CancellationToken.None);
         Console.WriteLine($"OParl import from {report.Source} into body '{body.Key}'{(created ? " (new)" : "")}:");
         foreach (var (type, counts) in report.Counts)
         {

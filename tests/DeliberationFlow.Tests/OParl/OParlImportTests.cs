@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.OParl;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
@@ -35,6 +36,15 @@ public sealed class OParlImportTests
         var again = await ImportAsync(admin, OParlFiles.Karlsruhe);
         Assert.All(again.Counts.Values, c => Assert.Equal((0, 0, 0), (c.Created, c.Updated, c.Deleted)));
         Assert.Equal(report.Counts.Keys, again.Counts.Keys);
+
+        // The Änderungsprotokoll of the importing body names both imports: what the first brought, that the second changed nothing.
+        var record = (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=import"))!.Entries;
+        Assert.Equal(2, record.Count);
+        Assert.All(record, e => Assert.Equal(("admin-wf", report.Source), (e.Actor, e.Subject)));
+        Assert.StartsWith("OParl-Import: nichts geändert; nicht zugeordnet: ", record[0].Message, StringComparison.Ordinal);
+        Assert.Contains("Paper 2 neu, 0 geändert, 0 gelöscht", record[1].Message, StringComparison.Ordinal);
+        Assert.Contains("Organization 97 neu", record[1].Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await test.ClientFor("admin").GetFromJsonAsync<AuditPage>("/api/audit?area=import"))!.Total);
 
         // The export: the Beratungsfolge keeps its nine consultations in order, with committees, roles and results.
         var client = test.App.CreateClient();
