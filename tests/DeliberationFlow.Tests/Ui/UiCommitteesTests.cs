@@ -27,7 +27,10 @@ public sealed class UiCommitteesTests(Chromium chromium) : IClassFixture<Chromiu
         await Expect(page.Locator("#deadline-urgent-submission")).ToContainTextAsync("Between 0 and the normal Vorlagenfrist (15 days).");
         await Expect(fpaRow.Locator(".submission")).ToHaveTextAsync("10 Arbeitstage");
 
+        // A changed field loses its message: the sign that the service took the new value before the next save.
         await page.Locator("#deadline-urgent-submission input").FillAsync("3");
+        await page.Locator("#deadline-urgent-submission input").PressAsync("Tab");
+        await Expect(page.Locator("#deadline-urgent-submission")).Not.ToContainTextAsync("Between 0");
         await page.Locator("#deadlines-save").ClickAsync();
         await Expect(fpaRow.Locator(".submission")).ToHaveTextAsync("15 Arbeitstage");
         await page.Locator("#setting-reminder input").FillAsync("3");
