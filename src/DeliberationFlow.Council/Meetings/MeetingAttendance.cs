@@ -30,7 +30,14 @@ public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
     public async Task<AttendanceView> ReadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
         var meeting = await FindAsync(caller, meetingId, cancellationToken);
-        return await ViewAsync(meeting, cancellationToken);
+        return await ViewAsync(meeting, await MembersAsync(meeting, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The attendance of a meeting a use case has read already (the minutes), without reading it again.</summary>
+    public async Task<AttendanceView> ReadAsync(Meeting meeting, CancellationToken cancellationToken)
+    {
+        var ofBody = new MeetingOfBody(meeting, (await db.Bodies.GetAsync(meeting.BodyId, cancellationToken)).Zone);
+        return await ViewAsync(ofBody, await MembersAsync(ofBody, cancellationToken), cancellationToken);
     }
 
     public async Task<AttendanceView> RecordAsync(Caller caller, Guid meetingId, RecordAttendanceRequest request, CancellationToken cancellationToken)
@@ -101,10 +108,9 @@ public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
         }
 
         // OParl's Meeting.participant follows the attendance: mirrors fetch the meeting again.
-        var tracked = await db.Meetings.SingleAsync(m => m.Id == meetingId, cancellationToken);
-        tracked.Modified = now;
+        meeting.Meeting.Modified = now;
         await db.SaveChangesAsync(cancellationToken);
-        return await ViewAsync(meeting with { Meeting = tracked }, cancellationToken);
+        return await ViewAsync(meeting, members, cancellationToken);
     }
 
     private static string BodyClockText(MeetingOfBody meeting) => Calendar.BodyClock.LocalText(meeting.Meeting.Start, meeting.Zone);
@@ -114,14 +120,12 @@ public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
         public DateOnly Day => DateOnly.FromDateTime(Calendar.BodyClock.ToLocal(Meeting.Start, Zone).DateTime);
     }
 
-    private sealed record Member(Person Person, Membership Membership)
-    {
-        public bool Deputy => Membership.IsDeputy;
-    }
+    private sealed record Member(Person Person, Membership Membership);
 
     private async Task<MeetingOfBody> FindAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
-        var meeting = await db.Meetings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
+        // Tracked: recording marks the meeting changed in the same save.
+        var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
                       ?? throw new NotFoundException($"No meeting with id {meetingId}.");
         return new MeetingOfBody(meeting, (await db.Bodies.GetAsync(caller.BodyId, cancellationToken)).Zone);
     }
@@ -135,22 +139,21 @@ public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
         return rows.Where(r => r.membership.IsActiveOn(meeting.Day))
             .Select(r => new Member(r.person, r.membership))
             .DistinctBy(m => m.Person.Id)
-            .OrderBy(m => m.Deputy).ThenBy(m => m.Person.FamilyName ?? m.Person.Name).ThenBy(m => m.Person.Name)
+            .OrderBy(m => m.Membership.IsDeputy).ThenBy(m => m.Person.FamilyName ?? m.Person.Name).ThenBy(m => m.Person.Name)
             .ToList();
     }
 
-    private async Task<AttendanceView> ViewAsync(MeetingOfBody meeting, CancellationToken cancellationToken)
+    private async Task<AttendanceView> ViewAsync(MeetingOfBody meeting, List<Member> members, CancellationToken cancellationToken)
     {
-        var members = await MembersAsync(meeting, cancellationToken);
         var recorded = await db.Attendances.AsNoTracking().Where(a => a.MeetingId == meeting.Meeting.Id).ToListAsync(cancellationToken);
         var status = recorded.ToDictionary(a => a.PersonId, a => a.Status);
-        var seats = members.Count(m => m.Membership.VotingRight && !m.Deputy);
+        var seats = members.Count(m => m.Membership.VotingRight && !m.Membership.IsDeputy);
         var present = members.Count(m => m.Membership.VotingRight && status.GetValueOrDefault(m.Person.Id, AttendanceStatus.Absent) == AttendanceStatus.Present);
         var taken = Math.Min(present, seats);
         var latest = recorded.MaxBy(a => a.RecordedAt);
         return new AttendanceView(
             meeting.Meeting.Id,
-            members.Select(m => new AttendeeView(m.Person.Id, m.Person.Name, m.Membership.Role, m.Membership.VotingRight, m.Deputy,
+            members.Select(m => new AttendeeView(m.Person.Id, m.Person.Name, m.Membership.Role, m.Membership.VotingRight, m.Membership.IsDeputy,
                 status.TryGetValue(m.Person.Id, out var s) ? s.ToString() : null)).ToList(),
             seats, taken, recorded.Count == 0 ? null : taken * 2 > seats, latest?.RecordedAt, latest?.RecordedBy);
     }

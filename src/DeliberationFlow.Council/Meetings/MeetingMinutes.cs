@@ -32,6 +32,6 @@ public sealed class MeetingMinutes(Agenda agenda, MeetingAttendance attendance, 
         }).ToList();
         return new MinutesView(
             view.MeetingId, view.Committee, meeting.Name, view.Date, meeting.Location, view.MeetingState, meeting.Start <= clock.GetUtcNow(),
-            items.Count(i => i.ResultText is null && !i.RemovedFromAgenda), items, await attendance.ReadAsync(caller, meetingId, cancellationToken));
+            items.Count(i => i.ResultText is null && !i.RemovedFromAgenda), items, await attendance.ReadAsync(meeting, cancellationToken));
     }
 }

@@ -71,7 +71,7 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
             _unmapped, _unmappedRoles, _unmappedResults);
 
         // The import changes committees, persons and seats an admin could change by hand: the record says so, in its save.
-        db.AuditEntries.Add(AuditEntry.By(bodyId, actor, AuditAreas.Import, Shorten(report.Source, 200), Summary(report), _now));
+        db.AuditEntries.Add(AuditEntry.By(bodyId, actor, AuditAreas.Import, Truncate(report.Source, 200), Summary(report), _now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return report;
@@ -84,10 +84,8 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
             .Select(c => $"{c.Key} {c.Value.Created} neu, {c.Value.Updated} geändert, {c.Value.Deleted} gelöscht").ToList();
         var text = $"OParl-Import: {(changed.Count == 0 ? "nichts geändert" : string.Join("; ", changed))}" +
                    $"{(report.Unmapped.Count == 0 ? "" : $"; nicht zugeordnet: {report.Unmapped.Count}")}.";
-        return Shorten(text, 4000);
+        return Truncate(text, 4000);
     }
-
-    private static string Shorten(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 
     // ---------- Bodies and legislative terms ----------
 

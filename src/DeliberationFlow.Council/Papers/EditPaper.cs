@@ -75,7 +75,7 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
 
         if (changes.Count == 0)
         {
-            return await reader.ReadAsync(caller, paperId, cancellationToken);
+            return await reader.DescribeAsync(paper, cancellationToken);
         }
 
         var now = clock.GetUtcNow();
@@ -99,7 +99,9 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return await reader.ReadAsync(caller, paperId, cancellationToken);
+
+        // The paper as saved, from the unit of work: it is not looked up and checked again.
+        return await reader.DescribeAsync(paper, cancellationToken);
     }
 
     /// <summary>

@@ -125,7 +125,8 @@ public sealed class PaperReader(ICouncilDb db)
         return await DescribeAsync(paper, cancellationToken);
     }
 
-    private async Task<PaperDetails> DescribeAsync(Paper paper, CancellationToken cancellationToken) =>
+    /// <summary>A paper the caller may see, already read (by a use case that checked that), with its consultations.</summary>
+    public async Task<PaperDetails> DescribeAsync(Paper paper, CancellationToken cancellationToken) =>
         await DescribeAsync(paper, await db.Consultations.AsNoTracking().Where(c => c.PaperId == paper.Id).ToListAsync(cancellationToken), null, true, cancellationToken);
 
     /// <summary>

@@ -127,7 +127,7 @@ public sealed class ManagePersons(ICouncilDb db, TimeProvider clock)
         db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Person, person.Name,
             $"Mitgliedschaft in {committee.Name}: {membership.Role}, {(membership.VotingRight ? "stimmberechtigt" : "ohne Stimmrecht")}, {Period(membership)}.", now));
         await db.SaveChangesAsync(cancellationToken);
-        return await ViewAsync(caller, person.Id, cancellationToken);
+        return await ViewAsync(caller, person.Id, cancellationToken, committees);
     }
 
     public async Task<PersonView> EndMembershipAsync(Caller caller, Guid membershipId, EndMembershipRequest request, CancellationToken cancellationToken)
@@ -161,12 +161,13 @@ public sealed class ManagePersons(ICouncilDb db, TimeProvider clock)
         return await ViewAsync(caller, person.Id, cancellationToken);
     }
 
-    private async Task<PersonView> ViewAsync(Caller caller, Guid personId, CancellationToken cancellationToken)
+    /// <param name="committees">The body's committees when the use case has read them already.</param>
+    private async Task<PersonView> ViewAsync(Caller caller, Guid personId, CancellationToken cancellationToken, List<Organization>? committees = null)
     {
         var person = await db.Persons.AsNoTracking().SingleAsync(p => p.Id == personId, cancellationToken);
-        var committees = (await CommitteesAsync(caller, cancellationToken)).ToDictionary(c => c.Id);
+        var byId = (committees ?? await CommitteesAsync(caller, cancellationToken)).ToDictionary(c => c.Id);
         var memberships = await db.Memberships.AsNoTracking().Where(m => m.PersonId == personId).ToListAsync(cancellationToken);
-        return View(person, memberships.Where(m => committees.ContainsKey(m.OrganizationId)).ToList(), committees, await ImportedAsync(caller, cancellationToken));
+        return View(person, memberships.Where(m => byId.ContainsKey(m.OrganizationId)).ToList(), byId, await ImportedAsync(caller, cancellationToken));
     }
 
     private static PersonView View(Person person, List<Membership> memberships, Dictionary<Guid, Organization> committees, HashSet<Guid> imported) => new(
