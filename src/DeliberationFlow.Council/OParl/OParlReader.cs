@@ -472,11 +472,18 @@ public sealed class OParlReader(ICouncilDb db)
         DateTimeOffset? Start,
         DateTimeOffset? End,
         DateTimeOffset Created,
-        DateTimeOffset Modified)
+        DateTimeOffset Modified,
+        DateTimeOffset? WithdrawnFromPublic = null)
     {
         public JsonObject ToJson(OParlUrls urls, TimeZoneInfo zone, bool embedded)
         {
             var url = urls.Object("agendaItem", Id);
+            if (WithdrawnFromPublic is { } withdrawn)
+            {
+                // Its paper was made non-public: a mirror that keeps agenda items apart from their meeting drops it.
+                return OParlJson.Deleted(url, "AgendaItem", Created, withdrawn, zone);
+            }
+
             if (Deleted)
             {
                 return OParlJson.Deleted(url, "AgendaItem", Created, Modified, zone);
@@ -516,7 +523,7 @@ public sealed class OParlReader(ICouncilDb db)
             .Where(c => (c.MeetingId != null && meetingIds.Contains(c.MeetingId.Value)) || linkedIds.Contains(c.Id)).ToListAsync(cancellationToken);
         var paperIds = consultations.Select(c => c.PaperId).Distinct().ToList();
         var papers = await db.Papers.IgnoreQueryFilters().AsNoTracking().Where(p => paperIds.Contains(p.Id))
-            .Select(p => new { p.Id, p.Name, p.Reference, p.IsPublic }).ToDictionaryAsync(p => p.Id, cancellationToken);
+            .Select(p => new { p.Id, p.Name, p.Reference, p.IsPublic, p.WithdrawnFromPublic }).ToDictionaryAsync(p => p.Id, cancellationToken);
 
         var items = new List<ItemView>();
         var latest = new Dictionary<Guid, DateTimeOffset>();
@@ -537,7 +544,8 @@ public sealed class OParlReader(ICouncilDb db)
                 items.Add(new ItemView(row.Id, meeting.Id, row.ConsultationId, consultation is not null && paperPublic && !consultation.Deleted,
                     row.Number, visible && !row.Deleted ? order++ : 0, row.Name, visible, row.Deleted,
                     consultation?.ResultText ?? row.ResultText, consultation?.Outcome ?? row.Outcome, consultation?.ResolutionText ?? row.ResolutionText,
-                    row.Start, row.End, row.Created, consultation is null ? row.Modified : Max(row.Modified, [consultation.Modified])));
+                    row.Start, row.End, row.Created, consultation is null ? row.Modified : Max(row.Modified, [consultation.Modified]),
+                    row.Public && consultation is not null ? WithdrawnWhileServed(papers[consultation.PaperId].WithdrawnFromPublic, row.Created) : null));
             }
 
             var number = 0;
@@ -550,12 +558,17 @@ public sealed class OParlReader(ICouncilDb db)
                 var deleted = consultation.Deleted || consultation.Status == ConsultationStatus.Skipped;
                 items.Add(new ItemView(consultation.Id, meeting.Id, consultation.Id, visible && !consultation.Deleted,
                     visible && !deleted ? $"Ö {++number}" : null, visible && !deleted ? order++ : 0, $"{paper.Reference} {paper.Name}", visible, deleted,
-                    consultation.ResultText, consultation.Outcome, consultation.ResolutionText, null, null, consultation.Created, consultation.Modified));
+                    consultation.ResultText, consultation.Outcome, consultation.ResolutionText, null, null, consultation.Created, consultation.Modified,
+                    publicMeeting ? WithdrawnWhileServed(paper.WithdrawnFromPublic, consultation.Created) : null));
             }
         }
 
         return new MeetingItems(items, latest);
     }
+
+    /// <summary>When an item's paper was made non-public, if the item existed (and so was served) before that.</summary>
+    private static DateTimeOffset? WithdrawnWhileServed(DateTimeOffset? withdrawnFromPublic, DateTimeOffset created) =>
+        withdrawnFromPublic is { } withdrawn && created <= withdrawn ? withdrawn : null;
 
     private IQueryable<Guid> AgendaItemIds(Guid bodyId, OParlListQuery query)
     {
@@ -564,22 +577,30 @@ public sealed class OParlReader(ICouncilDb db)
         var papers = db.Papers.IgnoreQueryFilters();
         var meetings = db.Meetings.IgnoreQueryFilters();
 
+        // The items of public papers, and, as deleted (stamped when withdrawn), those a paper made non-public had while it
+        // was public, as the paper and its consultations are served (PaperIds, ConsultationIds).
         var rowIds = Stamped(
                 rows.Where(r => r.BodyId == bodyId && r.Public
-                                && (r.ConsultationId == null || consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && p.IsPublic)))),
+                                && (r.ConsultationId == null || consultations.Any(c => c.Id == r.ConsultationId
+                                    && papers.Any(p => p.Id == c.PaperId && (p.IsPublic || r.Created <= p.WithdrawnFromPublic))))),
                 query, r => r.Created,
-                ms => r => r.Modified >= ms || consultations.Any(c => c.Id == r.ConsultationId && c.Modified >= ms),
-                mu => r => r.Modified <= mu && !consultations.Any(c => c.Id == r.ConsultationId && c.Modified > mu),
-                r => !r.Deleted)
+                ms => r => consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic && p.WithdrawnFromPublic >= ms))
+                           || (!consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic))
+                               && (r.Modified >= ms || consultations.Any(c => c.Id == r.ConsultationId && c.Modified >= ms))),
+                mu => r => consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic && p.WithdrawnFromPublic <= mu))
+                           || (!consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic))
+                               && r.Modified <= mu && !consultations.Any(c => c.Id == r.ConsultationId && c.Modified > mu)),
+                r => !r.Deleted && !consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic)))
             .Select(r => r.Id);
         var derivedIds = Stamped(
                 consultations.Where(c => c.BodyId == bodyId && c.MeetingId != null
-                                         && papers.Any(p => p.Id == c.PaperId && p.IsPublic)
+                                         && papers.Any(p => p.Id == c.PaperId && (p.IsPublic || c.Created <= p.WithdrawnFromPublic))
                                          && meetings.Any(m => m.Id == c.MeetingId && m.Publicity != MeetingPublicity.NonPublic)
                                          && !rows.Any(r => r.ConsultationId == c.Id)),
                 query, c => c.Created,
-                ms => c => c.Modified >= ms, mu => c => c.Modified <= mu,
-                c => !c.Deleted && c.Status != ConsultationStatus.Skipped)
+                ms => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified >= ms : p.WithdrawnFromPublic >= ms)),
+                mu => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified <= mu : p.WithdrawnFromPublic <= mu)),
+                c => !c.Deleted && c.Status != ConsultationStatus.Skipped && papers.Any(p => p.Id == c.PaperId && p.IsPublic))
             .Select(c => c.Id);
         return rowIds.Concat(derivedIds);
     }
@@ -590,7 +611,8 @@ public sealed class OParlReader(ICouncilDb db)
             .Concat(db.Consultations.IgnoreQueryFilters().Where(c => ids.Contains(c.Id) && c.MeetingId != null).Select(c => c.MeetingId!.Value))
             .Distinct().ToListAsync(cancellationToken);
         var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => meetingIds.Contains(m.Id)).ToListAsync(cancellationToken);
-        var items = (await ItemsOfMeetingsAsync(meetings, cancellationToken)).Items.Where(i => i.Visible && ids.Contains(i.Id)).ToList();
+        var items = (await ItemsOfMeetingsAsync(meetings, cancellationToken)).Items
+            .Where(i => (i.Visible || i.WithdrawnFromPublic is not null) && ids.Contains(i.Id)).ToList();
         var result = new List<JsonObject>();
         foreach (var item in Ordered(items, ids, i => i.Id))
         {

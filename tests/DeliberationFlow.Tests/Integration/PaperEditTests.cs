@@ -89,6 +89,8 @@ public sealed class PaperEditTests
         var consultationUrl = $"http://localhost/oparl/consultation/{paper.Consultations[0].Id}";
         var meetingUrl = $"http://localhost/oparl/meeting/{paper.Consultations[0].MeetingId}";
         Assert.Contains("Am Hang 3", (await OParlInterfaceTests.GetAsync(client, meetingUrl)).ToJsonString(), StringComparison.Ordinal);
+        var itemUrl = $"http://localhost/oparl/agendaItem/{paper.Consultations[0].Id}";
+        Assert.Contains("Am Hang 3", (string)(await OParlInterfaceTests.GetAsync(client, itemUrl))["name"]!, StringComparison.Ordinal);
 
         test.Clock.Advance(TimeSpan.FromHours(1));
         var since = Uri.EscapeDataString("2021-04-01T09:30:00+02:00");
@@ -118,6 +120,16 @@ public sealed class PaperEditTests
         Assert.DoesNotContain(consultations, c => (string)c!["id"]! == $"http://localhost/oparl/consultation/{secret.Consultations[0].Id}");
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"http://localhost/oparl/paper/{secret.Id}")).StatusCode);
 
+        // Its agenda item, which mirrors may keep apart from the meeting, is deleted there too (the secret paper's is never served).
+        var itemsUrl = (string)body["agendaItem"]!;
+        var items = (await OParlInterfaceTests.GetAsync(client, $"{itemsUrl}?modified_since={since}"))["data"]!.AsArray();
+        var itemTombstone = Assert.Single(items, i => (string)i!["id"]! == itemUrl)!.AsObject();
+        Assert.Equal((true, "2021-04-01T10:00:00+02:00"), ((bool)itemTombstone["deleted"]!, (string)itemTombstone["modified"]!));
+        Assert.Null(itemTombstone["name"]);
+        Assert.DoesNotContain(items, i => (string)i!["id"]! == $"http://localhost/oparl/agendaItem/{secret.Consultations[0].Id}");
+        Assert.DoesNotContain(itemUrl, (await OParlInterfaceTests.GetAsync(client, itemsUrl)).ToJsonString(), StringComparison.Ordinal);
+        Assert.True((bool)(await OParlInterfaceTests.GetAsync(client, itemUrl))["deleted"]!);
+
         // Public again: served in full.
         test.Clock.Advance(TimeSpan.FromHours(1));
         await Http.EnsureAsync(await test.ClientFor("admin").PutAsJsonAsync($"/api/papers/{paper.Id}",
@@ -126,6 +138,7 @@ public sealed class PaperEditTests
         Assert.Equal(("21-17403", null), ((string)back["reference"]!, back["deleted"]));
         Assert.Contains("21-17403", References(await OParlInterfaceTests.GetAsync(client, papersUrl)));
         Assert.Contains("Am Hang 3", (await OParlInterfaceTests.GetAsync(client, meetingUrl)).ToJsonString(), StringComparison.Ordinal);
+        Assert.Null((await OParlInterfaceTests.GetAsync(client, itemUrl))["deleted"]);
     }
 
     private static List<string> References(JsonObject page) =>
