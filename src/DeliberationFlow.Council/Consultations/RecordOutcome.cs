@@ -164,7 +164,7 @@ public sealed class RecordOutcome(
 
         // The answer from the unit of work: what this step loaded and changed is not read again.
         var details = await reader.DescribeAsync(
-            paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, step.HasSubordinated, cancellationToken);
+            caller, paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, step.HasSubordinated, cancellationToken);
         var response = new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
         if (idempotencyKey is not null)
         {

@@ -55,7 +55,8 @@ public sealed class CalendarFeed(ICouncilDb db, ICalendarTokenProtector protecto
         }
 
         var preference = await db.NotificationPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == userId, cancellationToken);
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        // A deactivated account's feed ends with the account: its subscription may still be polled from a phone.
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId && u.DeactivatedAt == null, cancellationToken);
         if (preference is null || user is null || preference.CalendarStamp != stamp)
         {
             throw new NotFoundException("No such calendar.");

@@ -43,7 +43,7 @@ public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, T
         {
             var paper = await db.Papers.GetAsync(step.consultation.PaperId, cancellationToken);
             var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
-            var recipients = (await db.Users.AsNoTracking().Where(u => u.BodyId == body.Id && u.Role == UserRole.Secretary && u.Email != null).ToListAsync(cancellationToken))
+            var recipients = (await db.Users.AsNoTracking().Where(u => u.BodyId == body.Id && u.Role == UserRole.Secretary && u.Email != null && u.DeactivatedAt == null).ToListAsync(cancellationToken))
                 .Where(u => u.CommitteeIds.Contains(step.committee.Id))
                 .Select(u => (Key: $"user:{u.Id}", Address: u.Email!, Name: u.DisplayName, Role: "Sitzungsdienst"))
                 .ToList();

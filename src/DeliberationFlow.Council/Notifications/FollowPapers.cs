@@ -10,9 +10,13 @@ public sealed record FollowedPaper(Guid PaperId, string Reference, string Name, 
 /// <summary>The signed-in user follows a paper they may see, and hears of its outcomes, deferrals and referrals.</summary>
 public sealed class FollowPapers(ICouncilDb db, PaperReader reader, TimeProvider clock)
 {
+    /// <summary>
+    /// The papers the user follows and may still see: a paper made non-public, or whose committee the user has left,
+    /// drops out of the list (its notices stop too, see NotificationRecipients) and comes back if it becomes visible again.
+    /// </summary>
     public async Task<IReadOnlyList<FollowedPaper>> ListAsync(Caller caller, CancellationToken cancellationToken) =>
         await (from follower in db.PaperFollowers
-               join paper in db.Papers on follower.PaperId equals paper.Id
+               join paper in reader.VisiblePapers(caller) on follower.PaperId equals paper.Id
                where follower.UserId == caller.UserId
                orderby paper.Reference
                select new FollowedPaper(paper.Id, paper.Reference, paper.Name, follower.Created)).ToListAsync(cancellationToken);

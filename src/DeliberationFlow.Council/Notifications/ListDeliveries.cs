@@ -19,7 +19,7 @@ public sealed record DeliveryView(
     int? SmtpStatusCode,
     string? LastError);
 
-/// <summary>The delivery log of a paper's messages, for admins and the secretaries who may see the paper.</summary>
+/// <summary>The delivery log of a paper's messages, for admins and the secretaries who keep the paper (Caller.MayKeepPaperConsultedIn).</summary>
 public sealed class ListDeliveries(ICouncilDb db, PaperReader reader)
 {
     public async Task<IReadOnlyList<DeliveryView>> HandleAsync(Caller caller, Guid paperId, CancellationToken cancellationToken)
@@ -29,11 +29,9 @@ public sealed class ListDeliveries(ICouncilDb db, PaperReader reader)
             throw new ForbiddenException("The delivery log is for admins and committee secretaries.");
         }
 
-        var paper = await db.Papers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken);
-        if (paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
-        {
-            throw new NotFoundException($"No paper with id {paperId}.");
-        }
+        var paper = await db.Papers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken)
+                    ?? throw new NotFoundException($"No paper with id {paperId}.");
+        await reader.EnsureMayKeepAsync(caller, paper, "its delivery log (which names every recipient)", cancellationToken);
 
         var messages = await db.OutboxMessages.AsNoTracking().Where(m => m.PaperId == paperId).ToListAsync(cancellationToken);
         return messages.OrderBy(m => m.CreatedAt).ThenBy(m => m.RecipientAddress, StringComparer.Ordinal).Select(m => new DeliveryView(

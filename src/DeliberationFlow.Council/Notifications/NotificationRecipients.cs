@@ -45,7 +45,7 @@ public sealed class NotificationRecipients(ICouncilDb db)
         (DbContext db, Guid paperId) =>
             (from follower in db.Set<PaperFollower>()
              join user in db.Set<UserAccount>() on follower.UserId equals user.Id
-             where follower.PaperId == paperId
+             where follower.PaperId == paperId && user.DeactivatedAt == null
              select user).AsNoTracking()));
 
     public async Task<List<FollowerRecipient>> FollowersAsync(Paper paper, Guid committeeId, DateOnly day, CancellationToken cancellationToken)

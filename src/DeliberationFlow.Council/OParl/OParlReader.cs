@@ -414,7 +414,8 @@ public sealed class OParlReader(ICouncilDb db)
     {
         var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
         var items = await ItemsOfMeetingsAsync(meetings, cancellationToken);
-        // OParl's participant: the persons recorded present (MeetingAttendance), ordered by id as the lists are.
+        // OParl's participant: the persons recorded present (MeetingAttendance), ordered by id as the lists are; not for a
+        // meeting held wholly in private (who sat in it is part of what is confidential).
         var participants = (await db.Attendances.AsNoTracking().Where(a => ids.Contains(a.MeetingId) && a.Status == AttendanceStatus.Present)
             .Select(a => new { a.MeetingId, a.PersonId }).ToListAsync(cancellationToken)).ToLookup(a => a.MeetingId, a => a.PersonId);
         var result = new List<JsonObject>();
@@ -443,7 +444,7 @@ public sealed class OParlReader(ICouncilDb db)
                 ("end", Time(meeting.End, zone)),
                 ("location", omitInternal || meeting.Location is null ? null : LocationObject(urls, meeting, zone, embedded: true)),
                 ("organization", Urls([urls.Object("organization", meeting.OrganizationId)])),
-                ("participant", Urls(participants[meeting.Id].Order().Select(id => urls.Object("person", id)))),
+                ("participant", meeting.Publicity == MeetingPublicity.NonPublic ? null : Urls(participants[meeting.Id].Order().Select(id => urls.Object("person", id)))),
                 ("agendaItem", omitInternal ? null : Objects(own.Where(i => i.Visible).Select(i => i.ToJson(urls, zone, embedded: true)))),
                 ("created", Time(meeting.Created, zone)),
                 ("modified", Time(modified, zone))));

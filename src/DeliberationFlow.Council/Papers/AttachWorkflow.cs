@@ -36,11 +36,9 @@ public sealed class AttachWorkflow(
         // attached by the request it lost to.
         var run = await db.InTransactionAsync(logger, $"Attaching a workflow to paper {paperId}", async cancellationToken =>
         {
-            var paper = await db.Papers.SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken);
-            if (paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
-            {
-                throw new NotFoundException($"No paper with id {paperId}.");
-            }
+            var paper = await db.Papers.SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken)
+                        ?? throw new NotFoundException($"No paper with id {paperId}.");
+            await reader.EnsureMayKeepAsync(caller, paper, "attaching a workflow", cancellationToken);
 
             if (paper.WorkflowInstanceId is not null)
             {

@@ -34,11 +34,9 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
             throw new ForbiddenException("Only admins and committee secretaries edit papers.");
         }
 
-        var paper = await db.Papers.SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken);
-        if (paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
-        {
-            throw new NotFoundException($"No paper with id {paperId}.");
-        }
+        var paper = await db.Papers.SingleOrDefaultAsync(p => p.Id == paperId && p.BodyId == caller.BodyId, cancellationToken)
+                    ?? throw new NotFoundException($"No paper with id {paperId}.");
+        await reader.EnsureMayKeepAsync(caller, paper, "editing it", cancellationToken);
 
         var offices = await db.Organizations.AsNoTracking()
             .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.AdministrativeOffice)
@@ -75,7 +73,7 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
 
         if (changes.Count == 0)
         {
-            return await reader.DescribeAsync(paper, cancellationToken);
+            return await reader.DescribeAsync(caller, paper, cancellationToken);
         }
 
         var now = clock.GetUtcNow();
@@ -101,7 +99,7 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
         await db.SaveChangesAsync(cancellationToken);
 
         // The paper as saved, from the unit of work: it is not looked up and checked again.
-        return await reader.DescribeAsync(paper, cancellationToken);
+        return await reader.DescribeAsync(caller, paper, cancellationToken);
     }
 
     /// <summary>

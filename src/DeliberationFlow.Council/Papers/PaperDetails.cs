@@ -63,13 +63,14 @@ public sealed record VoteTallyView(int For, int Against, int Abstentions, bool U
 public sealed record JournalView(long Sequence, DateTimeOffset Timestamp, string Kind, string? ActivityId, string? Outcome, string Actor, string Message);
 
 /// <summary>Reads a paper for a caller, and decides who may see it.</summary>
-public sealed class PaperReader(ICouncilDb db)
+public sealed class PaperReader(ICouncilDb db, TimeProvider clock)
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
     /// <summary>
     /// Public papers are visible to every user of the body. A non-public paper only to admins, and to
-    /// secretaries and members of the committees it is consulted in; to anyone else it does not exist.
+    /// secretaries and present members of the committees it is consulted in (a seat that has ended, or not yet
+    /// begun, opens nothing); to anyone else it does not exist.
     /// </summary>
     public async Task<bool> MaySeeAsync(Caller caller, Paper paper, CancellationToken cancellationToken)
     {
@@ -80,6 +81,31 @@ public sealed class PaperReader(ICouncilDb db)
 
         // The common case without a round trip; the others by the one statement of the rule, which lists use too.
         return paper.IsPublic || caller.IsAdmin || await VisiblePapers(caller).AnyAsync(p => p.Id == paper.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// A paper the caller may see but not keep (<see cref="Caller.MayKeepPaperConsultedIn"/>) gets a 403 naming the
+    /// committees that do; one the caller may not see, a 404 as if it did not exist.
+    /// </summary>
+    public async Task EnsureMayKeepAsync(Caller caller, Paper paper, string action, CancellationToken cancellationToken)
+    {
+        if (paper.BodyId != caller.BodyId || !await MaySeeAsync(caller, paper, cancellationToken))
+        {
+            throw new NotFoundException($"No paper with id {paper.Id}.");
+        }
+
+        if (caller.IsAdmin)
+        {
+            return;
+        }
+
+        var committees = await db.Consultations.AsNoTracking().Where(c => c.PaperId == paper.Id)
+            .Join(db.Organizations, c => c.OrganizationId, o => o.Id, (c, o) => new { o.Id, o.Name }).Distinct().ToListAsync(cancellationToken);
+        if (!caller.MayKeepPaperConsultedIn(committees.Select(c => c.Id).ToList()))
+        {
+            throw new ForbiddenException(
+                $"Paper {paper.Reference} is consulted in {string.Join(", ", committees.Select(c => c.Name).Order())}, none of them your committee; {action} is for their secretaries and the admins.");
+        }
     }
 
     /// <summary>The papers of the caller's body the caller may see, as a query (the rule of <see cref="MaySeeAsync"/>).</summary>
@@ -97,9 +123,11 @@ public sealed class PaperReader(ICouncilDb db)
             return papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id && committees.Contains(c.OrganizationId)));
         }
 
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return caller.PersonId is { } personId
             ? papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id
-                && db.Memberships.Any(m => m.PersonId == personId && m.OrganizationId == c.OrganizationId)))
+                && db.Memberships.Any(m => m.PersonId == personId && m.OrganizationId == c.OrganizationId
+                                           && (m.StartDate == null || m.StartDate <= today) && (m.EndDate == null || m.EndDate >= today))))
             : papers.Where(p => p.IsPublic);
     }
 
@@ -111,7 +139,7 @@ public sealed class PaperReader(ICouncilDb db)
             throw new NotFoundException($"No paper with id {paperId}.");
         }
 
-        return await DescribeAsync(paper, cancellationToken);
+        return await DescribeAsync(caller, paper, cancellationToken);
     }
 
     public async Task<PaperDetails> ReadByReferenceAsync(Caller caller, string reference, CancellationToken cancellationToken)
@@ -122,19 +150,22 @@ public sealed class PaperReader(ICouncilDb db)
             throw new NotFoundException($"No paper with reference '{reference}'.");
         }
 
-        return await DescribeAsync(paper, cancellationToken);
+        return await DescribeAsync(caller, paper, cancellationToken);
     }
 
     /// <summary>A paper the caller may see, already read (by a use case that checked that), with its consultations.</summary>
-    public async Task<PaperDetails> DescribeAsync(Paper paper, CancellationToken cancellationToken) =>
-        await DescribeAsync(paper, await db.Consultations.AsNoTracking().Where(c => c.PaperId == paper.Id).ToListAsync(cancellationToken), null, true, cancellationToken);
+    public async Task<PaperDetails> DescribeAsync(Caller caller, Paper paper, CancellationToken cancellationToken) =>
+        await DescribeAsync(caller, paper, await db.Consultations.AsNoTracking().Where(c => c.PaperId == paper.Id).ToListAsync(cancellationToken), null, true, cancellationToken);
 
     /// <summary>
     /// Describes a paper a use case has just changed, from its unit of work: the consultations and instance it
     /// holds, and whatever body, committees and meetings it has loaded, are not read again; nor the follow-up papers
-    /// when the use case knows there are none (<paramref name="hasSubordinated"/> false).
+    /// when the use case knows there are none (<paramref name="hasSubordinated"/> false). Linked papers the caller may
+    /// not see are left out; the technical journal, which names the recipients of every notice, is for those who keep
+    /// the papers (secretaries and admins).
     /// </summary>
     public async Task<PaperDetails> DescribeAsync(
+        Caller caller,
         Paper paper, IReadOnlyCollection<Consultation> consultations, WorkflowInstance? instance, bool hasSubordinated, CancellationToken cancellationToken)
     {
         var body = db.Bodies.FindTracked(paper.BodyId)
@@ -169,13 +200,20 @@ public sealed class PaperReader(ICouncilDb db)
         {
             instance ??= await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == instanceId, cancellationToken);
             workflow = new WorkflowSummary(instance.Id, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), instance.CurrentActivityId);
-            journal = await JournalQuery.For(db)(db.Context, instanceId).ToListAsync(cancellationToken);
+            if (caller.MayRegisterPapers)
+            {
+                journal = await JournalQuery.For(db)(db.Context, instanceId).ToListAsync(cancellationToken);
+            }
         }
 
+        // A public paper's -01 may be non-public (a Stellungnahme on personnel matters), and the other way round.
+        var linked = caller.IsAdmin ? db.Papers.AsNoTracking() : VisiblePapers(caller);
         var superordinated = paper.SuperordinatedPaperId is { } parentId
-            ? await db.Papers.AsNoTracking().Where(p => p.Id == parentId).Select(p => new PaperRef(p.Id, p.Reference, p.Name)).SingleOrDefaultAsync(cancellationToken)
+            ? await linked.Where(p => p.Id == parentId).Select(p => new PaperRef(p.Id, p.Reference, p.Name)).SingleOrDefaultAsync(cancellationToken)
             : null;
-        IReadOnlyList<PaperRef> subordinated = hasSubordinated ? await SubordinatedQuery.For(db)(db.Context, paper.Id).ToListAsync(cancellationToken) : [];
+        IReadOnlyList<PaperRef> subordinated = !hasSubordinated ? []
+            : caller.IsAdmin ? await SubordinatedQuery.For(db)(db.Context, paper.Id).ToListAsync(cancellationToken)
+            : await linked.Where(p => p.SuperordinatedPaperId == paper.Id).OrderBy(p => p.Reference).Select(p => new PaperRef(p.Id, p.Reference, p.Name)).ToListAsync(cancellationToken);
 
         return new PaperDetails(
             paper.Id, paper.Reference, paper.Name, paper.PaperType, paper.Date, paper.Status.ToString(), Vocabulary.Label(paper.Status), paper.IsPublic,

@@ -62,7 +62,7 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
     {
         var paper = await planner.PaperOfAsync(context.Instance, cancellationToken);
         var model = await papers.DescribeAsync(paper, cancellationToken);
-        var recipients = await RecipientsAsync(paper, context.Activity.GetTextList("recipients")!, context.Now, cancellationToken);
+        var (recipients, withheld) = await RecipientsAsync(paper, context.Activity.GetTextList("recipients")!, context.Now, cancellationToken);
         var subjectTemplate = Parse(context.Activity.GetString("subject")!);
         var textTemplate = Parse(context.Activity.GetString("text")!);
         var queued = 0;
@@ -92,7 +92,8 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
             queued++;
         }
 
-        context.Journal(JournalEventKind.NotificationQueued, $"Benachrichtigung an {queued} Empfänger: {string.Join(", ", recipients.Select(r => r.Address))}.");
+        context.Journal(JournalEventKind.NotificationQueued, $"Benachrichtigung an {queued} Empfänger: {string.Join(", ", recipients.Select(r => r.Address))}." +
+            (withheld.Count == 0 ? "" : $" Nicht an {string.Join(", ", withheld)}: die Vorlage ist nichtöffentlich und wird dort nicht beraten."));
         return ActivityResult.Done(DoneOutcome);
     }
 
@@ -101,9 +102,15 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
             ? parsed
             : throw new WorkflowStateException($"Invalid Liquid template: {error}");
 
-    private async Task<List<(string Address, string? Name)>> RecipientsAsync(Paper paper, IReadOnlyList<string> kinds, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The addresses to write to, and the committees left out: a non-public paper reaches only the members of committees
+    /// it is consulted in, who may open it (PaperReader's rule), whatever the workflow's designer asked for.
+    /// </summary>
+    private async Task<(List<(string Address, string? Name)> Recipients, List<string> Withheld)> RecipientsAsync(
+        Paper paper, IReadOnlyList<string> kinds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var recipients = new List<(string, string?)>();
+        var withheld = new List<string>();
         foreach (var kind in kinds)
         {
             if (kind == "leadOffice" && paper.LeadOfficeId is { } lead)
@@ -120,11 +127,17 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
             else if (kind.StartsWith("committee:", StringComparison.Ordinal))
             {
                 var committee = await planner.CommitteeAsync(paper, kind["committee:".Length..], "notify", cancellationToken);
+                if (!paper.IsPublic && !await db.Consultations.AnyAsync(c => c.PaperId == paper.Id && c.OrganizationId == committee.Id, cancellationToken))
+                {
+                    withheld.Add(committee.Name);
+                    continue;
+                }
+
                 var members = await db.ReachableOnAsync(committee.Id, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
                 recipients.AddRange(members.Select(p => (p.Email!, (string?)p.Name)));
             }
         }
 
-        return recipients.DistinctBy(r => r.Item1).ToList();
+        return (recipients.DistinctBy(r => r.Item1).ToList(), withheld);
     }
 }
