@@ -55,10 +55,14 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
         var errors = new ValidationErrors();
         var start = ParseLocal(errors, "start", request.Start, required: true);
         var until = ParseLocal(errors, "until", request.Until, required: request.Recurrence is { Length: > 0 });
-        var publicity = MeetingPublicity.Public;
+        var publicity = committee.MeetsInPrivate ? MeetingPublicity.NonPublic : MeetingPublicity.Public;
         if (request.Publicity is { Length: > 0 } && !Enum.TryParse(request.Publicity, ignoreCase: true, out publicity))
         {
             errors.Add("publicity", $"Use one of: {string.Join(", ", Enum.GetNames<MeetingPublicity>())}.");
+        }
+        else if (committee.MeetsInPrivate && publicity != MeetingPublicity.NonPublic)
+        {
+            errors.Add("publicity", $"The {committee.Name} sits in private (§ 78 Abs. 2 NKomVG); leave the publicity empty or choose NonPublic.");
         }
 
         if (request.DurationMinutes is < 15 or > 24 * 60)

@@ -19,6 +19,11 @@ public sealed class Organization
     /// <summary>OParl classification, e.g. "Parlament", "Hauptausschuss", "Ausschuss", "Stadtbezirksrat".</summary>
     public string? Classification { get; set; }
 
+    /// <summary>The Hauptausschuss (in Lower Saxony the Verwaltungsausschuss) always sits in private (§ 78 Abs. 2 NKomVG).</summary>
+    public bool MeetsInPrivate => IsPrivateClassification(Classification);
+
+    public static bool IsPrivateClassification(string? classification) => string.Equals(classification, "Hauptausschuss", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Where an office receives mail (the lead office's outcome notices).</summary>
     public string? Email { get; set; }
 

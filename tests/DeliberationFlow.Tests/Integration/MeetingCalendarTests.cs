@@ -4,6 +4,7 @@ using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -37,6 +38,24 @@ public sealed class MeetingCalendarTests
         Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
         await Http.EnsureAsync(badRule, HttpStatusCode.BadRequest);
         Assert.Contains("recurrence", await badRule.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheVerwaltungsausschuss_IsScheduledInPrivate_AndRefusesAPublicMeeting()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
+        var secretary = test.ClientFor("sekretariat-va");
+
+        var refused = await secretary.PostAsJsonAsync("/api/committees/va/meetings", new ScheduleMeetingsRequest("2022-02-01T15:00", null, null, null, null, null, "Public", null));
+        await Http.EnsureAsync(refused, HttpStatusCode.BadRequest);
+        Assert.Contains("§ 78 Abs. 2 NKomVG", (await refused.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors["publicity"][0], StringComparison.Ordinal);
+        var scheduled = await secretary.PostAsJsonAsync("/api/committees/va/meetings", new ScheduleMeetingsRequest("2022-02-01T15:00", null, null, null, null, null, null, null));
+        await Http.EnsureAsync(scheduled, HttpStatusCode.OK);
+        Assert.Equal("NonPublic", Assert.Single((await scheduled.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created).Publicity);
+
+        // The Rat, which the same secretary keeps, meets in public unless told otherwise.
+        var rat = await secretary.PostAsJsonAsync("/api/committees/rat/meetings", new ScheduleMeetingsRequest("2022-02-08T15:00", null, null, null, null, null, null, null));
+        Assert.Equal("Public", Assert.Single((await rat.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created).Publicity);
     }
 
     [Fact]
