@@ -30,6 +30,16 @@ public enum Outcome
 
     /// <summary>Keine Abstimmung: deliberated without a vote.</summary>
     NoVote,
+
+    /// <summary>
+    /// Erledigt: the matter is settled without a decision on it ("erledigt durch Stellungnahme der Verwaltung", "mit
+    /// Stellungnahme einverstanden"), the usual end of an Antrag the administration has answered. Called Settled, not
+    /// Done, so it is not taken for the engine's Done port.
+    /// </summary>
+    Settled,
+
+    /// <summary>Gewählt: an election held in the meeting (Schöffen, a Schiedsperson, a committee's chair).</summary>
+    Elected,
 }
 
 /// <summary>
@@ -97,6 +107,16 @@ public static class Vocabulary
             return Outcome.RemovedFromAgenda;
         }
 
+        if (clean.StartsWith("erledigt", StringComparison.Ordinal) || clean.Contains("mit stellungnahme einverstanden", StringComparison.Ordinal))
+        {
+            return Outcome.Settled;
+        }
+
+        if (clean.Contains("gewählt", StringComparison.Ordinal))
+        {
+            return Outcome.Elected;
+        }
+
         if (clean.Contains("keine abstimmung", StringComparison.Ordinal) || clean.Contains("nicht zur abstimmung", StringComparison.Ordinal))
         {
             return Outcome.NoVote;
@@ -135,6 +155,8 @@ public static class Vocabulary
         Outcome.RemovedFromAgenda => "abgesetzt",
         Outcome.Recommended => "empfohlen",
         Outcome.NoVote => "keine Abstimmung",
+        Outcome.Settled => "erledigt",
+        Outcome.Elected => "gewählt",
         _ => outcome.ToString(),
     };
 

@@ -17,7 +17,7 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
     private static readonly string[] AllOutcomes =
     [
         nameof(Outcome.Adopted), nameof(Outcome.AdoptedAmended), nameof(Outcome.Rejected), nameof(Outcome.Noted), nameof(Outcome.Withdrawn),
-        nameof(Outcome.Recommended), nameof(Outcome.NoVote),
+        nameof(Outcome.Recommended), nameof(Outcome.NoVote), nameof(Outcome.Settled), nameof(Outcome.Elected),
     ];
 
     /// <summary>Outcomes of a recommendation given after a referral; they never route, they return the paper.</summary>

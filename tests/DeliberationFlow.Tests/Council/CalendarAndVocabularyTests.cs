@@ -68,6 +68,11 @@ public sealed class CalendarAndVocabularyTests
     [InlineData("vertagt", Outcome.Deferred)]
     [InlineData("verwiesen in den Planungsausschuss", Outcome.Referred)]
     [InlineData("zurückgezogen", Outcome.Withdrawn)]
+    [InlineData("erledigt", Outcome.Settled)]
+    [InlineData("erledigt durch Stellungnahme der Verwaltung", Outcome.Settled)]
+    [InlineData("mit Stellungnahme einverstanden", Outcome.Settled)]
+    [InlineData("gewählt", Outcome.Elected)]
+    [InlineData("einstimmig gewählt", Outcome.Elected)]
     public void Outcome_WordedAsInRealMinutes_IsNormalised(string wording, Outcome expected) =>
         Assert.Equal(expected, Vocabulary.NormaliseOutcome(wording));
 

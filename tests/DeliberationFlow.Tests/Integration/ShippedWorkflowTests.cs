@@ -81,6 +81,23 @@ public sealed class ShippedWorkflowTests
     }
 
     [Fact]
+    public async Task Antrag_DeclaredSettledByTheStellungnahme_EndsInTheCommitteeThatSettlesIt()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 1, 9));
+        var motion = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-16101", "Mehr Sitzbänke in der Innenstadt", "Antrag", "fb10", null, true, null, null));
+        Assert.Equal(("antrag", 2), (motion.Workflow!.DefinitionId, motion.Workflow.Version));
+
+        // The wording alone names the outcome, as the minutes give it.
+        var done = await RunToEndAsync(test, motion, c => c.Committee.Key == "va" ? (null!, "erledigt durch Stellungnahme der Verwaltung") : ("Adopted", "empfohlen"));
+
+        Assert.Equal(["fpa", "va"], done.Consultations.Select(c => c.Committee.Key));
+        Assert.Equal(("Settled", "erledigt durch Stellungnahme der Verwaltung"), (done.Consultations[^1].Outcome, done.Consultations[^1].ResultText));
+        Assert.Equal(("Done", "Finished"), (done.Status, done.Workflow!.Status));
+        Assert.Contains("Verwaltungsausschuss, 04.05.2021: erledigt durch Stellungnahme der Verwaltung (Vorberatung)", done.Timeline);
+    }
+
+    [Fact]
     public async Task Bauleitplanung_HearsBothStadtbezirksraete_BeforeTheCommittees_AndReportsARejection()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 20, 9));

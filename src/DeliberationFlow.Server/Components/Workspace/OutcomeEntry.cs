@@ -15,7 +15,7 @@ public sealed class OutcomeEntry(AgendaItemView item)
     public static readonly OutcomeKind[] Choices =
     [
         OutcomeKind.Adopted, OutcomeKind.AdoptedAmended, OutcomeKind.Rejected, OutcomeKind.Recommended, OutcomeKind.Noted, OutcomeKind.NoVote,
-        OutcomeKind.Deferred, OutcomeKind.Referred, OutcomeKind.RemovedFromAgenda, OutcomeKind.Withdrawn,
+        OutcomeKind.Settled, OutcomeKind.Elected, OutcomeKind.Deferred, OutcomeKind.Referred, OutcomeKind.RemovedFromAgenda, OutcomeKind.Withdrawn,
     ];
 
     public AgendaItemView Item { get; } = item;

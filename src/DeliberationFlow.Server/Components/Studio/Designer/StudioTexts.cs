@@ -53,7 +53,7 @@ public static class StudioTexts
     public static readonly string[] RoutableConsultationOutcomes =
         [nameof(Council.Model.Outcome.Adopted), nameof(Council.Model.Outcome.AdoptedAmended), nameof(Council.Model.Outcome.Rejected),
          nameof(Council.Model.Outcome.Noted), nameof(Council.Model.Outcome.Withdrawn), nameof(Council.Model.Outcome.Recommended),
-         nameof(Council.Model.Outcome.NoVote)];
+         nameof(Council.Model.Outcome.NoVote), nameof(Council.Model.Outcome.Settled), nameof(Council.Model.Outcome.Elected)];
 
     public static readonly string[] Roles = ["Vorberatung", "Entscheidung", "Anhörung", "Kenntnisnahme"];
 }
