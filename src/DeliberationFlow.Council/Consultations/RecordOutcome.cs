@@ -4,6 +4,7 @@ using System.Text.Json;
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Papers;
@@ -41,6 +42,7 @@ public sealed class RecordOutcome(
     ITimerScheduler timers,
     IOutboxSignal outbox,
     OutcomeNotices notices,
+    MeetingAttendance attendance,
     TimeProvider clock,
     ILogger<RecordOutcome> logger)
 {
@@ -140,6 +142,15 @@ public sealed class RecordOutcome(
                 $"Before it only '{Outcome.Withdrawn}' (the paper withdrawn) or '{Outcome.RemovedFromAgenda}' (taken off the agenda) can be recorded.");
         }
 
+        if (step.HasAttendance && MeetingAttendance.NeedsQuorum(outcome)
+            && await attendance.ReadAsync(step.Meeting!, cancellationToken) is var present && MeetingAttendance.ShowsNoQuorum(present))
+        {
+            throw new ConflictException(
+                $"The attendance recorded for the meeting of '{committee.Name}' on {BodyClock.LocalText(step.Meeting!.Start, step.Body.Zone)} shows no quorum " +
+                $"({present.VotingPresent} of {present.VotingSeats} voting seats taken; § 65 NKomVG needs more than half), so nothing could be decided there. " +
+                $"Record '{Outcome.Deferred}' (vertagt) to take the paper to the next meeting, or correct the attendance.");
+        }
+
         var run = await runner.ResumeAsync(definition, instance, bookmark,
             new Stimulus(caller.UserName, clock.GetUtcNow(),
                 new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim(), request.ReferTo?.Trim())
@@ -200,8 +211,9 @@ public sealed class RecordOutcome(
     /// The consultation with the paper, committee, body, meeting, workflow instance, lead office and the bookmark that
     /// waits for its outcome, in one query: the step's later look-ups of these (by key, through the unit of work)
     /// then cost no round trip; seven fewer per step. It also tells whether the paper has follow-up papers (a -01
-    /// Stellungnahme), which the answer lists, and followers, whom the outcome notice goes to: most papers have neither,
-    /// and each look-up is then one round trip less.
+    /// Stellungnahme), which the answer lists, and followers, whom the outcome notice goes to, and whether the meeting's
+    /// attendance is recorded (for the quorum): most papers and meetings have none of these, and each look-up is then one
+    /// round trip less.
     /// </summary>
     private Task<StepRows?> LoadStepAsync(Caller caller, Guid consultationId, CancellationToken cancellationToken) =>
         StepQuery.For(db)(db.Context, consultationId, caller.BodyId, consultationId.ToString(), cancellationToken);
@@ -223,13 +235,14 @@ public sealed class RecordOutcome(
              from bookmark in db.Set<Bookmark>().Where(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark).DefaultIfEmpty()
              select new StepRows(consultation, paper, committee, body, meeting, instance, leadOffice, bookmark,
                  db.Set<Paper>().Any(p => p.SuperordinatedPaperId == paper.Id),
-                 db.Set<PaperFollower>().Any(f => f.PaperId == paper.Id)))
+                 db.Set<PaperFollower>().Any(f => f.PaperId == paper.Id),
+                 db.Set<Attendance>().Any(a => a.MeetingId == consultation.MeetingId)))
             .SingleOrDefault()));
 
     /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked), and whether the paper has follow-ups and followers.</summary>
     private sealed record StepRows(
         Consultation Consultation, Paper Paper, Organization Committee, Body Body, Meeting? Meeting, WorkflowInstance? Instance, Organization? LeadOffice,
-        Bookmark? Bookmark, bool HasSubordinated, bool HasFollowers);
+        Bookmark? Bookmark, bool HasSubordinated, bool HasFollowers, bool HasAttendance);
 
     private async Task ValidateReferralAsync(Caller caller, string? referTo, Organization from, CancellationToken cancellationToken)
     {

@@ -27,6 +27,21 @@ public sealed record RecordAttendanceRequest(IReadOnlyList<AttendanceEntry>? Ent
 /// </summary>
 public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
 {
+    /// <summary>
+    /// The outcomes a committee reaches by a vote, which an inquorate meeting cannot take (§ 65 NKomVG). Noting, no vote,
+    /// deferring, taking an item off the agenda and a withdrawal by the administration need none.
+    /// </summary>
+    public static bool NeedsQuorum(Outcome outcome) =>
+        outcome is Outcome.Adopted or Outcome.AdoptedAmended or Outcome.Rejected or Outcome.Recommended or Outcome.Referred
+            or Outcome.Settled or Outcome.Elected;
+
+    /// <summary>
+    /// Whether the attendance recorded for the meeting shows it inquorate: every member recorded, and the voting seats
+    /// taken not more than half. A recording still under way (members without a status) decides nothing.
+    /// </summary>
+    public static bool ShowsNoQuorum(AttendanceView attendance) =>
+        attendance.QuorumReached == false && attendance.Members.All(m => m.Status is not null);
+
     public async Task<AttendanceView> ReadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
         var meeting = await FindAsync(caller, meetingId, cancellationToken);

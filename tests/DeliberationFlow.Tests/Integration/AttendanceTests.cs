@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
@@ -76,6 +77,33 @@ public sealed class AttendanceTests
         Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("ratsmitglied").PutAsJsonAsync(url, Request((hartmann, "Present")))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await test.ClientFor("admin-wf").GetAsync(url)).StatusCode);
         Assert.Null((await test.ClientFor("admin").GetFromJsonAsync<AttendanceView>(url))!.QuorumReached);
+    }
+
+    [Fact]
+    public async Task AnInquorateMeeting_DecidesNothing_ButItsPapersCanBeDeferred()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var first = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17511", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        var second = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17512", "Neubau Feuerwache", "Beschlussvorlage", "fb10", null, true, null, null));
+        var url = $"/api/meetings/{first.Consultations[0].MeetingId}/attendance";
+        var fpa = test.ClientFor("sekretariat-fpa");
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        var id = (await fpa.GetFromJsonAsync<AttendanceView>(url))!.Members.ToDictionary(m => m.Name, m => m.PersonId);
+
+        // While the recording is under way (two members without a status) nothing is refused for it.
+        await RecordAsync(fpa, url, Request((id["Klaus Hartmann"], "Present"), (id["Jana Beispiel"], "Present"), (id["Aylin Demir"], "Excused")));
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", first.Consultations[0].Id, new("Adopted", "beschlossen", null)), HttpStatusCode.OK);
+
+        // Everyone recorded, two of five voting seats taken: no decision, but the paper can go to the next meeting.
+        await RecordAsync(fpa, url, Request((id["Sabine Krüger"], "Absent"), (id["Petra Vogel"], "Excused")));
+        var refused = await test.RecordAsync("sekretariat-fpa", second.Consultations[0].Id, new("Adopted", "beschlossen", null));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("no quorum (2 of 5 voting seats taken", problem, StringComparison.Ordinal);
+        Assert.Equal("Planned", (await test.GetPaperAsync("admin", second.Id)).Consultations[0].Status);
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", second.Consultations[0].Id, new("Deferred", "vertagt", null)), HttpStatusCode.OK);
+        var deferred = await test.GetPaperAsync("admin", second.Id);
+        Assert.Equal(["Deferred", "Planned"], deferred.Consultations.Select(c => c.Status));
     }
 
     private static RecordAttendanceRequest Request(params (Guid PersonId, string Status)[] entries) =>
