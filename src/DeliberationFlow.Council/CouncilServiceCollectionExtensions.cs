@@ -88,6 +88,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Audit.ListAuditEntries>();
         services.TryAddScoped<DeliberationFlow.Council.Access.ManageUsers>();
         services.TryAddScoped<CommitteeDeadlines>();
+        services.TryAddScoped<ManageOrganizations>();
         services.TryAddScoped<ListMeetings>();
         services.TryAddScoped<ChangeMeeting>();
         services.TryAddScoped<ScheduleMeetings>();

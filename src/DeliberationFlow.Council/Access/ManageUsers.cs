@@ -286,10 +286,7 @@ public sealed partial class ManageUsers(ICouncilDb db, IPasswords passwords, Tim
             errors.Add("displayName", "A name has at most 200 characters.");
         }
 
-        if (NullIfEmpty(email) is { } address && (address.Length > 320 || !System.Net.Mail.MailAddress.TryCreate(address, out var parsed) || parsed.Address != address))
-        {
-            errors.Add("email", $"'{address}' is not an e-mail address like \"m.mueller@stadt.example\".");
-        }
+        errors.MailAddress("email", NullIfEmpty(email), "m.mueller@stadt.example");
     }
 
     private static void CheckPassword(ValidationErrors errors, string field, string? password, string? userName)

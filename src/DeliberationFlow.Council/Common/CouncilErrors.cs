@@ -57,6 +57,24 @@ public sealed class ValidationErrors
         }
     }
 
+    /// <summary>
+    /// An optional e-mail address: when given, one plain address (no display name, at most 320 characters), else a
+    /// message with an <paramref name="example"/> and what the address is for.
+    /// </summary>
+    public void MailAddress(string field, string? address, string example, string? purpose = null)
+    {
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            return;
+        }
+
+        var trimmed = address.Trim();
+        if (trimmed.Length > 320 || !System.Net.Mail.MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
+        {
+            Add(field, $"'{trimmed}' is not an e-mail address like \"{example}\"{(purpose is null ? "" : $"; {purpose}")}.");
+        }
+    }
+
     public void ThrowIfAny()
     {
         if (_errors.Count > 0)

@@ -208,10 +208,7 @@ public sealed class ManagePersons(ICouncilDb db, TimeProvider clock)
         Limit(errors, "familyName", request.FamilyName, 200);
         Limit(errors, "formOfAddress", request.FormOfAddress, 100);
         var email = NullIfEmpty(request.Email);
-        if (email is not null && (email.Length > 320 || !System.Net.Mail.MailAddress.TryCreate(email, out var parsed) || parsed.Address != email))
-        {
-            errors.Add("email", $"'{email}' is not an e-mail address like \"jana.beispiel@rat.stadt.example\"; invitations go to it.");
-        }
+        errors.MailAddress("email", email, "jana.beispiel@rat.stadt.example", "invitations go to it");
 
         errors.ThrowIfAny();
         return (request.Name!.Trim(), NullIfEmpty(request.GivenName), NullIfEmpty(request.FamilyName), NullIfEmpty(request.FormOfAddress), email);

@@ -29,6 +29,7 @@ public static class ApiExtensions
         api.MapNotificationsApi();
         api.MapUsersApi();
         api.MapPersonsApi();
+        api.MapOrganizationsApi();
         api.MapAuditApi();
         app.MapCalendarFeed();
         return app;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using DeliberationFlow.Council.Audit;
+using DeliberationFlow.Council.Committees;
 using DeliberationFlow.Council.OParl;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
@@ -190,6 +191,15 @@ public sealed class OParlImportTests
         Assert.Contains("rat", keys);
         Assert.Contains("rat-2", keys);
         Assert.Contains("fpa", keys);
+
+        // An imported office keeps its name in its source, but takes the e-mail address OParl does not carry, so its
+        // papers' outcome notices reach it.
+        var office = (await admin.GetFromJsonAsync<List<OrganizationView>>("/api/organizations"))!.First(o => o.Imported && o.Kind == "AdministrativeOffice");
+        var renamed = await admin.PutAsJsonAsync($"/api/organizations/{office.Key}", new SaveOrganizationRequest(null, "Anderer Name", null, null, null, null));
+        Assert.Equal(HttpStatusCode.Conflict, renamed.StatusCode);
+        var addressed = await admin.PutAsJsonAsync($"/api/organizations/{office.Key}", new SaveOrganizationRequest(null, null, null, null, null, "fb10@wolfenbuettel.example"));
+        await Http.EnsureAsync(addressed, HttpStatusCode.OK);
+        Assert.Equal((office.Name, "fb10@wolfenbuettel.example", true), await addressed.Content.ReadFromJsonAsync<OrganizationView>() is { } o ? (o.Name, o.Email, o.Imported) : default);
 
         // The imported 21-15813 is still in progress: a workflow takes it on. The FPA's recorded recommendation is followed,
         // the VA's planned step is taken over into the VA's next meeting; nothing is planned twice.

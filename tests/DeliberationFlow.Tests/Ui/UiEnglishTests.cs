@@ -123,6 +123,10 @@ public sealed class UiEnglishTests(Chromium chromium) : IClassFixture<Chromium>
         await admin.Page.Locator("#person-new").ClickAsync();
         await Expect(admin.Page.Locator("#person-save")).ToContainTextAsync("Add person");
         await AssertEnglishAsync(admin, "persons");
+        await admin.GotoAsync("/organizations");
+        await admin.Page.Locator("#organization-new").ClickAsync();
+        await Expect(admin.Page.Locator("#organization-save")).ToContainTextAsync("Create");
+        await AssertEnglishAsync(admin, "committees and offices");
         await admin.GotoAsync("/operations/audit");
         await Expect(admin.Page.Locator("#audit-total")).ToContainTextAsync("entries");
         await AssertEnglishAsync(admin, "record of changes");
