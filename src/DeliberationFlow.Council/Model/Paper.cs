@@ -14,7 +14,10 @@ public sealed class Paper
     /// <summary>Free text as the body uses it ("Beschlussvorlage", "Mitteilung", "Stellungnahme").</summary>
     public required string PaperType { get; set; }
 
-    /// <summary>The paper's date; deadlines count from it.</summary>
+    /// <summary>
+    /// The paper's date as the administration dates it (OParl <c>date</c>). The Vorlagenfrist is met by the moment the
+    /// paper reached the Sitzungsdienst (<see cref="Created"/>), not by this date, which an author may set back.
+    /// </summary>
     public DateOnly Date { get; set; }
 
     /// <summary>The lead office (Federführung, OParl <c>underDirectionOf</c>).</summary>

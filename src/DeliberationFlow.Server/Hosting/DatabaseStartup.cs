@@ -25,6 +25,15 @@ public static class DatabaseStartup
         await using var scope = app.Services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
         var db = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            // Write-ahead logging: the request threads, the timer and outbox jobs and the reconciliation read while one of
+            // them writes. In SQLite's default rollback journal a reader blocks the writer's commit, and a writer that
+            // meets a reader upgrading its lock is refused at once ("database is locked") instead of waiting its turn.
+            // The mode is kept in the file; the -wal and -shm files beside it belong to the database.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
+        }
+
         if (options.MigrateOnStartup)
         {
             // EF Core finds out whether a database is new by reading its history table and logs the failure as an
