@@ -38,6 +38,11 @@ public static class NotificationsServiceCollectionExtensions
         }
 
         services.TryAddScoped<OutboxDispatcher>();
+
+        // Ready includes the SMTP server (Degraded, not Unhealthy, when it does not answer: mail waits in the outbox).
+        services.TryAddSingleton<SmtpCheck>();
+        services.TryAddSingleton<SmtpReadyHealthCheck>();
+        services.AddHealthChecks().AddCheck<SmtpReadyHealthCheck>("smtp", tags: ["ready"]);
         return services;
     }
 }

@@ -25,7 +25,6 @@ public static class WebUiExtensions
         builder.Services.AddMudServices();
         builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
         builder.Services.AddScoped<CouncilCalls>();
-        builder.Services.AddSingleton<DeliberationFlow.Notifications.SmtpCheck>();
         return builder;
     }
 

@@ -30,6 +30,24 @@ public sealed class OperationsTests
     }
 
     [Fact]
+    public async Task Ready_TriesTheSmtpServer_AndIsDegradedButServingWhenItDoesNotAnswer()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var client = test.App.CreateClient();
+        Assert.Equal("Healthy", await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync());
+
+        // The mail server goes away. Within a minute the probe keeps its last answer (no SMTP session per probe); after
+        // it the node reports Degraded with 200, so a load balancer keeps it while mail waits in the outbox.
+        test.Smtp.Dispose();
+        Assert.Equal("Healthy", await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync());
+        test.Clock.Advance(TimeSpan.FromMinutes(2));
+        var degraded = await client.GetAsync("/health/ready");
+        Assert.Equal((HttpStatusCode.OK, "Degraded"), (degraded.StatusCode, await degraded.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.Created, (await test.ClientFor("admin").PostAsJsonAsync("/api/papers",
+            new RegisterPaperRequest("21-20301", "Während der Störung", "Beschlussvorlage", "fb10", null, true, null, null))).StatusCode);
+    }
+
+    [Fact]
     public async Task DemoData_HoldsTheBraunschweigCase()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
