@@ -61,7 +61,7 @@ public sealed partial class ManageOrganizations(ICouncilDb db, TimeProvider cloc
         var kind = OrganizationKind.Committee;
         if (string.IsNullOrWhiteSpace(request.Kind) || !EnumNames.TryParse(request.Kind, out kind))
         {
-            errors.Add("kind", $"Say what it is: {nameof(OrganizationKind.Committee)} (a Gremium that meets) or {nameof(OrganizationKind.AdministrativeOffice)} (an office that leads papers).");
+            errors.Add("kind", $"Say what it is: {nameof(OrganizationKind.Committee)} (a Gremium that meets), {nameof(OrganizationKind.AdministrativeOffice)} (an office that leads papers), {nameof(OrganizationKind.Faction)} or {nameof(OrganizationKind.Party)}.");
         }
 
         CheckFields(errors, request);
@@ -83,7 +83,7 @@ public sealed partial class ManageOrganizations(ICouncilDb db, TimeProvider cloc
         };
         db.Organizations.Add(organization);
         db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Committee, organization.Name,
-            $"{(kind == OrganizationKind.Committee ? "Gremium" : "Amt")} angelegt: Schlüssel {key}, {Describe(organization)}.", now));
+            $"{Noun(kind)} angelegt: Schlüssel {key}, {Describe(organization)}.", now));
         await db.SaveChangesAsync(cancellationToken);
         return View(organization, imported: false);
     }
@@ -172,6 +172,13 @@ public sealed partial class ManageOrganizations(ICouncilDb db, TimeProvider cloc
 
     private static string Describe(Organization o) =>
         string.Join(", ", new[] { o.Name, o.ShortName, o.Classification, o.Email ?? "ohne E-Mail" }.Where(p => !string.IsNullOrEmpty(p)));
+
+    private static string Noun(OrganizationKind kind) => kind switch
+    {
+        OrganizationKind.Committee => "Gremium",
+        OrganizationKind.AdministrativeOffice => "Amt",
+        _ => OrganizationKinds.OParlType(kind),
+    };
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -55,8 +55,30 @@ public sealed class Organization
     public bool Deleted { get; set; }
 }
 
+/// <summary>What an organization is (OParl <c>organizationType</c>).</summary>
 public enum OrganizationKind
 {
+    /// <summary>Gremium: the Rat, a committee, a Stadtbezirksrat; it meets and papers are consulted in it.</summary>
     Committee,
+
+    /// <summary>Verwaltungsbereich: an office of the administration that leads or takes part in papers.</summary>
     AdministrativeOffice,
+
+    /// <summary>Fraktion: a political group of the council; it has members but holds none of the council's meetings.</summary>
+    Faction,
+
+    /// <summary>Partei: a party, as some council information systems list them beside the factions.</summary>
+    Party,
+}
+
+public static class OrganizationKinds
+{
+    /// <summary>OParl's word for the kind (<c>organizationType</c>).</summary>
+    public static string OParlType(OrganizationKind kind) => kind switch
+    {
+        OrganizationKind.Committee => "Gremium",
+        OrganizationKind.Faction => "Fraktion",
+        OrganizationKind.Party => "Partei",
+        _ => "Verwaltungsbereich",
+    };
 }

@@ -157,7 +157,10 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
     private static OrganizationKind KindOf(JsonObject obj, HashSet<string> offices) => Str(obj, "organizationType") switch
     {
         "Verwaltungsbereich" => OrganizationKind.AdministrativeOffice,
-        "Gremium" or "externes Gremium" or "Fraktion" or "Partei" => OrganizationKind.Committee,
+        "Gremium" or "externes Gremium" => OrganizationKind.Committee,
+        // Factions and parties have members but are not consulted: kept apart, they stay out of every choice of committee.
+        "Fraktion" => OrganizationKind.Faction,
+        "Partei" => OrganizationKind.Party,
         _ when obj["meeting"] is not null || obj["membership"] is not null || Str(obj, "classification") is not null => OrganizationKind.Committee,
         _ when offices.Contains(Str(obj, "id")!) => OrganizationKind.AdministrativeOffice,
         _ => OrganizationKind.AdministrativeOffice,

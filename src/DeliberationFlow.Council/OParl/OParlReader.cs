@@ -271,7 +271,7 @@ public sealed class OParlReader(ICouncilDb db)
                 ("body", urls.Body(organization.BodyId)),
                 ("name", organization.Name),
                 ("shortName", Text(organization.ShortName)),
-                ("organizationType", committee ? "Gremium" : "Verwaltungsbereich"),
+                ("organizationType", OrganizationKinds.OParlType(organization.Kind)),
                 ("classification", Text(organization.Classification)),
                 ("membership", Urls(memberships.Where(m => m.OrganizationId == organization.Id).Select(m => urls.Object("membership", m.Id)))),
                 ("meeting", committee ? urls.OrganizationMeetings(organization.Id) : null),

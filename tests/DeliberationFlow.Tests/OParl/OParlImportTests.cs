@@ -86,6 +86,45 @@ public sealed class OParlImportTests
     }
 
     [Fact]
+    public async Task FactionsAndParties_AreImportedAsSuch_ServedAsSuch_AndOfferedNowhereAsCommittees()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2026, 9, 1, 9));
+        var admin = test.ClientFor("admin-wf");
+        var folder = OParlFiles.NewScratchFolder();
+        try
+        {
+            JsonObject Organization(string id, string name, string type) => new()
+            {
+                ["id"] = $"https://ris.example/oparl/organization/{id}", ["type"] = "https://schema.oparl.org/1.1/Organization",
+                ["name"] = name, ["organizationType"] = type, ["created"] = "2021-11-01T09:00:00+01:00", ["modified"] = "2021-11-01T09:00:00+01:00",
+            };
+            await File.WriteAllTextAsync(Path.Combine(folder, "organizations.json"), new JsonArray(
+                Organization("1", "Jugendhilfeausschuss", "Gremium"), Organization("2", "Fraktion Bündnis 90/Die Grünen", "Fraktion"),
+                Organization("3", "SPD", "Partei")).ToJsonString());
+            var report = await ImportAsync(admin, folder);
+            Assert.Equal(3, report.Counts["Organization"].Created);
+
+            var kinds = (await admin.GetFromJsonAsync<List<OrganizationView>>("/api/organizations"))!.ToDictionary(o => o.Name, o => o.Kind);
+            Assert.Equal(("Committee", "Faction", "Party"), (kinds["Jugendhilfeausschuss"], kinds["Fraktion Bündnis 90/Die Grünen"], kinds["SPD"]));
+            var committees = await admin.GetStringAsync("/api/committees");
+            Assert.Contains("Jugendhilfeausschuss", committees, StringComparison.Ordinal);
+            Assert.DoesNotContain("Grünen", committees, StringComparison.Ordinal);
+            Assert.DoesNotContain("SPD", committees, StringComparison.Ordinal);
+
+            var client = test.App.CreateClient();
+            var body = await OParlInterfaceTests.BodyAsync(client, "Stadt Wolfenbüttel");
+            var served = (await OParlInterfaceTests.GetAsync(client, (string)body["organization"]!))["data"]!.AsArray()
+                .ToDictionary(o => (string)o!["name"]!, o => ((string)o!["organizationType"]!, o["meeting"] is not null));
+            Assert.Equal((("Gremium", true), ("Fraktion", false), ("Partei", false)),
+                (served["Jugendhilfeausschuss"], served["Fraktion Bündnis 90/Die Grünen"], served["SPD"]));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ReImport_OfAPaperDeletedAtTheSource_SoftDeletesIt_ListedOnlyWithModifiedSince()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2026, 9, 1, 9));
