@@ -1235,3 +1235,33 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127084543_CommitteeFollowers') THEN
+    CREATE TABLE council.committee_followers (
+        user_id uuid NOT NULL,
+        organization_id uuid NOT NULL,
+        created timestamp with time zone NOT NULL,
+        CONSTRAINT pk_committee_followers PRIMARY KEY (organization_id, user_id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127084543_CommitteeFollowers') THEN
+    CREATE INDEX ix_committee_followers_user_id ON council.committee_followers (user_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127084543_CommitteeFollowers') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261127084543_CommitteeFollowers', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -81,6 +81,8 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Notifications.ManagePreferences>();
         services.TryAddScoped<DeliberationFlow.Council.Access.CallerBodyZone>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.FollowPapers>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.FollowCommittees>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.CommitteeFollowerNotices>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.CalendarFeed>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.EscalateOverdueSteps>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.CommitteeNotificationSettings>();

@@ -46,6 +46,7 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     public DbSet<PaperFollower> PaperFollowers => Set<PaperFollower>();
+    public DbSet<CommitteeFollower> CommitteeFollowers => Set<CommitteeFollower>();
     public DbSet<Council.Notifications.Templates.MailTemplate> MailTemplates => Set<Council.Notifications.Templates.MailTemplate>();
     public DbSet<Council.Audit.AuditEntry> AuditEntries => Set<Council.Audit.AuditEntry>();
     public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
@@ -92,6 +93,7 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
         modelBuilder.ApplyConfiguration(new OParlSourceLinkConfiguration(council));
         modelBuilder.ApplyConfiguration(new NotificationPreferenceConfiguration(council));
         modelBuilder.ApplyConfiguration(new PaperFollowerConfiguration(council));
+        modelBuilder.ApplyConfiguration(new CommitteeFollowerConfiguration(council));
         modelBuilder.ApplyConfiguration(new MailTemplateConfiguration(council));
         modelBuilder.ApplyConfiguration(new AuditEntryConfiguration(council));
         modelBuilder.ApplyConfiguration(new AttendanceConfiguration(council));

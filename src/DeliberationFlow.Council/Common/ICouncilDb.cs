@@ -29,6 +29,8 @@ public interface ICouncilDb
     DbSet<OutboxMessage> OutboxMessages { get; }
     DbSet<NotificationPreference> NotificationPreferences { get; }
     DbSet<PaperFollower> PaperFollowers { get; }
+
+    DbSet<CommitteeFollower> CommitteeFollowers { get; }
     DbSet<Notifications.Templates.MailTemplate> MailTemplates { get; }
     DbSet<Audit.AuditEntry> AuditEntries { get; }
 

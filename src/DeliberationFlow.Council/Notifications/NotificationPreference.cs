@@ -33,6 +33,17 @@ public sealed class PaperFollower
     public DateTimeOffset Created { get; init; }
 }
 
+/// <summary>
+/// A user who follows a committee: when a meeting of it is invited, the user hears of its public agenda (and of items
+/// added to it later), without being a member.
+/// </summary>
+public sealed class CommitteeFollower
+{
+    public Guid UserId { get; init; }
+    public Guid OrganizationId { get; init; }
+    public DateTimeOffset Created { get; init; }
+}
+
 public static class MailLanguages
 {
     public const string German = "de";

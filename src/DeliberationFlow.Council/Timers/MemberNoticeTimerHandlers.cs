@@ -11,7 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace DeliberationFlow.Council.Timers;
 
 /// <summary>The Ladungsfrist has come: invite the committee's members, with the agenda and the meeting as a calendar entry.</summary>
-public sealed class InvitationTimerHandler(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender)
+public sealed class InvitationTimerHandler(
+    ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender, CommitteeFollowerNotices followers)
     : MemberNoticeTimerHandler(db, recipients, renderer, sender)
 {
     public override string Kind => ConsultationPlanner.InvitationTimer;
@@ -19,6 +20,12 @@ public sealed class InvitationTimerHandler(ICouncilDb db, NotificationRecipients
     protected override string NoticeKind => MailKinds.Invitation;
 
     protected override bool MarksMeetingInvited => true;
+
+    /// <summary>The invitation publishes the agenda: those who follow the committee hear of its public part.</summary>
+    protected override Task<IReadOnlyList<string>> AlsoNotifyAsync(
+        Meeting meeting, Organization committee, Body body, IReadOnlyList<AgendaLine> agenda, Guid consultationId, IReadOnlyCollection<Guid> memberPersonIds,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        followers.QueueAsync(meeting, committee, body, agenda, consultationId, memberPersonIds, now, cancellationToken);
 }
 
 /// <summary>Some days before the meeting (per committee): remind the members of what is on the agenda.</summary>
@@ -124,6 +131,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
             notified.Add(member.Person.Email!);
         }
 
+        var others = await AlsoNotifyAsync(meeting, committee, body, agenda, consultationId, members.Select(m => m.Person.Id).ToHashSet(), now, cancellationToken);
         var label = NoticeKind == MailKinds.Invitation ? "Einladung" : "Erinnerung";
         db.Journal.Add(new JournalEntry
         {
@@ -132,7 +140,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
             Kind = JournalEventKind.NotificationQueued,
             ActivityId = timer.ActivityId,
             Actor = "system",
-            Message = $"{label} an {string.Join(", ", notified)}.",
+            Message = $"{label} an {string.Join(", ", notified)}." + (others.Count == 0 ? "" : $" Tagesordnung an Folgende des Gremiums: {string.Join(", ", others)}."),
         });
 
         if (MarksMeetingInvited && meeting.State == MeetingState.Scheduled)
@@ -144,8 +152,13 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         return TimerHandling.Fired($"{label} zu {committee.Name} am {meetingDay.ToString("dd.MM.yyyy", German)} an {members.Count} Mitglieder.");
     }
 
-    private async Task<(string? Key, List<AgendaEntry> Items, bool Supplement)> SingleAsync(
-        Guid consultationId, MemberRecipient member, List<AgendaEntry> agenda, CancellationToken cancellationToken)
+    /// <summary>Who else hears of the meeting when the timer fires (nobody, but for the invitation); returns their addresses.</summary>
+    protected virtual Task<IReadOnlyList<string>> AlsoNotifyAsync(
+        Meeting meeting, Organization committee, Body body, IReadOnlyList<AgendaLine> agenda, Guid consultationId, IReadOnlyCollection<Guid> memberPersonIds,
+        DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    private async Task<(string? Key, List<AgendaLine> Items, bool Supplement)> SingleAsync(
+        Guid consultationId, MemberRecipient member, List<AgendaLine> agenda, CancellationToken cancellationToken)
     {
         var key = $"{NoticeKind}:{consultationId}:{member.Person.Id}";
         var item = agenda.FirstOrDefault(a => a.Consultation.Id == consultationId);
@@ -158,8 +171,8 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
     }
 
     /// <summary>One message per member and meeting; items planned after it went out come in a supplement (Nachtrag).</summary>
-    private async Task<(string? Key, List<AgendaEntry> Items, bool Supplement)> DigestAsync(
-        Meeting meeting, MemberRecipient member, Guid consultationId, List<AgendaEntry> agenda, CancellationToken cancellationToken)
+    private async Task<(string? Key, List<AgendaLine> Items, bool Supplement)> DigestAsync(
+        Meeting meeting, MemberRecipient member, Guid consultationId, List<AgendaLine> agenda, CancellationToken cancellationToken)
     {
         var prefix = $"{NoticeKind}:{meeting.Id}:{member.Person.Id}";
         var earlier = await db.OutboxMessages.Where(m => m.DeduplicationKey == prefix || m.DeduplicationKey.StartsWith(prefix + ":"))
@@ -176,16 +189,14 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
             : (earlier.Count == 0 ? prefix : $"{prefix}:{consultationId}", items, earlier.Count > 0);
     }
 
-    private sealed record AgendaEntry(string Number, Consultation Consultation, Paper Paper);
-
     /// <summary>The planned items of the meeting, numbered as the agenda numbers them: Ö 1 … then N 1 ….</summary>
-    private async Task<List<AgendaEntry>> AgendaAsync(Meeting meeting, CancellationToken cancellationToken)
+    private async Task<List<AgendaLine>> AgendaAsync(Meeting meeting, CancellationToken cancellationToken)
     {
         var consultations = await db.Consultations.AsNoTracking()
             .Where(c => c.MeetingId == meeting.Id && c.Status == ConsultationStatus.Planned).ToListAsync(cancellationToken);
         var paperIds = consultations.Select(c => c.PaperId).ToList();
         var papers = await db.Papers.AsNoTracking().Where(p => paperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
-        var entries = new List<AgendaEntry>();
+        var entries = new List<AgendaLine>();
         foreach (var part in new[] { true, false })
         {
             var number = 0;
@@ -193,7 +204,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
                          .Where(c => (papers[c.PaperId].IsPublic && meeting.Publicity != MeetingPublicity.NonPublic) == part)
                          .OrderBy(c => c.LateAddition).ThenBy(c => c.AgendaOrder ?? int.MaxValue).ThenBy(c => c.Created))
             {
-                entries.Add(new AgendaEntry($"{(part ? "Ö" : "N")} {++number}", consultation, papers[consultation.PaperId]));
+                entries.Add(new AgendaLine($"{(part ? "Ö" : "N")} {++number}", consultation, papers[consultation.PaperId]));
             }
         }
 

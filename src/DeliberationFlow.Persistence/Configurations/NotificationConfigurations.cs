@@ -26,6 +26,16 @@ internal sealed class PaperFollowerConfiguration(string? schema) : IEntityTypeCo
     }
 }
 
+internal sealed class CommitteeFollowerConfiguration(string? schema) : IEntityTypeConfiguration<CommitteeFollower>
+{
+    public void Configure(EntityTypeBuilder<CommitteeFollower> builder)
+    {
+        builder.ToTable("committee_followers", schema);
+        builder.HasKey(f => new { f.OrganizationId, f.UserId });
+        builder.HasIndex(f => f.UserId);
+    }
+}
+
 internal sealed class MailTemplateConfiguration(string? schema) : IEntityTypeConfiguration<MailTemplate>
 {
     public void Configure(EntityTypeBuilder<MailTemplate> builder)

@@ -34,6 +34,7 @@ public static class NotificationsApi
             .WithSummary("Changes the signed-in user's preferences; mandatory kinds (invitation, meeting change, escalation) cannot be turned off")
             .ProducesValidationProblem();
         me.MapGet("/followed-papers", FollowedAsync).WithSummary("The papers the signed-in user follows");
+        me.MapGet("/followed-committees", FollowedCommitteesAsync).WithSummary("The committees the signed-in user follows");
         me.MapGet("/calendar", CalendarLinkAsync).WithSummary("The signed-in user's personal iCalendar URL (the token in it is the credential)");
         me.MapPost("/calendar/revoke", RevokeCalendarAsync).WithSummary("Revokes every calendar URL handed out so far and returns a new one");
 
@@ -41,6 +42,11 @@ public static class NotificationsApi
             .WithSummary("Follows a paper: its outcome, deferral and referral notices come by e-mail")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/papers/{id:guid}/follow", UnfollowAsync).WithTags("Notifications").WithSummary("Stops following a paper");
+        api.MapPut("/committees/{key}/follow", FollowCommitteeAsync).WithTags("Notifications")
+            .WithSummary("Follows a committee: the public agenda of each of its meetings comes by e-mail when the meeting is invited")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/committees/{key}/follow", UnfollowCommitteeAsync).WithTags("Notifications").WithSummary("Stops following a committee")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/committees/{key}/notification-settings", CommitteeSettingsAsync).WithTags("Notifications")
             .WithSummary("Days before a meeting members are reminded; days after it an open step is escalated")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -66,6 +72,18 @@ public static class NotificationsApi
         // Signed with the key ring every node shares (AddDeliberationSecurity).
         services.AddSingleton<ICalendarTokenProtector, DataProtectionCalendarTokens>();
         return services;
+    }
+
+    private static async Task<Ok<IReadOnlyList<FollowedCommittee>>> FollowedCommitteesAsync(FollowCommittees follow, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await follow.ListAsync(http.User.ToCaller(), cancellationToken));
+
+    private static async Task<Ok<FollowedCommittee>> FollowCommitteeAsync(string key, FollowCommittees follow, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await follow.FollowAsync(http.User.ToCaller(), key, cancellationToken));
+
+    private static async Task<NoContent> UnfollowCommitteeAsync(string key, FollowCommittees follow, HttpContext http, CancellationToken cancellationToken)
+    {
+        await follow.UnfollowAsync(http.User.ToCaller(), key, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<IReadOnlyList<MailTemplateSummary>>> ListTemplatesAsync(ManageMailTemplates templates, HttpContext http, CancellationToken cancellationToken) =>

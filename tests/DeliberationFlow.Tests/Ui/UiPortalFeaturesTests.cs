@@ -49,6 +49,14 @@ public sealed class UiPortalFeaturesTests(Chromium chromium) : IClassFixture<Chr
         await Expect(followed).ToContainTextAsync("Radverkehrskonzept 2030");
         await Expect(followed.Locator("a")).ToHaveAttributeAsync("href", "/papers/21-60001");
 
+        // A committee is followed from the portal (its public agendas then come by e-mail), and unfollowed there.
+        await MudSelects.ChooseAsync(page, "#follow-committee", "Planungs- und Umweltausschuss");
+        await page.Locator("#follow-committee-button").ClickAsync();
+        var committee = page.Locator("#followed-committees tr[data-committee='plua']");
+        await Expect(committee).ToContainTextAsync("Planungs- und Umweltausschuss");
+        await committee.Locator(".unfollow").ClickAsync();
+        await Expect(page.Locator("#followed-committees")).ToHaveCountAsync(0);
+
         // A setting changed is kept after a reload; mandatory kinds cannot be switched.
         var reminder = page.Locator("[data-kind='reminder'] input");
         await Expect(reminder).ToBeCheckedAsync();

@@ -17,6 +17,7 @@ public static class MailKinds
     public const string OutcomeCorrection = "outcome-correction";
     public const string MeetingChange = "meeting-change";
     public const string Escalation = "escalation";
+    public const string AgendaNotice = "agenda-notice";
 
     public static readonly IReadOnlyList<MailKind> All =
     [
@@ -28,6 +29,7 @@ public static class MailKinds
         new(OutcomeCorrection, "Berichtigung", "Berichtigung eines Beratungsergebnisses (Protokollberichtigung) an das federführende Amt und an Folgende", false, CorrectionSample),
         new(MeetingChange, "Sitzungsänderung", "Sitzung verlegt oder abgesagt; Pflicht", true, MeetingChangeSample),
         new(Escalation, "Überfälliger Schritt", "Beratungsschritt überfällig: an Sitzungsdienst und federführendes Amt; Pflicht", true, EscalationSample),
+        new(AgendaNotice, "Tagesordnung", "Öffentliche Tagesordnung einer Sitzung, wenn eingeladen wird, an die, die dem Gremium folgen (Mitglieder erhalten die Einladung)", false, AgendaSample),
     ];
 
     public static MailKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
@@ -84,6 +86,17 @@ public static class MailKinds
         ["references"] = "21-15513, 21-15600",
         ["supplement"] = false,
         ["daysBefore"] = 1,
+        ["body"] = Body(),
+    };
+
+    private static Dictionary<string, object?> AgendaSample() => new()
+    {
+        ["recipient"] = new Dictionary<string, object?> { ["name"] = "Erika Mustermann", ["address"] = "erika.mustermann@example.org" },
+        ["committee"] = Committee(),
+        ["meeting"] = Meeting(),
+        ["items"] = new List<object?> { Item() },
+        ["references"] = "21-15513",
+        ["supplement"] = false,
         ["body"] = Body(),
     };
 

@@ -972,6 +972,29 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.ToTable("persons", "council");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Notifications.CommitteeFollower", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.HasKey("OrganizationId", "UserId")
+                        .HasName("pk_committee_followers");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_committee_followers_user_id");
+
+                    b.ToTable("committee_followers", "council");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Notifications.NotificationPreference", b =>
                 {
                     b.Property<Guid>("UserId")

@@ -961,6 +961,29 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.ToTable("persons", (string)null);
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Notifications.CommitteeFollower", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created");
+
+                    b.HasKey("OrganizationId", "UserId")
+                        .HasName("pk_committee_followers");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_committee_followers_user_id");
+
+                    b.ToTable("committee_followers", (string)null);
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Notifications.NotificationPreference", b =>
                 {
                     b.Property<Guid>("UserId")
