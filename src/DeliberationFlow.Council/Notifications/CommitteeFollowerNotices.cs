@@ -57,9 +57,7 @@ public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer rendere
             }
 
             var prefix = $"{MailKinds.AgendaNotice}:{meeting.Id}:{user.Id}";
-            var earlier = await db.OutboxMessages.Where(m => m.DeduplicationKey == prefix || m.DeduplicationKey.StartsWith(prefix + ":"))
-                .Select(m => m.Items).ToListAsync(cancellationToken);
-            var covered = earlier.SelectMany(i => (i ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(Guid.Parse).ToHashSet();
+            var (covered, earlier) = await Notices.SentUnderAsync(db, prefix, cancellationToken);
             var items = published.Where(a => !covered.Contains(a.Consultation.Id)).ToList();
             if (items.Count == 0)
             {
@@ -74,11 +72,11 @@ public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer rendere
                 ["meeting"] = MailModels.Meeting(meeting, body, preference.Language),
                 ["items"] = items.Select(i => (object?)MailModels.Item(i.Number, i.Consultation, i.Paper)).ToList(),
                 ["references"] = string.Join(", ", items.Select(i => i.Paper.Reference)),
-                ["supplement"] = earlier.Count > 0,
+                ["supplement"] = earlier > 0,
                 ["body"] = MailModels.Body(body),
             };
             var mail = await renderer.RenderAsync(body, MailKinds.AgendaNotice, preference.Language, model, cancellationToken);
-            db.OutboxMessages.Add(Notices.Create(MailKinds.AgendaNotice, earlier.Count == 0 ? prefix : $"{prefix}:{firedFor}", body.Id, address, name, mail,
+            db.OutboxMessages.Add(Notices.Create(MailKinds.AgendaNotice, earlier == 0 ? prefix : $"{prefix}:{firedFor}", body.Id, address, name, mail,
                 items.Count == 1 ? items[0].Paper.Id : published.First(a => a.Consultation.Id == firedFor).Paper.Id, now, items: string.Join(",", items.Select(i => i.Consultation.Id))));
             written.Add(address);
         }

@@ -1,10 +1,23 @@
+using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Notifications.Templates;
+using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Notifications;
 
 /// <summary>An outbox row from a rendered message.</summary>
 public static class Notices
 {
+    /// <summary>
+    /// What the messages of one recipient and meeting carried so far: the first under <paramref name="key"/>, each
+    /// supplement (Nachtrag) under <c>key:…</c>; their items (consultation ids) and how many there were.
+    /// </summary>
+    public static async Task<(HashSet<Guid> Items, int Messages)> SentUnderAsync(ICouncilDb db, string key, CancellationToken cancellationToken)
+    {
+        var earlier = await db.OutboxMessages.Where(m => m.DeduplicationKey == key || m.DeduplicationKey.StartsWith(key + ":"))
+            .Select(m => m.Items).ToListAsync(cancellationToken);
+        return (earlier.SelectMany(i => (i ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(Guid.Parse).ToHashSet(), earlier.Count);
+    }
+
     public static OutboxMessage Create(
         string kind, string deduplicationKey, Guid bodyId, string address, string? name, RenderedMail mail, Guid? paperId, DateTimeOffset now,
         string? calendar = null, string? items = null) => new()

@@ -175,9 +175,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         Meeting meeting, MemberRecipient member, Guid consultationId, List<AgendaLine> agenda, CancellationToken cancellationToken)
     {
         var prefix = $"{NoticeKind}:{meeting.Id}:{member.Person.Id}";
-        var earlier = await db.OutboxMessages.Where(m => m.DeduplicationKey == prefix || m.DeduplicationKey.StartsWith(prefix + ":"))
-            .Select(m => m.Items).ToListAsync(cancellationToken);
-        var covered = earlier.SelectMany(i => (i ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(Guid.Parse).ToHashSet();
+        var (covered, earlier) = await Notices.SentUnderAsync(db, prefix, cancellationToken);
         if (covered.Contains(consultationId))
         {
             return (null, [], false);
@@ -186,7 +184,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         var items = agenda.Where(a => !covered.Contains(a.Consultation.Id)).ToList();
         return items.Count == 0
             ? (null, [], false)
-            : (earlier.Count == 0 ? prefix : $"{prefix}:{consultationId}", items, earlier.Count > 0);
+            : (earlier == 0 ? prefix : $"{prefix}:{consultationId}", items, earlier > 0);
     }
 
     /// <summary>The planned items of the meeting, numbered as the agenda numbers them: Ö 1 … then N 1 ….</summary>
