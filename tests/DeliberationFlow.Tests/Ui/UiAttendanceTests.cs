@@ -34,7 +34,17 @@ public sealed class UiAttendanceTests(Chromium chromium) : IClassFixture<Chromiu
         await Expect(page.Locator("#attendance-quorum")).ToHaveTextAsync("beschlussfähig");
         await Expect(page.Locator("#attendance-panel")).ToContainTextAsync("Anwesenheit: 3 von 5 stimmberechtigten Sitzen besetzt");
         await Expect(page.Locator("#attendance-save")).ToBeDisabledAsync();
+        await Expect(page.Locator("#attendance-no-quorum")).ToHaveCountAsync(0);
         await fpa.ScreenshotAsync("attendance");
+
+        // A third seat empty: two of five, not quorate; the screen says what that means before a vote is refused.
+        await table.Locator("tr", new() { HasText = "Petra Vogel" }).GetByText("entschuldigt").ClickAsync();
+        await page.Locator("#attendance-save").ClickAsync();
+        await Expect(page.Locator("#attendance-quorum")).ToHaveTextAsync("nicht beschlussfähig");
+        await Expect(page.Locator("#attendance-no-quorum")).ToContainTextAsync("Beschlüsse lassen sich nicht erfassen");
+        await table.Locator("tr", new() { HasText = "Petra Vogel" }).GetByText("anwesend").ClickAsync();
+        await page.Locator("#attendance-save").ClickAsync();
+        await Expect(page.Locator("#attendance-quorum")).ToHaveTextAsync("beschlussfähig");
 
         await using var councillor = await UiSession.SignInAsync(chromium, test, "ratsmitglied");
         await councillor.GotoAsync($"/meetings/{meetingId}/minutes");
