@@ -112,12 +112,12 @@ public sealed partial class ManageOrganizations(ICouncilDb db, TimeProvider cloc
         CheckFields(errors, request);
         errors.ThrowIfAny();
 
+        var imported = await db.OParlSourceLinks.AnyAsync(l => l.BodyId == caller.BodyId && l.EntityId == organization.Id, cancellationToken);
         var before = Describe(organization);
         var (name, shortName, classification) = (request.Name?.Trim() ?? organization.Name,
             request.ShortName is null ? organization.ShortName : Text(request.ShortName),
             request.Classification is null ? organization.Classification : Text(request.Classification));
-        if ((name, shortName, classification) != (organization.Name, organization.ShortName, organization.Classification)
-            && await db.OParlSourceLinks.AnyAsync(l => l.BodyId == caller.BodyId && l.EntityId == organization.Id, cancellationToken))
+        if (imported && (name, shortName, classification) != (organization.Name, organization.ShortName, organization.Classification))
         {
             throw new ConflictException(
                 $"'{organization.Name}' was imported from another council information system; its name and classification are changed there and come with the next import. Its e-mail address is kept here.");
@@ -133,7 +133,7 @@ public sealed partial class ManageOrganizations(ICouncilDb db, TimeProvider cloc
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return View(organization, await db.OParlSourceLinks.AnyAsync(l => l.BodyId == caller.BodyId && l.EntityId == organization.Id, cancellationToken));
+        return View(organization, imported);
     }
 
     private static void CheckFields(ValidationErrors errors, SaveOrganizationRequest request)

@@ -41,9 +41,7 @@ public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer rendere
         var userIds = followers.Select(u => u.Id).ToList();
         var preferences = await db.NotificationPreferences.AsNoTracking().Where(p => userIds.Contains(p.UserId)).ToDictionaryAsync(p => p.UserId, cancellationToken);
 
-        // Several invitation timers of one meeting fire together; taking the meeting's row first makes them see each
-        // other's messages, so each follower is written to once (as the members' digests are).
-        await db.Meetings.Where(m => m.Id == meeting.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, m => m.Modified), cancellationToken);
+        await Notices.TakeMeetingAsync(db, meeting.Id, cancellationToken);
 
         var written = new List<string>();
         foreach (var user in followers)

@@ -8,6 +8,14 @@ namespace DeliberationFlow.Council.Notifications;
 public static class Notices
 {
     /// <summary>
+    /// Takes the meeting's row until the transaction ends. Several timers of one meeting fire together; taken before the
+    /// messages already sent are looked up (<see cref="SentUnderAsync"/>), they see each other's, so a per-meeting message
+    /// is written once.
+    /// </summary>
+    public static Task TakeMeetingAsync(ICouncilDb db, Guid meetingId, CancellationToken cancellationToken) =>
+        db.Meetings.Where(m => m.Id == meetingId).ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, m => m.Modified), cancellationToken);
+
+    /// <summary>
     /// What the messages of one recipient and meeting carried so far: the first under <paramref name="key"/>, each
     /// supplement (Nachtrag) under <c>key:…</c>; their items (consultation ids) and how many there were.
     /// </summary>

@@ -98,9 +98,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
 
             if (member.Preference.Digest && !locked)
             {
-                // Several timers of one meeting fire together; taking the meeting's row before the digests are looked
-                // up makes them see each other's, so a per-meeting message is written once.
-                await db.Meetings.Where(m => m.Id == meeting.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, m => m.Modified), cancellationToken);
+                await Notices.TakeMeetingAsync(db, meeting.Id, cancellationToken);
                 locked = true;
             }
 

@@ -127,7 +127,7 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
             else if (kind.StartsWith("committee:", StringComparison.Ordinal))
             {
                 var committee = await planner.CommitteeAsync(paper, kind["committee:".Length..], "notify", cancellationToken);
-                if (!paper.IsPublic && !await db.Consultations.AnyAsync(c => c.PaperId == paper.Id && c.OrganizationId == committee.Id, cancellationToken))
+                if (!paper.IsPublic && (await planner.AllConsultationsAsync(paper.Id, cancellationToken)).All(c => c.OrganizationId != committee.Id))
                 {
                     withheld.Add(committee.Name);
                     continue;
