@@ -1265,3 +1265,40 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127101240_OrganizationsRevision') THEN
+    ALTER TABLE council.bodies ADD organizations_revision bigint NOT NULL DEFAULT 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127101240_OrganizationsRevision') THEN
+    CREATE FUNCTION council.count_organizations_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            UPDATE council.bodies SET organizations_revision = organizations_revision + 1 WHERE id = OLD.body_id;
+        END IF;
+        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.body_id <> OLD.body_id) THEN
+            UPDATE council.bodies SET organizations_revision = organizations_revision + 1 WHERE id = NEW.body_id;
+        END IF;
+        RETURN NULL;
+    END
+    $$;
+    CREATE TRIGGER organizations_revision AFTER INSERT OR UPDATE OR DELETE ON council.organizations
+        FOR EACH ROW EXECUTE FUNCTION council.count_organizations_revision();
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127101240_OrganizationsRevision') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261127101240_OrganizationsRevision', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

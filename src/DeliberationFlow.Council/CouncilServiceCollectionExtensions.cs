@@ -75,6 +75,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddSingleton(DeliberationFlow.Council.Notifications.MailIdentity.Default);
         services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.MailRenderer>();
         services.TryAddSingleton<DeliberationFlow.Council.Notifications.Templates.MailTemplateCache>();
+        services.TryAddSingleton<DeliberationFlow.Council.Committees.OrganizationDirectory>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.NotificationRecipients>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.OutcomeNotices>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.ManageMailTemplates>();

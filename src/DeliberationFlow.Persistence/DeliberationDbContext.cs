@@ -7,6 +7,7 @@ using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence.Configurations;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace DeliberationFlow.Persistence;
 
@@ -58,6 +59,73 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
 
     public DbContext Context => this;
 
+    // Timers to call off at the next save, and the transaction they were asked for in: a list left by a transaction that
+    // ended without a save (rolled back, the use case refused), also in a context back from the pool, is dropped, not
+    // written into the next one.
+    private readonly List<TimerCallOff> _timerCallOffs = [];
+    private System.Data.Common.DbTransaction? _timerCallOffsTransaction;
+
+    public void CallOffPendingTimers(string key, string note)
+    {
+        var transaction = Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException(
+                "Timers are called off only inside the transaction of the change that calls them off; begin it before (see AgendaDraft.BeginDraftChangeAsync).");
+        if (!ReferenceEquals(transaction, _timerCallOffsTransaction))
+        {
+            _timerCallOffs.Clear();
+            _timerCallOffsTransaction = transaction;
+        }
+
+        _timerCallOffs.Add(new TimerCallOff(key, note));
+    }
+
+    /// <summary>The call-offs asked for in the current transaction and not yet written; the list is empty afterwards.</summary>
+    internal IReadOnlyList<TimerCallOff> TakeTimerCallOffs()
+    {
+        var current = Database.CurrentTransaction?.GetDbTransaction();
+        var taken = current is not null && ReferenceEquals(current, _timerCallOffsTransaction) ? _timerCallOffs.ToList() : [];
+        _timerCallOffs.Clear();
+        _timerCallOffsTransaction = null;
+        return taken;
+    }
+
+    /// <summary>
+    /// Whether an asynchronous save writes the call-offs itself, in one statement with the journal lines
+    /// (<see cref="JournalBatchInterceptor"/>, PostgreSQL); otherwise they are written here before the save.
+    /// </summary>
+    protected virtual bool SaveWritesTimerCallOffs => false;
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (!SaveWritesTimerCallOffs)
+        {
+            foreach (var callOff in TakeTimerCallOffs())
+            {
+                await CallOff(callOff).ExecuteUpdateAsync(CallOffSetters(callOff.Note), cancellationToken);
+            }
+        }
+
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        foreach (var callOff in TakeTimerCallOffs())
+        {
+            CallOff(callOff).ExecuteUpdate(CallOffSetters(callOff.Note));
+        }
+
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    // By key alone, the status tested in what it sets: a condition that also asked for "pending" could be planned as a
+    // scan of every pending timer (see the timers' index configuration).
+    private IQueryable<WorkflowTimer> CallOff(TimerCallOff callOff) => Timers.Where(t => t.Key == callOff.Key);
+
+    private static Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<WorkflowTimer>> CallOffSetters(string note) => s => s
+        .SetProperty(t => t.Note, t => t.Status == TimerStatus.Pending ? note : t.Note)
+        .SetProperty(t => t.Status, t => t.Status == TimerStatus.Pending ? TimerStatus.Cancelled : t.Status);
+
     /// <summary>SQLite has no schemas; its subclass returns false and every table lives in the one file.</summary>
     protected virtual bool SupportsSchemas => true;
 
@@ -106,3 +174,6 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
     }
 }
+
+/// <summary>A call-off of the pending timers with <paramref name="Key"/>, noting why.</summary>
+internal sealed record TimerCallOff(string Key, string Note);

@@ -11,7 +11,9 @@ namespace DeliberationFlow.Persistence;
 
 /// <summary>
 /// On PostgreSQL, writes the journal lines a save adds with one statement (<c>INSERT … SELECT … FROM unnest(…)</c>) in the
-/// use case's transaction, before EF Core writes the rest, instead of one <c>INSERT … RETURNING</c> per line.
+/// use case's transaction, before EF Core writes the rest, instead of one <c>INSERT … RETURNING</c> per line; the timers
+/// the unit of work calls off (<see cref="DeliberationDbContext.CallOffPendingTimers"/>) go with it, as the statement's
+/// <c>WITH … UPDATE</c>: one round trip for both.
 /// </summary>
 /// <remarks>
 /// A step writes about nine journal lines (resumed, completed, started, planned, bookmark, timers, notice). As single
@@ -29,6 +31,7 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
 
     // The statement per model: table and column names come from the mapping, not from here.
     private readonly ConditionalWeakTable<IModel, string> _statements = [];
+    private readonly ConditionalWeakTable<IModel, string> _statementsWithCallOffs = [];
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
@@ -76,12 +79,13 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
     private async Task WriteAsync(DbContext context, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var lines = Added(context);
-        if (lines.Count == 0)
+        var callOffs = context is DeliberationDbContext deliberation ? deliberation.TakeTimerCallOffs() : [];
+        if (lines.Count == 0 && callOffs.Count == 0)
         {
             return;
         }
 
-        await using var command = new NpgsqlCommand(Statement(context.Model), transaction.Connection, transaction);
+        await using var command = new NpgsqlCommand(callOffs.Count == 0 ? Statement(context.Model) : StatementWithCallOffs(context.Model), transaction.Connection, transaction);
         var entries = lines.Select(l => l.Entity).ToList();
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. entries.Select(e => e.InstanceId)] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. entries.Select(e => e.Timestamp)] });
@@ -91,6 +95,11 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.Outcome)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Actor)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Message)] });
+        if (callOffs.Count > 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. callOffs.Select(c => c.Key)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. callOffs.Select(c => c.Note)] });
+        }
 
         var sequences = new List<long>(lines.Count);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -168,6 +177,30 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
                 """;
     });
 
+    /// <summary>
+    /// The same statement, calling off the pending timers of the keys in <c>$9</c> first, each with its note from <c>$10</c>.
+    /// By key alone (<c>= ANY</c>, the key's index), the status tested in what it sets, as the timers' index configuration
+    /// asks; a key called off twice in one save gets its first note.
+    /// </summary>
+    private string StatementWithCallOffs(IModel model) => _statementsWithCallOffs.GetValue(model, model =>
+    {
+        var entityType = model.FindEntityType(typeof(WorkflowTimer)) ?? throw new InvalidOperationException("The model has no timers.");
+        var store = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        string Column(string property) => $"\"{entityType.FindProperty(property)!.GetColumnName(store)}\"";
+        var (key, note, status) = (Column(nameof(WorkflowTimer.Key)), Column(nameof(WorkflowTimer.Note)), Column(nameof(WorkflowTimer.Status)));
+        return $$"""
+                 WITH called_off AS (
+                     UPDATE {{QuotedTable(entityType, store)}} AS t
+                     SET {{note}} = CASE WHEN t.{{status}} = '{{TimerStatus.Pending}}' THEN ($10::text[])[array_position($9::text[], t.{{key}})] ELSE t.{{note}} END,
+                         {{status}} = CASE WHEN t.{{status}} = '{{TimerStatus.Pending}}' THEN '{{TimerStatus.Cancelled}}' ELSE t.{{status}} END
+                     WHERE t.{{key}} = ANY ($9::text[]))
+                 {{Statement(model)}}
+                 """;
+    });
+
+    private static string QuotedTable(IEntityType entityType, StoreObjectIdentifier store) =>
+        entityType.GetSchema() is { } schema ? $"\"{schema}\".\"{store.Name}\"" : $"\"{store.Name}\"";
+
     private static (string Table, Func<string, string> Column) Mapping(IModel model)
     {
         var entityType = model.FindEntityType(typeof(JournalEntry)) ?? throw new InvalidOperationException("The model has no journal.");
@@ -181,7 +214,6 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
         }
 
         var store = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        var table = entityType.GetSchema() is { } schema ? $"\"{schema}\".\"{store.Name}\"" : $"\"{store.Name}\"";
-        return (table, property => $"\"{entityType.FindProperty(property)!.GetColumnName(store)}\"");
+        return (QuotedTable(entityType, store), property => $"\"{entityType.FindProperty(property)!.GetColumnName(store)}\"");
     }
 }

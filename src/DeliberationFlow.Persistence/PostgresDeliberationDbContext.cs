@@ -14,6 +14,8 @@ public sealed class PostgresDeliberationDbContext(DbContextOptions<PostgresDelib
     public override bool IsDeadlock(Exception exception) =>
         (exception as PostgresException ?? exception.InnerException as PostgresException) is { SqlState: PostgresErrorCodes.DeadlockDetected };
 
+    protected override bool SaveWritesTimerCallOffs => true;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

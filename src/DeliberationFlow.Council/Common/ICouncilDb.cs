@@ -52,6 +52,14 @@ public interface ICouncilDb
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Calls off the timers with this key that have not fired yet (a consultation's invitation and reminder), noting why,
+    /// in the use case's transaction: written by the next save, before the rows it adds, so timers added in this unit of
+    /// work are not touched. Refuses to run outside a transaction, where nothing would tie the call-off to the change
+    /// that asked for it.
+    /// </summary>
+    void CallOffPendingTimers(string key, string note);
+
     /// <summary>True when the exception is the database refusing a duplicate of a unique key.</summary>
     bool IsUniqueViolation(DbUpdateException exception);
 

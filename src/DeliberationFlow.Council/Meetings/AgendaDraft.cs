@@ -117,7 +117,7 @@ public sealed class AgendaDraft(ICouncilDb db, ConsultationPlanner planner)
         consultation.AgendaOrder = null;
         consultation.Modified = now;
         consultation.Revision++;
-        await planner.CancelPendingTimersAsync(consultation.Id, note, cancellationToken);
+        planner.CancelPendingTimers(consultation.Id, note);
 
         if (target is null || paper.WorkflowInstanceId is not { } instanceId)
         {

@@ -106,7 +106,7 @@ public sealed class ChangeMeeting(
                 consultation.MeetingId = target?.Id;
                 consultation.Modified = now;
                 consultation.Revision++;
-                await consultationPlanner.CancelPendingTimersAsync(consultation.Id, $"Abgebrochen am {now:O}: die Sitzung wurde geändert.", cancellationToken);
+                consultationPlanner.CancelPendingTimers(consultation.Id, $"Abgebrochen am {now:O}: die Sitzung wurde geändert.");
                 var where = target is null ? "noch ohne Termin" : BodyClock.LocalText(target.Start, body.Zone);
                 if (target is not null)
                 {

@@ -28,5 +28,13 @@ public sealed class Body
     /// </summary>
     public long MailTemplatesRevision { get; set; }
 
+    /// <summary>
+    /// Counts the changes to the body's organizations (committees, offices, factions, parties). A database trigger counts
+    /// it up in the transaction of every insert, change or deletion of an organization row, whoever writes it; each node
+    /// keeps the organizations it has read with this number (<see cref="Committees.OrganizationDirectory"/>). Never set by
+    /// the service.
+    /// </summary>
+    public long OrganizationsRevision { get; private set; }
+
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }

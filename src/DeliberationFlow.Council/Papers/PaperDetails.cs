@@ -1,6 +1,7 @@
 using System.Globalization;
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Committees;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Engine.Runtime;
@@ -63,7 +64,7 @@ public sealed record VoteTallyView(int For, int Against, int Abstentions, bool U
 public sealed record JournalView(long Sequence, DateTimeOffset Timestamp, string Kind, string? ActivityId, string? Outcome, string Actor, string Message);
 
 /// <summary>Reads a paper for a caller, and decides who may see it.</summary>
-public sealed class PaperReader(ICouncilDb db, TimeProvider clock)
+public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationDirectory directory)
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
@@ -177,7 +178,7 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock)
             organizationIds = organizationIds.Append(leadOfficeId);
         }
 
-        var organizations = await LookUpAsync(db.Organizations, organizationIds, o => o.Id, cancellationToken);
+        var organizations = await OrganizationsAsync(paper.BodyId, organizationIds, cancellationToken);
         var meetings = await LookUpAsync(db.Meetings, consultations.Where(c => c.MeetingId != null).Select(c => c.MeetingId!.Value), m => m.Id, cancellationToken);
 
         var views = consultations.OrderBy(c => c.Position).Select(c =>
@@ -230,6 +231,30 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock)
     private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<PaperRef>>> SubordinatedQuery = new(() => EF.CompileAsyncQuery(
         (DbContext db, Guid paperId) => db.Set<Paper>().AsNoTracking().Where(p => p.SuperordinatedPaperId == paperId)
             .OrderBy(p => p.Reference).Select(p => new PaperRef(p.Id, p.Reference, p.Name))));
+
+    /// <summary>
+    /// The organizations with these ids: those the unit of work holds (perhaps just changed), the rest from the body's
+    /// organizations this node holds. Deleted ones are left out.
+    /// </summary>
+    private async Task<Dictionary<Guid, Organization>> OrganizationsAsync(Guid bodyId, IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, Organization>();
+        BodyOrganizations? known = null;
+        foreach (var id in ids)
+        {
+            if (found.ContainsKey(id))
+            {
+                continue;
+            }
+
+            if ((db.Organizations.FindTracked(id) ?? (known ??= await directory.OfAsync(db, bodyId, cancellationToken)).Find(id)) is { Deleted: false } organization)
+            {
+                found[id] = organization;
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>The entities with these ids: those the unit of work holds, the rest in one query.</summary>
     private static async Task<Dictionary<Guid, T>> LookUpAsync<T>(DbSet<T> set, IEnumerable<Guid> ids, Func<T, Guid> idOf, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Committees;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Engine.Runtime;
@@ -13,7 +14,7 @@ namespace DeliberationFlow.Council.Workflows;
 /// bookmark waiting for its outcome and the invitation timer at the Ladungsfrist. Shared by the council's
 /// activities (consultation, hearing, referral, deferral).
 /// </summary>
-public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
+public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, OrganizationDirectory organizations)
 {
     // The consultations of each paper read in this unit of work: a step asks for them several times (the last
     // meeting, the next position, the answer), and after the first read the change tracker holds them all.
@@ -33,8 +34,9 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
                ?? await db.Papers.GetAsync(paperId, cancellationToken);
     }
 
+    /// <summary>The committee by its key, from the body's organizations this node holds (shared, for reading only).</summary>
     public async Task<Organization> CommitteeAsync(Paper paper, string key, string activityId, CancellationToken cancellationToken) =>
-        await CommitteeByKey.For(db)(db.Context, paper.BodyId, key, cancellationToken)
+        (await organizations.OfAsync(db, paper.BodyId, cancellationToken)).Committee(key)
         ?? throw new WorkflowStateException($"The body of paper {paper.Reference} has no committee '{key}' (activity '{activityId}').");
 
     /// <summary>The latest planned meeting of the paper so far: the next consultation comes after it.</summary>
@@ -166,7 +168,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             Outcome.Withdrawn => ConsultationStatus.Withdrawn,
             _ => ConsultationStatus.Done,
         };
-        await CancelPendingTimersAsync(consultationId, $"Abgebrochen: Ergebnis erfasst am {context.Now:O}.", cancellationToken);
+        CancelPendingTimers(consultationId, $"Abgebrochen: Ergebnis erfasst am {context.Now:O}.");
 
         var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
         var meeting = consultation.MeetingId is { } meetingId ? await db.Meetings.GetAsync(meetingId, cancellationToken) : null;
@@ -190,7 +192,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
             db.Bookmarks.Remove(bookmark);
         }
 
-        await CancelPendingTimersAsync(consultation.Id, reason, cancellationToken);
+        CancelPendingTimers(consultation.Id, reason);
     }
 
     public async Task<Organization> CommitteeOfAsync(Consultation consultation, CancellationToken cancellationToken) =>
@@ -205,7 +207,8 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         // Read again only if the unit of work let go of what was read (a cleared change tracker after a conflict).
         if (!_loaded.TryGetValue(paperId, out var stored) || !db.Consultations.AreTracked(stored))
         {
-            // With their meetings, tracked: the step asks for them next (the latest one, the answer's dates).
+            // With their meetings and committees, tracked: the step asks for them next (the latest meeting, the answer's
+            // dates and committee names), and the answer then reads no committee it already had.
             var rows = new List<Consultation>();
             await foreach (var row in ConsultationsQuery.For(db)(db.Context, paperId).WithCancellation(cancellationToken))
             {
@@ -221,21 +224,18 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
     }
 
     // Compiled: every step reads its paper's consultations. IgnoreQueryFilters holds for the whole query, so deleted
-    // meetings are left out by hand.
+    // meetings and committees are left out by hand.
     private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<ConsultationRow>>> ConsultationsQuery = new(() => EF.CompileAsyncQuery(
         (DbContext db, Guid paperId) =>
             from c in db.Set<Consultation>().IgnoreQueryFilters()
             where c.PaperId == paperId
             join m in db.Set<Meeting>().IgnoreQueryFilters().Where(m => !m.Deleted) on c.MeetingId equals (Guid?)m.Id into meetings
             from m in meetings.DefaultIfEmpty()
-            select new ConsultationRow(c, m)));
+            join o in db.Set<Organization>().IgnoreQueryFilters().Where(o => !o.Deleted) on c.OrganizationId equals o.Id into committees
+            from o in committees.DefaultIfEmpty()
+            select new ConsultationRow(c, m, o)));
 
-    // Compiled, as every step asks it: the committee of the next consultation.
-    private static readonly CompiledQuery<Func<DbContext, Guid, string, CancellationToken, Task<Organization?>>> CommitteeByKey = new(() => EF.CompileAsyncQuery(
-        (DbContext db, Guid bodyId, string key, CancellationToken _) =>
-            db.Set<Organization>().SingleOrDefault(o => o.BodyId == bodyId && o.Key == key && o.Kind == OrganizationKind.Committee)));
-
-    private sealed record ConsultationRow(Consultation Consultation, Meeting? Meeting);
+    private sealed record ConsultationRow(Consultation Consultation, Meeting? Meeting, Organization? Committee);
 
     /// <summary>
     /// The step an imported paper already took in this committee before it came here (imported with its result), which a
@@ -247,26 +247,12 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings)
         .OrderBy(c => c.Position).FirstOrDefault();
 
     /// <summary>
-    /// Calls off the consultation's invitation and reminder that have not fired yet, with one statement in the use case's
-    /// transaction: it runs when called, not at the save, so it commits or rolls back with the step (a timer's job that
-    /// finds its row called off does nothing). Outside a transaction it would commit at once, whatever became of the
-    /// change that asked for it, so it refuses to run there. By key alone, the status tested in what it sets: a condition
-    /// that also asked for "pending" could be planned as a scan of every pending timer (see the timers' index
-    /// configuration). Timers added to this unit of work and not yet saved are not touched.
+    /// Calls off the consultation's invitation and reminder that have not fired yet, in the use case's transaction: the
+    /// call-off commits or rolls back with the step (a timer's job that finds its row called off does nothing). It is
+    /// written by the step's save, with the journal lines in one statement on PostgreSQL (a round trip less per outcome);
+    /// timers added to this unit of work and not yet saved are not touched.
     /// </summary>
-    public Task CancelPendingTimersAsync(Guid consultationId, string note, CancellationToken cancellationToken)
-    {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException(
-                "Timers are called off only inside the transaction of the change that calls them off; begin it before (see AgendaDraft.BeginDraftChangeAsync).");
-        }
-
-        var key = consultationId.ToString();
-        return db.Timers.Where(t => t.Key == key).ExecuteUpdateAsync(s => s
-            .SetProperty(t => t.Note, t => t.Status == TimerStatus.Pending ? note : t.Note)
-            .SetProperty(t => t.Status, t => t.Status == TimerStatus.Pending ? TimerStatus.Cancelled : t.Status), cancellationToken);
-    }
+    public void CancelPendingTimers(Guid consultationId, string note) => db.CallOffPendingTimers(consultationId.ToString(), note);
 }
 
 /// <summary>What a consultation's bookmark waits for: the ordinary step, one hearing of several, or a referral that returns.</summary>

@@ -78,8 +78,8 @@ public sealed class OutcomeRecordingTests
     [InlineData(DatabaseProvider.Sqlite)]
     public async Task CallingOffTimers_OutsideAChangesTransaction_IsRefused_AndLeavesThemWaiting(DatabaseProvider provider)
     {
-        // The call-off is one statement that runs when called: outside a transaction it would commit at once, even if the
-        // change that asked for it were refused afterwards, and the paper would lose its invitation and reminder.
+        // Outside a transaction the call-off would commit with whatever save came next, even if the change that asked for
+        // it were refused, and the paper would lose its invitation and reminder.
         var ct = TestContext.Current.CancellationToken;
         await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9),
             settings: TestApp.ApiOnly);
@@ -88,8 +88,9 @@ public sealed class OutcomeRecordingTests
         await test.App.WithScopeAsync(async sp =>
         {
             var planner = sp.GetRequiredService<ConsultationPlanner>();
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => planner.CancelPendingTimersAsync(fpa, "Abgebrochen.", ct));
+            var refused = Assert.Throws<InvalidOperationException>(() => planner.CancelPendingTimers(fpa, "Abgebrochen."));
             Assert.Contains("inside the transaction", refused.Message, StringComparison.Ordinal);
+            await sp.GetRequiredService<DeliberationDbContext>().SaveChangesAsync(ct);
         });
 
         var timers = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers

@@ -358,6 +358,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(300)")
                         .HasColumnName("name");
 
+                    b.Property<long>("OrganizationsRevision")
+                        .HasColumnType("bigint")
+                        .HasColumnName("organizations_revision");
+
                     b.Property<string>("ShortName")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")

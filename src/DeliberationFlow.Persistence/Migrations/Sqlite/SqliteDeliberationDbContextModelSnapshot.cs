@@ -347,6 +347,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<long>("OrganizationsRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("organizations_revision");
+
                     b.Property<string>("ShortName")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
