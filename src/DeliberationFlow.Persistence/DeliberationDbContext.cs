@@ -90,6 +90,12 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
     }
 
     /// <summary>
+    /// Writes the journal lines (and the timers' call-offs) now, ahead of the save of the rest; SQLite, which writes each
+    /// line with EF Core, saves the whole unit of work instead.
+    /// </summary>
+    public virtual async Task WriteJournalAsync(CancellationToken cancellationToken) => await SaveChangesAsync(cancellationToken);
+
+    /// <summary>
     /// Whether an asynchronous save writes the call-offs itself, in one statement with the journal lines
     /// (<see cref="JournalBatchInterceptor"/>, PostgreSQL); otherwise they are written here before the save.
     /// </summary>

@@ -30,8 +30,8 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
     private readonly ConditionalWeakTable<DbContext, List<EntityEntry<JournalEntry>>> _running = [];
 
     // The statement per model: table and column names come from the mapping, not from here.
-    private readonly ConditionalWeakTable<IModel, string> _statements = [];
-    private readonly ConditionalWeakTable<IModel, string> _statementsWithCallOffs = [];
+    private static readonly ConditionalWeakTable<IModel, string> Statements = [];
+    private static readonly ConditionalWeakTable<IModel, string> StatementsWithCallOffs = [];
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
@@ -78,11 +78,24 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
 
     private async Task WriteAsync(DbContext context, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        if (await WriteLinesAsync(context, transaction, cancellationToken) is { Count: > 0 } lines)
+        {
+            _running.AddOrUpdate(context, lines);
+        }
+    }
+
+    /// <summary>
+    /// Writes the journal lines the unit of work has added, and the timers' call-offs, now: for a use case that needs the
+    /// lines' numbers before its save (<see cref="PostgresDeliberationDbContext.WriteJournalAsync"/>). They are the
+    /// transaction's from then on: should it be rolled back, they go with it.
+    /// </summary>
+    internal static async Task<List<EntityEntry<JournalEntry>>> WriteLinesAsync(DbContext context, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
         var lines = Added(context);
         var callOffs = context is DeliberationDbContext deliberation ? deliberation.TakeTimerCallOffs() : [];
         if (lines.Count == 0 && callOffs.Count == 0)
         {
-            return;
+            return lines;
         }
 
         await using var command = new NpgsqlCommand(callOffs.Count == 0 ? Statement(context.Model) : StatementWithCallOffs(context.Model), transaction.Connection, transaction);
@@ -118,7 +131,7 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
             lines[i].State = EntityState.Detached;
         }
 
-        _running.AddOrUpdate(context, lines);
+        return lines;
     }
 
     /// <summary>The journal lines this save adds, found without comparing every tracked entity with its snapshot.</summary>
@@ -163,7 +176,7 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
         nameof(JournalEntry.ActivityType), nameof(JournalEntry.Outcome), nameof(JournalEntry.Actor), nameof(JournalEntry.Message),
     ];
 
-    private string Statement(IModel model) => _statements.GetValue(model, static model =>
+    private static string Statement(IModel model) => Statements.GetValue(model, static model =>
     {
         var (table, column) = Mapping(model);
         var values = string.Join(", ", Written.Select((_, i) => $"v{i}"));
@@ -182,7 +195,7 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
     /// By key alone (<c>= ANY</c>, the key's index), the status tested in what it sets, as the timers' index configuration
     /// asks; a key called off twice in one save gets its first note.
     /// </summary>
-    private string StatementWithCallOffs(IModel model) => _statementsWithCallOffs.GetValue(model, model =>
+    private static string StatementWithCallOffs(IModel model) => StatementsWithCallOffs.GetValue(model, static model =>
     {
         var entityType = model.FindEntityType(typeof(WorkflowTimer)) ?? throw new InvalidOperationException("The model has no timers.");
         var store = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());

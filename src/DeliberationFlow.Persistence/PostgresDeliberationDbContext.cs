@@ -1,6 +1,7 @@
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Notifications;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace DeliberationFlow.Persistence;
@@ -10,11 +11,29 @@ public sealed class PostgresDeliberationDbContext(DbContextOptions<PostgresDelib
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    // EF Core reports a transient error such as a deadlock wrapped in an InvalidOperationException.
-    public override bool IsDeadlock(Exception exception) =>
-        (exception as PostgresException ?? exception.InnerException as PostgresException) is { SqlState: PostgresErrorCodes.DeadlockDetected };
+    // EF Core reports a transient error such as a deadlock wrapped in an InvalidOperationException, and one in a save's
+    // batch wrapped once more, in a DbUpdateException: the database's error is looked for down the whole chain.
+    public override bool IsDeadlock(Exception exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     protected override bool SaveWritesTimerCallOffs => true;
+
+    public override async Task WriteJournalAsync(CancellationToken cancellationToken)
+    {
+        var transaction = Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
+            ?? throw new InvalidOperationException("The journal is written ahead of the save only inside the use case's transaction.");
+        await JournalBatchInterceptor.WriteLinesAsync(this, transaction, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -53,6 +53,13 @@ public interface ICouncilDb
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Writes the journal lines added so far (with their sequence numbers) and the timers' call-offs in the use case's
+    /// transaction, ahead of the save of the rest: a use case whose answer lists the journal can then store that answer
+    /// in the same save as its changes. Where the journal cannot be written alone (SQLite), the whole unit of work is saved.
+    /// </summary>
+    Task WriteJournalAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Calls off the timers with this key that have not fired yet (a consultation's invitation and reminder), noting why,
     /// in the use case's transaction: written by the next save, before the rows it adds, so timers added in this unit of
     /// work are not touched. Refuses to run outside a transaction, where nothing would tie the call-off to the change

@@ -171,9 +171,11 @@ public sealed class RecordOutcome(
         }
 
         timers.HandToWaitingJob(run.Timers);
-        await db.SaveChangesAsync(cancellationToken);
 
-        // The answer from the unit of work: what this step loaded and changed is not read again.
+        // The journal lines first (on PostgreSQL one statement, with the timers' call-off), so the answer lists them with
+        // their numbers; then the step's other rows and the stored answer go in one save. The answer is built from the unit
+        // of work: what this step loaded and changed is not read again.
+        await db.WriteJournalAsync(cancellationToken);
         var details = await reader.DescribeAsync(
             caller, paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, step.HasSubordinated, cancellationToken);
         var response = new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
@@ -189,21 +191,9 @@ public sealed class RecordOutcome(
                 ResponseJson = JsonSerializer.Serialize(response, JsonSerializerOptions.Web),
                 CreatedAt = now,
             });
-
-            // Since the save above the step has only read: the added record is the one change, so this save does not
-            // compare every entity of the step with its snapshot again.
-            var detect = db.ChangeTracker.AutoDetectChangesEnabled;
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            finally
-            {
-                db.ChangeTracker.AutoDetectChangesEnabled = detect;
-            }
         }
 
+        await db.SaveChangesAsync(cancellationToken);
         return (new IdempotentResult<RecordOutcomeResponse>(response, Replayed: false), run);
     }
 

@@ -33,7 +33,7 @@ public sealed class DeadlockRetryTests
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-40001", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
         test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
 
-        // The first time the step calls off its consultation's timers, the database gives it up as a deadlock victim.
+        // The first time the step saves its consultation, the database gives it up as a deadlock victim.
         deadlocks.Arm();
         var response = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, new("Adopted", "einstimmig beschlossen", null), "deadlock-1");
 
@@ -62,7 +62,7 @@ public sealed class DeadlockRetryTests
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-40002", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
         await test.MoveClockToAsync(Berlin.At(2021, 4, 10, 9));
 
-        // The change calls off the consultation's timers (as a step does); the first time, it is the deadlock's victim.
+        // The change moves the consultation (as a step records one); the first time, its save is the deadlock's victim.
         deadlocks.Arm();
         var response = await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{paper.Consultations[0].MeetingId}/change",
             new ChangeMeetingRequest("cancel", null, "Beschlussunfähigkeit erwartet"));
@@ -117,8 +117,9 @@ public sealed class DeadlockRetryTests
             new Dictionary<string, string> { ["Logging:LogLevel:DeliberationFlow"] = "Information" });
 
     /// <summary>
-    /// Fails the next call-offs of timers after <see cref="Arm"/> (as many as armed) as PostgreSQL and EF Core report a
-    /// deadlock victim.
+    /// Fails the next saves that change a consultation after <see cref="Arm"/> (as many as armed) as PostgreSQL fails a
+    /// deadlock's victim; EF Core wraps the error as it would the database's own (in a DbUpdateException, within an
+    /// InvalidOperationException for a transient failure).
     /// </summary>
     private sealed class Deadlocks : DbCommandInterceptor
     {
@@ -142,18 +143,16 @@ public sealed class DeadlockRetryTests
             return false;
         }
 
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.StartsWith("UPDATE engine.timers", StringComparison.Ordinal) && TakeOne())
+            if (command.CommandText.Contains("UPDATE council.consultations", StringComparison.Ordinal) && TakeOne())
             {
                 Interlocked.Increment(ref _thrown);
-                throw new InvalidOperationException(
-                    "An exception has been raised that is likely due to a transient failure.",
-                    new PostgresException("deadlock detected", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected));
+                throw new PostgresException("deadlock detected", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected);
             }
 
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
     }
 }
