@@ -19,7 +19,7 @@ public sealed record DeliveryView(
     int? SmtpStatusCode,
     string? LastError);
 
-/// <summary>The delivery log of a paper's messages, for admins and the secretaries who keep the paper (Caller.MayKeepPaperConsultedIn).</summary>
+/// <summary>The delivery log of a paper's messages (also the digests that list it), for admins and the secretaries who keep the paper (Caller.MayKeepPaperConsultedIn).</summary>
 public sealed class ListDeliveries(ICouncilDb db, PaperReader reader)
 {
     public async Task<IReadOnlyList<DeliveryView>> HandleAsync(Caller caller, Guid paperId, CancellationToken cancellationToken)
@@ -33,7 +33,13 @@ public sealed class ListDeliveries(ICouncilDb db, PaperReader reader)
                     ?? throw new NotFoundException($"No paper with id {paperId}.");
         await reader.EnsureMayKeepAsync(caller, paper, "its delivery log (which names every recipient)", cancellationToken);
 
-        var messages = await db.OutboxMessages.AsNoTracking().Where(m => m.PaperId == paperId).ToListAsync(cancellationToken);
+        // A digest (one invitation or reminder per member and meeting) belongs to the paper whose timer sent it and names
+        // the items of every other paper it lists: those papers' logs show it too.
+        var items = await db.Consultations.AsNoTracking().IgnoreQueryFilters().Where(c => c.PaperId == paperId)
+            .Select(c => c.Id.ToString()).ToListAsync(cancellationToken);
+        var messages = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.BodyId == paper.BodyId && (m.PaperId == paperId || (m.Items != null && items.Any(item => m.Items.Contains(item)))))
+            .ToListAsync(cancellationToken);
         return messages.OrderBy(m => m.CreatedAt).ThenBy(m => m.RecipientAddress, StringComparer.Ordinal).Select(m => new DeliveryView(
             m.Id, m.Kind, m.RecipientAddress, m.Subject, m.Status.ToString(), m.Attempts, m.CreatedAt, m.SentAt,
             m.Status == OutboxStatus.Pending ? m.NextAttemptAt : null, m.SmtpStatusCode, m.LastError)).ToList();

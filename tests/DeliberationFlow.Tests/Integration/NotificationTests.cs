@@ -72,8 +72,8 @@ public sealed class NotificationTests
         Assert.Equal(("en", true), (preferences.Language, preferences.Digest));
         Assert.Equal(["reminder"], preferences.OptOut);
 
-        await test.RegisterAsync("admin", new RegisterPaperRequest("21-61001", "Haushalt", "Beschlussvorlage", "fb20", null, true, null, null));
-        await test.RegisterAsync("admin", new RegisterPaperRequest("21-61002", "Stellenplan", "Beschlussvorlage", "fb10", null, true, null, null));
+        var haushalt = await test.RegisterAsync("admin", new RegisterPaperRequest("21-61001", "Haushalt", "Beschlussvorlage", "fb20", null, true, null, null));
+        var stellenplan = await test.RegisterAsync("admin", new RegisterPaperRequest("21-61002", "Stellenplan", "Beschlussvorlage", "fb10", null, true, null, null));
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
         await test.ReconcileAsync();
 
@@ -89,6 +89,14 @@ public sealed class NotificationTests
         Assert.Contains("Dear Jana Beispiel", digest.TextBody, StringComparison.Ordinal);
         Assert.Contains("21-61001 – Haushalt", digest.TextBody, StringComparison.Ordinal);
         Assert.Contains("21-61002 – Stellenplan", digest.TextBody, StringComparison.Ordinal);
+
+        // The digest went out under one paper's timer; the delivery log of each paper it lists shows it, once.
+        foreach (var paper in new[] { haushalt, stellenplan })
+        {
+            var log = (await test.ClientFor("admin").GetFromJsonAsync<List<DeliveryView>>($"/api/papers/{paper.Id}/deliveries"))!;
+            Assert.Single(log, d => d.Recipient == Jana && d.Kind == "invitation" && d.Subject == digest.Subject && d.Status == "Sent");
+            Assert.Equal(5, log.Count(d => d.Kind == "invitation"));
+        }
 
         // An urgent paper comes after the invitation: a supplement lists only what is new.
         await test.MoveClockToAsync(Berlin.At(2021, 4, 23, 9));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Committees;
 using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
@@ -40,6 +41,9 @@ public sealed class OrganizationsTests
         await Http.EnsureAsync(await test.RecordAsync("admin", paper.Consultations[0].Id, new RecordOutcomeRequest("Adopted", "beschlossen", null)), HttpStatusCode.OK);
         var notice = Assert.Single(await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Beratungsergebnis 21-20201", StringComparison.Ordinal), 1));
         Assert.Equal("fb40@braunschweig.example", notice.To.Mailboxes.Single().Address);
+        await test.WaitForMailOutAsync();
+        var log = (await admin.GetFromJsonAsync<List<DeliveryView>>($"/api/papers/{paper.Id}/deliveries"))!;
+        Assert.Single(log, d => d.Kind == "outcome-notice" && d.Recipient == "fb40@braunschweig.example" && d.Status == "Sent");
 
         // A change of name and address; key and kind stay.
         var changed = await admin.PutAsJsonAsync("/api/organizations/fb40", new SaveOrganizationRequest(null, "Fachbereich 40 Schule", null, null, null, "schule@braunschweig.example"));
