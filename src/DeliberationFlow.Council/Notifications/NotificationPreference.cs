@@ -1,6 +1,6 @@
 namespace DeliberationFlow.Council.Notifications;
 
-/// <summary>How a user wants to be written to. Users without a row get the defaults (German, one message per item, everything).</summary>
+/// <summary>How a user wants to be written to. Users without a row get the defaults (German, one message per meeting, everything).</summary>
 public sealed class NotificationPreference
 {
     public Guid UserId { get; init; }
@@ -9,10 +9,11 @@ public sealed class NotificationPreference
     public string Language { get; set; } = MailLanguages.German;
 
     /// <summary>
-    /// One message per meeting listing its items (true) or one message per item (false, the default: the way the
-    /// Sitzungsdienst has always sent them, and what a member who has not chosen expects).
+    /// One message per meeting listing its items (true, the default: an invitation states the meeting's agenda, § 59 Abs. 1
+    /// NKomVG, and twenty items are one invitation, not twenty) or one message per item (false, for a member who wants
+    /// each paper's invitation on its own).
     /// </summary>
-    public bool Digest { get; set; }
+    public bool Digest { get; set; } = true;
 
     /// <summary>Kinds of message the user does not want; only kinds that are not mandatory may be listed.</summary>
     public List<string> OptOut { get; set; } = [];

@@ -52,6 +52,9 @@ public sealed class CrossNodeDrainTests
     private static Func<MimeMessage, bool> Notice(string reference) =>
         m => (m.Subject ?? "").StartsWith($"Beratungsergebnis {reference}", StringComparison.Ordinal);
 
+    // The invitation to the VA's meeting, or (for a paper planned after it went out) its supplement, that lists the paper.
     private static Func<MimeMessage, bool> Invitation(string reference) =>
-        m => (m.Subject ?? "").StartsWith($"Einladung: Verwaltungsausschuss am 04.05.2021 – {reference}", StringComparison.Ordinal);
+        m => ((m.Subject ?? "").StartsWith("Einladung: Verwaltungsausschuss am 04.05.2021 – ", StringComparison.Ordinal)
+              || (m.Subject ?? "").StartsWith("Nachtrag zur Einladung: Verwaltungsausschuss am 04.05.2021 – ", StringComparison.Ordinal))
+             && m.Subject!.Split(" – ")[^1].Split(", ").Contains(reference, StringComparer.Ordinal);
 }

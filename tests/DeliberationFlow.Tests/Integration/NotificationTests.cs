@@ -59,17 +59,19 @@ public sealed class NotificationTests
     }
 
     [Fact]
-    public async Task Preferences_GiveOneEnglishMessagePerMeeting_ASupplementForLateItems_AndNoReminderWhenTurnedOff()
+    public async Task ByDefault_OneInvitationPerMeeting_AndASupplementForLateItems_WhileAMemberMayChooseEnglishSingleMessagesAndNoReminder()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
         var jana = test.ClientFor("ratsmitglied");
+        var defaults = (await jana.GetFromJsonAsync<PreferencesView>("/api/me/notification-preferences"))!;
+        Assert.Equal(("de", true), (defaults.Language, defaults.Digest));
         var mandatory = await jana.PutAsJsonAsync("/api/me/notification-preferences", new SavePreferencesRequest(null, null, ["invitation"]));
         await Http.EnsureAsync(mandatory, HttpStatusCode.BadRequest);
         Assert.Contains("mandatory", await mandatory.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var saved = await jana.PutAsJsonAsync("/api/me/notification-preferences", new SavePreferencesRequest("en", true, ["reminder"]));
+        var saved = await jana.PutAsJsonAsync("/api/me/notification-preferences", new SavePreferencesRequest("en", false, ["reminder"]));
         await Http.EnsureAsync(saved, HttpStatusCode.OK);
         var preferences = (await jana.GetFromJsonAsync<PreferencesView>("/api/me/notification-preferences"))!;
-        Assert.Equal(("en", true), (preferences.Language, preferences.Digest));
+        Assert.Equal(("en", false), (preferences.Language, preferences.Digest));
         Assert.Equal(["reminder"], preferences.OptOut);
 
         var haushalt = await test.RegisterAsync("admin", new RegisterPaperRequest("21-61001", "Haushalt", "Beschlussvorlage", "fb20", null, true, null, null));
@@ -77,40 +79,45 @@ public sealed class NotificationTests
         await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
         await test.ReconcileAsync();
 
-        // Everyone else: one message per item, in German.
-        var others = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-6100", StringComparison.Ordinal), 8);
-        Assert.Equal(8, others.Count);
+        // Everyone else: one invitation for the meeting with its agenda, in German (§ 59 NKomVG: the invitation states it).
+        var others = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung: Finanz- und Personalausschuss am 29.04.2021 – ", StringComparison.Ordinal), 4);
+        Assert.Equal(4, others.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
         Assert.DoesNotContain(others, m => m.To.Mailboxes.Single().Address == Jana);
-        await test.WaitForMailOutAsync();
-        var digest = Assert.Single(test.Smtp.Messages, m => m.To.Mailboxes.Single().Address == Jana);
-        Assert.StartsWith("Invitation: Finanz- und Personalausschuss on 29/04/2021 – ", digest.Subject, StringComparison.Ordinal);
-        Assert.Contains("21-61001", digest.Subject, StringComparison.Ordinal);
-        Assert.Contains("21-61002", digest.Subject, StringComparison.Ordinal);
-        Assert.Contains("Dear Jana Beispiel", digest.TextBody, StringComparison.Ordinal);
-        Assert.Contains("21-61001 – Haushalt", digest.TextBody, StringComparison.Ordinal);
-        Assert.Contains("21-61002 – Stellenplan", digest.TextBody, StringComparison.Ordinal);
+        Assert.All(others, m => Assert.Equal("Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-61001, 21-61002", m.Subject));
+        Assert.All(others, m => Assert.Contains("21-61002 – Stellenplan", m.TextBody, StringComparison.Ordinal));
 
-        // The digest went out under one paper's timer; the delivery log of each paper it lists shows it, once.
+        // Jana: one message per item, in English.
+        await test.WaitForMailOutAsync();
+        var singles = test.Smtp.Messages.Where(m => m.To.Mailboxes.Single().Address == Jana).ToList();
+        Assert.Equal(
+            ["Invitation: Finanz- und Personalausschuss on 29/04/2021 – 21-61001", "Invitation: Finanz- und Personalausschuss on 29/04/2021 – 21-61002"],
+            singles.Select(m => m.Subject).Order(StringComparer.Ordinal));
+        Assert.All(singles, m => Assert.Contains("Dear Jana Beispiel", m.TextBody, StringComparison.Ordinal));
+
+        // Each invitation went out under one paper's timer; the delivery log of each paper it lists shows it, once.
         foreach (var paper in new[] { haushalt, stellenplan })
         {
             var log = (await test.ClientFor("admin").GetFromJsonAsync<List<DeliveryView>>($"/api/papers/{paper.Id}/deliveries"))!;
-            Assert.Single(log, d => d.Recipient == Jana && d.Kind == "invitation" && d.Subject == digest.Subject && d.Status == "Sent");
-            Assert.Equal(5, log.Count(d => d.Kind == "invitation"));
+            var invitations = log.Where(d => d.Kind == "invitation").ToList();
+            Assert.Equal(5, invitations.Count);
+            Assert.Equal(4, invitations.Count(d => d.Subject == "Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-61001, 21-61002" && d.Status == "Sent"));
+            Assert.Single(invitations, d => d.Recipient == Jana && d.Subject.EndsWith(paper.Reference, StringComparison.Ordinal));
         }
 
-        // An urgent paper comes after the invitation: a supplement lists only what is new.
+        // An urgent paper comes after the invitation: the others get a supplement listing only what is new, Jana its own invitation.
         await test.MoveClockToAsync(Berlin.At(2021, 4, 23, 9));
         var late = await test.RegisterAsync("admin", new RegisterPaperRequest("21-61003", "Eilige Vorlage", "Beschlussvorlage", "fb10", null, true, null, null, Urgent: true));
         Assert.Equal("29.04.2021", late.Consultations[0].Date);
         await test.MoveClockToAsync(Berlin.At(2021, 4, 28, 15, 0, 1));
         await test.ReconcileAsync();
-        var supplement = Assert.Single(await test.Smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == Jana && (m.Subject ?? "").StartsWith("Supplementary", StringComparison.Ordinal), 1));
-        Assert.Equal("Supplementary invitation: Finanz- und Personalausschuss on 29/04/2021 – 21-61003", supplement.Subject);
+        var supplements = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Nachtrag zur Einladung", StringComparison.Ordinal), 4);
+        Assert.All(supplements, m => Assert.Equal("Nachtrag zur Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-61003", m.Subject));
+        Assert.Single(await test.Smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == Jana && (m.Subject ?? "").EndsWith("21-61003", StringComparison.Ordinal), 1));
 
-        // The reminders (one day before) reach the others; Jana turned them off.
+        // The reminders (one day before) reach the others, one each with all three items; Jana turned them off.
         await test.WaitForMailOutAsync();
-        var reminders = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Erinnerung: Finanz- und Personalausschuss", StringComparison.Ordinal), 12);
-        Assert.Equal(12, reminders.Count);
+        var reminders = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Erinnerung: Finanz- und Personalausschuss", StringComparison.Ordinal), 4);
+        Assert.All(reminders, m => Assert.Equal("Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-61001, 21-61002, 21-61003", m.Subject));
         Assert.DoesNotContain(test.Smtp.Messages, m => m.To.Mailboxes.Single().Address == Jana && (m.Subject ?? "").StartsWith("Reminder", StringComparison.Ordinal));
     }
 
