@@ -197,22 +197,17 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
     /// </summary>
     private static string StatementWithCallOffs(IModel model) => StatementsWithCallOffs.GetValue(model, static model =>
     {
-        var entityType = model.FindEntityType(typeof(WorkflowTimer)) ?? throw new InvalidOperationException("The model has no timers.");
-        var store = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        string Column(string property) => $"\"{entityType.FindProperty(property)!.GetColumnName(store)}\"";
-        var (key, note, status) = (Column(nameof(WorkflowTimer.Key)), Column(nameof(WorkflowTimer.Note)), Column(nameof(WorkflowTimer.Status)));
+        var (table, column) = Naming(model.FindEntityType(typeof(WorkflowTimer)) ?? throw new InvalidOperationException("The model has no timers."));
+        var (key, note, status) = (column(nameof(WorkflowTimer.Key)), column(nameof(WorkflowTimer.Note)), column(nameof(WorkflowTimer.Status)));
         return $$"""
                  WITH called_off AS (
-                     UPDATE {{QuotedTable(entityType, store)}} AS t
+                     UPDATE {{table}} AS t
                      SET {{note}} = CASE WHEN t.{{status}} = '{{TimerStatus.Pending}}' THEN ($10::text[])[array_position($9::text[], t.{{key}})] ELSE t.{{note}} END,
                          {{status}} = CASE WHEN t.{{status}} = '{{TimerStatus.Pending}}' THEN '{{TimerStatus.Cancelled}}' ELSE t.{{status}} END
                      WHERE t.{{key}} = ANY ($9::text[]))
                  {{Statement(model)}}
                  """;
     });
-
-    private static string QuotedTable(IEntityType entityType, StoreObjectIdentifier store) =>
-        entityType.GetSchema() is { } schema ? $"\"{schema}\".\"{store.Name}\"" : $"\"{store.Name}\"";
 
     private static (string Table, Func<string, string> Column) Mapping(IModel model)
     {
@@ -226,7 +221,14 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
                 $"The journal has properties {nameof(JournalBatchInterceptor)} does not write: {string.Join(", ", unwritten)}. Add them to its statement.");
         }
 
+        return Naming(entityType);
+    }
+
+    /// <summary>The quoted table of an entity and the quoted column of each of its properties, from the mapping.</summary>
+    private static (string Table, Func<string, string> Column) Naming(IEntityType entityType)
+    {
         var store = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        return (QuotedTable(entityType, store), property => $"\"{entityType.FindProperty(property)!.GetColumnName(store)}\"");
+        var table = entityType.GetSchema() is { } schema ? $"\"{schema}\".\"{store.Name}\"" : $"\"{store.Name}\"";
+        return (table, property => $"\"{entityType.FindProperty(property)!.GetColumnName(store)}\"");
     }
 }

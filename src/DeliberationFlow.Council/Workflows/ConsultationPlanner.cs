@@ -195,8 +195,11 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, 
         CancelPendingTimers(consultation.Id, reason);
     }
 
+    /// <summary>The consultation's committee: as the unit of work holds it, else from the body's organizations this node holds.</summary>
     public async Task<Organization> CommitteeOfAsync(Consultation consultation, CancellationToken cancellationToken) =>
-        await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
+        db.Organizations.FindTracked(consultation.OrganizationId)
+        ?? (await organizations.OfAsync(db, consultation.BodyId, cancellationToken)).Find(consultation.OrganizationId)
+        ?? await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
 
     public async Task<Meeting?> MeetingOfAsync(Consultation consultation, CancellationToken cancellationToken) =>
         consultation.MeetingId is { } id ? await db.Meetings.GetAsync(id, cancellationToken) : null;
@@ -207,8 +210,7 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, 
         // Read again only if the unit of work let go of what was read (a cleared change tracker after a conflict).
         if (!_loaded.TryGetValue(paperId, out var stored) || !db.Consultations.AreTracked(stored))
         {
-            // With their meetings and committees, tracked: the step asks for them next (the latest meeting, the answer's
-            // dates and committee names), and the answer then reads no committee it already had.
+            // With their meetings, tracked: the step asks for them next (the latest one, the answer's dates).
             var rows = new List<Consultation>();
             await foreach (var row in ConsultationsQuery.For(db)(db.Context, paperId).WithCancellation(cancellationToken))
             {
@@ -224,18 +226,16 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, 
     }
 
     // Compiled: every step reads its paper's consultations. IgnoreQueryFilters holds for the whole query, so deleted
-    // meetings and committees are left out by hand.
+    // meetings are left out by hand.
     private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<ConsultationRow>>> ConsultationsQuery = new(() => EF.CompileAsyncQuery(
         (DbContext db, Guid paperId) =>
             from c in db.Set<Consultation>().IgnoreQueryFilters()
             where c.PaperId == paperId
             join m in db.Set<Meeting>().IgnoreQueryFilters().Where(m => !m.Deleted) on c.MeetingId equals (Guid?)m.Id into meetings
             from m in meetings.DefaultIfEmpty()
-            join o in db.Set<Organization>().IgnoreQueryFilters().Where(o => !o.Deleted) on c.OrganizationId equals o.Id into committees
-            from o in committees.DefaultIfEmpty()
-            select new ConsultationRow(c, m, o)));
+            select new ConsultationRow(c, m)));
 
-    private sealed record ConsultationRow(Consultation Consultation, Meeting? Meeting, Organization? Committee);
+    private sealed record ConsultationRow(Consultation Consultation, Meeting? Meeting);
 
     /// <summary>
     /// The step an imported paper already took in this committee before it came here (imported with its result), which a
