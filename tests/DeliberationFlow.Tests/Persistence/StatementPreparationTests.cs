@@ -9,8 +9,8 @@ namespace DeliberationFlow.Tests.Persistence;
 
 /// <summary>
 /// The service prepares its repeated statements on PostgreSQL (the benchmark showed parsing and planning to be half
-/// the database's CPU of a step) and skips the pool's session reset, unless the operator's connection string decides
-/// otherwise.
+/// the database's CPU of a step), keeps their generic plans and skips the pool's session reset, unless the operator's
+/// connection string decides otherwise.
 /// </summary>
 public sealed class StatementPreparationTests
 {
@@ -52,6 +52,18 @@ public sealed class StatementPreparationTests
         var kept = new NpgsqlConnectionStringBuilder(PersistenceServiceCollectionExtensions.WithoutPoolReset("Host=db;No Reset On Close=false"));
 
         Assert.False(kept.NoResetOnClose);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Database=council", "-c plan_cache_mode=force_generic_plan")]
+    [InlineData("Host=db;Options=-c search_path=council", "-c search_path=council -c plan_cache_mode=force_generic_plan")]
+    [InlineData("Host=db;Options=-c plan_cache_mode=auto", "-c plan_cache_mode=auto")]
+    public void Prepared_statements_keep_their_generic_plan_unless_the_operator_chose_otherwise(string connectionString, string options)
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(PersistenceServiceCollectionExtensions.WithGenericPlans(connectionString));
+
+        Assert.Equal(options, tuned.Options);
+        Assert.Equal("db", tuned.Host);
     }
 
     [Fact]

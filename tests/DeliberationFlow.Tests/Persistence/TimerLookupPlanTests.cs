@@ -43,11 +43,11 @@ public sealed class TimerLookupPlanTests
         });
         test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0)); // the mail stays queued: this node sends none
 
-        // One session that plans as the connections of a busy pool do once a statement has run five times: generic plans.
+        // One of the service's sessions: its connections run prepared statements with generic plans from the start.
         await using var scope = test.App.Services.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();
         await session.Database.OpenConnectionAsync(ct);
-        await session.Database.ExecuteSqlRawAsync("SET plan_cache_mode = force_generic_plan", ct);
+        Assert.Equal("force_generic_plan", await session.Database.SqlQueryRaw<string>("SELECT current_setting('plan_cache_mode') AS \"Value\"").SingleAsync(ct));
         var admin = await session.Users.AsNoTracking().SingleAsync(u => u.UserName == "admin", ct);
         var caller = new ClaimsPrincipal(new ClaimsIdentity(CouncilClaims.For(admin), "Basic")).ToCaller();
         var drain = test.App.Services.GetRequiredService<TimerDrainCoordinator>();
