@@ -1,5 +1,6 @@
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Engine.Definitions;
@@ -94,6 +95,13 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
     /// line with EF Core, saves the whole unit of work instead.
     /// </summary>
     public virtual async Task WriteJournalAsync(CancellationToken cancellationToken) => await SaveChangesAsync(cancellationToken);
+
+    /// <summary>Writes ahead as above, then reads the instance's journal with a query of its own.</summary>
+    public virtual async Task<IReadOnlyList<JournalView>> WriteJournalAsync(Guid readBackInstanceId, CancellationToken cancellationToken)
+    {
+        await WriteJournalAsync(cancellationToken);
+        return await PaperReader.JournalAsync(this, readBackInstanceId, cancellationToken);
+    }
 
     /// <summary>
     /// Whether an asynchronous save writes the call-offs itself, in one statement with the journal lines

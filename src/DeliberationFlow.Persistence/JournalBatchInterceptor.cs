@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -32,6 +33,7 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
     // The statement per model: table and column names come from the mapping, not from here.
     private static readonly ConditionalWeakTable<IModel, string> Statements = [];
     private static readonly ConditionalWeakTable<IModel, string> StatementsWithCallOffs = [];
+    private static readonly ConditionalWeakTable<IModel, string> ReadBacks = [];
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
@@ -78,7 +80,7 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
 
     private async Task WriteAsync(DbContext context, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        if (await WriteLinesAsync(context, transaction, cancellationToken) is { Count: > 0 } lines)
+        if ((await WriteLinesAsync(context, transaction, readBackInstanceId: null, cancellationToken)).Lines is { Count: > 0 } lines)
         {
             _running.AddOrUpdate(context, lines);
         }
@@ -86,40 +88,74 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
 
     /// <summary>
     /// Writes the journal lines the unit of work has added, and the timers' call-offs, now: for a use case that needs the
-    /// lines' numbers before its save (<see cref="PostgresDeliberationDbContext.WriteJournalAsync"/>). They are the
-    /// transaction's from then on: should it be rolled back, they go with it.
+    /// lines' numbers before its save (<see cref="PostgresDeliberationDbContext.WriteJournalAsync(CancellationToken)"/>). They are the
+    /// transaction's from then on: should it be rolled back, they go with it. With an instance's id, the same batch reads
+    /// that instance's whole journal after the write (a statement of its own, so it sees the new lines).
     /// </summary>
-    internal static async Task<List<EntityEntry<JournalEntry>>> WriteLinesAsync(DbContext context, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task<(List<EntityEntry<JournalEntry>> Lines, List<JournalView>? Journal)> WriteLinesAsync(
+        DbContext context, NpgsqlTransaction transaction, Guid? readBackInstanceId, CancellationToken cancellationToken)
     {
         var lines = Added(context);
         var callOffs = context is DeliberationDbContext deliberation ? deliberation.TakeTimerCallOffs() : [];
-        if (lines.Count == 0 && callOffs.Count == 0)
+        if (lines.Count == 0 && callOffs.Count == 0 && readBackInstanceId is null)
         {
-            return lines;
+            return (lines, null);
         }
 
-        await using var command = new NpgsqlCommand(callOffs.Count == 0 ? Statement(context.Model) : StatementWithCallOffs(context.Model), transaction.Connection, transaction);
-        var entries = lines.Select(l => l.Entity).ToList();
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. entries.Select(e => e.InstanceId)] });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. entries.Select(e => e.Timestamp)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Kind.ToString())] });
-        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.ActivityId)] });
-        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.ActivityType)] });
-        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.Outcome)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Actor)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Message)] });
-        if (callOffs.Count > 0)
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        var writes = lines.Count > 0 || callOffs.Count > 0;
+        if (writes)
         {
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. callOffs.Select(c => c.Key)] });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. callOffs.Select(c => c.Note)] });
+            var write = new NpgsqlBatchCommand(callOffs.Count == 0 ? Statement(context.Model) : StatementWithCallOffs(context.Model));
+            var entries = lines.Select(l => l.Entity).ToList();
+            write.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. entries.Select(e => e.InstanceId)] });
+            write.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. entries.Select(e => e.Timestamp)] });
+            write.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Kind.ToString())] });
+            write.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.ActivityId)] });
+            write.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.ActivityType)] });
+            write.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.Outcome)] });
+            write.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Actor)] });
+            write.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Message)] });
+            if (callOffs.Count > 0)
+            {
+                write.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. callOffs.Select(c => c.Key)] });
+                write.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. callOffs.Select(c => c.Note)] });
+            }
+
+            batch.BatchCommands.Add(write);
+        }
+
+        if (readBackInstanceId is { } instanceId)
+        {
+            var read = new NpgsqlBatchCommand(ReadBack(context.Model));
+            read.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = instanceId });
+            batch.BatchCommands.Add(read);
         }
 
         var sequences = new List<long>(lines.Count);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        List<JournalView>? journal = null;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            if (writes)
             {
-                sequences.Add(reader.GetInt64(0));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    sequences.Add(reader.GetInt64(0));
+                }
+
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            if (readBackInstanceId is not null)
+            {
+                journal = [];
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    journal.Add(new JournalView(
+                        reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                        reader.GetString(5), reader.GetString(6)));
+                }
             }
         }
 
@@ -131,7 +167,7 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
             lines[i].State = EntityState.Detached;
         }
 
-        return lines;
+        return (lines, journal);
     }
 
     /// <summary>The journal lines this save adds, found without comparing every tracked entity with its snapshot.</summary>
@@ -187,6 +223,23 @@ public sealed class JournalBatchInterceptor : SaveChangesInterceptor
                     WITH ORDINALITY AS line({values}, position)
                 ORDER BY position
                 RETURNING {column(nameof(JournalEntry.Sequence))}
+                """;
+    });
+
+    /// <summary>An instance's journal as the answer shows it (<see cref="JournalView"/>), in sequence.</summary>
+    private static string ReadBack(IModel model) => ReadBacks.GetValue(model, static model =>
+    {
+        var (table, column) = Naming(model.FindEntityType(typeof(JournalEntry)) ?? throw new InvalidOperationException("The model has no journal."));
+        var shown = new[]
+        {
+            nameof(JournalEntry.Sequence), nameof(JournalEntry.Timestamp), nameof(JournalEntry.Kind), nameof(JournalEntry.ActivityId),
+            nameof(JournalEntry.Outcome), nameof(JournalEntry.Actor), nameof(JournalEntry.Message),
+        };
+        return $"""
+                SELECT {string.Join(", ", shown.Select(column))}
+                FROM {table}
+                WHERE {column(nameof(JournalEntry.InstanceId))} = $1
+                ORDER BY {column(nameof(JournalEntry.Sequence))}
                 """;
     });
 

@@ -1,5 +1,6 @@
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Papers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -28,12 +29,16 @@ public sealed class PostgresDeliberationDbContext(DbContextOptions<PostgresDelib
 
     protected override bool SaveWritesTimerCallOffs => true;
 
-    public override async Task WriteJournalAsync(CancellationToken cancellationToken)
-    {
-        var transaction = Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
-            ?? throw new InvalidOperationException("The journal is written ahead of the save only inside the use case's transaction.");
-        await JournalBatchInterceptor.WriteLinesAsync(this, transaction, cancellationToken);
-    }
+    public override async Task WriteJournalAsync(CancellationToken cancellationToken) =>
+        await JournalBatchInterceptor.WriteLinesAsync(this, UseCaseTransaction(), readBackInstanceId: null, cancellationToken);
+
+    // The instance's journal is read in the same batch as the lines are written: one round trip for both.
+    public override async Task<IReadOnlyList<JournalView>> WriteJournalAsync(Guid readBackInstanceId, CancellationToken cancellationToken) =>
+        (await JournalBatchInterceptor.WriteLinesAsync(this, UseCaseTransaction(), readBackInstanceId, cancellationToken)).Journal!;
+
+    private NpgsqlTransaction UseCaseTransaction() =>
+        Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
+        ?? throw new InvalidOperationException("The journal is written ahead of the save only inside the use case's transaction.");
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

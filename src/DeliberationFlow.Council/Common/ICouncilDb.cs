@@ -60,6 +60,12 @@ public interface ICouncilDb
     Task WriteJournalAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Writes ahead as <see cref="WriteJournalAsync(CancellationToken)"/> and reads back the whole journal of one instance,
+    /// the lines just written included, in sequence: what a use case's answer lists. On PostgreSQL both go in one round trip.
+    /// </summary>
+    Task<IReadOnlyList<Papers.JournalView>> WriteJournalAsync(Guid readBackInstanceId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Calls off the timers with this key that have not fired yet (a consultation's invitation and reminder), noting why,
     /// in the use case's transaction: written by the next save, before the rows it adds, so timers added in this unit of
     /// work are not touched. Refuses to run outside a transaction, where nothing would tie the call-off to the change

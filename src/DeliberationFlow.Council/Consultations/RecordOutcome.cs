@@ -175,9 +175,17 @@ public sealed class RecordOutcome(
         // The journal lines first (on PostgreSQL one statement, with the timers' call-off), so the answer lists them with
         // their numbers; then the step's other rows and the stored answer go in one save. The answer is built from the unit
         // of work: what this step loaded and changed is not read again.
-        await db.WriteJournalAsync(cancellationToken);
+        // Whoever sees the journal in the answer gets it read back with the write (one round trip on PostgreSQL).
+        var journal = PaperReader.ShowsJournalTo(caller)
+            ? await db.WriteJournalAsync(run.Instance.Id, cancellationToken)
+            : null;
+        if (journal is null)
+        {
+            await db.WriteJournalAsync(cancellationToken);
+        }
+
         var details = await reader.DescribeAsync(
-            caller, paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, step.HasSubordinated, cancellationToken);
+            caller, paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, step.HasSubordinated, cancellationToken, journal);
         var response = new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
         if (idempotencyKey is not null)
         {

@@ -163,11 +163,13 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
     /// holds, and whatever body, committees and meetings it has loaded, are not read again; nor the follow-up papers
     /// when the use case knows there are none (<paramref name="hasSubordinated"/> false). Linked papers the caller may
     /// not see are left out; the technical journal, which names the recipients of every notice, is for those who keep
-    /// the papers (secretaries and admins).
+    /// the papers (secretaries and admins, <see cref="ShowsJournalTo"/>); a use case that has read it already (with
+    /// <see cref="ICouncilDb.WriteJournalAsync(Guid, CancellationToken)"/>) hands it in as <paramref name="journal"/>.
     /// </summary>
     public async Task<PaperDetails> DescribeAsync(
         Caller caller,
-        Paper paper, IReadOnlyCollection<Consultation> consultations, WorkflowInstance? instance, bool hasSubordinated, CancellationToken cancellationToken)
+        Paper paper, IReadOnlyCollection<Consultation> consultations, WorkflowInstance? instance, bool hasSubordinated, CancellationToken cancellationToken,
+        IReadOnlyList<JournalView>? journal = null)
     {
         var body = db.Bodies.FindTracked(paper.BodyId)
                    ?? await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
@@ -196,16 +198,17 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
         var timeline = views.Select(v => $"{v.Committee.Name}, {v.Date ?? "ohne Termin"}: {v.ResultText ?? v.StatusLabel} ({v.RoleText})").ToList();
 
         WorkflowSummary? workflow = null;
-        IReadOnlyList<JournalView> journal = [];
         if (paper.WorkflowInstanceId is { } instanceId)
         {
             instance ??= await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == instanceId, cancellationToken);
             workflow = new WorkflowSummary(instance.Id, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), instance.CurrentActivityId);
-            if (caller.MayRegisterPapers)
+            if (ShowsJournalTo(caller))
             {
-                journal = await JournalQuery.For(db)(db.Context, instanceId).ToListAsync(cancellationToken);
+                journal ??= await JournalAsync(db, instanceId, cancellationToken);
             }
         }
+
+        journal = ShowsJournalTo(caller) ? journal ?? [] : [];
 
         // A public paper's -01 may be non-public (a Stellungnahme on personnel matters), and the other way round.
         var linked = caller.IsAdmin ? db.Papers.AsNoTracking() : VisiblePapers(caller);
@@ -222,6 +225,13 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
             paper.ParticipatingOfficeIds.Where(organizations.ContainsKey).Select(id => Ref(organizations[id])).ToList(),
             workflow, superordinated, subordinated, views, timeline, journal);
     }
+
+    /// <summary>Whether the answer lists the technical journal, which names the recipients of every notice.</summary>
+    public static bool ShowsJournalTo(Caller caller) => caller.MayRegisterPapers;
+
+    /// <summary>An instance's whole journal, in sequence.</summary>
+    public static async Task<IReadOnlyList<JournalView>> JournalAsync(ICouncilDb db, Guid instanceId, CancellationToken cancellationToken) =>
+        await JournalQuery.For(db)(db.Context, instanceId).ToListAsync(cancellationToken);
 
     // Compiled, as every answer of a step asks them (the whole journal grows with the paper's story).
     private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<JournalView>>> JournalQuery = new(() => EF.CompileAsyncQuery(

@@ -42,6 +42,29 @@ public sealed class OutcomeRecordingTests
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
+    public async Task TheAnswerToAnOutcome_ListsThePapersWholeJournal_WithTheStepsOwnLines_AsReadingThePaperDoes(DatabaseProvider provider)
+    {
+        // No Hangfire server: the VA's invitation, due at once, would add its lines between the answer and the reading.
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9), settings: TestApp.ApiOnly);
+        var paper = await RegisterAsync(test, "21-17015");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+
+        var response = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null), "key-journal");
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var answer = (await response.Content.ReadFromJsonAsync<RecordOutcomeResponse>(TestContext.Current.CancellationToken))!.Paper.Journal;
+
+        // The registration's lines, then the step's own (read back with the write on PostgreSQL), numbered and in order.
+        Assert.Equal(paper.Journal.Select(j => j.Sequence), answer.Take(paper.Journal.Count).Select(j => j.Sequence));
+        Assert.Contains(answer, j => j.Kind == "ActivityCompleted" && j.ActivityId == "fpa" && j.Outcome == "Adopted" && j.Actor == "sekretariat-fpa");
+        Assert.Contains(answer, j => j.Kind == "BookmarkResumed");
+        Assert.Equal(answer.Select(j => j.Sequence).Order(), answer.Select(j => j.Sequence));
+        var read = await test.GetPaperAsync("sekretariat-fpa", paper.Id);
+        Assert.Equal(read.Journal, answer);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
     public async Task AnOutcome_CallsOffTheConsultationsTimersNotYetFired_AndLeavesTheFiredOnesAsTheyWere(DatabaseProvider provider)
     {
         var ct = TestContext.Current.CancellationToken;
