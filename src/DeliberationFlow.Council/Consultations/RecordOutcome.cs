@@ -211,28 +211,44 @@ public sealed class RecordOutcome(
     /// then cost no round trip; seven fewer per step. It also tells whether the paper has follow-up papers (a -01
     /// Stellungnahme), which the answer lists, and followers, whom the outcome notice goes to, and whether the meeting's
     /// attendance is recorded (for the quorum): most papers and meetings have none of these, and each look-up is then one
-    /// round trip less.
+    /// round trip less. And it brings the paper's consultations with their meetings, which the planner and the answer ask
+    /// for next (<see cref="ConsultationPlanner.Know"/>): one round trip less again.
     /// </summary>
-    private Task<StepRows?> LoadStepAsync(Caller caller, Guid consultationId, CancellationToken cancellationToken) =>
-        StepQuery.For(db)(db.Context, consultationId, caller.BodyId, consultationId.ToString(), cancellationToken);
+    private async Task<StepRows?> LoadStepAsync(Caller caller, Guid consultationId, CancellationToken cancellationToken)
+    {
+        var step = await StepQuery.For(db)(db.Context, consultationId, caller.BodyId, consultationId.ToString(), cancellationToken);
+        if (step is not null)
+        {
+            planner.Know(step.Paper.Id, step.PaperConsultations.Select(c => c.Consultation));
+        }
 
-    // Compiled: the largest query of a step.
+        return step;
+    }
+
+    // Compiled: the largest query of a step. The paper's consultations are read with their soft-deleted ones (the planner
+    // places a new step after those too), and EF Core's query filters can only be set aside for a whole query: so here they
+    // are, and each of the other rows states its filter itself (a deleted paper, committee, meeting or office is not found).
     private static readonly CompiledQuery<Func<DbContext, Guid, Guid, string, CancellationToken, Task<StepRows?>>> StepQuery = new(() => EF.CompileAsyncQuery(
         (DbContext db, Guid consultationId, Guid bodyId, string key, CancellationToken _) =>
-            (from consultation in db.Set<Consultation>()
-             where consultation.Id == consultationId && consultation.BodyId == bodyId
-             join paper in db.Set<Paper>() on consultation.PaperId equals paper.Id
-             join committee in db.Set<Organization>() on consultation.OrganizationId equals committee.Id
+            (from consultation in db.Set<Consultation>().IgnoreQueryFilters()
+             where consultation.Id == consultationId && consultation.BodyId == bodyId && !consultation.Deleted
+             join paper in db.Set<Paper>().Where(p => !p.Deleted) on consultation.PaperId equals paper.Id
+             join committee in db.Set<Organization>().Where(o => !o.Deleted) on consultation.OrganizationId equals committee.Id
              join body in db.Set<Body>() on paper.BodyId equals body.Id
-             join meeting in db.Set<Meeting>() on consultation.MeetingId equals (Guid?)meeting.Id into meetings
+             join meeting in db.Set<Meeting>().Where(m => !m.Deleted) on consultation.MeetingId equals (Guid?)meeting.Id into meetings
              from meeting in meetings.DefaultIfEmpty()
              join instance in db.Set<WorkflowInstance>() on paper.WorkflowInstanceId equals (Guid?)instance.Id into instances
              from instance in instances.DefaultIfEmpty()
-             join leadOffice in db.Set<Organization>() on paper.LeadOfficeId equals (Guid?)leadOffice.Id into leadOffices
+             join leadOffice in db.Set<Organization>().Where(o => !o.Deleted) on paper.LeadOfficeId equals (Guid?)leadOffice.Id into leadOffices
              from leadOffice in leadOffices.DefaultIfEmpty()
              from bookmark in db.Set<Bookmark>().Where(b => b.Key == key && b.Name == ConsultationPlanner.OutcomeBookmark).DefaultIfEmpty()
              select new StepRows(consultation, paper, committee, body, meeting, instance, leadOffice, bookmark,
-                 db.Set<Paper>().Any(p => p.SuperordinatedPaperId == paper.Id),
+                 (from c in db.Set<Consultation>()
+                  where c.PaperId == paper.Id
+                  join m in db.Set<Meeting>().Where(m => !m.Deleted) on c.MeetingId equals (Guid?)m.Id into ms
+                  from m in ms.DefaultIfEmpty()
+                  select new PaperConsultation(c, m)).ToList(),
+                 db.Set<Paper>().Any(p => p.SuperordinatedPaperId == paper.Id && !p.Deleted),
                  db.Set<PaperFollower>().Any(f => f.PaperId == paper.Id),
                  db.Set<Attendance>().Any(a => a.MeetingId == consultation.MeetingId)))
             .SingleOrDefault()));
@@ -240,7 +256,10 @@ public sealed class RecordOutcome(
     /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked), and whether the paper has follow-ups and followers.</summary>
     private sealed record StepRows(
         Consultation Consultation, Paper Paper, Organization Committee, Body Body, Meeting? Meeting, WorkflowInstance? Instance, Organization? LeadOffice,
-        Bookmark? Bookmark, bool HasSubordinated, bool HasFollowers, bool HasAttendance);
+        Bookmark? Bookmark, List<PaperConsultation> PaperConsultations, bool HasSubordinated, bool HasFollowers, bool HasAttendance);
+
+    /// <summary>One of the paper's consultations, soft-deleted ones included, with its meeting (tracked with it).</summary>
+    private sealed record PaperConsultation(Consultation Consultation, Meeting? Meeting);
 
     private async Task ValidateReferralAsync(Caller caller, string? referTo, Organization from, CancellationToken cancellationToken)
     {

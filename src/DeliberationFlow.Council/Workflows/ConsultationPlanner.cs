@@ -204,6 +204,17 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, 
     public async Task<Meeting?> MeetingOfAsync(Consultation consultation, CancellationToken cancellationToken) =>
         consultation.MeetingId is { } id ? await db.Meetings.GetAsync(id, cancellationToken) : null;
 
+    /// <summary>
+    /// Takes the paper's consultations (soft-deleted ones included) as a use case has read them, tracked, with another
+    /// query: <see cref="AllConsultationsAsync"/> then reads them no more.
+    /// </summary>
+    public void Know(Guid paperId, IEnumerable<Consultation> all)
+    {
+        var rows = all.ToList();
+        _deletedPositions[paperId] = rows.Where(c => c.Deleted).Select(c => c.Position).DefaultIfEmpty(0).Max();
+        _loaded[paperId] = rows.Where(c => !c.Deleted).ToList();
+    }
+
     /// <summary>The consultations of the paper, including those staged in this step and not yet saved.</summary>
     public async Task<List<Consultation>> AllConsultationsAsync(Guid paperId, CancellationToken cancellationToken)
     {
@@ -217,9 +228,8 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, 
                 rows.Add(row.Consultation);
             }
 
-            _deletedPositions[paperId] = rows.Where(c => c.Deleted).Select(c => c.Position).DefaultIfEmpty(0).Max();
-            stored = rows.Where(c => !c.Deleted).ToList();
-            _loaded[paperId] = stored;
+            Know(paperId, rows);
+            stored = _loaded[paperId];
         }
 
         return stored.Concat(db.Consultations.Tracked().Where(c => c.PaperId == paperId && !c.Deleted)).DistinctBy(c => c.Id).ToList();

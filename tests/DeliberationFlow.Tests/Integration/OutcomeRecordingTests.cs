@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using DeliberationFlow.Council.Consultations;
+using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Runtime;
@@ -60,6 +61,38 @@ public sealed class OutcomeRecordingTests
         Assert.Equal(answer.Select(j => j.Sequence).Order(), answer.Select(j => j.Sequence));
         var read = await test.GetPaperAsync("sekretariat-fpa", paper.Id);
         Assert.Equal(read.Journal, answer);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task TheNextStep_ComesAfterAStepTheSourceDeleted_WhichTheAnswerLeavesOut(DatabaseProvider provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9), settings: TestApp.ApiOnly);
+        var paper = await RegisterAsync(test, "21-17016");
+        var fpa = paper.Consultations[0];
+        // A step an import brought and its source later deleted: soft-deleted, it keeps its position (5).
+        await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            db.Consultations.Add(new Consultation
+            {
+                Id = Guid.NewGuid(), BodyId = (await db.Papers.SingleAsync(p => p.Id == paper.Id, ct)).BodyId, PaperId = paper.Id,
+                OrganizationId = fpa.Committee.Id, Position = 5, RoleText = "Vorberatung", Created = test.Clock.GetUtcNow(),
+                Modified = test.Clock.GetUtcNow(), Deleted = true,
+            });
+            return await db.SaveChangesAsync(ct);
+        });
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+
+        var response = await test.RecordAsync("sekretariat-fpa", fpa.Id, new RecordOutcomeRequest("Adopted", "einstimmig beschlossen", null), "key-after-deleted");
+
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var answer = (await response.Content.ReadFromJsonAsync<RecordOutcomeResponse>(ct))!.Paper;
+        Assert.Equal([1, 6], answer.Consultations.Select(c => c.Position));
+        Assert.Equal("va", answer.Workflow!.CurrentActivityId);
+        Assert.Equal([1, 6], (await test.GetPaperAsync("admin", paper.Id)).Consultations.Select(c => c.Position));
     }
 
     [Theory]
