@@ -1,8 +1,8 @@
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Common;
-using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence.Configurations;

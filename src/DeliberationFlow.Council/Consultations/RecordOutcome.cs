@@ -174,12 +174,14 @@ public sealed class RecordOutcome(
 
         // The journal lines first (on PostgreSQL one statement, with the timers' call-off), so the answer lists them with
         // their numbers; then the step's other rows and the stored answer go in one save. The answer is built from the unit
-        // of work: what this step loaded and changed is not read again.
-        // Whoever sees the journal in the answer gets it read back with the write (one round trip on PostgreSQL).
-        var journal = PaperReader.ShowsJournalTo(caller)
-            ? await db.WriteJournalAsync(run.Instance.Id, cancellationToken)
-            : null;
-        if (journal is null)
+        // of work: what this step loaded and changed is not read again. Whoever sees the journal in the answer gets it read
+        // back with the write (on PostgreSQL in the same round trip).
+        IReadOnlyList<JournalView>? journal = null;
+        if (PaperReader.ShowsJournalTo(caller))
+        {
+            journal = await db.WriteJournalAsync(run.Instance.Id, cancellationToken);
+        }
+        else
         {
             await db.WriteJournalAsync(cancellationToken);
         }
