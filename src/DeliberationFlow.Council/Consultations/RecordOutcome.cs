@@ -260,9 +260,6 @@ public sealed class RecordOutcome(
         Consultation Consultation, Paper Paper, Organization Committee, Body Body, Meeting? Meeting, WorkflowInstance? Instance, Organization? LeadOffice,
         Bookmark? Bookmark, List<PaperConsultation> PaperConsultations, bool HasSubordinated, bool HasFollowers, bool HasAttendance);
 
-    /// <summary>One of the paper's consultations, soft-deleted ones included, with its meeting (tracked with it).</summary>
-    private sealed record PaperConsultation(Consultation Consultation, Meeting? Meeting);
-
     private async Task ValidateReferralAsync(Caller caller, string? referTo, Organization from, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(referTo))

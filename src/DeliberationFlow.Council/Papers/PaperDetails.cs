@@ -202,13 +202,10 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
         {
             instance ??= await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == instanceId, cancellationToken);
             workflow = new WorkflowSummary(instance.Id, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), instance.CurrentActivityId);
-            if (ShowsJournalTo(caller))
-            {
-                journal ??= await JournalAsync(db, instanceId, cancellationToken);
-            }
         }
 
-        journal = ShowsJournalTo(caller) ? journal ?? [] : [];
+        journal = !ShowsJournalTo(caller) ? []
+            : journal ?? (paper.WorkflowInstanceId is { } journalOf ? await JournalAsync(db, journalOf, cancellationToken) : []);
 
         // A public paper's -01 may be non-public (a Stellungnahme on personnel matters), and the other way round.
         var linked = caller.IsAdmin ? db.Papers.AsNoTracking() : VisiblePapers(caller);

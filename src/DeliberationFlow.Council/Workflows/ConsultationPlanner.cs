@@ -235,17 +235,15 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, 
         return stored.Concat(db.Consultations.Tracked().Where(c => c.PaperId == paperId && !c.Deleted)).DistinctBy(c => c.Id).ToList();
     }
 
-    // Compiled: every step reads its paper's consultations. IgnoreQueryFilters holds for the whole query, so deleted
-    // meetings are left out by hand.
-    private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<ConsultationRow>>> ConsultationsQuery = new(() => EF.CompileAsyncQuery(
+    // Compiled: most use cases that plan read their paper's consultations (an outcome brings them with its first query).
+    // IgnoreQueryFilters holds for the whole query, so deleted meetings are left out by hand.
+    private static readonly CompiledQuery<Func<DbContext, Guid, IAsyncEnumerable<PaperConsultation>>> ConsultationsQuery = new(() => EF.CompileAsyncQuery(
         (DbContext db, Guid paperId) =>
             from c in db.Set<Consultation>().IgnoreQueryFilters()
             where c.PaperId == paperId
             join m in db.Set<Meeting>().IgnoreQueryFilters().Where(m => !m.Deleted) on c.MeetingId equals (Guid?)m.Id into meetings
             from m in meetings.DefaultIfEmpty()
-            select new ConsultationRow(c, m)));
-
-    private sealed record ConsultationRow(Consultation Consultation, Meeting? Meeting);
+            select new PaperConsultation(c, m)));
 
     /// <summary>
     /// The step an imported paper already took in this committee before it came here (imported with its result), which a
@@ -292,3 +290,6 @@ public interface IOutcomeActivity
 {
     IReadOnlyCollection<Outcome> AcceptedOutcomes(Engine.Definitions.WorkflowDefinition definition, Engine.Definitions.ActivityDefinition activity, Bookmark bookmark);
 }
+
+/// <summary>One of a paper's consultations, soft-deleted ones included, read with its meeting (so both are tracked).</summary>
+public sealed record PaperConsultation(Consultation Consultation, Meeting? Meeting);
