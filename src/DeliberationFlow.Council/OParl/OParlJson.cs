@@ -112,11 +112,18 @@ public sealed class OParlException(int status, string message) : Exception(messa
 /// The filters and paging of an external list. Every filter the client sent is carried into the links of each page,
 /// so following <c>next</c> keeps the same selection.
 /// </summary>
+/// <remarks>
+/// Times are stored finer than the whole seconds they are served in, and the filters are about what is served: an
+/// object served as modified at 16:06:27 is in <c>modified_until=16:06:27</c> even when it was stored at 16:06:27.4, and
+/// not in <c>modified_since=16:06:27.5</c>. So <c>*_since</c> is kept as the first whole second at or after the client's
+/// time, and <c>*_until</c> as the first whole second after it, a bound that is itself left out (<see cref="CreatedBefore"/>,
+/// <see cref="ModifiedBefore"/>).
+/// </remarks>
 public sealed record OParlListQuery(
     DateTimeOffset? CreatedSince,
-    DateTimeOffset? CreatedUntil,
+    DateTimeOffset? CreatedBefore,
     DateTimeOffset? ModifiedSince,
-    DateTimeOffset? ModifiedUntil,
+    DateTimeOffset? ModifiedBefore,
     bool OmitInternal,
     int Limit,
     int Page,
@@ -149,8 +156,8 @@ public sealed record OParlListQuery(
             return instant.ToUniversalTime();
         }
 
-        var query = new OParlListQuery(Instant("created_since"), Instant("created_until"), Instant("modified_since"), Instant("modified_until"),
-            false, pageSize, 1, carried);
+        var query = new OParlListQuery(FromSecond(Instant("created_since")), AfterSecond(Instant("created_until")),
+            FromSecond(Instant("modified_since")), AfterSecond(Instant("modified_until")), false, pageSize, 1, carried);
         if (values.TryGetValue("omit_internal", out var omit))
         {
             if (omit is not ("true" or "false"))
@@ -192,8 +199,16 @@ public sealed record OParlListQuery(
     public bool IncludesDeleted => ModifiedSince is not null;
 
     public bool Matches(DateTimeOffset created, DateTimeOffset modified) =>
-        (CreatedSince is not { } cs || created >= cs) && (CreatedUntil is not { } cu || created <= cu)
-        && (ModifiedSince is not { } ms || modified >= ms) && (ModifiedUntil is not { } mu || modified <= mu);
+        (CreatedSince is not { } cs || created >= cs) && (CreatedBefore is not { } cb || created < cb)
+        && (ModifiedSince is not { } ms || modified >= ms) && (ModifiedBefore is not { } mb || modified < mb);
+
+    /// <summary>The first whole second at or after <paramref name="instant"/>.</summary>
+    private static DateTimeOffset? FromSecond(DateTimeOffset? instant) =>
+        instant is { } value && value.Ticks % TimeSpan.TicksPerSecond is var fraction and > 0 ? value.AddTicks(TimeSpan.TicksPerSecond - fraction) : instant;
+
+    /// <summary>The first whole second after <paramref name="instant"/>.</summary>
+    private static DateTimeOffset? AfterSecond(DateTimeOffset? instant) =>
+        instant is { } value ? value.AddTicks(TimeSpan.TicksPerSecond - value.Ticks % TimeSpan.TicksPerSecond) : null;
 
     public string PageUrl(string listUrl, int page)
     {

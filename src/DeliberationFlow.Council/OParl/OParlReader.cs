@@ -210,7 +210,7 @@ public sealed class OParlReader(ICouncilDb db)
     }
 
     private static IQueryable<T> Stamped<T>(IQueryable<T> source, OParlListQuery query, Expression<Func<T, DateTimeOffset>> created,
-        Func<DateTimeOffset, Expression<Func<T, bool>>> modifiedSince, Func<DateTimeOffset, Expression<Func<T, bool>>> modifiedUntil,
+        Func<DateTimeOffset, Expression<Func<T, bool>>> modifiedSince, Func<DateTimeOffset, Expression<Func<T, bool>>> modifiedBefore,
         Expression<Func<T, bool>> notDeleted)
     {
         if (query.CreatedSince is { } cs)
@@ -218,9 +218,9 @@ public sealed class OParlReader(ICouncilDb db)
             source = source.Where(Compare(created, cs, ExpressionType.GreaterThanOrEqual));
         }
 
-        if (query.CreatedUntil is { } cu)
+        if (query.CreatedBefore is { } createdBefore)
         {
-            source = source.Where(Compare(created, cu, ExpressionType.LessThanOrEqual));
+            source = source.Where(Compare(created, createdBefore, ExpressionType.LessThan));
         }
 
         if (query.ModifiedSince is { } ms)
@@ -232,9 +232,9 @@ public sealed class OParlReader(ICouncilDb db)
             source = source.Where(notDeleted);
         }
 
-        if (query.ModifiedUntil is { } mu)
+        if (query.ModifiedBefore is { } before)
         {
-            source = source.Where(modifiedUntil(mu));
+            source = source.Where(modifiedBefore(before));
         }
 
         return source;
@@ -248,7 +248,7 @@ public sealed class OParlReader(ICouncilDb db)
 
     private IQueryable<Guid> OrganizationIds(Guid bodyId, OParlListQuery query) =>
         Stamped(db.Organizations.IgnoreQueryFilters().Where(o => o.BodyId == bodyId), query, o => o.Created,
-            ms => o => o.Modified >= ms, mu => o => o.Modified <= mu, o => !o.Deleted).Select(o => o.Id);
+            ms => o => o.Modified >= ms, before => o => o.Modified < before, o => !o.Deleted).Select(o => o.Id);
 
     private async Task<List<JsonObject>> OrganizationsAsync(OParlUrls urls, List<Guid> ids, CancellationToken cancellationToken)
     {
@@ -291,7 +291,7 @@ public sealed class OParlReader(ICouncilDb db)
         var memberships = db.Memberships.IgnoreQueryFilters();
         return Stamped(db.Persons.IgnoreQueryFilters().Where(p => p.BodyId == bodyId), query, p => p.Created,
             ms => p => p.Modified >= ms || memberships.Any(m => m.PersonId == p.Id && m.Modified >= ms),
-            mu => p => p.Modified <= mu && !memberships.Any(m => m.PersonId == p.Id && m.Modified > mu),
+            before => p => p.Modified < before && !memberships.Any(m => m.PersonId == p.Id && m.Modified >= before),
             p => !p.Deleted).Select(p => p.Id);
     }
 
@@ -329,7 +329,7 @@ public sealed class OParlReader(ICouncilDb db)
 
     private IQueryable<Guid> MembershipIds(Guid bodyId, OParlListQuery query) =>
         Stamped(db.Memberships.IgnoreQueryFilters().Where(m => m.BodyId == bodyId), query, m => m.Created,
-            ms => m => m.Modified >= ms, mu => m => m.Modified <= mu, m => !m.Deleted).Select(m => m.Id);
+            ms => m => m.Modified >= ms, before => m => m.Modified < before, m => !m.Deleted).Select(m => m.Id);
 
     private async Task<List<JsonObject>> MembershipsAsync(OParlUrls urls, List<Guid> ids, bool embedded, CancellationToken cancellationToken)
     {
@@ -363,7 +363,7 @@ public sealed class OParlReader(ICouncilDb db)
 
     private IQueryable<Guid> TermIds(Guid bodyId, OParlListQuery query) =>
         Stamped(db.LegislativeTerms.IgnoreQueryFilters().Where(t => t.BodyId == bodyId), query, t => t.Created,
-            ms => t => t.Modified >= ms, mu => t => t.Modified <= mu, t => !t.Deleted).Select(t => t.Id);
+            ms => t => t.Modified >= ms, before => t => t.Modified < before, t => !t.Deleted).Select(t => t.Id);
 
     private async Task<List<JsonObject>> TermsAsync(OParlUrls urls, List<Guid> ids, CancellationToken cancellationToken)
     {
@@ -403,10 +403,10 @@ public sealed class OParlReader(ICouncilDb db)
                        || rows.Any(r => r.MeetingId == m.Id && r.Public && r.Modified >= ms)
                        || (m.Publicity != MeetingPublicity.NonPublic
                            && consultations.Any(c => c.MeetingId == m.Id && c.Modified >= ms && papers.Any(p => p.Id == c.PaperId && p.IsPublic))),
-            mu => m => m.Modified <= mu
-                       && !rows.Any(r => r.MeetingId == m.Id && r.Public && r.Modified > mu)
+            before => m => m.Modified < before
+                       && !rows.Any(r => r.MeetingId == m.Id && r.Public && r.Modified >= before)
                        && !(m.Publicity != MeetingPublicity.NonPublic
-                            && consultations.Any(c => c.MeetingId == m.Id && c.Modified > mu && papers.Any(p => p.Id == c.PaperId && p.IsPublic))),
+                            && consultations.Any(c => c.MeetingId == m.Id && c.Modified >= before && papers.Any(p => p.Id == c.PaperId && p.IsPublic))),
             m => !m.Deleted).Select(m => m.Id);
     }
 
@@ -415,7 +415,8 @@ public sealed class OParlReader(ICouncilDb db)
         var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
         var items = await ItemsOfMeetingsAsync(meetings, cancellationToken);
         // OParl's participant: the persons recorded present (MeetingAttendance), ordered by id as the lists are; not for a
-        // meeting held wholly in private (who sat in it is part of what is confidential).
+        // meeting held wholly in private (who sat in it is part of what is confidential): one planned as non-public, or one
+        // whose agenda has items and none of them public.
         var participants = (await db.Attendances.AsNoTracking().Where(a => ids.Contains(a.MeetingId) && a.Status == AttendanceStatus.Present)
             .Select(a => new { a.MeetingId, a.PersonId }).ToListAsync(cancellationToken)).ToLookup(a => a.MeetingId, a => a.PersonId);
         var result = new List<JsonObject>();
@@ -444,7 +445,7 @@ public sealed class OParlReader(ICouncilDb db)
                 ("end", Time(meeting.End, zone)),
                 ("location", omitInternal || meeting.Location is null ? null : LocationObject(urls, meeting, zone, embedded: true)),
                 ("organization", Urls([urls.Object("organization", meeting.OrganizationId)])),
-                ("participant", meeting.Publicity == MeetingPublicity.NonPublic ? null : Urls(participants[meeting.Id].Order().Select(id => urls.Object("person", id)))),
+                ("participant", HeldInPrivate(meeting, own) ? null : Urls(participants[meeting.Id].Order().Select(id => urls.Object("person", id)))),
                 ("agendaItem", omitInternal ? null : Objects(own.Where(i => i.Visible).Select(i => i.ToJson(urls, zone, embedded: true)))),
                 ("created", Time(meeting.Created, zone)),
                 ("modified", Time(modified, zone))));
@@ -452,6 +453,9 @@ public sealed class OParlReader(ICouncilDb db)
 
         return result;
     }
+
+    private static bool HeldInPrivate(Meeting meeting, List<ItemView> items) =>
+        meeting.Publicity == MeetingPublicity.NonPublic || (items.Any(i => !i.Deleted) && !items.Any(i => i.Visible && !i.Deleted));
 
     /// <summary>
     /// An agenda item as served: a row of its own (imported, or without a paper), or drawn from a consultation planned
@@ -588,9 +592,9 @@ public sealed class OParlReader(ICouncilDb db)
                 ms => r => consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic && p.WithdrawnFromPublic >= ms))
                            || (!consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic))
                                && (r.Modified >= ms || consultations.Any(c => c.Id == r.ConsultationId && c.Modified >= ms))),
-                mu => r => consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic && p.WithdrawnFromPublic <= mu))
+                before => r => consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic && p.WithdrawnFromPublic < before))
                            || (!consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic))
-                               && r.Modified <= mu && !consultations.Any(c => c.Id == r.ConsultationId && c.Modified > mu)),
+                               && r.Modified < before && !consultations.Any(c => c.Id == r.ConsultationId && c.Modified >= before)),
                 r => !r.Deleted && !consultations.Any(c => c.Id == r.ConsultationId && papers.Any(p => p.Id == c.PaperId && !p.IsPublic)))
             .Select(r => r.Id);
         var derivedIds = Stamped(
@@ -600,7 +604,7 @@ public sealed class OParlReader(ICouncilDb db)
                                          && !rows.Any(r => r.ConsultationId == c.Id)),
                 query, c => c.Created,
                 ms => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified >= ms : p.WithdrawnFromPublic >= ms)),
-                mu => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified <= mu : p.WithdrawnFromPublic <= mu)),
+                before => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified < before : p.WithdrawnFromPublic < before)),
                 c => !c.Deleted && c.Status != ConsultationStatus.Skipped && papers.Any(p => p.Id == c.PaperId && p.IsPublic))
             .Select(c => c.Id);
         return rowIds.Concat(derivedIds);
@@ -626,7 +630,7 @@ public sealed class OParlReader(ICouncilDb db)
 
     private IQueryable<Guid> LocationIds(Guid bodyId, OParlListQuery query) =>
         Stamped(db.Meetings.IgnoreQueryFilters().Where(m => m.BodyId == bodyId && m.Location != null), query, m => m.Created,
-            ms => m => m.Modified >= ms, mu => m => m.Modified <= mu, m => !m.Deleted).Select(m => m.Id);
+            ms => m => m.Modified >= ms, before => m => m.Modified < before, m => !m.Deleted).Select(m => m.Id);
 
     /// <summary>A meeting's place is its Location, at a URL of its own drawn from the meeting's id.</summary>
     private async Task<List<JsonObject>> LocationsAsync(OParlUrls urls, List<Guid> ids, CancellationToken cancellationToken)
@@ -664,7 +668,7 @@ public sealed class OParlReader(ICouncilDb db)
         var consultations = db.Consultations.IgnoreQueryFilters();
         return Stamped(db.Papers.IgnoreQueryFilters().Where(p => p.BodyId == bodyId && (p.IsPublic || p.WithdrawnFromPublic != null)), query, p => p.Created,
             ms => p => p.IsPublic ? p.Modified >= ms || consultations.Any(c => c.PaperId == p.Id && c.Modified >= ms) : p.WithdrawnFromPublic >= ms,
-            mu => p => p.IsPublic ? p.Modified <= mu && !consultations.Any(c => c.PaperId == p.Id && c.Modified > mu) : p.WithdrawnFromPublic <= mu,
+            before => p => p.IsPublic ? p.Modified < before && !consultations.Any(c => c.PaperId == p.Id && c.Modified >= before) : p.WithdrawnFromPublic < before,
             p => !p.Deleted && p.IsPublic).Select(p => p.Id);
     }
 
@@ -738,7 +742,7 @@ public sealed class OParlReader(ICouncilDb db)
         return Stamped(db.Consultations.IgnoreQueryFilters().Where(c => c.BodyId == bodyId
                 && papers.Any(p => p.Id == c.PaperId && (p.IsPublic || c.Created <= p.WithdrawnFromPublic))), query, c => c.Created,
             ms => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified >= ms : p.WithdrawnFromPublic >= ms)),
-            mu => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified <= mu : p.WithdrawnFromPublic <= mu)),
+            before => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified < before : p.WithdrawnFromPublic < before)),
             c => !c.Deleted && papers.Any(p => p.Id == c.PaperId && p.IsPublic)).Select(c => c.Id);
     }
 

@@ -80,6 +80,7 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
         if (paper.IsPublic != isPublic)
         {
             await MarkMeetingsChangedAsync(paper, now, cancellationToken);
+            await MarkLinkedPapersChangedAsync(paper, now, cancellationToken);
             paper.WithdrawnFromPublic = isPublic ? null : now;
         }
 
@@ -118,6 +119,26 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
         foreach (var consultation in consultations)
         {
             consultation.Modified = now;
+        }
+    }
+
+    /// <summary>
+    /// The papers linked to this one count as changed too when its publicity changes: OParl names only public papers in a
+    /// paper's <c>relatedPaper</c>, <c>superordinatedPaper</c> and <c>subordinatedPaper</c> (both ways for related ones),
+    /// so each linked paper as served gains or loses the link, and a client that synchronises on <c>modified</c> must
+    /// fetch it again.
+    /// </summary>
+    private async Task MarkLinkedPapersChangedAsync(Paper paper, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var related = paper.RelatedPaperIds;
+        var parent = paper.SuperordinatedPaperId;
+        var linked = await db.Papers
+            .Where(p => p.BodyId == paper.BodyId && p.Id != paper.Id
+                        && (p.SuperordinatedPaperId == paper.Id || p.Id == parent || related.Contains(p.Id) || p.RelatedPaperIds.Contains(paper.Id)))
+            .ToListAsync(cancellationToken);
+        foreach (var other in linked)
+        {
+            other.Modified = now;
         }
     }
 

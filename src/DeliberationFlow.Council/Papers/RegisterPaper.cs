@@ -103,6 +103,13 @@ public sealed partial class RegisterPaper(
         var run = await db.InTransactionAsync(logger, $"Registering paper {paper.Reference}", async cancellationToken =>
         {
             db.Papers.Add(paper);
+            if (superordinated is { } parentId && paper.IsPublic)
+            {
+                // The paper it follows up now names it among its subordinated papers in OParl: that paper counts as
+                // changed, so a client that synchronises on modified fetches it again.
+                (await db.Papers.SingleAsync(p => p.Id == parentId, cancellationToken)).Modified = now;
+            }
+
             var run = await runner.StartAsync(definition!, caller.BodyId, paper.Id.ToString(), caller.UserName, cancellationToken);
             paper.WorkflowInstanceId = run.Instance.Id;
             try

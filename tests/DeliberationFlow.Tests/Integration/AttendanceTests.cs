@@ -7,6 +7,8 @@ using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using DeliberationFlow.Tests.OParl;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -53,6 +55,29 @@ public sealed class AttendanceTests
         Assert.Equal(
             new[] { id["Klaus Hartmann"], id["Jana Beispiel"], id["Petra Vogel"] }.Order().Select(p => $"http://localhost/oparl/person/{p}"),
             meeting["participant"]!.AsArray().Select(p => (string)p!));
+    }
+
+    [Fact]
+    public async Task AMeetingWhoseAgendaIsAllNonPublic_ServesNoParticipantsInOParl()
+    {
+        // The demo's FPA meeting of 11.03.2021 has one item, N 1: the non-public paper 21-15490.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var meetingId = await test.App.WithScopeAsync(sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            return db.Consultations.Where(c => db.Papers.Any(p => p.Id == c.PaperId && p.Reference == "21-15490")).Select(c => c.MeetingId!.Value).SingleAsync();
+        });
+        var url = $"/api/meetings/{meetingId}/attendance";
+        var fpa = test.ClientFor("sekretariat-fpa");
+        var members = (await fpa.GetFromJsonAsync<AttendanceView>(url))!.Members;
+
+        var recorded = await RecordAsync(fpa, url, Request([.. members.Select(m => (m.PersonId, "Present"))]));
+
+        Assert.Equal(5, recorded.VotingPresent);
+        var meeting = await OParlInterfaceTests.GetAsync(test.App.CreateClient(), $"http://localhost/oparl/meeting/{meetingId}");
+        Assert.Null(meeting["participant"]);
+        Assert.Null(meeting["agendaItem"]);
+        Assert.All(members, m => Assert.DoesNotContain(m.PersonId.ToString(), meeting.ToJsonString(), StringComparison.Ordinal));
     }
 
     [Fact]

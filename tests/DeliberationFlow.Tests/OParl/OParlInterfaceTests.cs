@@ -176,6 +176,61 @@ public sealed class OParlInterfaceTests
     }
 
     [Fact]
+    public async Task TimeFilters_TakeTheWholeSecondTheyServe()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 10, 9));
+        var client = test.App.CreateClient();
+        var papersUrl = (string)(await BodyAsync(client))["paper"]!;
+
+        // Registered at 10:00:00.4, served as 10:00:00: "until 10:00:00" holds it, "since 10:00:00.5" does not.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 10, 10).AddMilliseconds(400));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-16101", "Neue Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var served = (await GetAsync(client, $"{papersUrl}?created_since={At("10:00:00")}"))["data"]!.AsArray().Single()!;
+        Assert.Equal("2021-05-10T10:00:00+02:00", (string)served["modified"]!);
+
+        Assert.Contains("21-16101", await References(client, $"{papersUrl}?modified_until={At("10:00:00")}"));
+        Assert.Contains("21-16101", await References(client, $"{papersUrl}?created_until={At("10:00:00")}"));
+        Assert.Contains("21-16101", await References(client, $"{papersUrl}?modified_since={At("10:00:00")}&modified_until={At("10:00:00")}"));
+        Assert.DoesNotContain("21-16101", await References(client, $"{papersUrl}?modified_until={At("09:59:59")}"));
+        Assert.DoesNotContain("21-16101", await References(client, $"{papersUrl}?modified_since={At("10:00:00.5")}"));
+        Assert.DoesNotContain("21-16101", await References(client, $"{papersUrl}?created_since={At("10:00:00.5")}"));
+
+        static string At(string time) => Uri.EscapeDataString($"2021-05-10T{time}+02:00");
+    }
+
+    [Fact]
+    public async Task LinkedPapers_CountAsChanged_WhenALinkAppearsOrGoes()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 10, 9));
+        var client = test.App.CreateClient();
+        var papersUrl = (string)(await BodyAsync(client))["paper"]!;
+        var ids = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Papers.ToDictionaryAsync(p => p.Reference, p => p.Id));
+        var decisionUrl = $"http://localhost/oparl/paper/{ids["21-15813"]}";
+        Assert.Contains(decisionUrl, (await GetAsync(client, $"http://localhost/oparl/paper/{ids["21-15513-01"]}"))["relatedPaper"]!.AsArray().Select(u => (string)u!));
+
+        // 21-15813 names 21-15513-01 as related, so OParl shows the link on both. Made non-public, it goes from both.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 10, 10));
+        var decision = await test.GetPaperAsync("admin", ids["21-15813"]);
+        await Http.EnsureAsync(await test.ClientFor("admin").PutAsJsonAsync($"/api/papers/{decision.Id}",
+            new EditPaperRequest(decision.Name, decision.LeadOffice!.Key, null, decision.Date, false, "Personenbezogene Daten")), HttpStatusCode.OK);
+        var changed = (await GetAsync(client, $"{papersUrl}?modified_since={Uri.EscapeDataString("2021-05-10T09:30:00+02:00")}"))["data"]!.AsArray();
+        var answer = Assert.Single(changed, p => (string?)p!["reference"] == "21-15513-01")!;
+        Assert.Null(answer["relatedPaper"]);
+        Assert.Contains(changed, p => (string)p!["id"]! == decisionUrl && p["deleted"] is not null);
+
+        // A follow-up of 21-15513 is registered: 21-15513 now lists it, and counts as changed.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 10, 11));
+        var followUp = await test.RegisterAsync("admin", new RegisterPaperRequest("21-15513-02", "Ergänzung", "Mitteilung", "fb10", null, true, null, null));
+        var later = (await GetAsync(client, $"{papersUrl}?modified_since={Uri.EscapeDataString("2021-05-10T10:30:00+02:00")}"))["data"]!.AsArray();
+        var question = Assert.Single(later, p => (string?)p!["reference"] == "21-15513")!;
+        Assert.Contains($"http://localhost/oparl/paper/{followUp.Id}", question["subordinatedPaper"]!.AsArray().Select(u => (string)u!));
+        Assert.Equal(["21-15513", "21-15513-02"], later.Select(p => (string)p!["reference"]!).Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<List<string>> References(HttpClient client, string url) =>
+        [.. (await GetAsync(client, url))["data"]!.AsArray().Select(p => (string)p!["reference"]!)];
+
+    [Fact]
     public async Task Modified_MovesWithEveryChange_EvenWithinTheSameSecond()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
