@@ -52,7 +52,9 @@ public sealed class AgendaDraft(ICouncilDb db, ConsultationPlanner planner)
     /// Begins an agenda change (order, add, withdraw, fix) by claiming the meeting row with a conditional update in the
     /// change's transaction: the change goes ahead only while the agenda is still a draft in the database, not merely as
     /// it was read. A fix or an invitation committed in between turns the change into a 409 before anything is changed;
-    /// one still in flight holds the row, so the two take turns. What the change does next (the consultation, the timers
+    /// one still in flight holds the row, so the two take turns. The claim leaves the meeting's <c>modified</c> as it is:
+    /// OParl serves it, and a change to the non-public part must not show there (a public item's change moves it through
+    /// the item, see <see cref="MoveAsync"/>). What the change does next (the consultation, the timers
     /// it calls off and sets anew, the journal) happens in this transaction and is written by
     /// <see cref="DraftChange.SaveAsync"/>; a change refused on the way is rolled back whole.
     /// </summary>
@@ -63,7 +65,7 @@ public sealed class AgendaDraft(ICouncilDb db, ConsultationPlanner planner)
         {
             var stillDraft = await db.Meetings
                 .Where(m => m.Id == meeting.Id && m.AgendaLockedAt == null && m.State == MeetingState.Scheduled && !m.Cancelled)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, now), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Modified, m => m.Modified), cancellationToken);
             if (stillDraft == 0)
             {
                 throw new ConflictException("The agenda was fixed or the invitation sent while this change was being made; reload the agenda and check.");
@@ -113,6 +115,14 @@ public sealed class AgendaDraft(ICouncilDb db, ConsultationPlanner planner)
     public async Task<IReadOnlyList<WorkflowTimer>> MoveAsync(
         Consultation consultation, Paper paper, Organization committee, Meeting? target, Body body, DateTimeOffset now, string note, CancellationToken cancellationToken)
     {
+        // The meeting the item leaves serves one public item fewer in OParl, so it counts as changed; an item of a
+        // non-public paper leaves no trace there. The meeting it goes to shows the item, and its time, as served.
+        if (paper.IsPublic && consultation.MeetingId is { } leftId && leftId != target?.Id
+            && await db.Meetings.FindAsync([leftId], cancellationToken) is { Publicity: not MeetingPublicity.NonPublic } left)
+        {
+            left.Modified = now;
+        }
+
         consultation.MeetingId = target?.Id;
         consultation.AgendaOrder = null;
         consultation.Modified = now;

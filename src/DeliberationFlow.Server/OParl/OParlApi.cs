@@ -122,9 +122,23 @@ public static class OParlApi
         OParlListQuery.Parse(http.Request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))),
             Math.Clamp(http.RequestServices.GetRequiredService<OParlOptions>().PageSize, 1, 1000));
 
-    /// <summary>One canonical URL per object: another spelling of an id is redirected (301), a malformed one does not exist.</summary>
-    private static IResult? Canonical(HttpContext http, string id)
+    /// <summary>
+    /// One canonical URL per object and list: another spelling of an id, or a trailing slash, is redirected (301) there;
+    /// a malformed id does not exist.
+    /// </summary>
+    private static IResult? Canonical(HttpContext http, string? id)
     {
+        var request = http.Request;
+        if (request.Path.Value is { } slashed && slashed.EndsWith('/'))
+        {
+            return Results.Redirect($"{request.PathBase}{slashed.TrimEnd('/')}{request.QueryString}", permanent: true);
+        }
+
+        if (id is null)
+        {
+            return null;
+        }
+
         if (!Guid.TryParse(id, out var guid))
         {
             return Error(StatusCodes.Status404NotFound, $"'{id}' is not the id of any object.");
@@ -136,13 +150,13 @@ public static class OParlApi
             return null;
         }
 
-        var path = http.Request.Path.Value!.Replace(id, canonical, StringComparison.Ordinal);
-        return Results.Redirect(path + http.Request.QueryString, permanent: true);
+        var path = request.Path.Value!.Replace(id, canonical, StringComparison.Ordinal);
+        return Results.Redirect($"{request.PathBase}{path}{request.QueryString}", permanent: true);
     }
 
     private static async Task<IResult> Serve(HttpContext http, string? id, Func<Task<JsonObject>> read)
     {
-        if (id is not null && Canonical(http, id) is { } redirect)
+        if (Canonical(http, id) is { } redirect)
         {
             return redirect;
         }

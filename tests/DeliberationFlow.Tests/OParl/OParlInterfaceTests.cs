@@ -141,6 +141,12 @@ public sealed class OParlInterfaceTests
         var misspelt = await noRedirect.GetAsync(organization.Replace("/organization/", "/Organization/", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.MovedPermanently, misspelt.StatusCode);
         Assert.Equal(organization, new Uri(new Uri("http://localhost"), misspelt.Headers.Location!).ToString());
+        foreach (var canonical in new[] { organization, (string)body["paper"]!, System, "http://localhost/oparl/bodies" })
+        {
+            var slashed = await noRedirect.GetAsync($"{canonical}/?limit=2");
+            Assert.Equal(HttpStatusCode.MovedPermanently, slashed.StatusCode);
+            Assert.Equal($"{canonical}?limit=2", new Uri(new Uri("http://localhost"), slashed.Headers.Location!).ToString());
+        }
     }
 
     [Fact]
@@ -225,6 +231,37 @@ public sealed class OParlInterfaceTests
         var question = Assert.Single(later, p => (string?)p!["reference"] == "21-15513")!;
         Assert.Contains($"http://localhost/oparl/paper/{followUp.Id}", question["subordinatedPaper"]!.AsArray().Select(u => (string)u!));
         Assert.Equal(["21-15513", "21-15513-02"], later.Select(p => (string)p!["reference"]!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AMeetingsModified_MovesWithItsPublicItems_NotWithItsNonPublicOnes()
+    {
+        // After the demo's history (it runs until May), so the meeting's items are only these two.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 10, 9));
+        var client = test.App.CreateClient();
+        var secret = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17601", "Grundstücksangelegenheit", "Beschlussvorlage", "fb10", null, false, null, null));
+        var open = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17602", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        var meetingId = open.Consultations[0].MeetingId!.Value;
+        Assert.Equal(meetingId, secret.Consultations[0].MeetingId);
+        var meetingUrl = $"http://localhost/oparl/meeting/{meetingId}";
+        var fpa = test.ClientFor("sekretariat-fpa");
+        var before = (string)(await GetAsync(client, meetingUrl))["modified"]!;
+
+        // The non-public item is taken off the agenda and put back on: nothing the meeting serves has changed.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 10, 10));
+        await Http.EnsureAsync(await fpa.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items/{secret.Consultations[0].Id}/withdraw",
+            new DeliberationFlow.Council.Meetings.WithdrawAgendaItemRequest("Unterlagen fehlen")), HttpStatusCode.OK);
+        await Http.EnsureAsync(await fpa.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items",
+            new DeliberationFlow.Council.Meetings.AddAgendaItemRequest(secret.Consultations[0].Id, LateAddition: true)), HttpStatusCode.OK);
+        Assert.Equal(before, (string)(await GetAsync(client, meetingUrl))["modified"]!);
+
+        // The public one is taken off: the meeting serves one item fewer, and says so.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 10, 11));
+        await Http.EnsureAsync(await fpa.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items/{open.Consultations[0].Id}/withdraw",
+            new DeliberationFlow.Council.Meetings.WithdrawAgendaItemRequest(null)), HttpStatusCode.OK);
+        var after = await GetAsync(client, meetingUrl);
+        Assert.Equal("2021-05-10T11:00:00+02:00", (string)after["modified"]!);
+        Assert.DoesNotContain(open.Consultations[0].Id.ToString(), after.ToJsonString(), StringComparison.Ordinal);
     }
 
     private static async Task<List<string>> References(HttpClient client, string url) =>
