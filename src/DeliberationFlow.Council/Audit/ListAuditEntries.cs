@@ -55,7 +55,7 @@ public sealed class ListAuditEntries(ICouncilDb db)
         }
 
         var total = await entries.CountAsync(cancellationToken);
-        var rows = await entries.OrderByDescending(e => e.Sequence).Skip((page - 1) * pageSize).Take(pageSize)
+        var rows = await entries.OrderByDescending(e => e.Sequence).Skip(Paging.Offset(page, pageSize)).Take(pageSize)
             .Select(e => new AuditEntryView(e.Timestamp, e.Actor, e.Area, e.Subject, e.Message))
             .ToListAsync(cancellationToken);
         return new AuditPage(rows, total, page, pageSize);

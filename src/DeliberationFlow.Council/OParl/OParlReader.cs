@@ -41,7 +41,7 @@ public sealed class OParlReader(ICouncilDb db)
     public async Task<JsonObject> BodiesAsync(OParlUrls urls, OParlListQuery query, CancellationToken cancellationToken)
     {
         var stamps = (await BodyStampsAsync(cancellationToken)).Where(b => query.Matches(b.Created, b.Modified)).OrderBy(b => b.Body.Id).ToList();
-        var page = stamps.Skip((query.Page - 1) * query.Limit).Take(query.Limit).ToList();
+        var page = stamps.Skip(Paging.Offset(query.Page, query.Limit)).Take(query.Limit).ToList();
         var terms = await TermsByBodyAsync(page.Select(b => b.Body.Id).ToList(), cancellationToken);
         var mains = await MainOrganizationsAsync(cancellationToken);
         var data = page.Select(b => BodyObject(urls, b.Body, b.Modified, terms.GetValueOrDefault(b.Body.Id) ?? [], mains.GetValueOrDefault(b.Body.Id))).ToList();
@@ -171,7 +171,7 @@ public sealed class OParlReader(ICouncilDb db)
     {
         // Ordered by the immutable id: a stable order, whatever changes between two pages.
         var total = await ids.CountAsync(cancellationToken);
-        var pageIds = await ids.OrderBy(id => id).Skip((query.Page - 1) * query.Limit).Take(query.Limit).ToListAsync(cancellationToken);
+        var pageIds = await ids.OrderBy(id => id).Skip(Paging.Offset(query.Page, query.Limit)).Take(query.Limit).ToListAsync(cancellationToken);
         var objects = await load(pageIds);
         return ListPage(listUrl, query, objects, total);
     }

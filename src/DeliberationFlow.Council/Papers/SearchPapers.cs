@@ -107,7 +107,7 @@ public sealed class SearchPapers(ICouncilDb db, PaperReader reader)
         var total = await papers.CountAsync(cancellationToken);
         var rows = await papers
             .OrderByDescending(p => p.Date).ThenByDescending(p => p.Reference)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Skip(Paging.Offset(page, pageSize)).Take(pageSize)
             .ToListAsync(cancellationToken);
 
         var ids = rows.Select(p => p.Id).ToList();

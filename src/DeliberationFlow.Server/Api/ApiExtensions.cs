@@ -12,6 +12,9 @@ public static class ApiExtensions
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemMapping>();
+        // A body or query value that cannot be bound is thrown to ProblemMapping, which names the field; by default
+        // (outside Development) ASP.NET Core answers such a request with a bare 400 naming nothing.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddCalendarTokens();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);

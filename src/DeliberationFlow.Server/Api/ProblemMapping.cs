@@ -36,7 +36,8 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
                 Title = "The database was busy with the same records; try again.",
                 Detail = exception.Message,
             },
-            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "The request could not be read.", Detail = bad.Message },
+            // The endpoint is cleared before exception handlers run; the handler feature keeps the one that failed.
+            BadHttpRequestException bad => UnreadableRequest.Describe(bad, httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint),
             _ => null,
         };
         if (problem is null)

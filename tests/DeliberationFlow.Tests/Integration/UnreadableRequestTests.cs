@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Persistence;
+using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DeliberationFlow.Tests.Integration;
+
+/// <summary>
+/// Requests the API cannot even read (a value of the wrong type, a body that is not JSON, a query value that does not
+/// parse) are answered as every other bad request: a 400 naming the field and what to give, with nothing changed.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class UnreadableRequestTests
+{
+    [Fact]
+    public async Task AValueOfTheWrongType_IsNamedWithWhatToGive_AndChangesNothing()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17701", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        var fpaStep = paper.Consultations[0];
+
+        var cases = new (string Method, string Url, string Body, string Field, string Says)[]
+        {
+            ("POST", "/api/papers", """{"reference":123,"name":"x","paperType":"Beschlussvorlage","leadOffice":"fb10"}""", "reference", "give text"),
+            ("POST", "/api/papers", """{"reference":"21-17702","name":"x","paperType":"Beschlussvorlage","leadOffice":"fb10","date":"2021-02-30"}""", "date", "a date such as"),
+            ("POST", "/api/papers", """{"reference":"21-17703","name":"x","paperType":"Beschlussvorlage","leadOffice":"fb10","isPublic":"yes"}""", "isPublic", "true or false"),
+            ("POST", "/api/papers", """{"reference":"21-17704","name":"x",""", "body", "not valid JSON"),
+            ("POST", $"/api/consultations/{fpaStep.Id}/outcome", """{"outcome":"Adopted","resultText":"beschlossen","votesFor":"abc"}""", "votesFor", "a whole number"),
+            ("POST", $"/api/consultations/{fpaStep.Id}/outcome", """{"outcome":"Adopted","resultText":"beschlossen","votesFor":99999999999}""", "votesFor", "a whole number"),
+            ("PUT", $"/api/meetings/{fpaStep.MeetingId}/attendance", """{"entries":[{"personId":"not-a-guid","status":"Present"}]}""", "entries[0].personId", "an id such as"),
+        };
+        foreach (var (method, url, body, field, says) in cases)
+        {
+            var response = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {url} {body}: {(int)response.StatusCode}");
+            var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+            Assert.True(problem.Errors.TryGetValue(field, out var messages), $"{body}: errors name {string.Join(", ", problem.Errors.Keys)}, not {field}");
+            Assert.True(messages[0].Contains(says, StringComparison.Ordinal), $"{body}: {messages[0]}");
+        }
+
+        // Nothing was registered or recorded.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/papers/by-reference/21-17702")).StatusCode);
+        Assert.Equal("Planned", (await test.GetPaperAsync("admin", paper.Id)).Consultations[0].Status);
+
+        // A query value that does not parse is named as well.
+        var page = await admin.GetAsync("/api/papers?page=abc");
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains("a whole number", (await page.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors["page"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APageFarPastTheEnd_IsEmpty_NotTheFirstPage()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+
+        var papers = (await admin.GetFromJsonAsync<PaperList>($"/api/papers?page={int.MaxValue}&pageSize=50"))!;
+
+        Assert.Empty(papers.Papers);
+        Assert.True(papers.Total > 0);
+        Assert.NotEmpty((await admin.GetFromJsonAsync<PaperList>("/api/papers?page=1&pageSize=50"))!.Papers);
+    }
+}
