@@ -58,6 +58,33 @@ public sealed class ValidationErrors
     }
 
     /// <summary>
+    /// An optional text of at most <paramref name="max"/> characters as sent (so it fits its column whether or not the use
+    /// case trims it); <paramref name="what"/> names it for the message, e.g. "The location".
+    /// </summary>
+    public void MaxLength(string field, string? value, int max, string what)
+    {
+        if (value?.Length > max)
+        {
+            Add(field, $"{what} has at most {max} characters; shorten it.");
+        }
+    }
+
+    /// <summary>
+    /// A date whose year lies outside <see cref="InputLimits.FirstYear"/> to <see cref="InputLimits.LastYear"/> is
+    /// refused with a message that shows the <paramref name="example"/>; answers whether the year was plausible.
+    /// </summary>
+    public bool PlausibleYear(string field, int year, string example)
+    {
+        if (InputLimits.IsPlausibleYear(year))
+        {
+            return true;
+        }
+
+        Add(field, $"'{field}' must lie in the years {InputLimits.FirstYear} to {InputLimits.LastYear}, like \"{example}\".");
+        return false;
+    }
+
+    /// <summary>
     /// An optional e-mail address: when given, one plain address (no display name, at most 320 characters), else a
     /// message with an <paramref name="example"/> and what the address is for.
     /// </summary>

@@ -38,6 +38,7 @@ public sealed class ChangeMeeting(
         if (request.Action is "cancel" or "move")
         {
             errors.Required("reason", request.Reason);
+            errors.MaxLength("reason", request.Reason, InputLimits.MaxReasonLength, "The reason, which is mailed to every member,");
         }
 
         DateTimeOffset? newStart = null;
@@ -47,7 +48,7 @@ public sealed class ChangeMeeting(
             {
                 errors.Add("newStart", "Give the new start as a local date and time, e.g. \"2021-05-06T15:00\".");
             }
-            else
+            else if (errors.PlausibleYear("newStart", local.Year, "2021-05-06T15:00"))
             {
                 newStart = BodyClock.FromLocal(local, body.Zone);
                 if (newStart <= now)

@@ -41,6 +41,12 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
 {
     private const int MaxOccurrences = 200;
 
+    /// <summary>A meeting's name as calendars and invitations show it ("Sitzung: Finanz- und Personalausschuss").</summary>
+    public const int MaxNameLength = 300;
+
+    /// <summary>A place with room and address ("Rathaus, Raum A1.129, Platz der Deutschen Einheit 1, 38100 Braunschweig").</summary>
+    public const int MaxLocationLength = 500;
+
     public async Task<ScheduledMeetings> HandleAsync(Caller caller, string committeeKey, ScheduleMeetingsRequest request, CancellationToken cancellationToken)
     {
         var committee = await db.Organizations.SingleOrDefaultAsync(
@@ -55,6 +61,14 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
         var errors = new ValidationErrors();
         var start = ParseLocal(errors, "start", request.Start, required: true);
         var until = ParseLocal(errors, "until", request.Until, required: request.Recurrence is { Length: > 0 });
+        if (request.Recurrence is { Length: > 0 } && start is not null && until < start)
+        {
+            // Else the series would hold no meeting and the answer would look like success.
+            errors.Add("until", $"The series ends before its first meeting ({start:yyyy-MM-dd HH:mm}); give an 'until' on or after the start.");
+        }
+
+        errors.MaxLength("name", request.Name, MaxNameLength, "A meeting's name");
+        errors.MaxLength("location", request.Location, MaxLocationLength, "The location");
         var publicity = committee.MeetsInPrivate ? MeetingPublicity.NonPublic : MeetingPublicity.Public;
         if (request.Publicity is { Length: > 0 } && !Enum.TryParse(request.Publicity, ignoreCase: true, out publicity))
         {
@@ -180,6 +194,11 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
 
         if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
         {
+            if (!errors.PlausibleYear(field, value.Year, "2022-01-25T15:00"))
+            {
+                return null;
+            }
+
             return value.TimeOfDay == TimeSpan.Zero && field == "until" ? value.Date.AddDays(1).AddTicks(-1) : value;
         }
 

@@ -23,9 +23,9 @@ public sealed class WithdrawAgendaItem(ICouncilDb db, AgendaDraft draft, Agenda 
         var now = clock.GetUtcNow();
         var (meeting, committee, body) = await draft.LoadForChangeAsync(caller, meetingId, cancellationToken);
         AgendaDraft.EnsureDraft(meeting, now);
-        if (request.Reason is { Length: > 1000 })
+        if (request.Reason is { Length: > InputLimits.MaxReasonLength })
         {
-            throw RequestValidationException.For("reason", "Keep the reason to 1000 characters.");
+            throw RequestValidationException.For("reason", $"Keep the reason to {InputLimits.MaxReasonLength} characters.");
         }
 
         await using var change = await draft.BeginDraftChangeAsync(meeting, now, cancellationToken);
