@@ -41,7 +41,7 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
         var offices = await db.Organizations.AsNoTracking()
             .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.AdministrativeOffice)
             .ToListAsync(cancellationToken);
-        var (name, lead, participating, date, isPublic, reason) = Validate(request, offices);
+        var (name, lead, participating, date, isPublic, reason) = Validate(request, offices, paper.Date);
 
         var changes = new List<string>();
         var officeName = offices.ToDictionary(o => o.Id, o => o.Name);
@@ -143,7 +143,7 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
     }
 
     private static (string Name, Organization Lead, List<Guid> Participating, DateOnly Date, bool IsPublic, string? Reason) Validate(
-        EditPaperRequest request, List<Organization> offices)
+        EditPaperRequest request, List<Organization> offices, DateOnly recorded)
     {
         var errors = new ValidationErrors();
         errors.Required("name", request.Name);
@@ -158,6 +158,12 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
         if (request.Date is null)
         {
             errors.Add("date", "Give the paper's date (yyyy-MM-dd).");
+        }
+        else if (request.Date != recorded)
+        {
+            // Only a new date is checked: a paper an OParl import brought may be older than the years a date is entered
+            // in, and correcting its title must not make its date wrong.
+            errors.PlausibleYear("date", request.Date.Value.Year, "2021-04-01");
         }
 
         if (request.IsPublic is null)

@@ -55,6 +55,11 @@ public sealed partial class RegisterPaper(
             errors.Add("reference", "A reference has at most 40 characters.");
         }
 
+        if (request.Date is { } date)
+        {
+            errors.PlausibleYear("date", date.Year, "2021-04-01");
+        }
+
         var offices = await db.Organizations
             .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.AdministrativeOffice)
             .ToListAsync(cancellationToken);

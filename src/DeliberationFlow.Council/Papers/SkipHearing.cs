@@ -20,6 +20,13 @@ public sealed class SkipHearing(
     ICouncilDb db, WorkflowRunner runner, IWorkflowDefinitionStore definitions, PaperReader reader, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock,
     ILogger<SkipHearing> logger)
 {
+    /// <summary>
+    /// The reason of urgency, a few sentences. Less than the other reasons (<see cref="InputLimits.MaxReasonLength"/>): it
+    /// becomes, after the § 89 note, the result of each hearing it drops, and a result is one line of the minutes
+    /// (<see cref="Consultations.OutcomeInput.MaxResultTextLength"/> characters with the note).
+    /// </summary>
+    public const int MaxReasonLength = 400;
+
     public async Task<PaperDetails> HandleAsync(Caller caller, Guid paperId, SkipHearingRequest request, CancellationToken cancellationToken)
     {
         if (!caller.IsAdmin)
@@ -30,6 +37,11 @@ public sealed class SkipHearing(
         if (request.Reason is not { Length: >= 10 } reason || string.IsNullOrWhiteSpace(reason))
         {
             throw RequestValidationException.For("reason", "State the reason of urgency (at least 10 characters): § 89 NKomVG allows skipping the hearing only in urgent cases.");
+        }
+
+        if (reason.Length > MaxReasonLength)
+        {
+            throw RequestValidationException.For("reason", $"State the reason of urgency in at most {MaxReasonLength} characters; it is noted as the result of each hearing it drops.");
         }
 
         var run = await db.InTransactionAsync(logger, $"Skipping the hearing of paper {paperId}", async cancellationToken =>
