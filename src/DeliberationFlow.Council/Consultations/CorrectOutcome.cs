@@ -26,6 +26,9 @@ public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, OutcomeNot
 {
     private const int MaxReasonLength = 500;
 
+    /// <summary>What a journal line holds (its column).</summary>
+    private const int MaxJournalLineLength = 2000;
+
     public async Task<RecordOutcomeResponse> HandleAsync(Caller caller, Guid consultationId, CorrectOutcomeRequest request, CancellationToken cancellationToken)
     {
         Validate(request);
@@ -84,7 +87,7 @@ public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, OutcomeNot
         {
             var instance = await db.WorkflowInstances.GetAsync(instanceId, cancellationToken);
             db.Journal.Add(WorkflowJournal.Entry(instance, JournalEventKind.OutcomeCorrected, now, caller.UserName,
-                $"{committee.Name}: Ergebnis berichtigt ({reason}). Vorher: {before.Describe()}. Jetzt: {RecordedOutcome.Of(consultation).Describe()}.",
+                JournalLine(committee.Name, reason, before, RecordedOutcome.Of(consultation)),
                 outcome: recorded.ToString()));
             if (queued.Count > 0)
             {
@@ -109,6 +112,20 @@ public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, OutcomeNot
         return new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
     }
 
+    /// <summary>
+    /// The journal's line of the correction, with the old and the new outcome. A resolution text may run to pages, more
+    /// than a journal line holds: the line then cuts both resolution texts as far as it must (the whole texts stay on the
+    /// consultation and go out with the notice), so a long Beschlusstext can be corrected.
+    /// </summary>
+    private static string JournalLine(string committee, string reason, RecordedOutcome before, RecordedOutcome after)
+    {
+        string Line(int? resolutionUpTo) =>
+            $"{committee}: Ergebnis berichtigt ({reason}). Vorher: {before.Describe(resolutionUpTo: resolutionUpTo)}. Jetzt: {after.Describe(resolutionUpTo: resolutionUpTo)}.";
+
+        var line = Line(null);
+        return line.Length <= MaxJournalLineLength ? line : Line(Math.Max(0, (MaxJournalLineLength - Line(0).Length) / 2));
+    }
+
     private static void Validate(CorrectOutcomeRequest request)
     {
         var errors = new ValidationErrors();
@@ -125,6 +142,7 @@ public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, OutcomeNot
 
         OutcomeInput.OneLine(errors, "resultText", request.ResultText, "The result is one line of text; remove line breaks and control characters.");
         OutcomeInput.OneLine(errors, "reason", request.Reason, "The reason is one line of text; remove line breaks and control characters.");
+        OutcomeInput.Lengths(errors, request.ResultText, request.ResolutionText);
         OutcomeInput.Votes(errors, request.VotesFor, request.VotesAgainst, request.Abstentions);
 
         errors.ThrowIfAny();

@@ -7,6 +7,15 @@ internal static class OutcomeInput
 {
     public const int MaxVotes = 10_000;
 
+    /// <summary>The wording of the result is one line of the minutes ("mit 9 Ja-Stimmen bei 2 Enthaltungen beschlossen").</summary>
+    public const int MaxResultTextLength = 500;
+
+    /// <summary>
+    /// The resolution text (Beschlusstext) may run to several pages of the minutes, some 2 000 characters each; a longer
+    /// text belongs in the paper's attachments.
+    /// </summary>
+    public const int MaxResolutionTextLength = 10_000;
+
     /// <summary>A wording or reason is one line, as the minutes and the journal write it.</summary>
     public static void OneLine(ValidationErrors errors, string field, string? text, string message)
     {
@@ -14,6 +23,13 @@ internal static class OutcomeInput
         {
             errors.Add(field, message);
         }
+    }
+
+    /// <summary>The wording and the resolution text fit what the minutes keep of them (and their columns).</summary>
+    public static void Lengths(ValidationErrors errors, string? resultText, string? resolutionText)
+    {
+        errors.MaxLength("resultText", resultText, MaxResultTextLength, "The result's wording");
+        errors.MaxLength("resolutionText", resolutionText, MaxResolutionTextLength, "The resolution text");
     }
 
     public static void Votes(ValidationErrors errors, int? votesFor, int? votesAgainst, int? abstentions)

@@ -324,6 +324,7 @@ public sealed class RecordOutcome(
             }
         }
 
+        OutcomeInput.Lengths(errors, request.ResultText, request.ResolutionText);
         OutcomeInput.Votes(errors, request.VotesFor, request.VotesAgainst, request.Abstentions);
 
         if (idempotencyKey is { Length: > 200 })

@@ -12,13 +12,21 @@ public sealed record RecordedOutcome(string? ResultText, string? ResolutionText,
     public static RecordedOutcome Of(Consultation consultation) => new(
         consultation.ResultText, consultation.ResolutionText, consultation.VotesFor, consultation.VotesAgainst, consultation.Abstentions);
 
-    /// <summary>One line in the reader's language, e.g. „geändert beschlossen“, Beschlusstext „…“, 9 Ja, 2 Nein, 1 Enthaltungen.</summary>
-    public string Describe(string language = MailLanguages.German)
+    /// <summary>
+    /// One line in the reader's language, e.g. „geändert beschlossen“, Beschlusstext „…“, 9 Ja, 2 Nein, 1 Enthaltungen;
+    /// with <paramref name="resolutionUpTo"/>, a longer resolution text is cut there and ends in "…".
+    /// </summary>
+    public string Describe(string language = MailLanguages.German, int? resolutionUpTo = null)
     {
         var english = language == MailLanguages.English;
         var line = english ? $"\"{ResultText}\"" : $"„{ResultText}“";
         if (ResolutionText is { } resolution)
         {
+            if (resolutionUpTo is { } upTo && resolution.Length > upTo)
+            {
+                resolution = resolution[..upTo] + "…";
+            }
+
             line += english ? $", resolution \"{resolution}\"" : $", Beschlusstext „{resolution}“";
         }
 
