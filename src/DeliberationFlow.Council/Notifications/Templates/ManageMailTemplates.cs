@@ -20,6 +20,12 @@ public sealed record SaveMailTemplateRequest(string? Subject, string? Text, stri
 /// </summary>
 public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
 {
+    /// <summary>A subject template, placeholders included (the rendered subject line is cut at 480 characters).</summary>
+    public const int MaxSubjectLength = 1000;
+
+    /// <summary>A message's text or HTML template: a page or two of text, with the HTML's markup and inline styles.</summary>
+    public const int MaxBodyLength = 100_000;
+
     public async Task<IReadOnlyList<MailTemplateSummary>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
         RequireAdmin(caller);
@@ -119,6 +125,9 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         errors.Required("subject", request.Subject);
         errors.Required("text", request.Text);
         errors.Required("html", request.Html);
+        errors.MaxLength("subject", request.Subject, MaxSubjectLength, "A subject template");
+        errors.MaxLength("text", request.Text, MaxBodyLength, "The plain-text template");
+        errors.MaxLength("html", request.Html, MaxBodyLength, "The HTML template");
         errors.ThrowIfAny();
         var model = kind.Sample();
         var problems = TemplateChecker.Check("subject", request.Subject!, model)
