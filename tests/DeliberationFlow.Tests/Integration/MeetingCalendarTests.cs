@@ -5,6 +5,8 @@ using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -38,6 +40,48 @@ public sealed class MeetingCalendarTests
         Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
         await Http.EnsureAsync(badRule, HttpStatusCode.BadRequest);
         Assert.Contains("recurrence", await badRule.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImplausibleDates_ASeriesEndingBeforeItStarts_AndOverlongTexts_AreRefusedNamingTheField_AndCreateNothing()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
+        var secretary = test.ClientFor("sekretariat-fpa");
+        Task<int> CountAsync() => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Meetings.CountAsync());
+        async Task<IDictionary<string, string[]>> RefusedAsync(ScheduleMeetingsRequest request)
+        {
+            var response = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", request);
+            await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
+            return (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+        }
+
+        var before = await CountAsync();
+
+        foreach (var start in new[] { "0001-01-01", "9999-12-31T23:59:59", "9999-12-31T20:00", "1989-12-31T15:00", "2100-01-01T15:00" })
+        {
+            var errors = await RefusedAsync(new ScheduleMeetingsRequest(start, null, null, null, null, null, null, null));
+            Assert.Equal(["start"], errors.Keys);
+            Assert.Contains("1990 to 2099", errors["start"][0], StringComparison.Ordinal);
+        }
+
+        var farUntil = await RefusedAsync(new ScheduleMeetingsRequest("2027-01-01T15:00", "FREQ=WEEKLY", "9999-12-31", null, null, null, null, null));
+        Assert.Equal(["until"], farUntil.Keys);
+        var endsBefore = await RefusedAsync(new ScheduleMeetingsRequest("2027-01-01T15:00", "FREQ=WEEKLY", "2026-12-31", null, null, null, null, null));
+        Assert.Contains("before its first meeting", Assert.Single(endsBefore["until"]), StringComparison.Ordinal);
+        var texts = await RefusedAsync(new ScheduleMeetingsRequest(
+            "2022-02-01T15:00", null, null, null, new string('n', ScheduleMeetings.MaxNameLength + 1), new string('o', ScheduleMeetings.MaxLocationLength + 1), null, null));
+        Assert.Equal(["location", "name"], texts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(before, await CountAsync());
+
+        // The last year and the longest location are taken (and fit their columns); a series' until on its start's day too.
+        var last = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest(
+            "2099-12-31T15:00", null, null, null, null, new string('o', ScheduleMeetings.MaxLocationLength), null, null));
+        await Http.EnsureAsync(last, HttpStatusCode.OK);
+        Assert.Equal(ScheduleMeetings.MaxLocationLength, Assert.Single((await last.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created).Location!.Length);
+        var oneDay = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest("2027-01-05T15:00", "FREQ=WEEKLY", "2027-01-05", null, null, null, null, null));
+        await Http.EnsureAsync(oneDay, HttpStatusCode.OK);
+        Assert.Single((await oneDay.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created);
+        Assert.Equal(before + 2, await CountAsync());
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -69,6 +70,38 @@ public sealed class MeetingChangeTests
         await test.ReconcileAsync();
         var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "") == "Einladung: Finanz- und Personalausschuss am 06.05.2021 – 21-50002", 5);
         Assert.Equal(5, invitations.Count);
+    }
+
+    [Fact]
+    public async Task AMove_OutsideThePlausibleYears_OrWithAnOverlongReason_IsRefusedNamingTheField_AndChangesNothing()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50005", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var meetingId = paper.Consultations[0].MeetingId;
+        var secretary = test.ClientFor("sekretariat-fpa");
+        async Task<IDictionary<string, string[]>> RefusedAsync(ChangeMeetingRequest request)
+        {
+            var response = await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/change", request);
+            await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
+            return (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+        }
+
+        Assert.Equal(["newStart"], (await RefusedAsync(new ChangeMeetingRequest("move", "9999-12-31T23:00", "Raum belegt"))).Keys);
+        Assert.Equal(["newStart"], (await RefusedAsync(new ChangeMeetingRequest("move", "0001-01-01", "Raum belegt"))).Keys);
+        Assert.Contains("1990 to 2099", (await RefusedAsync(new ChangeMeetingRequest("move", "2100-01-01T15:00", "Raum belegt")))["newStart"][0], StringComparison.Ordinal);
+        var tooLong = new string('x', DeliberationFlow.Council.Common.InputLimits.MaxReasonLength + 1);
+        Assert.Equal(["reason"], (await RefusedAsync(new ChangeMeetingRequest("move", "2021-05-06T15:00", tooLong))).Keys);
+        Assert.Equal(["reason"], (await RefusedAsync(new ChangeMeetingRequest("cancel", null, tooLong))).Keys);
+
+        var unchanged = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("29.04.2021", meetingId, "Planned"), (unchanged.Consultations[0].Date, unchanged.Consultations[0].MeetingId, unchanged.Consultations[0].Status));
+        Assert.Equal(paper.Journal.Count, unchanged.Journal.Count);
+
+        // A reason of the full length is kept, mailed and journaled.
+        var longest = new string('x', DeliberationFlow.Council.Common.InputLimits.MaxReasonLength);
+        var moved = await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/change", new ChangeMeetingRequest("move", "2021-05-06T15:00", longest));
+        await Http.EnsureAsync(moved, HttpStatusCode.OK);
+        Assert.Contains((await test.GetPaperAsync("admin", paper.Id)).Journal, j => j.Message.EndsWith("Grund: " + longest, StringComparison.Ordinal));
     }
 
     [Fact]

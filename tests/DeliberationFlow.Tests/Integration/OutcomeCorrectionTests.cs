@@ -73,6 +73,34 @@ public sealed class OutcomeCorrectionTests
     }
 
     [Fact]
+    public async Task ACorrection_WithOverlongTexts_IsRefusedNamingTheFields_ALongResolutionTextIsCorrected_TheJournalLineCutsIt()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17104");
+        var fpa = paper.Consultations[0].Id;
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", fpa,
+            new RecordOutcomeRequest("Adopted", "beschlossen", new string('A', OutcomeInput.MaxResolutionTextLength))), HttpStatusCode.OK);
+
+        var tooLong = await CorrectAsync(test, "sekretariat-fpa", fpa, new CorrectOutcomeRequest(
+            "Versehen", "beschlossen " + new string('x', OutcomeInput.MaxResultTextLength), new string('B', OutcomeInput.MaxResolutionTextLength + 1)));
+        Assert.Equal(["resolutionText", "resultText"], (await ErrorsAsync(tooLong)).Keys.Order(StringComparer.Ordinal));
+        var unchanged = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("beschlossen", new string('A', OutcomeInput.MaxResolutionTextLength)), (unchanged.Consultations[0].ResultText, unchanged.Consultations[0].ResolutionText));
+        Assert.DoesNotContain(unchanged.Journal, j => j.Kind == "OutcomeCorrected");
+
+        // Pages of resolution text before and after: the consultation keeps all of it, the journal's line both, cut.
+        var corrected = await CorrectAsync(test, "sekretariat-fpa", fpa, new CorrectOutcomeRequest(
+            "Beschlusstext im Protokoll berichtigt", null, new string('B', OutcomeInput.MaxResolutionTextLength)));
+        await Http.EnsureAsync(corrected, HttpStatusCode.OK);
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(new string('B', OutcomeInput.MaxResolutionTextLength), after.Consultations[0].ResolutionText);
+        var line = Assert.Single(after.Journal, j => j.Kind == "OutcomeCorrected").Message;
+        Assert.InRange(line.Length, 1000, 2000);
+        Assert.Matches("Vorher: „beschlossen“, Beschlusstext „A+…“\\. Jetzt: „beschlossen“, Beschlusstext „B+…“\\.$", line);
+    }
+
+    [Fact]
     public async Task ACorrection_ReachesTheLeadOfficeAndTheFollowers_InTheirLanguage_OnceForEachCorrection()
     {
         const string leadOffice = "fb10@braunschweig.example";

@@ -320,6 +320,33 @@ public sealed class OutcomeRecordingTests
     }
 
     [Fact]
+    public async Task RecordOutcome_WithOverlongTexts_IsRefusedNamingBothFields_AndChangesNothing_TheLongestAreKept()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await RegisterAsync(test, "21-17008");
+        var consultation = paper.Consultations[0].Id;
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        var wording = "beschlossen " + new string('x', OutcomeInput.MaxResultTextLength - 12);
+
+        var tooLong = await test.RecordAsync("admin", consultation,
+            new("Adopted", wording + "x", new string('B', OutcomeInput.MaxResolutionTextLength + 1)), "long-1");
+
+        var errors = await ValidationErrorsAsync(tooLong);
+        Assert.Equal(["resolutionText", "resultText"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains($"at most {OutcomeInput.MaxResolutionTextLength} characters", errors["resolutionText"][0], StringComparison.Ordinal);
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal("Planned", Assert.Single(after.Consultations).Status);
+        Assert.Equal(paper.Journal.Count, after.Journal.Count);
+        Assert.Equal(0, await CountStoredAnswersAsync(test));
+
+        // Texts of the full lengths fit what the minutes (and the columns) keep.
+        var longest = await test.RecordAsync("admin", consultation, new("Adopted", wording, new string('B', OutcomeInput.MaxResolutionTextLength)), "long-2");
+        await Http.EnsureAsync(longest, HttpStatusCode.OK);
+        var recorded = (await longest.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Consultation;
+        Assert.Equal((OutcomeInput.MaxResultTextLength, OutcomeInput.MaxResolutionTextLength), (recorded.ResultText!.Length, recorded.ResolutionText!.Length));
+    }
+
+    [Fact]
     public async Task RegisterPaper_WithBadInput_ReportsEveryFieldAndRegistersNothing()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));

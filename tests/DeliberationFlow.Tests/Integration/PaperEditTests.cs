@@ -6,6 +6,8 @@ using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using DeliberationFlow.Tests.OParl;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -72,6 +74,37 @@ public sealed class PaperEditTests
         var unchanged = await test.GetPaperAsync("admin", paper.Id);
         Assert.Equal(("Sanierung Stadtbad", "fb10", true), (unchanged.Name, unchanged.LeadOffice!.Key, unchanged.IsPublic));
         Assert.DoesNotContain(unchanged.Journal, j => j.Kind == "PaperEdited");
+    }
+
+    [Fact]
+    public async Task ImplausibleDates_AreRefusedOnRegistrationAndEdit_AndChangeNothing_AnOlderImportedDateMayBeKept()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17403", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, new DateOnly(2021, 4, 1), null));
+        var url = $"/api/papers/{paper.Id}";
+
+        foreach (var (date, i) in new[] { DateOnly.MinValue, DateOnly.MaxValue, new DateOnly(1989, 12, 31), new DateOnly(2100, 1, 1) }.Select((d, i) => (d, i)))
+        {
+            var registered = await admin.PostAsJsonAsync("/api/papers", new RegisterPaperRequest($"21-1741{i}", "Vorlage", "Beschlussvorlage", "fb10", null, true, date, null));
+            await Http.EnsureAsync(registered, HttpStatusCode.BadRequest);
+            Assert.Contains("1990 to 2099", Assert.Single((await registered.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors["date"]), StringComparison.Ordinal);
+            var edited = await admin.PutAsJsonAsync(url, new EditPaperRequest("Neuer Titel", "fb10", null, date, true));
+            await Http.EnsureAsync(edited, HttpStatusCode.BadRequest);
+            Assert.Equal(["date"], (await edited.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys);
+        }
+
+        Assert.Equal(0, await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Papers.CountAsync(p => p.Reference.StartsWith("21-1741"))));
+        var unchanged = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("Sanierung Stadtbad", new DateOnly(2021, 4, 1)), (unchanged.Name, unchanged.Date));
+        Assert.DoesNotContain(unchanged.Journal, j => j.Kind == "PaperEdited");
+
+        // A paper an import brought with an older date keeps it through an edit of its title.
+        await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Papers.Where(p => p.Id == paper.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Date, new DateOnly(1985, 6, 1))));
+        var kept = await admin.PutAsJsonAsync(url, new EditPaperRequest("Sanierung Stadtbad Nord", "fb10", null, new DateOnly(1985, 6, 1), true));
+        await Http.EnsureAsync(kept, HttpStatusCode.OK);
+        Assert.Equal(("Sanierung Stadtbad Nord", new DateOnly(1985, 6, 1)), ((await kept.Content.ReadFromJsonAsync<PaperDetails>())!.Name, (await test.GetPaperAsync("admin", paper.Id)).Date));
     }
 
     [Theory]

@@ -152,6 +152,30 @@ public sealed class ShippedWorkflowTests
     }
 
     [Fact]
+    public async Task AnEilentscheidung_WithAnOverlongReason_IsRefused_AndChangesNothing_TheLongestReasonIsNotedOnTheHearings()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 20, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-30010", "Bebauungsplan „Wenden-Ost“", "Bebauungsplan", "fb61", null, true, null, null));
+        var url = $"/api/papers/{paper.Id}/hearing-skip";
+
+        var tooLong = await test.ClientFor("admin").PostAsJsonAsync(url, new SkipHearingRequest(new string('x', SkipHearing.MaxReasonLength + 1)));
+
+        await Http.EnsureAsync(tooLong, HttpStatusCode.BadRequest);
+        Assert.Contains($"at most {SkipHearing.MaxReasonLength} characters",
+            Assert.Single((await tooLong.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>())!.Errors["reason"]), StringComparison.Ordinal);
+        var unchanged = await test.GetPaperAsync("admin", paper.Id);
+        Assert.All(unchanged.Consultations, c => Assert.Equal(("Anhörung", "Planned"), (c.RoleText, c.Status)));
+        Assert.Equal(paper.Journal.Count, unchanged.Journal.Count);
+
+        var longest = new string('x', SkipHearing.MaxReasonLength);
+        var skipped = await test.ClientFor("admin").PostAsJsonAsync(url, new SkipHearingRequest(longest));
+        await Http.EnsureAsync(skipped, HttpStatusCode.OK);
+        Assert.All((await skipped.Content.ReadFromJsonAsync<PaperDetails>())!.Consultations.Where(c => c.RoleText == "Anhörung"),
+            c => Assert.Equal(("Skipped", "Entfallen – Eilentscheidung nach § 89 NKomVG: " + longest), (c.Status, c.ResultText)));
+    }
+
+    [Fact]
     public async Task Consultation_DeferredReferredAndBack_KeepsTheBeratungsfolgeAndEndsInTheRat()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 1, 9));
