@@ -35,8 +35,10 @@ public sealed class ListDeliveries(ICouncilDb db, PaperReader reader)
 
         // A digest (one invitation or reminder per member and meeting) belongs to the paper whose timer sent it and names
         // the items of every other paper it lists: those papers' logs show it too.
-        var items = await db.Consultations.AsNoTracking().IgnoreQueryFilters().Where(c => c.PaperId == paperId)
-            .Select(c => c.Id.ToString()).ToListAsync(cancellationToken);
+        // The ids are formatted here, as the digest wrote them (Guid.ToString(): lower-case), not by the database:
+        // SQLite keeps a Guid as upper-case text, and the match below (instr / strpos) is case-sensitive.
+        var items = (await db.Consultations.AsNoTracking().IgnoreQueryFilters().Where(c => c.PaperId == paperId)
+            .Select(c => c.Id).ToListAsync(cancellationToken)).Select(id => id.ToString()).ToList();
         var messages = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.BodyId == paper.BodyId && (m.PaperId == paperId || (m.Items != null && items.Any(item => m.Items.Contains(item)))))
             .ToListAsync(cancellationToken);

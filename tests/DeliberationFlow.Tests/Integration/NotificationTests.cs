@@ -121,6 +121,43 @@ public sealed class NotificationTests
         Assert.DoesNotContain(test.Smtp.Messages, m => m.To.Mailboxes.Single().Address == Jana && (m.Subject ?? "").StartsWith("Reminder", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A meeting moved to a few minutes from now fires every item's invitation at once; the first timer's digest lists
+    /// all items. Each paper's delivery log shows that digest — also on SQLite, which keeps Guids as upper-case text
+    /// while a digest's item list is written lower-case.
+    /// </summary>
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task ADigestSentUnderOnePapersTimer_ShowsInTheDeliveryLogOfEveryPaperItNames(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var papers = new[]
+        {
+            await test.RegisterAsync("admin", new RegisterPaperRequest("21-66001", "Schulhof", "Beschlussvorlage", "fb10", null, true, null, null)),
+            await test.RegisterAsync("admin", new RegisterPaperRequest("21-66002", "Spielplatz", "Beschlussvorlage", "fb10", null, true, null, null)),
+        };
+        var meetingId = papers[0].Consultations[0].MeetingId!.Value;
+        Assert.Equal(meetingId, papers[1].Consultations[0].MeetingId);
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 20, 9));
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{meetingId}/change",
+            new ChangeMeetingRequest("move", "2021-04-20T09:10", "Eilsitzung")), HttpStatusCode.OK);
+        await test.ReconcileAsync();
+        const string subject = "Einladung: Finanz- und Personalausschuss am 20.04.2021 – 21-66001, 21-66002";
+        var invited = (await test.Smtp.WaitForAsync(m => m.Subject == subject, 5)).Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(5, invited.Distinct().Count());
+        await test.ReconcileAsync();
+        await test.WaitForMailOutAsync();
+        Assert.Equal(5, test.Smtp.Messages.Count(m => (m.Subject ?? "").StartsWith("Einladung:", StringComparison.Ordinal)));
+
+        foreach (var paper in papers)
+        {
+            var log = (await test.ClientFor("admin").GetFromJsonAsync<List<DeliveryView>>($"/api/papers/{paper.Id}/deliveries"))!;
+            Assert.Equal(invited, log.Where(d => d.Kind == "invitation" && d.Subject == subject).Select(d => d.Recipient).Order(StringComparer.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task Followers_HearOutcomesAndDeferrals_AndNonPublicOnesOnlyFromTheirOwnCommittees()
     {
