@@ -56,7 +56,7 @@ public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer rendere
 
             var prefix = $"{MailKinds.AgendaNotice}:{meeting.Id}:{user.Id}";
             var (covered, earlier) = await Notices.SentUnderAsync(db, prefix, cancellationToken);
-            var items = published.Where(a => !covered.Contains(a.Consultation.Id)).ToList();
+            var items = published.Where(a => !covered.ContainsKey(a.Consultation.Id)).ToList();
             if (items.Count == 0)
             {
                 continue;

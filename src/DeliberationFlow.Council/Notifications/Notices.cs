@@ -17,13 +17,23 @@ public static class Notices
 
     /// <summary>
     /// What the messages of one recipient and meeting carried so far: the first under <paramref name="key"/>, each
-    /// supplement (Nachtrag) under <c>key:…</c>; their items (consultation ids) and how many there were.
+    /// supplement (Nachtrag) under <c>key:…</c>; their items (consultation ids), each with the paper of the message that
+    /// carried it (the paper whose timer queued it, for the journals of the others), and how many messages there were.
     /// </summary>
-    public static async Task<(HashSet<Guid> Items, int Messages)> SentUnderAsync(ICouncilDb db, string key, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyDictionary<Guid, Guid?> Items, int Messages)> SentUnderAsync(ICouncilDb db, string key, CancellationToken cancellationToken)
     {
         var earlier = await db.OutboxMessages.Where(m => m.DeduplicationKey == key || m.DeduplicationKey.StartsWith(key + ":"))
-            .Select(m => m.Items).ToListAsync(cancellationToken);
-        return (earlier.SelectMany(i => (i ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(Guid.Parse).ToHashSet(), earlier.Count);
+            .Select(m => new { m.Items, m.PaperId }).ToListAsync(cancellationToken);
+        var items = new Dictionary<Guid, Guid?>();
+        foreach (var message in earlier)
+        {
+            foreach (var item in (message.Items ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                items.TryAdd(Guid.Parse(item), message.PaperId);
+            }
+        }
+
+        return (items, earlier.Count);
     }
 
     public static OutboxMessage Create(

@@ -86,6 +86,10 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
             : null;
 
         var notified = new List<string>();
+
+        // Members whose digest, queued before under another item's timer (the meeting's timers fire together), already
+        // lists this item: this paper's journal names them too, with the paper whose timer queued it.
+        var alreadyNotified = new List<(string Address, Guid? CarriedBy)>();
         var locked = false;
 
         // Single messages first: only the digests need the meeting's row (below), and the lock lasts until commit.
@@ -102,9 +106,14 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
                 locked = true;
             }
 
-            var (key, items, supplement) = member.Preference.Digest
+            var (key, items, supplement, carried) = member.Preference.Digest
                 ? await DigestAsync(meeting, member, consultationId, agenda, cancellationToken)
                 : await SingleAsync(consultationId, member, agenda, cancellationToken);
+            if (carried is not null)
+            {
+                alreadyNotified.Add((member.Person.Email!, carried.PaperId));
+            }
+
             if (key is null)
             {
                 continue;
@@ -138,7 +147,8 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
             Kind = JournalEventKind.NotificationQueued,
             ActivityId = timer.ActivityId,
             Actor = "system",
-            Message = $"{label} an {string.Join(", ", notified)}." + (others.Count == 0 ? "" : $" Tagesordnung an Folgende des Gremiums: {string.Join(", ", others)}."),
+            Message = await RecipientsLineAsync(label, notified, alreadyNotified, cancellationToken)
+                      + (others.Count == 0 ? "" : $" Tagesordnung an Folgende des Gremiums: {string.Join(", ", others)}."),
         });
 
         if (MarksMeetingInvited && meeting.State == MeetingState.Scheduled)
@@ -155,35 +165,70 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         Meeting meeting, Organization committee, Body body, IReadOnlyList<AgendaLine> agenda, Guid consultationId, IReadOnlyCollection<Guid> memberPersonIds,
         DateTimeOffset now, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
 
-    private async Task<(string? Key, List<AgendaLine> Items, bool Supplement)> SingleAsync(
+    /// <summary>
+    /// The journal line: everyone whose message names this item, those queued now and those whose digest came earlier
+    /// under another item's timer — an auditor reads each paper's journal on its own, so "an ." would hide the invitation.
+    /// </summary>
+    private async Task<string> RecipientsLineAsync(
+        string label, List<string> notified, List<(string Address, Guid? CarriedBy)> alreadyNotified, CancellationToken cancellationToken)
+    {
+        var all = notified.Concat(alreadyNotified.Select(a => a.Address)).Distinct(StringComparer.Ordinal).ToList();
+        if (all.Count == 0)
+        {
+            return $"{label} an niemanden.";
+        }
+
+        var line = $"{label} an {string.Join(", ", all)}.";
+        if (alreadyNotified.Count == 0)
+        {
+            return line;
+        }
+
+        // The carrying paper may have been withdrawn or deleted since; its reference still says where the message is.
+        var carriers = alreadyNotified.Select(a => a.CarriedBy).OfType<Guid>().Distinct().ToList();
+        var references = await db.Papers.AsNoTracking().IgnoreQueryFilters().Where(p => carriers.Contains(p.Id))
+            .Select(p => p.Reference).ToListAsync(cancellationToken);
+        var with = $"mit der {label} zur Sitzung" + (references.Count == 0 ? "" : $", die schon unter {string.Join(", ", references.Order(StringComparer.Ordinal))} vorgemerkt war");
+        return notified.Count == 0
+            ? $"{label} an {string.Join(", ", all)} — {with}."
+            : $"{line} Davon {with}: {string.Join(", ", alreadyNotified.Select(a => a.Address))}.";
+    }
+
+    private async Task<(string? Key, List<AgendaLine> Items, bool Supplement, EarlierMessage? Carried)> SingleAsync(
         Guid consultationId, MemberRecipient member, List<AgendaLine> agenda, CancellationToken cancellationToken)
     {
         var key = $"{NoticeKind}:{consultationId}:{member.Person.Id}";
         var item = agenda.FirstOrDefault(a => a.Consultation.Id == consultationId);
         if (item is null || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
         {
-            return (null, [], false);
+            return (null, [], false, null);
         }
 
-        return (key, [item], false);
+        return (key, [item], false, null);
     }
 
-    /// <summary>One message per member and meeting; items planned after it went out come in a supplement (Nachtrag).</summary>
-    private async Task<(string? Key, List<AgendaLine> Items, bool Supplement)> DigestAsync(
+    /// <summary>
+    /// One message per member and meeting; items planned after it went out come in a supplement (Nachtrag). When an
+    /// earlier one lists this item already, nothing is queued, and <c>Carried</c> names the paper it went out under.
+    /// </summary>
+    private async Task<(string? Key, List<AgendaLine> Items, bool Supplement, EarlierMessage? Carried)> DigestAsync(
         Meeting meeting, MemberRecipient member, Guid consultationId, List<AgendaLine> agenda, CancellationToken cancellationToken)
     {
         var prefix = $"{NoticeKind}:{meeting.Id}:{member.Person.Id}";
         var (covered, earlier) = await Notices.SentUnderAsync(db, prefix, cancellationToken);
-        if (covered.Contains(consultationId))
+        if (covered.TryGetValue(consultationId, out var carriedBy))
         {
-            return (null, [], false);
+            return (null, [], false, new EarlierMessage(carriedBy));
         }
 
-        var items = agenda.Where(a => !covered.Contains(a.Consultation.Id)).ToList();
+        var items = agenda.Where(a => !covered.ContainsKey(a.Consultation.Id)).ToList();
         return items.Count == 0
-            ? (null, [], false)
-            : (earlier == 0 ? prefix : $"{prefix}:{consultationId}", items, earlier > 0);
+            ? (null, [], false, null)
+            : (earlier == 0 ? prefix : $"{prefix}:{consultationId}", items, earlier > 0, null);
     }
+
+    /// <summary>A message queued before that lists the item already; <see cref="PaperId"/> is the paper it went out under.</summary>
+    private sealed record EarlierMessage(Guid? PaperId);
 
     /// <summary>The planned items of the meeting, numbered as the agenda numbers them: Ö 1 … then N 1 ….</summary>
     private async Task<List<AgendaLine>> AgendaAsync(Meeting meeting, CancellationToken cancellationToken)

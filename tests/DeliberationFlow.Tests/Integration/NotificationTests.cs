@@ -124,12 +124,12 @@ public sealed class NotificationTests
     /// <summary>
     /// A meeting moved to a few minutes from now fires every item's invitation at once; the first timer's digest lists
     /// all items. Each paper's delivery log shows that digest — also on SQLite, which keeps Guids as upper-case text
-    /// while a digest's item list is written lower-case.
+    /// while a digest's item list is written lower-case — and each paper's journal names who was invited.
     /// </summary>
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
-    public async Task ADigestSentUnderOnePapersTimer_ShowsInTheDeliveryLogOfEveryPaperItNames(DatabaseProvider provider)
+    public async Task ADigestSentUnderOnePapersTimer_ShowsInTheDeliveryLogAndJournalOfEveryPaperItNames(DatabaseProvider provider)
     {
         await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
         var papers = new[]
@@ -151,11 +151,23 @@ public sealed class NotificationTests
         await test.WaitForMailOutAsync();
         Assert.Equal(5, test.Smtp.Messages.Count(m => (m.Subject ?? "").StartsWith("Einladung:", StringComparison.Ordinal)));
 
+        var lines = new Dictionary<string, string>();
         foreach (var paper in papers)
         {
             var log = (await test.ClientFor("admin").GetFromJsonAsync<List<DeliveryView>>($"/api/papers/{paper.Id}/deliveries"))!;
             Assert.Equal(invited, log.Where(d => d.Kind == "invitation" && d.Subject == subject).Select(d => d.Recipient).Order(StringComparer.Ordinal));
+
+            // Both timers fired (one line each); each journal names everyone invited, not "Einladung an ." on the second.
+            var journal = (await test.GetPaperAsync("admin", paper.Id)).Journal;
+            var line = Assert.Single(journal, j => j.Kind == "NotificationQueued" && j.Message.StartsWith("Einladung an ", StringComparison.Ordinal)).Message;
+            Assert.All(invited, address => Assert.Contains(address, line, StringComparison.Ordinal));
+            lines[paper.Reference] = line;
         }
+
+        // The paper whose timer fired second says that the invitation listing it went out under the other paper's timer.
+        var second = Assert.Single(lines, l => l.Value.Contains(" — mit der Einladung zur Sitzung, die schon unter ", StringComparison.Ordinal));
+        var first = lines.Keys.Single(r => r != second.Key);
+        Assert.EndsWith($" — mit der Einladung zur Sitzung, die schon unter {first} vorgemerkt war.", second.Value, StringComparison.Ordinal);
     }
 
     [Fact]
