@@ -115,6 +115,56 @@ public sealed class ActivityValidationTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), "The sandbox must stop a script quickly.");
     }
 
+    [Theory]
+    [InlineData("\"x\".repeat(4e8).length > 0")]
+    [InlineData("\"x\".padEnd(4e8).length > 0")]
+    [InlineData("\"x\".padStart(4e8).length > 0")]
+    [InlineData("Array(1e8).join('x').length > 0")]
+    [InlineData("Array.prototype.join.call({ length: 4e8 }, 'x').length > 0")]
+    [InlineData("new Array(1e9).length > 0")]
+    [InlineData("Array.from({ length: 1e8 }).length > 0")]
+    [InlineData("String.fromCharCode.apply(null, Array(1e8)).length > 0")]
+    [InlineData("JSON.stringify(Array(500).fill('y'.repeat(90000))).length > 0")]
+    [InlineData("(() => { let s = 'x'; for (let i = 0; i < 18; i++) s += s; return Array(500).fill(s).join('').length > 0; })()")]
+    [InlineData("(() => { let s = 'x'; for (let i = 0; i < 18; i++) s += s; return ''.concat(...Array(500).fill(s)).length > 0; })()")]
+    [InlineData("(() => { let s = 'x'; for (let i = 0; i < 18; i++) s += s; return String(Array(500).fill(s)).length > 0; })()")]
+    [InlineData("'x'.repeat(1000).replace(/x/g, '$`$`').length > 0")]
+    [InlineData("(() => { let s = 'x'; for (let i = 0; i < 18; i++) s += s; return 'y'.repeat(500).replaceAll('y', () => s).length > 0; })()")]
+    [InlineData("new ArrayBuffer(4e8).byteLength > 0")]
+    [InlineData("new Uint8Array(4e8).length > 0")]
+    public void Condition_RefusesSingleCallsThatWouldAllocateFarBeyondTheMemoryLimit(string expression)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var error = Assert.Throws<WorkflowStateException>(() => ConditionActivity.Evaluate(expression, "{}"));
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.StartsWith("The condition", error.Message, StringComparison.Ordinal);
+        // The limit is 4 MB; Jint measures between statements, so a few MB of overshoot is expected, hundreds are the defect.
+        Assert.True(allocated < 64_000_000, $"The evaluation allocated {allocated:N0} bytes: {error.Message}");
+    }
+
+    [Fact]
+    public void Condition_StopsACatastrophicRegularExpression_WithinItsOwnTimeLimit()
+    {
+        var error = Assert.Throws<WorkflowStateException>(() => ConditionActivity.Evaluate("/(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')", "{}"));
+
+        Assert.Equal("The condition „/(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')“ failed: it ran longer than 100 ms.", error.Message);
+    }
+
+    [Fact]
+    public void Condition_GuardedStringAndArrayBuiltIns_StillWorkOnPaperSizedValues()
+    {
+        const string paper = """{ "reference": "2024/0001", "participatingOffices": ["fb20", "fb40"] }""";
+
+        Assert.True(ConditionActivity.Evaluate("paper.participatingOffices.join('+') === 'fb20+fb40' && String(paper.participatingOffices) === 'fb20,fb40'", paper));
+        Assert.True(ConditionActivity.Evaluate("`${paper.participatingOffices}` === 'fb20,fb40' && paper.participatingOffices.toLocaleString() === 'fb20,fb40'", paper));
+        Assert.True(ConditionActivity.Evaluate(@"paper.reference.replace('/', '-') === '2024-0001' && paper.reference.replaceAll(/0/g, d => d + d) === '20024/0000001'", paper));
+        Assert.True(ConditionActivity.Evaluate(@"paper.reference.replace(/(\d+)\/(\d+)/, '$2-$1') === '0001-2024'", paper));
+        Assert.True(ConditionActivity.Evaluate("'7'.padStart(3, '0') === '007' && 'ab'.repeat(2) === 'abab' && 'a'.concat('b', 1) === 'ab1' && 'x'.padEnd(2, '.') === 'x.'", paper));
+        Assert.True(ConditionActivity.Evaluate("paper.reference.split('/')[0] === '2024' && typeof JSON === 'undefined'", paper));
+    }
+
     private static IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition, DefinitionValidationContext? context = null) =>
         new WorkflowDefinitionValidator(Activities).Validate(definition, context ?? DefinitionValidationContext.Empty);
 
