@@ -1,6 +1,8 @@
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Activities;
 using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -17,10 +19,13 @@ public sealed record MigrationReport(string DefinitionId, int ToVersion, bool Dr
 /// <summary>
 /// Moves running instances of a definition onto a newer published version. Only the pointer moves: an instance
 /// stands in the new version at the activity of the same id and type it waits at, and nothing it finished is run
-/// again. An instance whose waiting activity has no such counterpart is refused. The dry run reports, per
-/// instance, where it would stand, and changes nothing.
+/// again. Since nothing is planned anew, that activity must also go on with the waiting as it was planned (the same
+/// committee, role and outcomes of a consultation, the same committees of a hearing; see
+/// <see cref="IContinuableActivity"/>). An instance whose waiting activity has no such counterpart is refused, with
+/// the reason. The dry run reports, per instance, where it would stand or why not, and changes nothing.
 /// </summary>
-public sealed class MigrateInstances(ICouncilDb db, IWorkflowDefinitionStore definitions, TimeProvider clock, ILogger<MigrateInstances> logger)
+public sealed class MigrateInstances(
+    ICouncilDb db, IWorkflowDefinitionStore definitions, IActivityRegistry activities, TimeProvider clock, ILogger<MigrateInstances> logger)
 {
     public async Task<MigrationReport> HandleAsync(Caller caller, string definitionId, MigrateInstancesRequest request, CancellationToken cancellationToken)
     {
@@ -54,13 +59,11 @@ public sealed class MigrateInstances(ICouncilDb db, IWorkflowDefinitionStore def
             foreach (var instance in instances)
             {
                 var source = await definitions.FindAsync(caller.BodyId, definitionId, instance.DefinitionVersion, cancellationToken);
-                var waitingAt = bookmarks[instance.Id].Select(b => b.ActivityId).Append(instance.CurrentActivityId!).Distinct().ToList();
-                var missing = waitingAt.Where(id => !HasCounterpart(source, target, id)).ToList();
+                var problems = Problems(source, target, instance.CurrentActivityId!, bookmarks[instance.Id].ToList());
                 var reference = references.GetValueOrDefault(instance.Id, "?");
-                if (missing.Count > 0)
+                if (problems.Count > 0)
                 {
-                    results.Add(new(instance.Id, reference, instance.DefinitionVersion, instance.CurrentActivityId, false,
-                        $"Refused: v{toVersion} has no activity '{string.Join("', '", missing)}' of the same type."));
+                    results.Add(new(instance.Id, reference, instance.DefinitionVersion, instance.CurrentActivityId, false, $"Refused: {string.Join(". ", problems)}."));
                     continue;
                 }
 
@@ -99,10 +102,34 @@ public sealed class MigrateInstances(ICouncilDb db, IWorkflowDefinitionStore def
         _ => $" ({string.Join(", ", references.Take(20))} und {references.Count - 20} weitere)",
     };
 
-    private static bool HasCounterpart(WorkflowDefinition? source, WorkflowDefinition target, string activityId)
+    /// <summary>
+    /// Why the instance cannot stand in <paramref name="target"/>: each activity it waits at (or, faulted, stands at)
+    /// needs one of the same id and type there, and one that goes on with each of its bookmarks as planned.
+    /// </summary>
+    private List<string> Problems(WorkflowDefinition? source, WorkflowDefinition target, string currentActivityId, List<Bookmark> waiting)
     {
-        var before = source?.Activities.FirstOrDefault(a => a.Id == activityId);
-        var after = target.Activities.FirstOrDefault(a => a.Id == activityId);
-        return before is not null && after is not null && before.Type == after.Type;
+        var missing = new List<string>();
+        var problems = new List<string>();
+        foreach (var activityId in waiting.Select(b => b.ActivityId).Append(currentActivityId).Distinct())
+        {
+            var before = source?.Activities.FirstOrDefault(a => a.Id == activityId);
+            var after = target.Activities.FirstOrDefault(a => a.Id == activityId);
+            if (before is null || after is null || before.Type != after.Type)
+            {
+                missing.Add(activityId);
+                continue;
+            }
+
+            if (activities.Find(after.Type) is IContinuableActivity continuable)
+            {
+                // A hearing's bookmarks (one per committee) give the same reason each; it is told once.
+                problems.AddRange(waiting.Where(b => b.ActivityId == activityId)
+                    .Select(b => continuable.WhyNotContinuedBy(source!, before, target, after, b))
+                    .OfType<string>().Distinct()
+                    .Select(why => $"the step '{activityId}' in v{target.Version} {why}"));
+            }
+        }
+
+        return missing.Count == 0 ? problems : [$"v{target.Version} has no activity '{string.Join("', '", missing)}' of the same type", .. problems];
     }
 }

@@ -10,7 +10,7 @@ namespace DeliberationFlow.Council.Workflows;
 /// that outcome. Two outcomes keep it going instead: "vertagt" plans it into the committee's next meeting,
 /// and "verwiesen an …" sends the paper to the named committee and, after that committee's say, back again.
 /// </summary>
-public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivity, IOutcomeActivity
+public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivity, IOutcomeActivity, IContinuableActivity
 {
     public const string TypeName = "Consultation";
 
@@ -106,6 +106,52 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
         var recommended = connected.Contains(Outcome.Adopted) && !connected.Contains(Outcome.Recommended) ? [Outcome.Recommended] : Array.Empty<Outcome>();
         return [.. connected, .. recommended, Outcome.Deferred, Outcome.RemovedFromAgenda, Outcome.Referred];
     }
+
+    /// <summary>
+    /// The step of a newer version goes on with a waiting consultation only when it plans the same: the same committee
+    /// (a referral returns to it, a deferral plans it again), the same role and the same say (authoritative or not), and
+    /// every outcome the current step accepts for this bookmark. The outcomes are those the step accepts now, not only
+    /// those the role implies: the consultation stands on an agenda under the current step, and whatever the committee
+    /// may conclude there under it must still have a path afterwards, or the paper would be stuck mid-way. More outcomes
+    /// are fine. The role is compared by its meaning, not its wording: the planned consultation keeps its own text.
+    /// </summary>
+    public string? WhyNotContinuedBy(WorkflowDefinition from, ActivityDefinition before, WorkflowDefinition to, ActivityDefinition after, Bookmark bookmark)
+    {
+        var problems = new List<string>();
+        var (committee, otherCommittee) = (before.GetString("committee"), after.GetString("committee"));
+        if (!string.Equals(committee, otherCommittee, StringComparison.Ordinal))
+        {
+            problems.Add($"plans committee '{otherCommittee}' instead of '{committee}'");
+        }
+
+        if (Vocabulary.NormaliseRole(before.GetString("role")) != Vocabulary.NormaliseRole(after.GetString("role")))
+        {
+            problems.Add($"has the role '{after.GetString("role")}' instead of '{before.GetString("role")}'");
+        }
+
+        if (IsAuthoritative(before) != IsAuthoritative(after))
+        {
+            problems.Add(IsAuthoritative(after) ? "lets the committee decide where it only advises" : "lets the committee only advise where it decides");
+        }
+
+        var missing = AcceptedOutcomes(from, before, bookmark).Except(AcceptedOutcomes(to, after, bookmark)).ToHashSet();
+        if (ConsultationBookmark.Read(bookmark).Kind == ConsultationBookmark.Referral)
+        {
+            // Waiting for the committee referred to, the step takes the referral outcomes in both versions; once the paper
+            // returns, the referring committee concludes with the newer step's ports, so those must cover the current ones.
+            missing.UnionWith(from.ConnectedOutcomes(before.Id).Except(to.ConnectedOutcomes(after.Id)).Select(o => Enum.Parse<Outcome>(o)));
+        }
+
+        if (missing.Count > 0)
+        {
+            problems.Add($"has no path for {string.Join(", ", missing.Order().Select(o => $"'{o}'"))}, which the planned consultation can conclude");
+        }
+
+        return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    private static bool IsAuthoritative(ActivityDefinition activity) =>
+        activity.GetBoolean("authoritative") ?? Vocabulary.NormaliseRole(activity.GetString("role")) == ConsultationRole.Decision;
 
     public async ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace DeliberationFlow.Council.Workflows;
 /// the Verwaltungsausschuss decide. The flow goes on when all have spoken (join "all"), or after the first
 /// (join "any"; the hearings not held any more are marked as such).
 /// </summary>
-public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncilDb db) : IActivity, IOutcomeActivity
+public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncilDb db) : IActivity, IOutcomeActivity, IContinuableActivity
 {
     public const string TypeName = "Hearing";
     public const string DoneOutcome = "Done";
@@ -66,6 +66,33 @@ public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncil
     }
 
     public IReadOnlyCollection<Outcome> AcceptedOutcomes(WorkflowDefinition definition, ActivityDefinition activity, Bookmark bookmark) => Accepted;
+
+    /// <summary>
+    /// The step of a newer version goes on with waiting hearings only when it hears the same committees (each has its
+    /// own bookmark: one added would never be heard, one left out would still be waited for) and goes on after as many
+    /// of them (the join decides when the hearing is over). It takes the same outcomes in every version, and its role
+    /// wording does not matter: a hearing planned again keeps the consultation's own.
+    /// </summary>
+    public string? WhyNotContinuedBy(WorkflowDefinition from, ActivityDefinition before, WorkflowDefinition to, ActivityDefinition after, Bookmark bookmark)
+    {
+        var problems = new List<string>();
+        var (heard, toHear) = (before.GetTextList("committees") ?? [], after.GetTextList("committees") ?? []);
+        if (!heard.ToHashSet(StringComparer.Ordinal).SetEquals(toHear))
+        {
+            problems.Add($"hears {Listed(toHear)} instead of {Listed(heard)}");
+        }
+
+        var (join, otherJoin) = (before.GetString("join") ?? "all", after.GetString("join") ?? "all");
+        if (join != otherJoin)
+        {
+            problems.Add($"goes on after {(otherJoin == "any" ? "the first" : "every")} committee heard instead of after {(join == "any" ? "the first" : "every one")}");
+        }
+
+        return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    private static string Listed(IReadOnlyList<string> committees) =>
+        committees.Count == 0 ? "no committee" : string.Join(", ", committees.Order(StringComparer.Ordinal).Select(k => $"'{k}'"));
 
     public async ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken)
     {

@@ -11,6 +11,8 @@ namespace DeliberationFlow.Council.Workflows;
 /// <summary>
 /// Waits until a local date and time of the body (<c>until</c>), or a number of days after the paper's latest
 /// planned meeting (<c>daysAfterLastMeeting</c>, at the meeting's local time) — e.g. a Beschlusskontrolle.
+/// Its bookmark depends only on the timer set when it began, and resuming it reads no property: any Wait of the same
+/// id in a newer version goes on with it (at the time already set), so it is no <see cref="IContinuableActivity"/>.
 /// </summary>
 public sealed class WaitActivity(ICouncilDb db, ConsultationPlanner planner) : IActivity
 {

@@ -124,6 +124,64 @@ public sealed class DefinitionVersionTests
             e => Assert.Equal("Entwurf Version 2 angelegt („Beschlussvorlage: Finanz- und Personalausschuss → Rat“).", e.Message));
     }
 
+    [Fact]
+    public async Task Migration_RefusesAStepThatWouldNotGoOnAsPlanned_AndMovesATrueCounterpart()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+
+        // v2 keeps the id and type of 'rat' but makes it the VA's Kenntnisnahme (ports Noted and Withdrawn only), and lets the
+        // FPA's Vorberatung also conclude "Noted" (one port more, the same committee and role).
+        var v2 = await DocumentAsync(admin, "beschlussvorlage", 1);
+        var activities = v2["activities"]!.AsArray();
+        activities.Single(a => (string)a!["id"]! == "rat")!["properties"] = new JsonObject { ["committee"] = "va", ["role"] = "Kenntnisnahme" };
+        activities.Single(a => (string)a!["id"]! == "fpa")!["properties"]!["outcomes"] = new JsonArray("Adopted", "AdoptedAmended", "Rejected", "Noted", "Withdrawn");
+        var connections = v2["connections"]!.AsArray();
+        foreach (var connection in connections.Where(c => (string)c!["source"]! == "rat" && (string)c!["outcome"]! != "Withdrawn").ToList())
+        {
+            connections.Remove(connection);
+        }
+
+        connections.Add(new JsonObject { ["source"] = "rat", ["outcome"] = "Noted", ["target"] = "end" });
+        connections.Add(new JsonObject { ["source"] = "fpa", ["outcome"] = "Noted", ["target"] = "va" });
+        var waitingAtFpa = await RegisterAsync(test, "21-40011");
+        await ExpectAsync<DefinitionVersionView>(await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", v2));
+        await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/publish", null));
+
+        // The demo's 21-15813 waits at the Rat's Entscheidung: v2's 'rat' would plan something else, so it is refused, with why.
+        const string Reason = "Refused: the step 'rat' in v2 plans committee 'va' instead of 'rat'; has the role 'Kenntnisnahme' instead of 'Entscheidung'; "
+                              + "lets the committee only advise where it decides; has no path for 'Adopted', 'AdoptedAmended', 'Rejected', 'Recommended', "
+                              + "which the planned consultation can conclude.";
+        var dryRun = await ExpectAsync<MigrationReport>(await admin.PostAsJsonAsync("/api/workflow-definitions/beschlussvorlage/migrations", new MigrateInstancesRequest(2, DryRun: true)));
+        Assert.Equal((1, 1), (dryRun.Migrated, dryRun.Refused));
+        var refused = dryRun.Instances.Single(i => i.PaperReference == "21-15813");
+        Assert.Equal(("rat", false, Reason), (refused.CurrentActivityId, refused.Migratable, refused.Result));
+        Assert.Equal(("fpa", true, "Would stand at 'fpa' in v2."),
+            dryRun.Instances.Where(i => i.PaperReference == "21-40011").Select(i => (i.CurrentActivityId, i.Migratable, i.Result)).Single());
+
+        var run = await ExpectAsync<MigrationReport>(await admin.PostAsJsonAsync("/api/workflow-definitions/beschlussvorlage/migrations", new MigrateInstancesRequest(2, DryRun: false)));
+        Assert.Equal((1, 1), (run.Migrated, run.Refused));
+        Assert.Equal(Reason, run.Instances.Single(i => i.PaperReference == "21-15813").Result);
+
+        // The refused paper stays on v1, and the Rat still decides it when its meeting has begun.
+        var decision = await test.GetPaperByReferenceAsync("21-15813");
+        Assert.Equal(1, decision.Workflow!.Version);
+        Assert.DoesNotContain(decision.Journal, j => j.Kind == "InstanceMigrated");
+        var rat = decision.Consultations.Single(c => c.Committee.Key == "rat" && c.Status == "Planned");
+        var migrated = await test.GetPaperAsync("admin", waitingAtFpa.Id);
+        Assert.Equal(2, migrated.Workflow!.Version);
+        Assert.Contains(migrated.Journal, j => j.Kind == "InstanceMigrated");
+
+        // The true counterpart goes on in v2 through its new port, to the VA.
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        var noted = await ExpectAsync<RecordOutcomeResponse>(await test.RecordAsync("admin", migrated.Consultations[0].Id, new RecordOutcomeRequest("Noted", "zur Kenntnis genommen", null)));
+        Assert.Equal(["fpa", "va"], noted.Paper.Consultations.Select(c => c.Committee.Key));
+
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 18, 19, 0));
+        var decided = await RecordAsync(test, rat.Id);
+        Assert.Equal((1, "Finished"), (decided.Workflow!.Version, decided.Workflow.Status));
+    }
+
     private static async Task<JsonObject> DocumentAsync(HttpClient admin, string id, int version)
     {
         var view = (await admin.GetFromJsonAsync<DefinitionDocumentView>($"/api/workflow-definitions/{id}/versions/{version}"))!;
