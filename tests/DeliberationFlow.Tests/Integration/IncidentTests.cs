@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using DeliberationFlow.Council.Definitions;
 using DeliberationFlow.Council.Instances;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
@@ -7,7 +8,7 @@ using DeliberationFlow.Tests.Infrastructure;
 
 namespace DeliberationFlow.Tests.Integration;
 
-/// <summary>A step that fails keeps the instance, faulted with its error, for an admin to retry or skip.</summary>
+/// <summary>A step that fails keeps the instance, faulted with its error, for an admin to retry or skip; a workflow that cannot run in a body is not offered there.</summary>
 [Collection(HostCollection.Name)]
 public sealed class IncidentTests
 {
@@ -16,27 +17,27 @@ public sealed class IncidentTests
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
 
-        // Wolfenbüttel has no Finanz- und Personalausschuss, which the shipped Beschlussvorlage needs.
-        var paper = await test.RegisterAsync("admin-wf", new RegisterPaperRequest("2021/017", "Haushaltssatzung", "Beschlussvorlage", "fb1", null, true, null, null));
-        Assert.Equal(("Faulted", "fpa"), (paper.Workflow!.Status, paper.Workflow.CurrentActivityId));
-        Assert.Contains(paper.Journal, j => j.Kind == "InstanceFaulted" && j.Message.Contains("no committee 'fpa'", StringComparison.Ordinal));
+        // Wolfenbüttel's Haushaltsvorlage asks for an attribute papers do not have: its condition faults.
+        var paper = await FaultingWorkflow.RegisterFaultingPaperAsync(test, "2021/017");
+        Assert.Equal(("Faulted", FaultingWorkflow.ConditionId), (paper.Workflow!.Status, paper.Workflow.CurrentActivityId));
+        Assert.Contains(paper.Journal, j => j.Kind == "InstanceFaulted" && j.Message.Contains("paper.budget.total", StringComparison.Ordinal));
 
         var admin = test.ClientFor("admin-wf");
         var incidents = await admin.GetFromJsonAsync<List<WorkflowInstanceView>>("/api/workflow-instances?status=Faulted");
         var incident = Assert.Single(incidents!);
-        Assert.Equal(("2021/017", "fpa"), (incident.PaperReference, incident.CurrentActivityId));
-        Assert.Contains("no committee 'fpa'", incident.Fault, StringComparison.Ordinal);
+        Assert.Equal(("2021/017", FaultingWorkflow.ConditionId), (incident.PaperReference, incident.CurrentActivityId));
+        Assert.Contains("The condition „paper.budget.total > 1000000“ failed", incident.Fault, StringComparison.Ordinal);
 
-        // Retried while the cause remains, it faults again; skipped through "Withdrawn", the paper is withdrawn.
+        // Retried while the cause remains, it faults again; skipped through "False" (no large volume), it finishes.
         var retried = await ResolveAsync(admin, incident.Id, new ResolveIncidentRequest("retry", null));
         Assert.Equal("Faulted", retried.Status);
         var unknownOutcome = await admin.PostAsJsonAsync($"/api/workflow-instances/{incident.Id}/incident", new ResolveIncidentRequest("skip", "Vielleicht"));
         await Http.EnsureAsync(unknownOutcome, HttpStatusCode.BadRequest);
-        var skipped = await ResolveAsync(admin, incident.Id, new ResolveIncidentRequest("skip", "Withdrawn"));
+        var skipped = await ResolveAsync(admin, incident.Id, new ResolveIncidentRequest("skip", "False"));
         Assert.Equal(("Finished", "end"), (skipped.Status, skipped.CurrentActivityId));
 
         var after = await test.GetPaperAsync("admin-wf", paper.Id);
-        Assert.Equal("Withdrawn", after.Status);
+        Assert.Equal("Finished", after.Workflow!.Status);
         Assert.Equal(2, after.Journal.Count(j => j.Kind == "IncidentResolved"));
         Assert.Equal(2, after.Journal.Count(j => j.Kind == "InstanceFaulted"));
         var again = await admin.PostAsJsonAsync($"/api/workflow-instances/{incident.Id}/incident", new ResolveIncidentRequest("retry", null));
@@ -47,13 +48,35 @@ public sealed class IncidentTests
     public async Task Incidents_AreForAdminsOfTheirOwnBody()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
-        var paper = await test.RegisterAsync("admin-wf", new RegisterPaperRequest("2021/018", "Vorlage", "Beschlussvorlage", "fb1", null, true, null, null));
+        var paper = await FaultingWorkflow.RegisterFaultingPaperAsync(test, "2021/018");
 
         Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("sekretariat-fpa").GetAsync("/api/workflow-instances")).StatusCode);
         var braunschweig = await test.ClientFor("admin").PostAsJsonAsync($"/api/workflow-instances/{paper.Workflow!.InstanceId}/incident", new ResolveIncidentRequest("retry", null));
         Assert.Equal(HttpStatusCode.NotFound, braunschweig.StatusCode);
         var list = await test.ClientFor("admin").GetFromJsonAsync<List<WorkflowInstanceView>>("/api/workflow-instances?status=Faulted");
         Assert.Empty(list!);
+    }
+
+    [Fact]
+    public async Task AShippedWorkflowThatNamesCommitteesABodyLacks_ComesAsADraft_NotOfferedForRegistration()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+
+        // Wolfenbüttel has a Rat but no Finanz- und Personalausschuss or Verwaltungsausschuss, which the Beschlussvorlage names.
+        var wolfenbuettel = (await test.ClientFor("admin-wf").GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
+        var template = wolfenbuettel.Single(d => d.DefinitionId == "beschlussvorlage");
+        Assert.Null(template.PublishedVersion);
+        Assert.Equal("Draft", Assert.Single(template.Versions).State);
+        var choices = (await test.ClientFor("admin-wf").GetFromJsonAsync<RegistrationChoices>("/api/papers/registration-choices"))!;
+        Assert.DoesNotContain("Beschlussvorlage", choices.PaperTypes);
+        var refused = await test.ClientFor("admin-wf").PostAsJsonAsync("/api/papers",
+            new RegisterPaperRequest("2021/019", "Vorlage", "Beschlussvorlage", "fb1", null, true, null, null));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Empty((await test.ClientFor("admin-wf").GetFromJsonAsync<List<WorkflowInstanceView>>("/api/workflow-instances"))!);
+
+        // Braunschweig, which has them, got it published.
+        var braunschweig = (await test.ClientFor("admin").GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
+        Assert.Equal(1, braunschweig.Single(d => d.DefinitionId == "beschlussvorlage").PublishedVersion);
     }
 
     private static async Task<WorkflowInstanceView> ResolveAsync(HttpClient admin, Guid id, ResolveIncidentRequest request)
