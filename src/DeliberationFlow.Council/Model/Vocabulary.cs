@@ -58,6 +58,10 @@ public static class Vocabulary
         _ => ConsultationRole.Unknown,
     };
 
+    /// <summary>The role wordings a workflow may use, one per known role (the synonyms above are read as well).</summary>
+    public static IReadOnlyList<string> RoleLabels { get; } =
+        [.. Enum.GetValues<ConsultationRole>().Where(r => r != ConsultationRole.Unknown).Select(Label)];
+
     public static string Label(ConsultationRole role) => role switch
     {
         ConsultationRole.Hearing => "Anhörung",

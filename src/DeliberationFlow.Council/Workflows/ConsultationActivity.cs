@@ -49,19 +49,28 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
             : [nameof(Outcome.Adopted), nameof(Outcome.AdoptedAmended), nameof(Outcome.Rejected), nameof(Outcome.Withdrawn)];
     }
 
-    public IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context)
+    public IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context)
     {
-        foreach (var outcome in activity.GetTextList("outcomes") ?? [])
+        var outcomes = activity.GetTextList("outcomes") ?? [];
+        for (var k = 0; k < outcomes.Count; k++)
         {
-            if (!AllOutcomes.Contains(outcome, StringComparer.Ordinal))
+            if (!AllOutcomes.Contains(outcomes[k], StringComparer.Ordinal))
             {
-                yield return $"'{outcome}' cannot be a routed outcome; use some of: {string.Join(", ", AllOutcomes)} (vertagt and verwiesen are handled by the consultation itself).";
+                yield return ActivityProblem.AtProperty("outcomes", k,
+                    $"'{outcomes[k]}' cannot be a routed outcome; use some of: {string.Join(", ", AllOutcomes)} (vertagt and verwiesen are handled by the consultation itself).");
             }
+        }
+
+        // An unrecognised role would plan consultations with the role "unbekannt", deciding nothing.
+        if (RoleCheck.Problem(activity, "role") is { } role)
+        {
+            yield return role;
         }
 
         if (context.Known(CouncilReferences.Committees) is { } committees && activity.GetString("committee") is { } key && !committees.Contains(key))
         {
-            yield return $"The body has no committee '{key}'; known committees: {string.Join(", ", committees.Order(StringComparer.Ordinal))}.";
+            yield return ActivityProblem.AtProperty("committee",
+                $"The body has no committee '{key}'; known committees: {string.Join(", ", committees.Order(StringComparer.Ordinal))}.");
         }
     }
 

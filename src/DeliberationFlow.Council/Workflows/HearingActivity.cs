@@ -30,18 +30,29 @@ public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncil
             new("role", PropertyKind.Text, false, "the role wording (default: Anhörung)."),
         ]);
 
-    public IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context)
+    public IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context)
     {
         if (activity.GetString("join") is { } join && join is not ("all" or "any"))
         {
-            yield return $"'join' is \"{join}\"; use \"all\" or \"any\".";
+            yield return ActivityProblem.AtProperty("join", $"'join' is \"{join}\"; use \"all\" or \"any\".");
+        }
+
+        // The role wording becomes the role of every hearing it plans.
+        if (RoleCheck.Problem(activity, "role") is { } role)
+        {
+            yield return role;
         }
 
         if (context.Known(CouncilReferences.Committees) is { } committees)
         {
-            foreach (var key in (activity.GetTextList("committees") ?? []).Where(k => !committees.Contains(k)))
+            var keys = activity.GetTextList("committees") ?? [];
+            for (var k = 0; k < keys.Count; k++)
             {
-                yield return $"The body has no committee '{key}'; known committees: {string.Join(", ", committees.Order(StringComparer.Ordinal))}.";
+                if (!committees.Contains(keys[k]))
+                {
+                    yield return ActivityProblem.AtProperty("committees", k,
+                        $"The body has no committee '{keys[k]}'; known committees: {string.Join(", ", committees.Order(StringComparer.Ordinal))}.");
+                }
             }
         }
     }

@@ -30,18 +30,20 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
             new("text", PropertyKind.Text, true, "the text, a Liquid template over paper and recipient."),
         ]);
 
-    public IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context)
+    public IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context)
     {
         foreach (var name in new[] { "subject", "text" })
         {
             if (activity.GetString(name) is { } template && !Parser.TryParse(template, out _, out var error))
             {
-                yield return $"'{name}' is not a valid Liquid template: {error}";
+                yield return ActivityProblem.AtProperty(name, $"'{name}' is not a valid Liquid template: {error}");
             }
         }
 
-        foreach (var recipient in activity.GetTextList("recipients") ?? [])
+        var recipients = activity.GetTextList("recipients") ?? [];
+        for (var k = 0; k < recipients.Count; k++)
         {
+            var recipient = recipients[k];
             if (recipient is "leadOffice" or "participatingOffices")
             {
                 continue;
@@ -49,11 +51,11 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
 
             if (!recipient.StartsWith("committee:", StringComparison.Ordinal))
             {
-                yield return $"Unknown recipient '{recipient}'; use \"leadOffice\", \"participatingOffices\" or \"committee:<key>\".";
+                yield return ActivityProblem.AtProperty("recipients", k, $"Unknown recipient '{recipient}'; use \"leadOffice\", \"participatingOffices\" or \"committee:<key>\".");
             }
             else if (context.Known(CouncilReferences.Committees) is { } committees && !committees.Contains(recipient["committee:".Length..]))
             {
-                yield return $"The body has no committee '{recipient["committee:".Length..]}'.";
+                yield return ActivityProblem.AtProperty("recipients", k, $"The body has no committee '{recipient["committee:".Length..]}'.");
             }
         }
     }

@@ -30,23 +30,23 @@ public sealed class WaitActivity(ICouncilDb db, ConsultationPlanner planner) : I
             new("daysAfterLastMeeting", PropertyKind.Number, false, "days after the latest meeting the paper was planned into."),
         ]);
 
-    public IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context)
+    public IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context)
     {
         var until = activity.GetString("until");
         var days = activity.GetNumber("daysAfterLastMeeting");
         if ((until is null) == (days is null))
         {
-            yield return "Set exactly one of 'until' and 'daysAfterLastMeeting'.";
+            yield return new(null, "Set exactly one of 'until' and 'daysAfterLastMeeting'.");
         }
 
         if (until is not null && !DateTime.TryParse(until, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
-            yield return $"'until' is \"{until}\"; write a local date and time like \"2021-06-01T09:00\".";
+            yield return ActivityProblem.AtProperty("until", $"'until' is \"{until}\"; write a local date and time like \"2021-06-01T09:00\".");
         }
 
         if (days is < 0 or > 3650)
         {
-            yield return "'daysAfterLastMeeting' must lie between 0 and 3650.";
+            yield return ActivityProblem.AtProperty("daysAfterLastMeeting", "'daysAfterLastMeeting' must lie between 0 and 3650.");
         }
     }
 

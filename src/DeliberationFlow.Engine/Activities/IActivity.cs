@@ -23,6 +23,13 @@ public interface IActivity
     /// <summary>Checks what the generic property check cannot (an expression's syntax, a committee's existence).</summary>
     IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context) => [];
 
+    /// <summary>
+    /// The same checks, each problem placed at the property it concerns, so the studio can show it at the field.
+    /// Types that know the property implement this instead of <see cref="Validate"/>; the default reports at the activity.
+    /// </summary>
+    IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context) =>
+        Validate(activity, context).Select(message => new ActivityProblem(null, message));
+
     /// <summary>Continues the activity when a stimulus arrives for one of its bookmarks.</summary>
     ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken) =>
         throw new InvalidOperationException($"Activity type '{Descriptor.Type}' does not wait for stimuli.");
@@ -37,6 +44,14 @@ public sealed record ActivityDescriptor(
 {
     public bool IsStart { get; init; }
     public bool IsEnd { get; init; }
+}
+
+/// <summary>One problem of an activity; <see cref="Path"/> is relative to the activity (e.g. <c>properties.role</c>), null for the activity itself.</summary>
+public sealed record ActivityProblem(string? Path, string Message)
+{
+    public static ActivityProblem AtProperty(string property, string message) => new($"properties.{property}", message);
+
+    public static ActivityProblem AtProperty(string property, int index, string message) => new($"properties.{property}[{index}]", message);
 }
 
 public enum PropertyKind

@@ -31,9 +31,9 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
             }
 
             ValidateProperties(problems, i, activity, type.Descriptor);
-            foreach (var message in SafeValidate(type, activity, context))
+            foreach (var problem in SafeValidate(type, activity, context))
             {
-                problems.Add(new($"$.activities[{i}]", message));
+                problems.Add(new(problem.Path is null ? $"$.activities[{i}]" : $"$.activities[{i}].{problem.Path}", problem.Message));
             }
         }
 
@@ -151,16 +151,16 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         }
     }
 
-    private static List<string> SafeValidate(IActivity activity, ActivityDefinition definition, DefinitionValidationContext context)
+    private static List<ActivityProblem> SafeValidate(IActivity activity, ActivityDefinition definition, DefinitionValidationContext context)
     {
         try
         {
-            return activity.Validate(definition, context).ToList();
+            return activity.ValidateAt(definition, context).ToList();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A check that breaks on odd input must not break validation: it becomes one more reported problem.
-            return [$"The properties of '{definition.Id}' could not be checked: {ex.Message}"];
+            return [new(null, $"The properties of '{definition.Id}' could not be checked: {ex.Message}")];
         }
     }
 

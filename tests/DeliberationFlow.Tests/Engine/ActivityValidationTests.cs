@@ -62,7 +62,7 @@ public sealed class ActivityValidationTests
 
         Assert.Empty(Validate(definition));
         var problem = Assert.Single(Validate(definition, Braunschweig));
-        Assert.Equal("$.activities[1]", problem.Path);
+        Assert.Equal("$.activities[1].properties.committee", problem.Path);
         Assert.Contains("no committee 'bauausschuss'; known committees: fpa, rat, va", problem.Message, StringComparison.Ordinal);
     }
 
@@ -85,8 +85,54 @@ public sealed class ActivityValidationTests
         var problems = Validate(definition);
 
         Assert.Contains(problems, p => p.Path == "$.activities[1]" && p.Message.StartsWith("The expression is not valid JavaScript", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Path == "$.activities[2]" && p.Message.StartsWith("'subject' is not a valid Liquid template", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Path == "$.activities[2]" && p.Message.Contains("Unknown recipient 'everyone'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Path == "$.activities[2].properties.subject" && p.Message.StartsWith("'subject' is not a valid Liquid template", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Path == "$.activities[2].properties.recipients[1]" && p.Message.Contains("Unknown recipient 'everyone'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnknownConsultationRole_IsReportedAtTheRole_NamingTheKnownRoles()
+    {
+        var definition = Flow(Consultation("bau", "fpa", "Quatsch", """ "outcomes": ["Adopted"] """), [C("start", "Done", "bau"), C("bau", "Adopted", "end")]);
+
+        var problem = Assert.Single(Validate(definition, Braunschweig));
+
+        Assert.Equal("$.activities[1].properties.role", problem.Path);
+        Assert.Contains("\"Quatsch\", which is not a known role; use one of: Anhörung, Vorberatung, Entscheidung, Kenntnisnahme, Beratung", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Entscheidung")]
+    [InlineData("kenntnisnahme")]
+    [InlineData("Beschlussfassung")]
+    public void KnownConsultationRoles_AndTheirSynonyms_AreAccepted(string role)
+    {
+        var definition = Flow(Consultation("bau", "fpa", role, """ "outcomes": ["Adopted"] """), [C("start", "Done", "bau"), C("bau", "Adopted", "end")]);
+
+        Assert.Empty(Validate(definition, Braunschweig));
+    }
+
+    [Fact]
+    public void HearingWithUnknownRoleJoinAndCommittee_IsReportedAtEachProperty()
+    {
+        var hearing = new ActivityDefinition
+        {
+            Id = "sbr", Type = "Hearing",
+            Properties = Json("""{ "committees": ["rat", "sbr-999"], "join": "some", "role": "Quatsch" }"""),
+        };
+
+        var paths = Validate(Flow(hearing, [C("start", "Done", "sbr"), C("sbr", "Done", "end")]), Braunschweig).Select(p => p.Path).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["$.activities[1].properties.committees[1]", "$.activities[1].properties.join", "$.activities[1].properties.role"], paths);
+    }
+
+    [Fact]
+    public void WaitWithAnInvalidUntil_IsReportedAtUntil_AndTwoSettingsAtTheActivity()
+    {
+        var wait = new ActivityDefinition { Id = "wait", Type = "Wait", Properties = Json("""{ "until": "morgen", "daysAfterLastMeeting": 5000 }""") };
+
+        var paths = Validate(Flow(wait, [C("start", "Done", "wait"), C("wait", "Done", "end")])).Select(p => p.Path).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["$.activities[1]", "$.activities[1].properties.daysAfterLastMeeting", "$.activities[1].properties.until"], paths);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class DefinitionVersionTests
 
         await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
         var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
-        Assert.Contains("no committee 'bauausschuss'", problem.Errors["$.activities[1]"][0], StringComparison.Ordinal);
+        Assert.Contains("no committee 'bauausschuss'", problem.Errors["$.activities[1].properties.committee"][0], StringComparison.Ordinal);
         Assert.Contains("Unknown activity type 'Abstimmung'", problem.Errors["$.activities[2].type"][0], StringComparison.Ordinal);
         Assert.Contains(problem.Errors, e => e.Value.Any(m => m.Contains("has no connection", StringComparison.Ordinal)));
         var definitions = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
