@@ -20,11 +20,8 @@ public sealed class SaveDraft(ICouncilDb db, DefinitionValidation validation, Ti
     internal async Task<DefinitionVersionView> SaveAsync(Caller caller, string definitionId, string document, int? copiedFrom, CancellationToken cancellationToken)
     {
         DefinitionAccess.Check(caller);
-        var definition = await validation.ValidateAsync(caller.BodyId, document, cancellationToken);
-        if (definition.DefinitionId != definitionId)
-        {
-            throw RequestValidationException.For("$.definitionId", $"The document is '{definition.DefinitionId}' but is saved as '{definitionId}'; make them the same.");
-        }
+        // The address's id is checked with the document, so a mismatch is reported together with every other problem.
+        var definition = await validation.ValidateAsync(caller.BodyId, document, cancellationToken, savedAs: definitionId);
 
         var versions = await db.WorkflowDefinitions.Where(d => d.TenantId == caller.BodyId && d.DefinitionId == definitionId).ToListAsync(cancellationToken);
         var draft = versions.SingleOrDefault(v => v.State == DefinitionState.Draft);

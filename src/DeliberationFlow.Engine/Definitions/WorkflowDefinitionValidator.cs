@@ -13,6 +13,10 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         context = context with { Definition = definition };
         var problems = new List<DefinitionProblem>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (DefinitionIds.Problem(definition.DefinitionId) is { } idProblem)
+        {
+            problems.Add(new("$.definitionId", idProblem));
+        }
 
         for (var i = 0; i < definition.Activities.Count; i++)
         {

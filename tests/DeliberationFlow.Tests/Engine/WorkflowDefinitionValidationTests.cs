@@ -75,6 +75,34 @@ public sealed class WorkflowDefinitionValidationTests
         Assert.Contains(problems, p => p.Path == "$.activities[3].type" && p.Message.Contains("Consultation", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Bad Id")]
+    [InlineData("a..b")]
+    [InlineData("ä")]
+    [InlineData("-leading-hyphen")]
+    [InlineData("trailing-newline\n")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public void Validate_ReportsADefinitionIdOutsideTheSchemaPattern(string id)
+    {
+        var definition = new WorkflowDefinition
+        {
+            DefinitionId = id, Version = 1, Name = "X",
+            Activities = [new() { Id = "start", Type = "Start" }, new() { Id = "end", Type = "End" }],
+            Connections = [new("start", "Done", "end")],
+        };
+
+        var problem = Assert.Single(new WorkflowDefinitionValidator(Activities).Validate(definition));
+
+        Assert.Equal("$.definitionId", problem.Path);
+        Assert.Contains(id.Length > DefinitionIds.MaxLength ? "keep it to 100" : "lower-case letters", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("beschlussvorlage-fachausschuss")]
+    [InlineData("2021-haushalt")]
+    public void Validate_AcceptsADefinitionIdWithinThePattern(string id) =>
+        Assert.Null(DefinitionIds.Problem(id));
+
     [Fact]
     public void LoadFolder_RefusesAnInvalidFile_NamingTheFileAndThePath()
     {

@@ -39,6 +39,40 @@ public sealed class DefinitionVersionTests
     }
 
     [Fact]
+    public async Task Draft_WithAnInvalidOrMismatchedId_IsRefusedNamingTheId_WithTheOtherProblems_AndNothingIsStored()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var document = await DocumentAsync(admin, "beschlussvorlage", 1);
+
+        foreach (var id in new[] { "Bad Id", "a..b", "ä", new string('a', 300) })
+        {
+            document["definitionId"] = id;
+            var refused = await admin.PutAsJsonAsync($"/api/workflow-definitions/{Uri.EscapeDataString(id)}/draft", document);
+
+            await Http.EnsureAsync(refused, HttpStatusCode.BadRequest);
+            var errors = (await refused.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+            Assert.Equal(["$.definitionId"], errors.Keys);
+            Assert.Contains(id.Length > 100 ? "keep it to 100" : "lower-case letters", errors["$.definitionId"][0], StringComparison.Ordinal);
+        }
+
+        // An address that differs from the document is reported with the document's other problems, even ones that stop reading it.
+        document["definitionId"] = "beschlussvorlage";
+        document["name"] = 5;
+        var response = await admin.PutAsJsonAsync("/api/workflow-definitions/Bad%20Id/draft", document);
+
+        await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
+        var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        Assert.Contains("lower-case letters", problem.Errors["id"][0], StringComparison.Ordinal);
+        Assert.Contains("The document is 'beschlussvorlage' but is saved as 'Bad Id'", problem.Errors["$.definitionId"][0], StringComparison.Ordinal);
+        Assert.Contains("$.name", problem.Errors.Keys);
+        var definitions = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
+        Assert.DoesNotContain(definitions, d => d.DefinitionId is "Bad Id" or "a..b" or "ä" || d.DefinitionId.Length > 100);
+        Assert.Equal([1], definitions.Single(d => d.DefinitionId == "beschlussvorlage").Versions.Select(v => v.Version));
+        Assert.Equal(0, (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=workflow"))!.Total);
+    }
+
+    [Fact]
     public async Task NewVersion_StartsNewPapers_OldOnesStayOrMigrate_AndRetractOrRevertGoBack()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
