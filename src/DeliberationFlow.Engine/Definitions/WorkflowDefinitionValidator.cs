@@ -6,12 +6,36 @@ namespace DeliberationFlow.Engine.Definitions;
 /// <summary>Checks a definition against the registered activity types and reports every problem at once.</summary>
 public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
 {
+    /// <summary>
+    /// A council workflow has tens of steps; beyond these a document is refused before anything else is checked,
+    /// so an oversized one costs a count, not a graph walk (and a script or template parse per activity).
+    /// </summary>
+    public const int MaxActivities = 500;
+
+    /// <summary>Several outcomes per activity at most, each connected once.</summary>
+    public const int MaxConnections = 2000;
+
     public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition) => Validate(definition, DefinitionValidationContext.Empty);
 
     public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition, DefinitionValidationContext context)
     {
         context = context with { Definition = definition };
         var problems = new List<DefinitionProblem>();
+        if (definition.Activities.Count > MaxActivities)
+        {
+            problems.Add(new("$.activities", $"The workflow has {definition.Activities.Count} activities; keep it to {MaxActivities} (split it into several workflows)."));
+        }
+
+        if (definition.Connections.Count > MaxConnections)
+        {
+            problems.Add(new("$.connections", $"The workflow has {definition.Connections.Count} connections; keep it to {MaxConnections}."));
+        }
+
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         if (DefinitionIds.Problem(definition.DefinitionId) is { } idProblem)
         {
@@ -83,18 +107,22 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
             }
         }
 
-        ValidateOpenPorts(problems, definition);
+        // Connections by source and by target, built once: looking them up per activity must not scan them all.
+        var outgoing = definition.Connections.ToLookup(c => c.Source, StringComparer.Ordinal);
+        var incoming = definition.Connections.ToLookup(c => c.Target, StringComparer.Ordinal);
+        ValidateOpenPorts(problems, definition, outgoing);
         if (starts.Count == 1)
         {
-            ValidateReachability(problems, definition, starts[0].Id);
-            ValidateWayOut(problems, definition, starts[0].Id);
+            var reachable = Reachable(outgoing, starts[0].Id);
+            ValidateReachability(problems, definition, starts[0].Id, reachable);
+            ValidateWayOut(problems, definition, incoming, reachable);
         }
 
         return problems;
     }
 
     /// <summary>An outcome without a connection would leave an instance stranded when it happens.</summary>
-    private void ValidateOpenPorts(List<DefinitionProblem> problems, WorkflowDefinition definition)
+    private void ValidateOpenPorts(List<DefinitionProblem> problems, WorkflowDefinition definition, ILookup<string, Connection> outgoing)
     {
         for (var i = 0; i < definition.Activities.Count; i++)
         {
@@ -104,7 +132,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
                 continue;
             }
 
-            var connected = definition.Connections.Where(c => c.Source == activity.Id).Select(c => c.Outcome).ToHashSet(StringComparer.Ordinal);
+            var connected = outgoing[activity.Id].Select(c => c.Outcome).ToHashSet(StringComparer.Ordinal);
             foreach (var outcome in SafeOutcomes(type, activity).Where(o => !connected.Contains(o)))
             {
                 problems.Add(new($"$.activities[{i}]",
@@ -114,14 +142,14 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
     }
 
     /// <summary>Every activity the flow can reach must be able to reach an end; otherwise it loops with no way out.</summary>
-    private void ValidateWayOut(List<DefinitionProblem> problems, WorkflowDefinition definition, string startId)
+    private void ValidateWayOut(List<DefinitionProblem> problems, WorkflowDefinition definition, ILookup<string, Connection> incoming, HashSet<string> reachable)
     {
         var ends = definition.Activities.Where(a => activities.Find(a.Type)?.Descriptor.IsEnd == true).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         var canFinish = new HashSet<string>(ends, StringComparer.Ordinal);
         var queue = new Queue<string>(ends);
         while (queue.TryDequeue(out var id))
         {
-            foreach (var connection in definition.Connections.Where(c => c.Target == id))
+            foreach (var connection in incoming[id])
             {
                 if (canFinish.Add(connection.Source))
                 {
@@ -130,7 +158,6 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
             }
         }
 
-        var reachable = Reachable(definition, startId);
         for (var i = 0; i < definition.Activities.Count; i++)
         {
             var id = definition.Activities[i].Id;
@@ -168,13 +195,13 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         }
     }
 
-    private static HashSet<string> Reachable(WorkflowDefinition definition, string startId)
+    private static HashSet<string> Reachable(ILookup<string, Connection> outgoing, string startId)
     {
         var reachable = new HashSet<string>(StringComparer.Ordinal) { startId };
         var queue = new Queue<string>([startId]);
         while (queue.TryDequeue(out var id))
         {
-            foreach (var connection in definition.Connections.Where(c => c.Source == id))
+            foreach (var connection in outgoing[id])
             {
                 if (reachable.Add(connection.Target))
                 {
@@ -243,9 +270,8 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         }
     }
 
-    private static void ValidateReachability(List<DefinitionProblem> problems, WorkflowDefinition definition, string startId)
+    private static void ValidateReachability(List<DefinitionProblem> problems, WorkflowDefinition definition, string startId, HashSet<string> reachable)
     {
-        var reachable = Reachable(definition, startId);
         for (var i = 0; i < definition.Activities.Count; i++)
         {
             if (!reachable.Contains(definition.Activities[i].Id))

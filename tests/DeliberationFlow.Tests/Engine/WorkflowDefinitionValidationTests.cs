@@ -104,6 +104,54 @@ public sealed class WorkflowDefinitionValidationTests
         Assert.Null(DefinitionIds.Problem(id));
 
     [Fact]
+    public void Validate_RefusesAnOversizedWorkflow_AtOnce_WithoutCheckingItsSteps()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var problems = new WorkflowDefinitionValidator(Activities).Validate(Chain(10_000));
+
+        Assert.Equal(
+            ["$.activities: The workflow has 10002 activities; keep it to 500 (split it into several workflows).",
+             "$.connections: The workflow has 10001 connections; keep it to 2000."],
+            problems.Select(p => p.ToString()));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(1), $"Refusing took {started.Elapsed}.");
+    }
+
+    [Fact]
+    public void Validate_AChainAtTheLimit_IsValid_AndCheckedWithoutScanningEveryConnectionPerActivity()
+    {
+        var definition = Chain(WorkflowDefinitionValidator.MaxActivities - 2);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var problems = new WorkflowDefinitionValidator(Activities).Validate(definition);
+
+        Assert.Empty(problems);
+        // Quadratic, 500 activities took about 20 ms here; the bound is loose for a shared machine, the point is the cap above.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"Checking took {started.Elapsed}.");
+    }
+
+    /// <summary>Start → n consultations, each adopted into the next → End.</summary>
+    private static WorkflowDefinition Chain(int n)
+    {
+        var ids = Enumerable.Range(0, n).Select(k => $"c{k}").ToList();
+        List<string> path = ["start", .. ids, "end"];
+        return new WorkflowDefinition
+        {
+            DefinitionId = "chain", Version = 1, Name = "Chain",
+            Activities =
+            [
+                new() { Id = "start", Type = "Start" },
+                .. ids.Select(id => new ActivityDefinition
+                {
+                    Id = id, Type = "Consultation", Properties = Properties("""{ "committee": "rat", "role": "Vorberatung", "outcomes": ["Adopted"] }"""),
+                }),
+                new() { Id = "end", Type = "End" },
+            ],
+            Connections = [.. path.Zip(path.Skip(1), (from, to) => new Connection(from, from == "start" ? "Done" : "Adopted", to))],
+        };
+    }
+
+    [Fact]
     public void LoadFolder_RefusesAnInvalidFile_NamingTheFileAndThePath()
     {
         var folder = Directory.CreateTempSubdirectory("workflows-").FullName;
