@@ -1,28 +1,32 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace DeliberationFlow.Engine.Definitions;
 
-/// <summary>Reads a definition document (the JSON in <c>workflows/</c>) and reports what is wrong, with JSON paths.</summary>
+/// <summary>
+/// Reads a definition document (the JSON in <c>workflows/</c>) and reports what is wrong, with JSON paths.
+/// It walks the parsed JSON field by field instead of deserialising into classes: a serializer stops at the first
+/// value of the wrong kind and names .NET types, while this reports every misplaced value at once, in the terms of
+/// the document (a text, a number, an object, a list).
+/// </summary>
 public static class WorkflowDefinitionReader
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    private static readonly JsonDocumentOptions Options = new()
     {
-        // A typo in a property name must not silently drop a setting.
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        RespectRequiredConstructorParameters = true,
-        RespectNullableAnnotations = true,
         AllowTrailingCommas = false,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        CommentHandling = JsonCommentHandling.Skip,
     };
+
+    private static readonly string[] DocumentMembers = ["$schema", "definitionId", "version", "name", "description", "state", "properties", "activities", "connections"];
+    private static readonly string[] ActivityMembers = ["id", "type", "displayName", "properties", "designer"];
+    private static readonly string[] DesignerMembers = ["x", "y", "width", "height"];
+    private static readonly string[] ConnectionMembers = ["source", "outcome", "target"];
 
     public static DefinitionReadResult Read(string json)
     {
-        DefinitionDocument? document;
+        JsonDocument parsed;
         try
         {
-            document = JsonSerializer.Deserialize<DefinitionDocument>(json, Options);
+            parsed = JsonDocument.Parse(json, Options);
         }
         catch (JsonException ex)
         {
@@ -34,118 +38,319 @@ public static class WorkflowDefinitionReader
             return DefinitionReadResult.Failed(new DefinitionProblem("$", "The text contains an unpaired surrogate character; save the file as UTF-8 and check it for broken characters."));
         }
 
-        if (document is null)
+        using (parsed)
         {
-            return DefinitionReadResult.Failed(new DefinitionProblem("$", "The document is empty; expected a workflow definition object."));
+            var root = parsed.RootElement;
+            if (root.ValueKind == JsonValueKind.Null)
+            {
+                return DefinitionReadResult.Failed(new DefinitionProblem("$", "The document is empty; expected a workflow definition object."));
+            }
+
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return DefinitionReadResult.Failed(new DefinitionProblem("$",
+                    $"Expected a workflow definition object (with definitionId, version, name, activities and connections), not {Kind(root)}."));
+            }
+
+            var problems = new List<DefinitionProblem>();
+            var definition = ReadDocument(root, problems);
+            return problems.Count > 0 ? new DefinitionReadResult(null, problems) : new DefinitionReadResult(definition, []);
+        }
+    }
+
+    private static WorkflowDefinition ReadDocument(JsonElement root, List<DefinitionProblem> problems)
+    {
+        var members = Members(root, "$", DocumentMembers, "a workflow definition", problems);
+        Text(members, "$schema", "$", problems, required: false);
+        var definitionId = Text(members, "definitionId", "$", problems, required: true);
+        var name = Text(members, "name", "$", problems, required: true);
+        var description = Text(members, "description", "$", problems, required: false);
+        var version = 0;
+        if (members.TryGetValue("version", out var versionValue))
+        {
+            if (versionValue.ValueKind != JsonValueKind.Number || !versionValue.TryGetInt32(out version))
+            {
+                problems.Add(new("$.version", $"Expected a whole number here, not {Kind(versionValue)}."));
+            }
         }
 
-        var problems = new List<DefinitionProblem>();
-        Require(problems, "$.definitionId", document.DefinitionId);
-        Require(problems, "$.name", document.Name);
-        if (document.Version < 1)
+        if (version < 1 && !problems.Any(p => p.Path == "$.version"))
         {
             problems.Add(new DefinitionProblem("$.version", "Set a version number of 1 or more."));
         }
 
-        for (var i = 0; i < document.Activities.Count; i++)
+        DefinitionState? state = null;
+        if (members.TryGetValue("state", out var stateValue) && stateValue.ValueKind != JsonValueKind.Null)
         {
-            if (document.Activities[i] is not { } activity)
+            state = stateValue.ValueKind == JsonValueKind.String && TryText(stateValue) is { } text && text.All(char.IsAsciiLetter)
+                    && Enum.TryParse<DefinitionState>(text, ignoreCase: true, out var parsed)
+                ? parsed
+                : null;
+            if (state is null)
             {
-                problems.Add(new DefinitionProblem($"$.activities[{i}]", "Expected an activity object here, not null."));
-                continue;
+                problems.Add(new("$.state", $"Expected one of \"draft\", \"published\" or \"retracted\" here, not {Kind(stateValue)}."));
             }
-
-            Require(problems, $"$.activities[{i}].id", activity.Id);
-            Require(problems, $"$.activities[{i}].type", activity.Type);
         }
 
-        for (var i = 0; i < document.Connections.Count; i++)
+        var properties = PropertyBag(members, "$", problems);
+        var activities = new List<ActivityDefinition>();
+        foreach (var (element, path) in List(members, "activities", "$", "activity", problems))
         {
-            if (document.Connections[i] is not { } connection)
+            if (ReadActivity(element, path, problems) is { } activity)
             {
-                problems.Add(new DefinitionProblem($"$.connections[{i}]", "Expected a connection object here, not null."));
-                continue;
+                activities.Add(activity);
             }
-
-            Require(problems, $"$.connections[{i}].source", connection.Source);
-            Require(problems, $"$.connections[{i}].outcome", connection.Outcome);
-            Require(problems, $"$.connections[{i}].target", connection.Target);
         }
 
-        if (problems.Count > 0)
+        var connections = new List<Connection>();
+        foreach (var (element, path) in List(members, "connections", "$", "connection", problems))
         {
-            return new DefinitionReadResult(null, problems);
+            var fields = Members(element, path, ConnectionMembers, "a connection", problems);
+            var source = Text(fields, "source", path, problems, required: true);
+            var outcome = Text(fields, "outcome", path, problems, required: true);
+            var target = Text(fields, "target", path, problems, required: true);
+            connections.Add(new Connection(source ?? "", outcome ?? "", target ?? ""));
         }
 
-        var definition = new WorkflowDefinition
+        return new WorkflowDefinition
         {
-            DefinitionId = document.DefinitionId!,
-            Version = document.Version,
-            Name = document.Name!,
-            Description = document.Description,
-            State = document.State ?? DefinitionState.Published,
-            Properties = document.Properties ?? new Dictionary<string, JsonElement>(),
-            Activities = document.Activities.Select(a => a!).Select(a => new ActivityDefinition
-            {
-                Id = a.Id!,
-                Type = a.Type!,
-                DisplayName = a.DisplayName,
-                Properties = a.Properties ?? new Dictionary<string, JsonElement>(),
-                Designer = a.Designer,
-            }).ToList(),
-            Connections = document.Connections.Select(c => new Connection(c!.Source!, c.Outcome!, c.Target!)).ToList(),
+            DefinitionId = definitionId ?? "",
+            Version = version,
+            Name = name ?? "",
+            Description = description,
+            State = state ?? DefinitionState.Published,
+            Properties = properties,
+            Activities = activities,
+            Connections = connections,
         };
-        return new DefinitionReadResult(definition, []);
     }
 
-    private static void Require(List<DefinitionProblem> problems, string path, string? value)
+    private static ActivityDefinition? ReadActivity(JsonElement element, string path, List<DefinitionProblem> problems)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        var fields = Members(element, path, ActivityMembers, "an activity", problems);
+        var id = Text(fields, "id", path, problems, required: true);
+        var type = Text(fields, "type", path, problems, required: true);
+        var displayName = Text(fields, "displayName", path, problems, required: false);
+        var properties = PropertyBag(fields, path, problems);
+        DesignerPosition? designer = null;
+        if (fields.TryGetValue("designer", out var designerValue) && designerValue.ValueKind != JsonValueKind.Null)
         {
-            problems.Add(new DefinitionProblem(path, "This value is required; give a non-empty text."));
+            var designerPath = $"{path}.designer";
+            if (designerValue.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(new(designerPath, $"Expected an object with x and y here, not {Kind(designerValue)}."));
+            }
+            else
+            {
+                var position = Members(designerValue, designerPath, DesignerMembers, "a designer position", problems);
+                var x = Number(position, "x", designerPath, problems, required: true);
+                var y = Number(position, "y", designerPath, problems, required: true);
+                var width = Number(position, "width", designerPath, problems, required: false);
+                var height = Number(position, "height", designerPath, problems, required: false);
+                designer = x is { } left && y is { } top ? new DesignerPosition(left, top, width, height) : null;
+            }
+        }
+
+        return new ActivityDefinition { Id = id ?? "", Type = type ?? "", DisplayName = displayName, Properties = properties, Designer = designer };
+    }
+
+    /// <summary>The members of an object by their known names (matched regardless of case, as before); unknown ones are reported.</summary>
+    private static Dictionary<string, JsonElement> Members(JsonElement element, string path, string[] known, string what, List<DefinitionProblem> problems)
+    {
+        var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var member in element.EnumerateObject())
+        {
+            if (!HasReadableName(member, path, problems))
+            {
+                continue;
+            }
+
+            var name = known.FirstOrDefault(k => string.Equals(k, member.Name, StringComparison.OrdinalIgnoreCase));
+            if (name is null)
+            {
+                // A typo in a property name must not silently drop a setting.
+                problems.Add(new($"{path}.{member.Name}", $"'{member.Name}' is not a property of {what}; known properties: {string.Join(", ", known)}."));
+                continue;
+            }
+
+            members[name] = member.Value;
+        }
+
+        return members;
+    }
+
+    /// <summary>The elements of a list member with their paths; a missing list is empty, anything but objects in it is reported.</summary>
+    private static List<(JsonElement Element, string Path)> List(Dictionary<string, JsonElement> members, string name, string path, string what, List<DefinitionProblem> problems)
+    {
+        var elements = new List<(JsonElement, string)>();
+        if (!members.TryGetValue(name, out var value))
+        {
+            return elements;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add(new($"{path}.{name}", $"Expected a list of {what} objects here, not {Kind(value)}."));
+            return elements;
+        }
+
+        var i = 0;
+        foreach (var element in value.EnumerateArray())
+        {
+            var elementPath = $"{path}.{name}[{i++}]";
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                elements.Add((element, elementPath));
+            }
+            else
+            {
+                problems.Add(new(elementPath, element.ValueKind == JsonValueKind.Null
+                    ? $"Expected {Article(what)} {what} object here, not null."
+                    : $"Expected {Article(what)} {what} object here, not {Kind(element)}."));
+            }
+        }
+
+        return elements;
+    }
+
+    private static Dictionary<string, JsonElement> PropertyBag(Dictionary<string, JsonElement> members, string path, List<DefinitionProblem> problems)
+    {
+        var bag = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (!members.TryGetValue("properties", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return bag;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new($"{path}.properties", $"Expected an object of settings here, not {Kind(value)}."));
+            return bag;
+        }
+
+        foreach (var member in value.EnumerateObject())
+        {
+            if (!HasReadableName(member, $"{path}.properties", problems))
+            {
+                continue;
+            }
+
+            // Cloned: the definition outlives the parsed document.
+            bag[member.Name] = member.Value.Clone();
+        }
+
+        return bag;
+    }
+
+    private static string? Text(Dictionary<string, JsonElement> members, string name, string path, List<DefinitionProblem> problems, bool required)
+    {
+        var at = $"{path}.{name}";
+        if (!members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                problems.Add(new DefinitionProblem(at, "This value is required; give a non-empty text."));
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            problems.Add(new(at, $"Expected a text here, not {Kind(value)}."));
+            return null;
+        }
+
+        if (TryText(value) is not { } text)
+        {
+            problems.Add(new(at, "The text contains a broken escape (an unpaired surrogate such as \\ud800); remove or correct it."));
+            return null;
+        }
+
+        if (required && string.IsNullOrWhiteSpace(text))
+        {
+            problems.Add(new DefinitionProblem(at, "This value is required; give a non-empty text."));
+        }
+
+        return text;
+    }
+
+    private static double? Number(Dictionary<string, JsonElement> members, string name, string path, List<DefinitionProblem> problems, bool required)
+    {
+        var at = $"{path}.{name}";
+        if (!members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                problems.Add(new(at, "This value is required; give a number."));
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number))
+        {
+            problems.Add(new(at, $"Expected a number here, not {Kind(value)}."));
+            return null;
+        }
+
+        return number;
+    }
+
+    /// <summary>False (and reported) when a property name's escapes do not form valid UTF-16.</summary>
+    private static bool HasReadableName(JsonProperty member, string path, List<DefinitionProblem> problems)
+    {
+        try
+        {
+            _ = member.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            problems.Add(new(path, "A property name contains a broken escape (an unpaired surrogate such as \\ud800); remove or correct it."));
+            return false;
         }
     }
+
+    /// <summary>The text of a string value, or null when its escapes do not form valid UTF-16.</summary>
+    private static string? TryText(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What a value is, in the terms of the document, with a short excerpt of texts and numbers.</summary>
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => TryText(value) is { } text ? $"the text \"{Excerpt(text)}\"" : "a text",
+        JsonValueKind.Number => value.GetRawText() is { Length: <= 30 } raw ? $"the number {raw}" : "a number",
+        JsonValueKind.True or JsonValueKind.False => $"the value {value.GetRawText()}",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        _ => "null",
+    };
+
+    private static string Excerpt(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static string Article(string word) => word[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a";
 
     private static string Describe(JsonException ex)
     {
-        // System.Text.Json appends "Path: … | LineNumber …" to its messages; the path is reported separately.
+        // The reader appends "LineNumber: … | BytePositionInLine: …" (and the serializer "Path: …"); both are given separately.
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        message = cut > 0 ? message[..cut] : message;
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            message = cut > 0 ? message[..cut] : message;
+        }
+
         var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
         return message + where;
-    }
-
-    private sealed class DefinitionDocument
-    {
-        [JsonPropertyName("$schema")]
-        public string? Schema { get; set; }
-
-        public string? DefinitionId { get; set; }
-        public int Version { get; set; }
-        public string? Name { get; set; }
-        public string? Description { get; set; }
-        public DefinitionState? State { get; set; }
-        public Dictionary<string, JsonElement>? Properties { get; set; }
-        // Elements may be null in the document ("activities": [null]); they are reported, not dereferenced.
-        public List<ActivityDocument?> Activities { get; set; } = [];
-        public List<ConnectionDocument?> Connections { get; set; } = [];
-    }
-
-    private sealed class ActivityDocument
-    {
-        public string? Id { get; set; }
-        public string? Type { get; set; }
-        public string? DisplayName { get; set; }
-        public Dictionary<string, JsonElement>? Properties { get; set; }
-        public DesignerPosition? Designer { get; set; }
-    }
-
-    private sealed class ConnectionDocument
-    {
-        public string? Source { get; set; }
-        public string? Outcome { get; set; }
-        public string? Target { get; set; }
     }
 }
 

@@ -25,10 +25,54 @@ public sealed class WorkflowDefinitionValidationTests
               "activities": [ { "id": "start", "tpye": "Start" } ], "connections": [] }
             """);
 
-        var problem = Assert.Single(result.Problems);
         Assert.Null(result.Definition);
-        Assert.StartsWith("$.activities[0]", problem.Path, StringComparison.Ordinal);
-        Assert.Contains("tpye", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                "$.activities[0].tpye: 'tpye' is not a property of an activity; known properties: id, type, displayName, properties, designer.",
+                "$.activities[0].type: This value is required; give a non-empty text.",
+            ],
+            result.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void Read_ReportsEveryValueOfTheWrongKindAtOnce_InTheDocumentsTerms()
+    {
+        var result = WorkflowDefinitionReader.Read("""
+            { "definitionId": "x", "version": "eins", "name": 5, "state": "fertig", "properties": [],
+              "activities": [ { "id": "start", "type": "Start", "designer": { "x": "abc", "y": 1 } }, 7,
+                              { "id": ["a"], "type": "End", "designer": { "x": 1e400 }, "properties": true } ],
+              "connections": [ { "source": "start", "outcome": false, "target": null } ] }
+            """);
+
+        Assert.Null(result.Definition);
+        Assert.Equal(
+            [
+                "$.activities[0].designer.x: Expected a number here, not the text \"abc\".",
+                "$.activities[1]: Expected an activity object here, not the number 7.",
+                "$.activities[2].designer.x: Expected a number here, not the number 1e400.",
+                "$.activities[2].designer.y: This value is required; give a number.",
+                "$.activities[2].id: Expected a text here, not a list.",
+                "$.activities[2].properties: Expected an object of settings here, not the value true.",
+                "$.connections[0].outcome: Expected a text here, not the value false.",
+                "$.connections[0].target: This value is required; give a non-empty text.",
+                "$.name: Expected a text here, not the number 5.",
+                "$.properties: Expected an object of settings here, not a list.",
+                "$.state: Expected one of \"draft\", \"published\" or \"retracted\" here, not the text \"fertig\".",
+                "$.version: Expected a whole number here, not the text \"eins\".",
+            ],
+            result.Problems.Select(p => p.ToString()).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(result.Problems, p => p.Message.Contains("System.", StringComparison.Ordinal) || p.Message.Contains("DeliberationFlow", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[]", "Expected a workflow definition object (with definitionId, version, name, activities and connections), not a list.")]
+    [InlineData("\"text\"", "Expected a workflow definition object (with definitionId, version, name, activities and connections), not the text \"text\".")]
+    [InlineData("null", "The document is empty; expected a workflow definition object.")]
+    public void Read_ADocumentThatIsNoObject_IsReportedAtTheRoot(string json, string message)
+    {
+        var problem = Assert.Single(WorkflowDefinitionReader.Read(json).Problems);
+
+        Assert.Equal(("$", message), (problem.Path, problem.Message));
     }
 
     [Fact]

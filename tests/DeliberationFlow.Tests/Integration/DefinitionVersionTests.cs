@@ -65,7 +65,12 @@ public sealed class DefinitionVersionTests
         var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
         Assert.Contains("lower-case letters", problem.Errors["id"][0], StringComparison.Ordinal);
         Assert.Contains("The document is 'beschlussvorlage' but is saved as 'Bad Id'", problem.Errors["$.definitionId"][0], StringComparison.Ordinal);
-        Assert.Contains("$.name", problem.Errors.Keys);
+        Assert.Equal(["Expected a text here, not the number 5."], problem.Errors["$.name"]);
+        // A body that is no definition object is named as such, not by a .NET type.
+        var list = await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", new JsonArray());
+        await Http.EnsureAsync(list, HttpStatusCode.BadRequest);
+        Assert.StartsWith("Expected a workflow definition object", (await list.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors["$"][0], StringComparison.Ordinal);
+
         var definitions = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
         Assert.DoesNotContain(definitions, d => d.DefinitionId is "Bad Id" or "a..b" or "ä" || d.DefinitionId.Length > 100);
         Assert.Equal([1], definitions.Single(d => d.DefinitionId == "beschlussvorlage").Versions.Select(v => v.Version));
