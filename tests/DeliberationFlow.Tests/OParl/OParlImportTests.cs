@@ -240,6 +240,10 @@ public sealed class OParlImportTests
         await Http.EnsureAsync(addressed, HttpStatusCode.OK);
         Assert.Equal((office.Name, "fb10@wolfenbuettel.example", true), await addressed.Content.ReadFromJsonAsync<OrganizationView>() is { } o ? (o.Name, o.Email, o.Imported) : default);
 
+        // With the committees imported, the shipped Beschlussvorlage, which came to Wolfenbüttel as a draft (it names fpa and
+        // va), can be published there.
+        await Http.EnsureAsync(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/1/publish", null), HttpStatusCode.OK);
+
         // The imported 21-15813 is still in progress: a workflow takes it on. The FPA's recorded recommendation is followed,
         // the VA's planned step is taken over into the VA's next meeting; nothing is planned twice.
         var imported = (await admin.GetFromJsonAsync<PaperDetails>("/api/papers/by-reference/21-15813"))!;
