@@ -16,7 +16,10 @@ public sealed record AgendaLine(string Number, Consultation Consultation, Paper 
 /// </summary>
 public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer renderer)
 {
-    /// <returns>The addresses written to.</returns>
+    /// <returns>
+    /// The addresses whose agenda notice names the item fired for: written to now, or earlier under another item's timer
+    /// of the same meeting (the journal of each paper names them, as it names the members).
+    /// </returns>
     public async Task<IReadOnlyList<string>> QueueAsync(
         Meeting meeting, Organization committee, Body body, IReadOnlyList<AgendaLine> agenda, Guid firedFor, IReadOnlyCollection<Guid> memberPersonIds,
         DateTimeOffset now, CancellationToken cancellationToken)
@@ -56,6 +59,12 @@ public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer rendere
 
             var prefix = $"{MailKinds.AgendaNotice}:{meeting.Id}:{user.Id}";
             var (covered, earlier) = await Notices.SentUnderAsync(db, prefix, cancellationToken);
+            if (covered.ContainsKey(firedFor))
+            {
+                written.Add(address);
+                continue;
+            }
+
             var items = published.Where(a => !covered.ContainsKey(a.Consultation.Id)).ToList();
             if (items.Count == 0)
             {
