@@ -148,7 +148,8 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
         ["True", "False"],
         [new("expression", PropertyKind.Text, true, "a JavaScript expression over 'paper' (reference, name, type, isPublic, leadOffice, participatingOffices, consultations).")]);
 
-    public IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context)
+    // Reported at the activity: the expression is its only property.
+    public IEnumerable<ActivityProblem> Validate(ActivityDefinition activity, DefinitionValidationContext context)
     {
         var expression = activity.GetString("expression");
         if (expression is null)
@@ -158,13 +159,13 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
 
         if (expression.Length > MaxExpressionLength)
         {
-            yield return $"The expression has {expression.Length} characters; keep it to {MaxExpressionLength}.";
+            yield return new(null, $"The expression has {expression.Length} characters; keep it to {MaxExpressionLength}.");
             yield break;
         }
 
         if (SyntaxError(expression) is { } error)
         {
-            yield return $"The expression is not valid JavaScript: {error}";
+            yield return new(null, $"The expression is not valid JavaScript: {error}");
         }
     }
 

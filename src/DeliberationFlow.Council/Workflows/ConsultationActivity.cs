@@ -49,7 +49,7 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
             : [nameof(Outcome.Adopted), nameof(Outcome.AdoptedAmended), nameof(Outcome.Rejected), nameof(Outcome.Withdrawn)];
     }
 
-    public IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context)
+    public IEnumerable<ActivityProblem> Validate(ActivityDefinition activity, DefinitionValidationContext context)
     {
         var outcomes = activity.GetTextList("outcomes") ?? [];
         for (var k = 0; k < outcomes.Count; k++)

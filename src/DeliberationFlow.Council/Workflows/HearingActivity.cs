@@ -30,7 +30,7 @@ public sealed class HearingActivity(ConsultationPlanner planner, Common.ICouncil
             new("role", PropertyKind.Text, false, "the role wording (default: Anhörung)."),
         ]);
 
-    public IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context)
+    public IEnumerable<ActivityProblem> Validate(ActivityDefinition activity, DefinitionValidationContext context)
     {
         if (activity.GetString("join") is { } join && join is not ("all" or "any"))
         {

@@ -30,7 +30,7 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
             new("text", PropertyKind.Text, true, "the text, a Liquid template over paper and recipient."),
         ]);
 
-    public IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context)
+    public IEnumerable<ActivityProblem> Validate(ActivityDefinition activity, DefinitionValidationContext context)
     {
         foreach (var name in new[] { "subject", "text" })
         {

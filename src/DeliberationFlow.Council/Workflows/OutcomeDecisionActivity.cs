@@ -20,7 +20,7 @@ public sealed class OutcomeDecisionActivity(ConsultationPlanner planner) : IActi
         [nameof(Outcome.Adopted), nameof(Outcome.AdoptedAmended), nameof(Outcome.Rejected), nameof(Outcome.Noted)],
         [new("of", PropertyKind.Text, true, "the id of the earlier Consultation or Hearing activity whose outcome decides.")]);
 
-    public IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context)
+    public IEnumerable<ActivityProblem> Validate(ActivityDefinition activity, DefinitionValidationContext context)
     {
         if (activity.GetString("of") is { } of && context.Definition is { } definition
             && !definition.Activities.Any(a => a.Id == of && a.Type is ConsultationActivity.TypeName or HearingActivity.TypeName))

@@ -30,7 +30,7 @@ public sealed class WaitActivity(ICouncilDb db, ConsultationPlanner planner) : I
             new("daysAfterLastMeeting", PropertyKind.Number, false, "days after the latest meeting the paper was planned into."),
         ]);
 
-    public IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context)
+    public IEnumerable<ActivityProblem> Validate(ActivityDefinition activity, DefinitionValidationContext context)
     {
         var until = activity.GetString("until");
         var days = activity.GetNumber("daysAfterLastMeeting");

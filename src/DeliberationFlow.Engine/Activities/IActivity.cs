@@ -20,15 +20,11 @@ public interface IActivity
     /// </summary>
     IReadOnlyList<string> OutcomesOf(ActivityDefinition activity) => Descriptor.Outcomes;
 
-    /// <summary>Checks what the generic property check cannot (an expression's syntax, a committee's existence).</summary>
-    IEnumerable<string> Validate(ActivityDefinition activity, DefinitionValidationContext context) => [];
-
     /// <summary>
-    /// The same checks, each problem placed at the property it concerns, so the studio can show it at the field.
-    /// Types that know the property implement this instead of <see cref="Validate"/>; the default reports at the activity.
+    /// Checks what the generic property check cannot (an expression's syntax, a committee's existence), each problem
+    /// placed at the property it concerns where there is one, so the studio can show it at the field.
     /// </summary>
-    IEnumerable<ActivityProblem> ValidateAt(ActivityDefinition activity, DefinitionValidationContext context) =>
-        Validate(activity, context).Select(message => new ActivityProblem(null, message));
+    IEnumerable<ActivityProblem> Validate(ActivityDefinition activity, DefinitionValidationContext context) => [];
 
     /// <summary>Continues the activity when a stimulus arrives for one of its bookmarks.</summary>
     ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken) =>

@@ -186,7 +186,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
     {
         try
         {
-            return activity.ValidateAt(definition, context).ToList();
+            return activity.Validate(definition, context).ToList();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
