@@ -1,5 +1,6 @@
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Papers;
@@ -22,7 +23,8 @@ public sealed record CorrectOutcomeRequest(
 /// outcome's path through its workflow, so a wording that names another decision is refused (that is not a correction).
 /// The committee's secretaries and admins may correct; the journal keeps the old and the new text, who and why.
 /// </summary>
-public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, OutcomeNotices notices, IOutboxSignal outbox, TimeProvider clock)
+public sealed class CorrectOutcome(
+    ICouncilDb db, PaperReader reader, OutcomeNotices notices, MeetingAttendance attendance, IOutboxSignal outbox, TimeProvider clock)
 {
     private const int MaxReasonLength = 500;
 
@@ -70,6 +72,12 @@ public sealed class CorrectOutcome(ICouncilDb db, PaperReader reader, OutcomeNot
             consultation.VotesFor = request.VotesFor ?? consultation.VotesFor ?? 0;
             consultation.VotesAgainst = request.VotesAgainst ?? consultation.VotesAgainst ?? 0;
             consultation.Abstentions = request.Abstentions ?? consultation.Abstentions ?? 0;
+            if (consultation.MeetingId is { } meetingId
+                && MeetingAttendance.TallyProblem(await attendance.ReadAsync(await db.Meetings.GetAsync(meetingId, cancellationToken), cancellationToken),
+                    consultation.VotesFor.Value, consultation.VotesAgainst.Value, consultation.Abstentions.Value) is { } problem)
+            {
+                throw RequestValidationException.For(OutcomeInput.TallyField(request.VotesFor, request.VotesAgainst), problem);
+            }
         }
 
         if (RecordedOutcome.Of(consultation) == before)

@@ -32,6 +32,10 @@ internal static class OutcomeInput
         errors.MaxLength("resolutionText", resolutionText, MaxResolutionTextLength, "The resolution text");
     }
 
+    /// <summary>The field a problem with the whole tally is reported at: the first of the tally's fields the request gives.</summary>
+    public static string TallyField(int? votesFor, int? votesAgainst) =>
+        votesFor is not null ? "votesFor" : votesAgainst is not null ? "votesAgainst" : "abstentions";
+
     public static void Votes(ValidationErrors errors, int? votesFor, int? votesAgainst, int? abstentions)
     {
         foreach (var (field, votes) in new[] { ("votesFor", votesFor), ("votesAgainst", votesAgainst), ("abstentions", abstentions) })

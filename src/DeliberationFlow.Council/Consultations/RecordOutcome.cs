@@ -142,23 +142,29 @@ public sealed class RecordOutcome(
                 $"Before it only '{Outcome.Withdrawn}' (the paper withdrawn) or '{Outcome.RemovedFromAgenda}' (taken off the agenda) can be recorded.");
         }
 
-        if (step.HasAttendance && MeetingAttendance.NeedsQuorum(outcome)
-            && await attendance.ReadAsync(step.Meeting!, cancellationToken) is var present && MeetingAttendance.ShowsNoQuorum(present))
+        var tally = request.VotesFor is null && request.VotesAgainst is null && request.Abstentions is null
+            ? null
+            : new VoteTally(request.VotesFor ?? 0, request.VotesAgainst ?? 0, request.Abstentions ?? 0);
+        if (step.HasAttendance && (MeetingAttendance.NeedsQuorum(outcome) || tally is not null))
         {
-            throw new ConflictException(
-                $"The attendance recorded for the meeting of '{committee.Name}' on {BodyClock.LocalText(step.Meeting!.Start, step.Body.Zone)} shows no quorum " +
-                $"({present.VotingPresent} of {present.VotingSeats} voting seats taken; § 65 NKomVG needs more than half), so nothing could be decided there. " +
-                $"Record '{Outcome.Deferred}' (vertagt) to take the paper to the next meeting, or correct the attendance.");
+            var present = await attendance.ReadAsync(step.Meeting!, cancellationToken);
+            if (MeetingAttendance.NeedsQuorum(outcome) && MeetingAttendance.ShowsNoQuorum(present))
+            {
+                throw new ConflictException(
+                    $"The attendance recorded for the meeting of '{committee.Name}' on {BodyClock.LocalText(step.Meeting!.Start, step.Body.Zone)} shows no quorum " +
+                    $"({present.VotingPresent} of {present.VotingSeats} voting seats taken; § 65 NKomVG needs more than half), so nothing could be decided there. " +
+                    $"Record '{Outcome.Deferred}' (vertagt) to take the paper to the next meeting, or correct the attendance.");
+            }
+
+            if (tally is not null && MeetingAttendance.TallyProblem(present, tally.For, tally.Against, tally.Abstentions) is { } problem)
+            {
+                throw RequestValidationException.For(OutcomeInput.TallyField(request.VotesFor, request.VotesAgainst), problem);
+            }
         }
 
         var run = await runner.ResumeAsync(definition, instance, bookmark,
             new Stimulus(caller.UserName, clock.GetUtcNow(),
-                new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim(), request.ReferTo?.Trim())
-                {
-                    Tally = request.VotesFor is null && request.VotesAgainst is null && request.Abstentions is null
-                        ? null
-                        : new VoteTally(request.VotesFor ?? 0, request.VotesAgainst ?? 0, request.Abstentions ?? 0),
-                }),
+                new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim(), request.ReferTo?.Trim()) { Tally = tally }),
             cancellationToken);
 
         var now = clock.GetUtcNow();

@@ -42,6 +42,25 @@ public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
     public static bool ShowsNoQuorum(AttendanceView attendance) =>
         attendance.QuorumReached == false && attendance.Members.All(m => m.Status is not null);
 
+    /// <summary>
+    /// The problem with a tally that counts more votes than the attendance recorded for the meeting has voting members
+    /// present (a deputy for an absent member), or null. Only those present vote, so such a tally has a typing error, or
+    /// the attendance misses someone who came late. As for the quorum, a recording still under way decides nothing; without
+    /// a recorded attendance there is no check at all, because the seats alone do not settle it (the HVB votes in the Rat
+    /// and the Verwaltungsausschuss, and imported memberships are often incomplete).
+    /// </summary>
+    public static string? TallyProblem(AttendanceView attendance, int votesFor, int votesAgainst, int abstentions)
+    {
+        var cast = (long)votesFor + votesAgainst + abstentions;
+        if (attendance.RecordedAt is null || attendance.Members.Any(m => m.Status is null) || cast <= attendance.VotingPresent)
+        {
+            return null;
+        }
+
+        return $"The tally counts {cast} votes ({votesFor} for, {votesAgainst} against, {abstentions} abstentions), but the attendance recorded " +
+               $"for the meeting has {attendance.VotingPresent} voting members present. Correct the tally, or record who else attended.";
+    }
+
     public async Task<AttendanceView> ReadAsync(Caller caller, Guid meetingId, CancellationToken cancellationToken)
     {
         var meeting = await FindAsync(caller, meetingId, cancellationToken);

@@ -131,6 +131,47 @@ public sealed class AttendanceTests
         Assert.Equal(["Deferred", "Planned"], deferred.Consultations.Select(c => c.Status));
     }
 
+    [Fact]
+    public async Task ATallyOfMoreVotesThanVotingMembersPresent_IsRefused_WhenRecordedAndWhenCorrected()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var first = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17521", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        var second = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17522", "Neubau Feuerwache", "Beschlussvorlage", "fb10", null, true, null, null));
+        var url = $"/api/meetings/{first.Consultations[0].MeetingId}/attendance";
+        var fpa = test.ClientFor("sekretariat-fpa");
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        var id = (await fpa.GetFromJsonAsync<AttendanceView>(url))!.Members.ToDictionary(m => m.Name, m => m.PersonId);
+
+        // While the recording is under way (two members without a status) the tally is not held against it.
+        await RecordAsync(fpa, url, Request((id["Klaus Hartmann"], "Present"), (id["Jana Beispiel"], "Present"), (id["Petra Vogel"], "Present")));
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", first.Consultations[0].Id, new("Adopted", "beschlossen", null, VotesFor: 4, VotesAgainst: 1)), HttpStatusCode.OK);
+
+        // Everyone recorded, three of five voting members present: four votes and an abstention cannot have been cast.
+        await RecordAsync(fpa, url, Request((id["Sabine Krüger"], "Absent"), (id["Aylin Demir"], "Excused")));
+        var refused = await test.RecordAsync("sekretariat-fpa", second.Consultations[0].Id, new("Adopted", "beschlossen", null, VotesFor: 4, Abstentions: 1));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = (await refused.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        Assert.Equal(
+            "The tally counts 5 votes (4 for, 0 against, 1 abstentions), but the attendance recorded for the meeting has 3 voting members present. " +
+            "Correct the tally, or record who else attended.",
+            Assert.Single(problem.Errors["votesFor"]));
+        Assert.Equal("Planned", (await test.GetPaperAsync("admin", second.Id)).Consultations[0].Status);
+
+        var adopted = await test.RecordAsync("sekretariat-fpa", second.Consultations[0].Id, new("Adopted", "beschlossen", null, VotesFor: 2, Abstentions: 1));
+        await Http.EnsureAsync(adopted, HttpStatusCode.OK);
+
+        // A correction of the tally is held against the same attendance; the tally recorded stays.
+        var correction = await fpa.PostAsJsonAsync($"/api/consultations/{second.Consultations[0].Id}/outcome/correction",
+            new CorrectOutcomeRequest("Zählfehler", VotesAgainst: 2));
+        Assert.Equal(HttpStatusCode.BadRequest, correction.StatusCode);
+        var corrected = (await correction.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        Assert.StartsWith("The tally counts 5 votes (2 for, 2 against, 1 abstentions)", Assert.Single(corrected.Errors["votesAgainst"]), StringComparison.Ordinal);
+        var tally = (await test.GetPaperAsync("admin", second.Id)).Consultations[0].Votes!;
+        Assert.Equal((2, 0, 1), (tally.For, tally.Against, tally.Abstentions));
+        await Http.EnsureAsync(await fpa.PostAsJsonAsync($"/api/consultations/{second.Consultations[0].Id}/outcome/correction",
+            new CorrectOutcomeRequest("Zählfehler", VotesAgainst: 1, Abstentions: 0)), HttpStatusCode.OK);
+    }
+
     private static RecordAttendanceRequest Request(params (Guid PersonId, string Status)[] entries) =>
         new([.. entries.Select(e => new AttendanceEntry(e.PersonId, e.Status))]);
 
