@@ -47,9 +47,9 @@ public static class ApiExtensions
         app.MapOpenApi();
         app.MapScalarApiReference();
 
-        // The dashboard is behind the admin policy; Hangfire's own local-requests-only filter is not needed then.
+        // The dashboard is behind the operator policy; Hangfire's own local-requests-only filter is not needed then.
         app.MapHangfireDashboard("/jobs", new DashboardOptions { Authorization = [], DashboardTitle = "DeliberationFlow – Jobs" })
-            .RequireAuthorization(SecurityExtensions.AdminPolicy);
+            .RequireAuthorization(SecurityExtensions.OperatorPolicy);
         return app;
     }
 }

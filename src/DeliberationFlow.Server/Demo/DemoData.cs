@@ -44,7 +44,8 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
 
         var created = clock.GetUtcNow();
         var braunschweig = await SeedBraunschweigAsync(created, cancellationToken);
-        await SeedWolfenbuettelAsync(created, cancellationToken);
+        // The second body joins the installation a moment later, so Braunschweig, created first, runs it (the job dashboard).
+        await SeedWolfenbuettelAsync(created.AddSeconds(1), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         foreach (var bodyId in await db.Bodies.Select(b => b.Id).ToListAsync(cancellationToken))
         {

@@ -11,6 +11,9 @@ public static class SecurityExtensions
 {
     public const string AdminPolicy = "admin";
 
+    /// <summary>The admins of the body that runs the installation (see <see cref="InstallationOperatorRequirement"/>).</summary>
+    public const string OperatorPolicy = "operator";
+
     /// <summary>Chooses HTTP Basic or the sign-in cookie per request.</summary>
     public const string SelectingScheme = "deliberationflow";
 
@@ -133,7 +136,9 @@ public static class SecurityExtensions
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(AdminPolicy, policy => policy.RequireRole(nameof(UserRole.Admin)));
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole(nameof(UserRole.Admin)))
+            .AddPolicy(OperatorPolicy, policy => policy.AddRequirements(new InstallationOperatorRequirement(builder.Configuration["Operations:OperatorBody"])));
+        builder.Services.AddScoped<IAuthorizationHandler, InstallationOperatorHandler>();
         return builder;
     }
 

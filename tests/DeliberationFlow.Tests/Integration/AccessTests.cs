@@ -33,6 +33,26 @@ public sealed class AccessTests
     }
 
     [Fact]
+    public async Task JobDashboard_ShowsEveryBodysJobs_SoOnlyTheOperatingBodysAdminsMayOpenIt()
+    {
+        // By default the body created first runs the installation: Braunschweig in the demo, not Wolfenbüttel.
+        await using (var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9)))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await test.ClientFor("admin").GetAsync("/jobs/jobs/failed")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("admin-wf").GetAsync("/jobs")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("admin-wf").GetAsync("/jobs/jobs/failed")).StatusCode);
+        }
+
+        // Named by its key, the operating body is another one.
+        await using (var named = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+                         settings: new Dictionary<string, string> { ["Operations:OperatorBody"] = "wolfenbuettel" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await named.ClientFor("admin-wf").GetAsync("/jobs")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await named.ClientFor("admin").GetAsync("/jobs")).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Papers_OfAnotherBody_AreNotFound()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));

@@ -52,4 +52,16 @@ public sealed class UiOperationsTests(Chromium chromium) : IClassFixture<Chromiu
         await Expect(secretary.Page.Locator("#no-access")).ToContainTextAsync("Kein Zugriff");
         await Expect(secretary.Page.Locator("#smtp-check")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task AdminOfABodyThatDoesNotRunTheInstallation_IsNotOfferedTheJobDashboard()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await using var admin = await UiSession.SignInAsync(chromium, test, "admin-wf");
+
+        await admin.Page.GotoAsync("/operations");
+
+        await Expect(admin.Page.Locator("#jobs-operators-only")).ToContainTextAsync("den Administratoren der betreibenden Körperschaft vorbehalten");
+        await Expect(admin.Page.Locator("#jobs-link")).ToHaveCountAsync(0);
+    }
 }
