@@ -483,15 +483,14 @@ public sealed class OParlReader(ICouncilDb db)
         public JsonObject ToJson(OParlUrls urls, TimeZoneInfo zone, bool embedded)
         {
             var url = urls.Object("agendaItem", Id);
-            if (WithdrawnFromPublic is { } withdrawn)
+            if (WithdrawnFromPublic is not null || Deleted)
             {
-                // Its paper was made non-public: a mirror that keeps agenda items apart from their meeting drops it.
-                return OParlJson.Deleted(url, "AgendaItem", Created, withdrawn, zone);
-            }
-
-            if (Deleted)
-            {
-                return OParlJson.Deleted(url, "AgendaItem", Created, Modified, zone);
+                // Its paper was made non-public (a mirror that keeps agenda items apart from their meeting drops it), or the
+                // item is gone. The 1.1 schema requires an order of every agenda item, deleted ones too; 0 says nothing
+                // of the place a non-public item had.
+                var deleted = OParlJson.Deleted(url, "AgendaItem", Created, WithdrawnFromPublic ?? Modified, zone);
+                deleted["order"] = 0;
+                return deleted;
             }
 
             var obj = Object(url, "AgendaItem",

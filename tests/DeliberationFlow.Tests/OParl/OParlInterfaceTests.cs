@@ -262,6 +262,17 @@ public sealed class OParlInterfaceTests
         var after = await GetAsync(client, meetingUrl);
         Assert.Equal("2021-05-10T11:00:00+02:00", (string)after["modified"]!);
         Assert.DoesNotContain(open.Consultations[0].Id.ToString(), after.ToJsonString(), StringComparison.Ordinal);
+
+        // Its paper made non-public, its item (now on the next meeting's agenda) is served as deleted, with the order the
+        // 1.1 schema requires of every agenda item and nothing else of it.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 10, 12));
+        var paper = await test.GetPaperAsync("admin", open.Id);
+        await Http.EnsureAsync(await test.ClientFor("admin").PutAsJsonAsync($"/api/papers/{open.Id}",
+            new EditPaperRequest(paper.Name, paper.LeadOffice!.Key, null, paper.Date, false, "Personenbezogene Daten")), HttpStatusCode.OK);
+        var gone = await GetAsync(client, $"http://localhost/oparl/agendaItem/{open.Consultations[0].Id}");
+        Assert.Equal(["created", "deleted", "id", "modified", "order", "type"], gone.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal((true, "2021-05-10T12:00:00+02:00"), ((bool)gone["deleted"]!, (string)gone["modified"]!));
+        Assert.Empty(new OParlSchemas().Problems(gone, "agenda item of a paper made non-public"));
     }
 
     private static async Task<List<string>> References(HttpClient client, string url) =>
