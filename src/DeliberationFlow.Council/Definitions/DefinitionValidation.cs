@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Definitions;
 
-/// <summary>Reads and checks a definition document for one body, reporting every problem with its JSON path.</summary>
+/// <summary>
+/// Reads and checks a definition document for one body, reporting every problem with its JSON path: the values of the
+/// wrong kind and the checks of meaning on the rest in one answer, so fixing a type error brings no new list.
+/// </summary>
 public sealed class DefinitionValidation(ICouncilDb db, IActivityRegistry activities)
 {
     /// <param name="savedAs">The id the document is saved under (the address's), checked and compared with the document's; null when publishing.</param>
@@ -16,7 +19,7 @@ public sealed class DefinitionValidation(ICouncilDb db, IActivityRegistry activi
     {
         var read = WorkflowDefinitionReader.Read(document);
         IReadOnlyList<DefinitionProblem> problems = read.Problems;
-        if (read.Definition is not null)
+        if (read.Partial is not null)
         {
             var committees = await db.Organizations.Where(o => o.BodyId == bodyId && o.Kind == OrganizationKind.Committee)
                 .Select(o => o.Key).ToListAsync(cancellationToken);
@@ -24,7 +27,7 @@ public sealed class DefinitionValidation(ICouncilDb db, IActivityRegistry activi
             {
                 [CouncilReferences.Committees] = committees.ToHashSet(StringComparer.Ordinal),
             });
-            problems = new WorkflowDefinitionValidator(activities).Validate(read.Definition, context);
+            problems = new WorkflowDefinitionValidator(activities).Validate(read, context);
         }
 
         if (savedAs is not null)

@@ -35,7 +35,7 @@ public sealed class WorkflowDefinitionCatalog : IWorkflowDefinitionProvider
         foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
         {
             var read = WorkflowDefinitionReader.Read(File.ReadAllText(file));
-            var problems = read.Definition is null ? read.Problems : validator.Validate(read.Definition);
+            var problems = validator.Validate(read, DefinitionValidationContext.Empty);
             if (problems.Count > 0)
             {
                 throw new InvalidWorkflowDefinitionException(file, problems);

@@ -54,7 +54,7 @@ public static class WorkflowDefinitionReader
 
             var problems = new List<DefinitionProblem>();
             var definition = ReadDocument(root, problems);
-            return problems.Count > 0 ? new DefinitionReadResult(null, problems) : new DefinitionReadResult(definition, []);
+            return new DefinitionReadResult(definition, problems);
         }
     }
 
@@ -93,19 +93,24 @@ public static class WorkflowDefinitionReader
         }
 
         var properties = PropertyBag(members, "$", problems);
+        // An element that is no object stays as an empty placeholder: the checks of meaning report at the
+        // document's positions, and a dropped element would shift the index of every one after it.
         var activities = new List<ActivityDefinition>();
         foreach (var (element, path) in List(members, "activities", "$", "activity", problems))
         {
-            if (ReadActivity(element, path, problems) is { } activity)
-            {
-                activities.Add(activity);
-            }
+            activities.Add(element is { } activity ? ReadActivity(activity, path, problems) : new ActivityDefinition { Id = "", Type = "" });
         }
 
         var connections = new List<Connection>();
         foreach (var (element, path) in List(members, "connections", "$", "connection", problems))
         {
-            var fields = Members(element, path, ConnectionMembers, "a connection", problems);
+            if (element is not { } connection)
+            {
+                connections.Add(new Connection("", "", ""));
+                continue;
+            }
+
+            var fields = Members(connection, path, ConnectionMembers, "a connection", problems);
             var source = Text(fields, "source", path, problems, required: true);
             var outcome = Text(fields, "outcome", path, problems, required: true);
             var target = Text(fields, "target", path, problems, required: true);
@@ -125,7 +130,7 @@ public static class WorkflowDefinitionReader
         };
     }
 
-    private static ActivityDefinition? ReadActivity(JsonElement element, string path, List<DefinitionProblem> problems)
+    private static ActivityDefinition ReadActivity(JsonElement element, string path, List<DefinitionProblem> problems)
     {
         var fields = Members(element, path, ActivityMembers, "an activity", problems);
         var id = Text(fields, "id", path, problems, required: true);
@@ -179,10 +184,13 @@ public static class WorkflowDefinitionReader
         return members;
     }
 
-    /// <summary>The elements of a list member with their paths; a missing list is empty, anything but objects in it is reported.</summary>
-    private static List<(JsonElement Element, string Path)> List(Dictionary<string, JsonElement> members, string name, string path, string what, List<DefinitionProblem> problems)
+    /// <summary>
+    /// The elements of a list member with their paths; a missing list is empty, anything but an object in it is
+    /// reported and comes back as null in its place.
+    /// </summary>
+    private static List<(JsonElement? Element, string Path)> List(Dictionary<string, JsonElement> members, string name, string path, string what, List<DefinitionProblem> problems)
     {
-        var elements = new List<(JsonElement, string)>();
+        var elements = new List<(JsonElement?, string)>();
         if (!members.TryGetValue(name, out var value))
         {
             return elements;
@@ -204,6 +212,7 @@ public static class WorkflowDefinitionReader
             }
             else
             {
+                elements.Add((null, elementPath));
                 problems.Add(new(elementPath, element.ValueKind == JsonValueKind.Null
                     ? $"Expected {Article(what)} {what} object here, not null."
                     : $"Expected {Article(what)} {what} object here, not {Kind(element)}."));
@@ -354,7 +363,18 @@ public static class WorkflowDefinitionReader
     }
 }
 
-public sealed record DefinitionReadResult(WorkflowDefinition? Definition, IReadOnlyList<DefinitionProblem> Problems)
+/// <summary>What the reader made of a document.</summary>
+/// <param name="Partial">
+/// Every part of the document that could be read, for the checks of meaning, also when <paramref name="Problems"/> is not
+/// empty: a value of the wrong kind is left out (an empty text where a text is required), an element of the activities or
+/// connections that is no object is an empty placeholder in its place, so indices stay the document's. Null only when the
+/// document is no object at all. Not for running: use <see cref="Definition"/>.
+/// </param>
+/// <param name="Problems">The values of the wrong kind and the missing ones, each with its JSON path.</param>
+public sealed record DefinitionReadResult(WorkflowDefinition? Partial, IReadOnlyList<DefinitionProblem> Problems)
 {
+    /// <summary>The definition, when the document read without a problem; null otherwise.</summary>
+    public WorkflowDefinition? Definition => Problems.Count == 0 ? Partial : null;
+
     public static DefinitionReadResult Failed(DefinitionProblem problem) => new(null, [problem]);
 }

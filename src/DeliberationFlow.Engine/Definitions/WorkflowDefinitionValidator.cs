@@ -1,10 +1,40 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DeliberationFlow.Engine.Activities;
 
 namespace DeliberationFlow.Engine.Definitions;
 
-/// <summary>Checks a definition against the registered activity types and reports every problem at once.</summary>
-public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
+/// <summary>
+/// Checks a definition against the registered activity types and reports every problem at once.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A document is checked in two passes that answer together: <see cref="WorkflowDefinitionReader"/> reports the values
+/// of the wrong kind and hands over what it could read, and the checks of meaning run on that. A user who fixes a
+/// type error must not get a second, different list. The checks of meaning leave out what the reader has reported
+/// already and what only follows from it (see <see cref="Unread"/>): a problem at or below a path the reader reported,
+/// a missing Start or End while an activity's type did not read, the graph checks while an id or an end of a connection
+/// did not read. Those would be guesses about a part the user has not written yet.
+/// </para>
+/// <para>
+/// The type checks stay hand-written rather than coming from <c>workflows/schema/workflow-definition.schema.json</c>
+/// through JsonSchema.Net, for these reasons:
+/// the reader has to walk the document anyway to build the partial model, and knows for each value whether it took it,
+/// so it can say which checks of meaning to leave out; a schema pass would be a second walk whose findings would have
+/// to be matched back against the first.
+/// Its findings are per keyword and not per value: a missing required member is reported at its parent with the
+/// keyword "required", an unknown member at its parent by "additionalProperties", and a type error as the schema
+/// type name; translating them back into "Expected a whole number here, not the text \"eins\"" at the member's
+/// path would be a hand-written layer as large as the walk, with the excerpt of the wrong value lost.
+/// And the two differ on purpose: the reader takes member names regardless of case, null for an optional value and
+/// the state in any case, as documents stored before the schema existed do; the schema, which editors use for
+/// completion, is strict. The activity types and the id pattern come from the registry and
+/// <see cref="DefinitionIds"/>, which the schema only repeats.
+/// The tests hold schema and reader together: whatever the reader and this validator accept, the schema accepts
+/// once those leniencies are written the strict way.
+/// </para>
+/// </remarks>
+public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activities)
 {
     /// <summary>
     /// A council workflow has tens of steps; beyond these a document is refused before anything else is checked,
@@ -17,7 +47,25 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
 
     public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition) => Validate(definition, DefinitionValidationContext.Empty);
 
-    public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition, DefinitionValidationContext context)
+    public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition, DefinitionValidationContext context) =>
+        InPathOrder(Check(definition, context, Unread.Nothing));
+
+    /// <summary>
+    /// The reader's problems and those of the checks of meaning on what it could read, in one list ordered by JSON path
+    /// (indices by number); empty when the document is a valid definition, which is then <see cref="DefinitionReadResult.Definition"/>.
+    /// </summary>
+    public IReadOnlyList<DefinitionProblem> Validate(DefinitionReadResult read, DefinitionValidationContext context)
+    {
+        if (read.Partial is null)
+        {
+            return read.Problems;
+        }
+
+        var unread = new Unread(read.Problems);
+        return InPathOrder([.. read.Problems, .. Check(read.Partial, context, unread).Where(p => !unread.Covers(p.Path))]);
+    }
+
+    private List<DefinitionProblem> Check(WorkflowDefinition definition, DefinitionValidationContext context, Unread unread)
     {
         context = context with { Definition = definition };
         var problems = new List<DefinitionProblem>();
@@ -45,9 +93,15 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         for (var i = 0; i < definition.Activities.Count; i++)
         {
             var activity = definition.Activities[i];
-            if (!index.TryAdd(activity.Id, i))
+            // An id that did not read is no id: a connection naming "" must not find this activity.
+            if (!unread.ActivityId(i) && !index.TryAdd(activity.Id, i))
             {
                 problems.Add(new($"$.activities[{i}].id", $"The id '{activity.Id}' is used by activity {index[activity.Id]} already; give each activity its own id."));
+            }
+
+            if (unread.Activity(i))
+            {
+                continue;
             }
 
             var type = activities.Find(activity.Type);
@@ -58,15 +112,21 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
                 continue;
             }
 
-            ValidateProperties(problems, i, activity, type.Descriptor);
+            var generic = ValidateProperties(problems, i, activity, type.Descriptor);
             foreach (var problem in SafeValidate(type, activity, context))
             {
-                problems.Add(new(problem.Path is null ? $"$.activities[{i}]" : $"$.activities[{i}].{problem.Path}", problem.Message));
+                var path = problem.Path is null ? $"$.activities[{i}]" : $"$.activities[{i}].{problem.Path}";
+                // A value of the wrong kind is reported once, by the generic check, not again as the activity reads it.
+                if (!generic.Contains(path))
+                {
+                    problems.Add(new(path, problem.Message));
+                }
             }
         }
 
         var starts = definition.Activities.Where(a => activities.Find(a.Type)?.Descriptor.IsStart == true).ToList();
-        if (starts.Count == 0)
+        // The activity whose type did not read may well be the Start (or the End) that seems to be missing.
+        if (starts.Count == 0 && !unread.AnyActivityType)
         {
             problems.Add(new("$.activities", $"Add one activity of type '{StartActivity.TypeName}'; every workflow begins there."));
         }
@@ -75,7 +135,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
             problems.Add(new("$.activities", $"Keep exactly one '{StartActivity.TypeName}' activity; found {starts.Count}: {string.Join(", ", starts.Select(s => s.Id))}."));
         }
 
-        if (!definition.Activities.Any(a => activities.Find(a.Type)?.Descriptor.IsEnd == true))
+        if (!unread.AnyActivityType && !definition.Activities.Any(a => activities.Find(a.Type)?.Descriptor.IsEnd == true))
         {
             problems.Add(new("$.activities", $"Add an activity of type '{EndActivity.TypeName}'; an instance must be able to finish."));
         }
@@ -84,11 +144,17 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         for (var i = 0; i < definition.Connections.Count; i++)
         {
             var connection = definition.Connections[i];
+            if (unread.Connection(i))
+            {
+                continue;
+            }
+
             if (!index.TryGetValue(connection.Source, out var sourceIndex))
             {
                 problems.Add(new($"$.connections[{i}].source", $"No activity has the id '{connection.Source}'; connect an existing activity."));
             }
-            else if (activities.Find(definition.Activities[sourceIndex].Type) is { } source
+            else if (!unread.ActivityProperties(sourceIndex)
+                     && activities.Find(definition.Activities[sourceIndex].Type) is { } source
                      && SafeOutcomes(source, definition.Activities[sourceIndex]) is var outcomes
                      && !outcomes.Contains(connection.Outcome, StringComparer.Ordinal))
             {
@@ -101,7 +167,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
                 problems.Add(new($"$.connections[{i}].target", $"No activity has the id '{connection.Target}'; connect to an existing activity."));
             }
 
-            if (!seen.Add((connection.Source, connection.Outcome)))
+            if (!unread.ConnectionPort(i) && !seen.Add((connection.Source, connection.Outcome)))
             {
                 problems.Add(new($"$.connections[{i}]", $"Outcome '{connection.Outcome}' of '{connection.Source}' is connected twice; keep one connection per outcome."));
             }
@@ -110,8 +176,14 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         // Connections by source and by target, built once: looking them up per activity must not scan them all.
         var outgoing = definition.Connections.ToLookup(c => c.Source, StringComparer.Ordinal);
         var incoming = definition.Connections.ToLookup(c => c.Target, StringComparer.Ordinal);
-        ValidateOpenPorts(problems, definition, outgoing);
-        if (starts.Count == 1)
+        // A connection whose source or outcome did not read may be the one meant for an outcome that looks open.
+        if (!unread.AnyConnectionPort)
+        {
+            ValidateOpenPorts(problems, definition, outgoing, unread);
+        }
+
+        // With a node or an edge missing, "cannot be reached" and "no way out" would be guesses about the missing part.
+        if (starts.Count == 1 && unread.GraphIsComplete)
         {
             var reachable = Reachable(outgoing, starts[0].Id);
             ValidateReachability(problems, definition, starts[0].Id, reachable);
@@ -122,12 +194,13 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
     }
 
     /// <summary>An outcome without a connection would leave an instance stranded when it happens.</summary>
-    private void ValidateOpenPorts(List<DefinitionProblem> problems, WorkflowDefinition definition, ILookup<string, Connection> outgoing)
+    private void ValidateOpenPorts(List<DefinitionProblem> problems, WorkflowDefinition definition, ILookup<string, Connection> outgoing, Unread unread)
     {
         for (var i = 0; i < definition.Activities.Count; i++)
         {
             var activity = definition.Activities[i];
-            if (activities.Find(activity.Type) is not { } type)
+            // Without its id its connections cannot be told; without its properties its outcomes cannot.
+            if (unread.Activity(i) || unread.ActivityId(i) || unread.ActivityProperties(i) || activities.Find(activity.Type) is not { } type)
             {
                 continue;
             }
@@ -213,8 +286,10 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         return reachable;
     }
 
-    private static void ValidateProperties(List<DefinitionProblem> problems, int i, ActivityDefinition activity, ActivityDescriptor descriptor)
+    /// <returns>The paths it reported at.</returns>
+    private static HashSet<string> ValidateProperties(List<DefinitionProblem> problems, int i, ActivityDefinition activity, ActivityDescriptor descriptor)
     {
+        var reported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in descriptor.Properties)
         {
             var path = $"$.activities[{i}].properties.{property.Name}";
@@ -223,6 +298,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
                 if (property.Required)
                 {
                     problems.Add(new(path, $"Set '{property.Name}': {property.Description}"));
+                    reported.Add(path);
                 }
 
                 continue;
@@ -247,6 +323,7 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
                     _ => "a non-empty text",
                 };
                 problems.Add(new(path, $"'{property.Name}' must be {expected}."));
+                reported.Add(path);
             }
         }
 
@@ -254,7 +331,10 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
         {
             var known = descriptor.Properties.Count == 0 ? "none" : string.Join(", ", descriptor.Properties.Select(p => p.Name));
             problems.Add(new($"$.activities[{i}].properties.{name}", $"'{descriptor.Type}' has no property '{name}'; known properties: {known}."));
+            reported.Add($"$.activities[{i}].properties.{name}");
         }
+
+        return reported;
     }
 
     /// <summary>The text of a string value, or null when its escapes do not form valid UTF-16 (a lone surrogate such as "\\ud800").</summary>
@@ -279,5 +359,80 @@ public sealed class WorkflowDefinitionValidator(IActivityRegistry activities)
                 problems.Add(new($"$.activities[{i}]", $"Activity '{definition.Activities[i].Id}' cannot be reached from '{startId}'; connect it or remove it."));
             }
         }
+    }
+
+    /// <summary>Ordered by JSON path, an index by its number ([2] before [10]); problems at one path keep their order.</summary>
+    private static List<DefinitionProblem> InPathOrder(IEnumerable<DefinitionProblem> problems) =>
+        [.. problems.OrderBy(p => SortKey(p.Path), StringComparer.Ordinal)];
+
+    private static string SortKey(string path) => IndexPattern().Replace(path, m => "[" + m.Groups[1].Value.PadLeft(10, '0') + "]");
+
+    [GeneratedRegex(@"\[(\d+)\]", RegexOptions.CultureInvariant)]
+    private static partial Regex IndexPattern();
+
+    /// <summary>Where the reader found a value of the wrong kind, so the checks of meaning neither repeat it nor guess around it.</summary>
+    private sealed partial class Unread
+    {
+        public static readonly Unread Nothing = new([]);
+
+        private readonly HashSet<string> _paths;
+
+        public Unread(IEnumerable<DefinitionProblem> problems)
+        {
+            _paths = problems.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+            var activityParts = _paths.Select(p => p == "$.activities" ? "" : Part(ActivityPattern(), p)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var connectionParts = _paths.Select(p => p == "$.connections" ? "" : Part(ConnectionPattern(), p)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            AnyActivityType = activityParts.Contains("") || activityParts.Contains(".type");
+            AnyConnectionPort = connectionParts.Contains("") || connectionParts.Contains(".source") || connectionParts.Contains(".outcome");
+            GraphIsComplete = !AnyActivityType && !AnyConnectionPort && !activityParts.Contains(".id") && !connectionParts.Contains(".target");
+        }
+
+        /// <summary>The member of an element a path names ("" for the element itself), or null when it names none of interest.</summary>
+        private static string? Part(Regex pattern, string path) => pattern.Match(path) is { Success: true } match ? match.Groups[2].Value : null;
+
+        /// <summary>True when an activity's type (or a whole activity) did not read.</summary>
+        public bool AnyActivityType { get; }
+
+        /// <summary>True when a connection's source or outcome (or a whole connection) did not read.</summary>
+        public bool AnyConnectionPort { get; }
+
+        /// <summary>True when every activity's id and type and every connection's ends read.</summary>
+        public bool GraphIsComplete { get; }
+
+        /// <summary>The element is no object (or one of its member names does not read).</summary>
+        public bool Activity(int i) => _paths.Contains($"$.activities[{i}]");
+
+        public bool ActivityId(int i) => _paths.Contains($"$.activities[{i}].id");
+
+        public bool ActivityProperties(int i) => Activity(i) || _paths.Contains($"$.activities[{i}].properties");
+
+        public bool Connection(int i) => _paths.Contains($"$.connections[{i}]");
+
+        public bool ConnectionPort(int i) => _paths.Contains($"$.connections[{i}].source") || _paths.Contains($"$.connections[{i}].outcome");
+
+        /// <summary>True when <paramref name="path"/> or a path above it was reported: it concerns a value that did not read.</summary>
+        public bool Covers(string path)
+        {
+            if (_paths.Count == 0)
+            {
+                return false;
+            }
+
+            for (var end = 1; end <= path.Length; end++)
+            {
+                if ((end == path.Length || path[end] is '.' or '[') && _paths.Contains(path[..end]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        [GeneratedRegex(@"^\$\.activities\[(\d+)\](\.id|\.type|\.properties)?$", RegexOptions.CultureInvariant)]
+        private static partial Regex ActivityPattern();
+
+        [GeneratedRegex(@"^\$\.connections\[(\d+)\](\.source|\.outcome|\.target)?$", RegexOptions.CultureInvariant)]
+        private static partial Regex ConnectionPattern();
     }
 }

@@ -87,6 +87,94 @@ public sealed class WorkflowDefinitionValidationTests
     }
 
     [Fact]
+    public void Validate_ADocumentWithATypeError_GetsTheChecksOfMeaningInTheSameAnswer()
+    {
+        var problems = ReadAndValidate("""
+            { "definitionId": "x", "version": "eins", "name": "X",
+              "activities": [ { "id": "start", "type": "Start" },
+                              { "id": "fpa", "type": "Consultation", "properties": { "committee": "bauausschuss", "role": "Vorberatung", "outcomes": ["Adopted", "Rejected"] } },
+                              { "id": "end", "type": "End" } ],
+              "connections": [ { "source": "start", "outcome": "Done", "target": "fpa" }, { "source": "fpa", "outcome": "Adopted", "target": "nowhere" },
+                               { "source": "fpa", "outcome": "Rejected", "target": "end" } ] }
+            """, "rat", "fpa");
+
+        Assert.Equal(
+            [
+                "$.activities[1].properties.committee: The body has no committee 'bauausschuss'; known committees: fpa, rat.",
+                "$.connections[1].target: No activity has the id 'nowhere'; connect to an existing activity.",
+                "$.version: Expected a whole number here, not the text \"eins\".",
+            ],
+            problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void Validate_AValueOfTheWrongKind_IsReportedOnce_NotAgainAsMissingOrDangling()
+    {
+        var problems = ReadAndValidate("""
+            { "definitionId": "x", "version": 1, "name": "X",
+              "activities": [ { "id": "start", "type": "Start" },
+                              { "id": "fpa", "type": "Consultation", "properties": { "committee": 5, "role": "Vorberatung", "outcomes": ["Adopted"] } },
+                              { "id": "end", "type": "End" } ],
+              "connections": [ { "source": "start", "outcome": "Done", "target": "fpa" }, { "source": "fpa", "outcome": "Adopted", "target": 7 } ] }
+            """, "rat");
+
+        // Neither "Set 'committee'" nor "no activity has the id ''", nor an unreachable End behind the unreadable target.
+        Assert.Equal(
+            [
+                "$.activities[1].properties.committee: 'committee' must be a non-empty text.",
+                "$.connections[1].target: Expected a text here, not the number 7.",
+            ],
+            problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void Validate_AnActivityWhoseIdOrTypeDoesNotRead_LeavesTheRestChecked_WithoutGuessesAboutIt()
+    {
+        var problems = ReadAndValidate("""
+            { "definitionId": "x", "version": 1, "name": "X",
+              "activities": [ { "id": "start", "type": "Start" }, null, { "id": 3, "type": "Consultation", "properties": { "committee": "rat", "role": "Vorberatung", "outcomes": ["Adopted"] } },
+                              { "id": "hpa", "type": "Consultation", "properties": { "committee": "hpa", "role": "Vorberatung", "outcomes": ["Adopted"] } },
+                              { "id": "end", "type": ["End"] } ],
+              "connections": [ { "source": "start", "outcome": "Done", "target": "3" }, { "source": "3", "outcome": "Adopted", "target": "hpa" },
+                               { "source": "hpa", "outcome": "Adopted", "target": "end" } ] }
+            """, "rat");
+
+        // The placeholder for null keeps the later indices the document's; no "add an End", no "cannot be reached".
+        Assert.Equal(
+            [
+                "$.activities[1]: Expected an activity object here, not null.",
+                "$.activities[2].id: Expected a text here, not the number 3.",
+                "$.activities[3].properties.committee: The body has no committee 'hpa'; known committees: rat.",
+                "$.activities[4].type: Expected a text here, not a list.",
+                "$.connections[0].target: No activity has the id '3'; connect to an existing activity.",
+                "$.connections[1].source: No activity has the id '3'; connect an existing activity.",
+            ],
+            problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void Validate_OrdersTheCombinedProblemsByPath_IndicesByNumber()
+    {
+        var activities = string.Join(", ", Enumerable.Range(0, 11).Select(k => $$"""{ "id": "a{{k}}", "type": "Voting{{k}}" }"""));
+        var problems = ReadAndValidate($$"""
+            { "definitionId": "x", "version": 1, "name": 1, "activities": [ {{activities}} ], "connections": [] }
+            """);
+
+        var paths = problems.Select(p => p.Path).ToList();
+        Assert.True(paths.IndexOf("$.activities[2].type") < paths.IndexOf("$.activities[10].type"), string.Join(", ", paths));
+        Assert.Equal("$.name", paths[^1]);
+    }
+
+    private static IReadOnlyList<DefinitionProblem> ReadAndValidate(string json, params string[] committees)
+    {
+        var context = new DefinitionValidationContext(new Dictionary<string, IReadOnlySet<string>>
+        {
+            [CouncilReferences.Committees] = committees.ToHashSet(StringComparer.Ordinal),
+        });
+        return new WorkflowDefinitionValidator(Activities).Validate(WorkflowDefinitionReader.Read(json), context);
+    }
+
+    [Fact]
     public void Validate_ReportsEveryProblemAtOnce_EachWithPathAndAdvice()
     {
         var definition = new WorkflowDefinition
