@@ -84,6 +84,109 @@ public sealed class WorkflowDefinitionMutationTests
         Base().Sample(document => Assert.Empty(ReadAndValidate(document)), iter: 200, threads: 1);
     }
 
+    /// <summary>
+    /// The shipped schema and the reader say the same about the shape: whatever the reader and the validator accept, the
+    /// schema accepts once the reader's leniencies (a member name in another case, null for an absent value, the state
+    /// in any case) are written the strict way; and where the reader finds a value of the wrong kind, so does the schema.
+    /// The reader is stricter about numbers (a version beyond a 32-bit number, a coordinate beyond a double), and the
+    /// validator about meaning; neither shows here.
+    /// </summary>
+    [Fact]
+    public void MutatedDefinitions_TheSchemaAndTheReaderAgreeOnTheShape()
+    {
+        var edits = Gen.Select(Gen.Int[0, 19], Gen.Int[0, 1_000], Gen.Int[0, 1_000], Gen.Int[0, 1_000]).Array[0, 3];
+        Gen.Select(Base(), edits).Sample((document, plan) =>
+        {
+            var node = JsonNode.Parse(document)!;
+            foreach (var edit in plan)
+            {
+                node = Mutate(node, edit);
+            }
+
+            var json = node?.ToJsonString() ?? "null";
+            var read = WorkflowDefinitionReader.Read(json);
+            if (SchemaErrors(Strict(JsonNode.Parse(json))) is not { } schema)
+            {
+                return;
+            }
+
+            if (Validator.Validate(read, DefinitionValidationContext.Empty).Count == 0)
+            {
+                Assert.True(schema.Count == 0, $"The reader accepts, the schema does not: {string.Join("; ", schema)} for: {json}");
+            }
+
+            foreach (var problem in read.Problems.Where(p => p.Message.StartsWith("Expected", StringComparison.Ordinal) && !IsAboutANumbersSize(p.Message)))
+            {
+                Assert.True(schema.ContainsKey(Pointer(problem.Path)), $"The reader reports {problem}, the schema nothing there ({string.Join("; ", schema)}) for: {json}");
+            }
+        }, iter: Iterations, threads: 1);
+    }
+
+    private static readonly Json.Schema.JsonSchema DefinitionSchema =
+        Json.Schema.JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "workflows", "schema", "workflow-definition.schema.json")));
+
+    /// <summary>The schema's errors by instance location (a JSON pointer, "" for the document); null when it cannot judge the document.</summary>
+    private static Dictionary<string, string>? SchemaErrors(JsonNode? document)
+    {
+        Json.Schema.EvaluationResults result;
+        try
+        {
+            result = DefinitionSchema.Evaluate(document, new Json.Schema.EvaluationOptions { OutputFormat = Json.Schema.OutputFormat.List });
+        }
+        catch (FormatException)
+        {
+            // JsonSchema.Net reads every number as a decimal and throws on one beyond it (1e400); the reader reports those itself.
+            return null;
+        }
+
+        return result.IsValid
+            ? []
+            : result.Details.Where(d => d.HasErrors).GroupBy(d => d.InstanceLocation.ToString())
+                .ToDictionary(g => g.Key, g => string.Join(", ", g.SelectMany(d => d.Errors!.Select(e => $"{e.Key}: {e.Value}"))));
+    }
+
+    private static string Pointer(string path) =>
+        System.Text.RegularExpressions.Regex.Replace(path[1..], @"\.([^.\[]+)|\[(\d+)\]", m => "/" + (m.Groups[2].Success ? m.Groups[2].Value : m.Groups[1].Value));
+
+    private static bool IsAboutANumbersSize(string message) =>
+        message.StartsWith("Expected a number", StringComparison.Ordinal) || message.StartsWith("Expected a whole number", StringComparison.Ordinal)
+            ? message.Contains("not the number", StringComparison.Ordinal) || message.Contains("not a number", StringComparison.Ordinal)
+            : false;
+
+    private static readonly string[] KnownMembers =
+        ["$schema", "definitionId", "version", "name", "description", "state", "properties", "activities", "connections",
+         "id", "type", "displayName", "designer", "x", "y", "width", "height", "source", "outcome", "target"];
+
+    /// <summary>The document as the schema wants it: known member names in their case, no null for an absent value, the state in lower case.</summary>
+    private static JsonNode? Strict(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var strict = new JsonObject();
+                foreach (var (name, value) in obj.ToList())
+                {
+                    var known = KnownMembers.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) ?? name;
+                    // The reader takes null as absent except for the lists, where it expects a list.
+                    if (value is null && known is not ("activities" or "connections"))
+                    {
+                        continue;
+                    }
+
+                    var copy = value?.DeepClone();
+                    strict[known] = known == "state" && copy is JsonValue state && state.TryGetValue<string>(out var text) ? JsonValue.Create(text.ToLowerInvariant())
+                        : known == "properties" ? copy
+                        : Strict(copy);
+                }
+
+                return strict;
+            case JsonArray array:
+                return new JsonArray([.. array.Select(e => Strict(e?.DeepClone()))]);
+            default:
+                return node?.DeepClone();
+        }
+    }
+
     [Theory]
     [InlineData("activities", "$.activities[1]")]
     [InlineData("connections", "$.connections[0]")]
