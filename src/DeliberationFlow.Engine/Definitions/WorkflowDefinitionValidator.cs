@@ -29,7 +29,8 @@ namespace DeliberationFlow.Engine.Definitions;
 /// And the two differ on purpose: the reader takes member names regardless of case, null for an optional value and
 /// the state in any case, as documents stored before the schema existed do; the schema, which editors use for
 /// completion, is strict. The activity types and the id pattern come from the registry and
-/// <see cref="DefinitionIds"/>, which the schema only repeats.
+/// <see cref="DefinitionIds"/>, which the schema only repeats. And JsonSchema.Net (7.4) reads every number as a decimal
+/// and throws on one beyond it (a coordinate of 1e400), where every document must get an answer, not an exception.
 /// The tests hold schema and reader together: whatever the reader and this validator accept, the schema accepts
 /// once those leniencies are written the strict way.
 /// </para>
