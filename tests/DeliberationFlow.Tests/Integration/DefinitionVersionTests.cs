@@ -24,11 +24,16 @@ public sealed class DefinitionVersionTests
         document["activities"]![1]!["properties"]!["committee"] = "bauausschuss";
         document["activities"]![2]!["type"] = "Abstimmung";
         document["connections"]!.AsArray().RemoveAt(document["connections"]!.AsArray().Count - 1);
+        // A value of the wrong kind comes in the same answer as the checks of meaning, not before them.
+        document["activities"]![3]!["displayName"] = 7;
+        document["connections"]![0]!["target"] = "nirgendwo";
 
         var response = await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", document);
 
         await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
         var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        Assert.Equal(["Expected a text here, not the number 7."], problem.Errors["$.activities[3].displayName"]);
+        Assert.Equal(["No activity has the id 'nirgendwo'; connect to an existing activity."], problem.Errors["$.connections[0].target"]);
         Assert.Contains("no committee 'bauausschuss'", problem.Errors["$.activities[1].properties.committee"][0], StringComparison.Ordinal);
         Assert.Contains("Unknown activity type 'Abstimmung'", problem.Errors["$.activities[2].type"][0], StringComparison.Ordinal);
         Assert.Contains(problem.Errors, e => e.Value.Any(m => m.Contains("has no connection", StringComparison.Ordinal)));
