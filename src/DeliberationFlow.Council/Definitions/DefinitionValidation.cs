@@ -27,7 +27,7 @@ public sealed class DefinitionValidation(ICouncilDb db, IActivityRegistry activi
             {
                 [CouncilReferences.Committees] = committees.ToHashSet(StringComparer.Ordinal),
             });
-            problems = new WorkflowDefinitionValidator(activities).Validate(read, context);
+            problems = [.. new WorkflowDefinitionValidator(activities).Validate(read, context), .. WorkflowSelection.PaperTypesProblems(read.Partial)];
         }
 
         if (savedAs is not null)

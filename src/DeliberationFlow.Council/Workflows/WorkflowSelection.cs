@@ -24,6 +24,36 @@ public sealed class WorkflowSelection(IWorkflowDefinitionStore definitions)
     private static bool ServesPaperType(WorkflowDefinition definition, string paperType) =>
         PaperTypes(definition).Contains(paperType, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// What is wrong with the definition's <c>paperTypes</c>: anything but a list of texts would make the workflow serve no
+    /// paper type without a word, and a paper registered without naming a workflow would not find it.
+    /// </summary>
+    public static IEnumerable<DefinitionProblem> PaperTypesProblems(WorkflowDefinition definition)
+    {
+        const string path = "$.properties." + PaperTypesProperty;
+        if (!definition.Properties.TryGetValue(PaperTypesProperty, out var types) || types.ValueKind == JsonValueKind.Null)
+        {
+            yield break;
+        }
+
+        if (types.ValueKind != JsonValueKind.Array)
+        {
+            yield return new(path, "Give the paper types this workflow serves as a list of texts, e.g. [\"Beschlussvorlage\"].");
+            yield break;
+        }
+
+        var index = 0;
+        foreach (var type in types.EnumerateArray())
+        {
+            if (type.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(type.GetString()))
+            {
+                yield return new($"{path}[{index}]", "Give a paper type as a non-empty text, e.g. \"Mitteilung\".");
+            }
+
+            index++;
+        }
+    }
+
     /// <summary>The paper types a workflow serves when a registration names no workflow (its <c>paperTypes</c> property).</summary>
     public static IEnumerable<string> PaperTypes(WorkflowDefinition definition) =>
         definition.Properties.TryGetValue(PaperTypesProperty, out var types) && types.ValueKind == JsonValueKind.Array

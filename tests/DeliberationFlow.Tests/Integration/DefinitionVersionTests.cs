@@ -27,6 +27,8 @@ public sealed class DefinitionVersionTests
         // A value of the wrong kind comes in the same answer as the checks of meaning, not before them.
         document["activities"]![3]!["displayName"] = 7;
         document["connections"]![0]!["target"] = "nirgendwo";
+        // A paper type given as one text instead of a list would leave the workflow serving no paper type at all.
+        document["properties"]!["paperTypes"] = "Beschlussvorlage";
 
         var response = await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", document);
 
@@ -37,6 +39,7 @@ public sealed class DefinitionVersionTests
         Assert.Contains("no committee 'bauausschuss'", problem.Errors["$.activities[1].properties.committee"][0], StringComparison.Ordinal);
         Assert.Contains("Unknown activity type 'Abstimmung'", problem.Errors["$.activities[2].type"][0], StringComparison.Ordinal);
         Assert.Contains(problem.Errors, e => e.Value.Any(m => m.Contains("has no connection", StringComparison.Ordinal)));
+        Assert.Equal(["Give the paper types this workflow serves as a list of texts, e.g. [\"Beschlussvorlage\"]."], problem.Errors["$.properties.paperTypes"]);
         var definitions = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
         Assert.Equal([1], definitions.Single(d => d.DefinitionId == "beschlussvorlage").Versions.Select(v => v.Version));
         Assert.Equal(0, (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=workflow"))!.Total);
