@@ -65,7 +65,7 @@ public static class ConditionRules
 
         if (script.Body.Count != 1 || script.Body[0] is not ExpressionStatement statement)
         {
-            var at = script.Body.Count > 1 ? script.Body[1] : script.Body.Count == 1 ? script.Body[0] : null;
+            var at = script.Body.FirstOrDefault(s => s is not ExpressionStatement) ?? (script.Body.Count > 1 ? script.Body[1] : null);
             return $"it must be exactly one expression, not {(at is null ? "empty" : Describe(at) + Column(at))}; {Hint}.";
         }
 
