@@ -11,7 +11,7 @@ using Jint.Runtime;
 namespace DeliberationFlow.Council.Workflows;
 
 /// <summary>
-/// Branches on the paper's attributes with a JavaScript expression, e.g.
+/// Branches on the paper's attributes with one JavaScript expression (what it may contain: <see cref="ConditionRules"/>), e.g.
 /// <c>paper.participatingOffices.includes('fb20')</c>. The interpreter (Jint) runs sandboxed: no access to
 /// .NET, at most 100 ms (regular expressions included), 10,000 statements and 4 MB per evaluation, arrays of at most
 /// 1,000 elements, and no built-in that turns a small input into a huge string in one call.
@@ -253,7 +253,7 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
         TypeName,
         "Bedingung",
         ["True", "False"],
-        [new("expression", PropertyKind.Text, true, "a JavaScript expression over 'paper' (reference, name, type, isPublic, leadOffice, participatingOffices, consultations).")]);
+        [new("expression", PropertyKind.Text, true, "a JavaScript expression over 'paper' (reference, name, type, isPublic, leadOffice, participatingOffices, consultations); one expression, arrow functions only as callbacks.")]);
 
     // Reported at the activity: the expression is its only property.
     public IEnumerable<ActivityProblem> Validate(ActivityDefinition activity, DefinitionValidationContext context)

@@ -40,7 +40,7 @@ public static class StudioTexts
     {
         "authoritative" => "Beschlussfassend",
         "reminder" => "Erinnerung am Vortag der Sitzung",
-        "expression" => "Bedingung (JavaScript über paper)",
+        "expression" => "Bedingung (ein JavaScript-Ausdruck über paper, z. B. paper.consultations.some(c => c.outcome === 'Rejected'))",
         "subject" => "Betreff (Liquid)",
         "text" => "Text (Liquid)",
         "until" => "Warten bis (Datum und Uhrzeit)",
