@@ -293,11 +293,14 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
     /// <summary>Evaluates the expression in a fresh, limited interpreter; a script error or a limit hit faults the step.</summary>
     public static bool Evaluate(string expression, string paperJson)
     {
+        // The clock starts when the expression does: the prelude's own cost (tens of milliseconds while the
+        // interpreter is still cold) is the sandbox's, not the condition's, and must not fault a plausible condition.
+        using var deadline = new CancellationTokenSource();
         var engine = new Jint.Engine(options =>
         {
             options
                 .Strict()
-                .TimeoutInterval(TimeLimit)
+                .CancellationToken(deadline.Token)
                 .MaxStatements(10_000)
                 .LimitMemory(MemoryLimitBytes)
                 .LimitRecursion(32);
@@ -318,14 +321,15 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
         {
             engine.Execute(PreparedPrelude);
             engine.SetValue("paper", new JsonParser(engine).Parse(paperJson));
+            deadline.CancelAfter(TimeLimit);
             return TypeConverter.ToBoolean(engine.Evaluate(ConditionRules.Rewrite(expression)));
         }
-        catch (Exception ex) when (ex is TimeoutException or RegexMatchTimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or RegexMatchTimeoutException or ExecutionCanceledException)
         {
             throw new WorkflowStateException($"The condition „{expression}“ failed: it ran longer than {TimeLimit.TotalMilliseconds:0} ms.");
         }
         catch (Exception ex) when (ex is JavaScriptException or StatementsCountOverflowException or MemoryLimitExceededException
-                                       or RecursionDepthOverflowException or ExecutionCanceledException or Acornima.ParseErrorException or ScriptPreparationException)
+                                       or RecursionDepthOverflowException or Acornima.ParseErrorException or ScriptPreparationException)
         {
             throw new WorkflowStateException($"The condition „{expression}“ failed: {ex.Message}");
         }
