@@ -64,6 +64,33 @@ public sealed class MailTemplateTests
         Assert.InRange(problem.Line!.Value, 2, 3);
     }
 
+    [Theory]
+    [InlineData("{{ 1 | divided_by: 0 }}")] // parses, names no field, fails only when rendered
+    [InlineData("{% for i in (1..9000) %}{% for j in (1..9000) %}{% endfor %}{% endfor %}")] // 81 million rounds would hold the step for minutes
+    [InlineData("{% for i in (1..9000) %}{% for j in (1..9000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}")] // gigabytes of text
+    public async Task APartThatFailsWhenRendered_IsReportedWithThePart_WithinBoundedTimeAndOutput(string text)
+    {
+        var model = MailKinds.Find(MailKinds.Reminder)!.Sample();
+        var template = new MailTemplateText("Erinnerung", text, "<p>x</p>");
+        Assert.Empty(TemplateChecker.Check("text", text, model));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var failure = await Assert.ThrowsAsync<MailTemplateRenderException>(() => MailRenderer.RenderAsync(template, MailLanguages.German, model));
+
+        Assert.Equal("text", failure.Part);
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void ALiteralRangeTooLongToBuild_IsReported()
+    {
+        var model = MailKinds.Find(MailKinds.Reminder)!.Sample();
+
+        var problem = Assert.Single(TemplateChecker.Check("html", "{% for i in (1..100000000) %}{% endfor %}{% for i in (1..10) %}{% endfor %}", model));
+
+        Assert.Contains("(1..100000000)", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ValuesAreEscapedInHtml_ButNotInTextOrSubject_AndUmlautsStayReadable()
     {

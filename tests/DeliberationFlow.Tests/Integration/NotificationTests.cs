@@ -2,11 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Meetings;
+using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Notifications.Templates;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -246,6 +248,48 @@ public sealed class NotificationTests
 
         await Http.EnsureAsync(await admin.DeleteAsync("/api/mail-templates/invitation/de"), HttpStatusCode.OK);
         Assert.False((await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/invitation/de"))!.Customized);
+    }
+
+    /// <summary>
+    /// A template that parses and names only known fields can still fail when rendered (a division by zero). It is
+    /// refused when saved or previewed, naming the part; one stored before that check does not stop the message: the
+    /// shipped wording goes out instead (the invitation's step must not fail for the wording).
+    /// </summary>
+    [Fact]
+    public async Task ATemplateThatFailsWhenRendered_IsRefused_AndOneStoredAnywayFallsBackToTheShippedWording()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var failing = new SaveMailTemplateRequest("Ladung {{ committee.name }}", "Hallo {{ 1 | divided_by: 0 }}", "<p>x</p>");
+
+        var saved = await admin.PutAsJsonAsync("/api/mail-templates/invitation/de", failing);
+        await Http.EnsureAsync(saved, HttpStatusCode.BadRequest);
+        Assert.Equal(["text"], (await saved.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys);
+        var preview = await admin.PostAsJsonAsync("/api/mail-templates/invitation/de/preview", failing);
+        await Http.EnsureAsync(preview, HttpStatusCode.BadRequest);
+        Assert.False((await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/invitation/de"))!.Customized);
+
+        // Stored as an earlier version of the service would have let it be (or by hand in SQL).
+        await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var body = await db.Bodies.SingleAsync(b => b.Key == "braunschweig");
+            db.MailTemplates.Add(new MailTemplate
+            {
+                Id = Guid.CreateVersion7(), BodyId = body.Id, Kind = MailKinds.Invitation, Language = MailLanguages.German,
+                Subject = failing.Subject!, Text = failing.Text!, Html = failing.Html!, Modified = test.Clock.GetUtcNow(), ModifiedBy = "sql",
+            });
+            body.MailTemplatesRevision++;
+            await db.SaveChangesAsync();
+        });
+        await Http.EnsureAsync(await admin.PostAsJsonAsync("/api/mail-templates/invitation/de/preview", new SaveMailTemplateRequest(null, null, null)), HttpStatusCode.BadRequest);
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-63002", "Neue Turnhalle", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileAsync();
+
+        var received = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung: Finanz- und Personalausschuss am 29.04.2021", StringComparison.Ordinal), 5);
+        Assert.Equal(5, received.Count);
+        Assert.Contains("Neue Turnhalle", received[0].TextBody, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Fluid;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Notifications.Templates;
 
@@ -92,15 +93,24 @@ public sealed class MailTemplateCache
 /// Renders a kind of message in a language: the body's own template if it has one, else the shipped default.
 /// Values are escaped in the HTML part; the subject is kept to one line.
 /// </summary>
-public sealed class MailRenderer(ICouncilDb db, MailTemplateCache cache)
+public sealed class MailRenderer(ICouncilDb db, MailTemplateCache cache, ILogger<MailRenderer> logger)
 {
+    /// <summary>
+    /// Statements (loop rounds included) one part may run: a digest of 200 items takes a few thousand, while an admin's
+    /// <c>{% for i in (1..100000000) %}</c> would hold the step that sends the mail (and its transaction) for minutes.
+    /// </summary>
+    public const int MaxSteps = 100_000;
+
+    /// <summary>Characters one rendered part may have (about 1 MB): far beyond any agenda, far below what fills the outbox or memory.</summary>
+    public const int MaxRenderedLength = 1_000_000;
+
     private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new();
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     // One set of options per language, shared by every rendering: options are read-only while templates render, and
     // building them registers all of Fluid's filters anew (a share of every outcome step's CPU when made per mail).
-    private static readonly TemplateOptions German = new() { CultureInfo = CultureInfo.GetCultureInfo("de-DE") };
-    private static readonly TemplateOptions English = new() { CultureInfo = CultureInfo.GetCultureInfo("en-GB") };
+    private static readonly TemplateOptions German = new() { CultureInfo = CultureInfo.GetCultureInfo("de-DE"), MaxSteps = MaxSteps };
+    private static readonly TemplateOptions English = new() { CultureInfo = CultureInfo.GetCultureInfo("en-GB"), MaxSteps = MaxSteps };
 
     /// <summary>The template in force for the body; <paramref name="body"/> as loaded by the caller's unit of work.</summary>
     public async Task<MailTemplateText> TemplateAsync(Body body, string kind, string language, CancellationToken cancellationToken)
@@ -117,21 +127,123 @@ public sealed class MailRenderer(ICouncilDb db, MailTemplateCache cache)
         return text;
     }
 
-    public async Task<RenderedMail> RenderAsync(Body body, string kind, string language, Dictionary<string, object?> model, CancellationToken cancellationToken) =>
-        await RenderAsync(await TemplateAsync(body, kind, language, cancellationToken), language, model);
+    /// <summary>
+    /// Renders the template in force. A body's own template that fails on these values (a division by zero, a loop
+    /// beyond <see cref="MaxSteps"/>, an output beyond <see cref="MaxRenderedLength"/>) is replaced by the shipped
+    /// wording for this message: the step that sends it (an outcome, an invitation) must not fail for the wording.
+    /// </summary>
+    public async Task<RenderedMail> RenderAsync(Body body, string kind, string language, Dictionary<string, object?> model, CancellationToken cancellationToken)
+    {
+        var template = await TemplateAsync(body, kind, language, cancellationToken);
+        try
+        {
+            return await RenderAsync(template, language, model);
+        }
+        catch (MailTemplateRenderException ex) when (template != DefaultMailTemplates.Get(kind, language))
+        {
+            logger.LogWarning(ex, "The mail template {Kind} ({Language}) of body {Body} failed to render; the shipped wording is sent instead.", kind, language, body.Id);
+            return await RenderAsync(DefaultMailTemplates.Get(kind, language), language, model);
+        }
+    }
 
+    /// <exception cref="MailTemplateRenderException">A part fails on these values or grows beyond the limits.</exception>
     public static async Task<RenderedMail> RenderAsync(MailTemplateText template, string language, Dictionary<string, object?> model)
     {
         var context = new TemplateContext(model, language == MailLanguages.English ? English : German, allowModelMembers: false);
-        var subject = await Parse(template.Subject).RenderAsync(context, NullEncoder.Default);
-        var text = await Parse(template.Text).RenderAsync(context, NullEncoder.Default);
-        var html = await Parse(template.Html).RenderAsync(context, Html);
+        var subject = await RenderPartAsync("subject", template.Subject, context, NullEncoder.Default);
+        var text = await RenderPartAsync("text", template.Text, context, NullEncoder.Default);
+        var html = await RenderPartAsync("html", template.Html, context, Html);
         var line = string.Join(' ', subject.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return new RenderedMail(line.Length > 480 ? line[..477] + "…" : line, text, html);
+    }
+
+    private static async Task<string> RenderPartAsync(string part, string source, TemplateContext context, TextEncoder encoder)
+    {
+        var parsed = Parse(source);
+        await using var writer = new BoundedWriter(MaxRenderedLength);
+        try
+        {
+            await parsed.RenderAsync(writer, encoder, context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Fluid throws what the filter threw (DivideByZeroException for "divided_by: 0"), or InvalidOperationException
+            // at the step limit; all of them are the template's, not the service's.
+            throw new MailTemplateRenderException(part, ex.Message, ex);
+        }
+
+        return writer.ToString();
     }
 
     private static IFluidTemplate Parse(string source) => Parsed.GetOrAdd(source, s =>
         TemplateChecker.Parser.TryParse(s, out var template, out var error)
             ? template
             : throw new InvalidOperationException($"A stored mail template does not parse: {error}"));
+}
+
+/// <summary>A part of a template that parses but fails when rendered: a filter's error, too many steps, too long an output.</summary>
+public sealed class MailTemplateRenderException(string part, string message, Exception? inner = null)
+    : Exception($"The {part} part cannot be rendered: {message}", inner)
+{
+    public string Part { get; } = part;
+}
+
+/// <summary>A string writer that refuses to grow beyond a number of characters (a template's output is bounded).</summary>
+internal sealed class BoundedWriter(int limit) : StringWriter(CultureInfo.InvariantCulture)
+{
+    private void Grow(int count)
+    {
+        if (GetStringBuilder().Length + count > limit)
+        {
+            throw new InvalidOperationException($"The output would exceed {limit:N0} characters.");
+        }
+    }
+
+    public override void Write(char value)
+    {
+        Grow(1);
+        base.Write(value);
+    }
+
+    public override void Write(char[] buffer, int index, int count)
+    {
+        Grow(count);
+        base.Write(buffer, index, count);
+    }
+
+    public override void Write(ReadOnlySpan<char> buffer)
+    {
+        Grow(buffer.Length);
+        base.Write(buffer);
+    }
+
+    public override void Write(string? value)
+    {
+        Grow(value?.Length ?? 0);
+        base.Write(value);
+    }
+
+    public override Task WriteAsync(char value)
+    {
+        Grow(1);
+        return base.WriteAsync(value);
+    }
+
+    public override Task WriteAsync(string? value)
+    {
+        Grow(value?.Length ?? 0);
+        return base.WriteAsync(value);
+    }
+
+    public override Task WriteAsync(char[] buffer, int index, int count)
+    {
+        Grow(count);
+        return base.WriteAsync(buffer, index, count);
+    }
+
+    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        Grow(buffer.Length);
+        return base.WriteAsync(buffer, cancellationToken);
+    }
 }

@@ -57,7 +57,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
     {
         RequireAdmin(caller);
         var mailKind = Find(kind, language);
-        var template = Check(mailKind, request);
+        var template = await CheckAsync(mailKind, language, request);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await CountChangeAsync(caller, cancellationToken);
         var stored = await db.MailTemplates.SingleOrDefaultAsync(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language, cancellationToken);
@@ -114,12 +114,25 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         RequireAdmin(caller);
         var mailKind = Find(kind, language);
         var template = request is { Subject: not null } or { Text: not null } or { Html: not null }
-            ? Check(mailKind, request)
+            ? await CheckAsync(mailKind, language, request)
             : await InForceAsync(caller, kind, language, cancellationToken);
-        return await MailRenderer.RenderAsync(template, language, mailKind.Sample());
+        try
+        {
+            return await MailRenderer.RenderAsync(template, language, mailKind.Sample());
+        }
+        catch (MailTemplateRenderException ex)
+        {
+            // A template saved before rendering was checked: the admin learns which part fails, not a 500.
+            throw RequestValidationException.For(ex.Part, ex.Message);
+        }
     }
 
-    private static MailTemplateText Check(MailKind kind, SaveMailTemplateRequest request)
+    /// <summary>
+    /// Parses every part, checks the fields it names and renders it once with the kind's sample data, so a template that
+    /// fails only when rendered ({{ 1 | divided_by: 0 }}, an endless loop, megabytes of output) is refused when saved
+    /// rather than failing every message of its kind.
+    /// </summary>
+    private static async Task<MailTemplateText> CheckAsync(MailKind kind, string language, SaveMailTemplateRequest request)
     {
         var errors = new ValidationErrors();
         errors.Required("subject", request.Subject);
@@ -141,7 +154,17 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
                 g => g.Select(p => p.Line is null ? p.Message : $"line {p.Line}, column {p.Column}: {p.Message}").ToArray()));
         }
 
-        return new MailTemplateText(request.Subject!.Trim(), request.Text!, request.Html!);
+        var template = new MailTemplateText(request.Subject!.Trim(), request.Text!, request.Html!);
+        try
+        {
+            await MailRenderer.RenderAsync(template, language, model);
+        }
+        catch (MailTemplateRenderException ex)
+        {
+            throw RequestValidationException.For(ex.Part, ex.Message);
+        }
+
+        return template;
     }
 
     private static MailKind Find(string kind, string language)

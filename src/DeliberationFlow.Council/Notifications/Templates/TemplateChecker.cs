@@ -20,6 +20,9 @@ public static partial class TemplateChecker
 {
     internal static readonly FluidParser Parser = new();
 
+    /// <summary>The most values a literal range such as <c>(1..10)</c> may hold; no message needs more.</summary>
+    public const int MaxRangeLength = 10_000;
+
     public static IReadOnlyList<TemplateProblem> Check(string part, string source, IReadOnlyDictionary<string, object?> model)
     {
         if (!Parser.TryParse(source, out var template, out var error))
@@ -39,7 +42,8 @@ public static partial class TemplateChecker
         {
             var (line, column) = Locate(source, path);
             return new TemplateProblem(part, line, column, $"Unknown field '{path}'.");
-        }).ToList();
+        }).Concat(checker.LongRanges.Distinct().Select(range =>
+            new TemplateProblem(part, null, null, $"The range ({range}) is longer than {MaxRangeLength:N0}; Liquid builds it whole before the first round, which holds the message for seconds."))).ToList();
     }
 
     /// <summary>Where the path first appears in the source (the parser keeps no positions in its tree).</summary>
@@ -73,6 +77,23 @@ public static partial class TemplateChecker
 
         public List<string> Unknown { get; } = [];
 
+        /// <summary>Literal ranges beyond <see cref="MaxRangeLength"/>, as written ("1..100000000").</summary>
+        public List<string> LongRanges { get; } = [];
+
+        protected override Expression VisitRangeExpression(RangeExpression rangeExpression)
+        {
+            if (rangeExpression is { From: LiteralExpression from, To: LiteralExpression to })
+            {
+                var (first, last) = (from.Value.ToNumberValue(), to.Value.ToNumberValue());
+                if (last - first >= MaxRangeLength)
+                {
+                    LongRanges.Add($"{first.ToString(CultureInfo.InvariantCulture)}..{last.ToString(CultureInfo.InvariantCulture)}");
+                }
+            }
+
+            return base.VisitRangeExpression(rangeExpression);
+        }
+
         protected override Expression VisitMemberExpression(MemberExpression memberExpression)
         {
             Resolve(memberExpression, report: true);
@@ -87,6 +108,11 @@ public static partial class TemplateChecker
         protected override Statement VisitForStatement(ForStatement forStatement)
         {
             var source = forStatement.Source is MemberExpression member ? Resolve(member, report: true) : null;
+            if (forStatement.Source is not MemberExpression)
+            {
+                Visit(forStatement.Source); // a range (1..n): its bounds
+            }
+
             Visit(forStatement.Limit);
             Visit(forStatement.Offset);
             var hadOuter = _loopVariables.Remove(forStatement.Identifier, out var outer);
