@@ -104,6 +104,15 @@ public sealed class ChangeMeeting(
             {
                 var paper = await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
                 var target = newStart is null ? await planner.FindNextAsync(committee, paper, oldStart, cancellationToken) : meeting;
+                if (target?.Id != meeting.Id)
+                {
+                    // Into another meeting (the next one, for a cancelled meeting) as planning puts it there: after its
+                    // items, and as a Nachtrag when that agenda is fixed or invited already. The place it had on the
+                    // cancelled agenda would otherwise put it before the items the invitation numbered Ö 1, Ö 2 ….
+                    consultation.AgendaOrder = null;
+                    consultation.LateAddition = target?.AgendaLocked == true;
+                }
+
                 consultation.MeetingId = target?.Id;
                 consultation.Modified = now;
                 consultation.Revision++;

@@ -38,7 +38,9 @@ public sealed class WithdrawAgendaItem(ICouncilDb db, AgendaDraft draft, Agenda 
 
         var paper = await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
         var next = await planner.FindNextAsync(committee, paper, meeting.Start, cancellationToken);
-        consultation.LateAddition = false;
+        // The next meeting's agenda may be fixed or invited already: the paper then comes there as a Nachtrag, as planning
+        // marks it (ConsultationPlanner), after the items already numbered.
+        consultation.LateAddition = next?.AgendaLocked == true;
         var created = await draft.MoveAsync(consultation, paper, committee, next, body, now,
             $"Abgebrochen am {now:O}: von der Tagesordnung abgesetzt.", cancellationToken);
         var where = next is null ? "noch ohne Termin" : $"jetzt in der Sitzung am {AgendaDraft.LocalTime(next.Start, body)}";

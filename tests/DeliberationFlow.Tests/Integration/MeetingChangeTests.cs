@@ -46,6 +46,44 @@ public sealed class MeetingChangeTests
         Assert.All(invitations, m => Assert.Equal("Einladung: Finanz- und Personalausschuss am 10.06.2021 – 21-50001", m.Subject));
     }
 
+    /// <summary>
+    /// The next meeting's agenda is fixed (or invited): a paper of a cancelled meeting, or one withdrawn from a draft
+    /// agenda, comes there as a Nachtrag after the items already numbered, not before them with its old place.
+    /// </summary>
+    [Fact]
+    public async Task APaperReplannedIntoAFixedAgenda_ComesAsANachtrag_AfterTheItemsAlreadyNumbered()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var secretary = test.ClientFor("sekretariat-fpa");
+        var first = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50021", "Erste Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var second = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50022", "Zweite Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var third = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50023", "Dritte Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var april = first.Consultations[0].MeetingId!.Value;
+
+        // 21-50022 goes to the June meeting, whose agenda the secretary then fixes: it is Ö 1 there.
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{april}/agenda/items/{second.Consultations[0].Id}/withdraw",
+            new WithdrawAgendaItemRequest(null)), HttpStatusCode.OK);
+        var june = (await test.GetPaperAsync("admin", second.Id)).Consultations[0].MeetingId!.Value;
+        await Http.EnsureAsync(await secretary.PutAsync($"/api/meetings/{june}/agenda/lock", null), HttpStatusCode.OK);
+        var fixedItems = (await secretary.GetFromJsonAsync<AgendaView>($"/api/meetings/{june}/agenda"))!.Items;
+
+        // 21-50023, first on the April agenda, is withdrawn to June; then the April meeting is cancelled.
+        var order = (await secretary.GetFromJsonAsync<AgendaView>($"/api/meetings/{april}/agenda"))!.Items.Select(i => i.ConsultationId)
+            .OrderBy(id => id == third.Consultations[0].Id ? 0 : 1).ToList();
+        await Http.EnsureAsync(await secretary.PutAsJsonAsync($"/api/meetings/{april}/agenda/order", new ReorderAgendaRequest(order)), HttpStatusCode.OK);
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{april}/agenda/items/{third.Consultations[0].Id}/withdraw",
+            new WithdrawAgendaItemRequest(null)), HttpStatusCode.OK);
+        await Http.EnsureAsync(await secretary.PutAsJsonAsync($"/api/meetings/{april}/agenda/order",
+            new ReorderAgendaRequest(order.Where(id => id != third.Consultations[0].Id).OrderBy(id => id == first.Consultations[0].Id ? 0 : 1).ToList())), HttpStatusCode.OK);
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{april}/change", new ChangeMeetingRequest("cancel", null, "Raum belegt")), HttpStatusCode.OK);
+
+        var agenda = (await secretary.GetFromJsonAsync<AgendaView>($"/api/meetings/{june}/agenda"))!.Items;
+        Assert.Equal(fixedItems.Select(i => (i.Number, i.PaperReference)), agenda.Take(fixedItems.Count).Select(i => (i.Number, i.PaperReference)));
+        Assert.All(agenda.Skip(fixedItems.Count), i => Assert.True(i.LateAddition, $"{i.PaperReference} ({i.Number}) is no Nachtrag"));
+        Assert.Contains(agenda, i => i.PaperReference == "21-50021");
+        Assert.Contains(agenda, i => i.PaperReference == "21-50023");
+    }
+
     [Fact]
     public async Task MovedMeeting_KeepsItsConsultations_AndIsRefusedToOthersAndForBadInput()
     {
