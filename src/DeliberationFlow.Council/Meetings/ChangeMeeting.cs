@@ -204,13 +204,31 @@ public sealed class ChangeMeeting(
             $"meeting-change:{meeting.Id}:{meeting.Modified.UtcTicks}:{paper.Id}", body.Id, office.Email, office.Name, mail, paper.Id, now));
     }
 
-    /// <summary>Every member is told (a change is never optional), with the calendar entry updated or cancelled under the meeting's UID.</summary>
+    /// <summary>
+    /// Every member of the old date is told (a change is never optional), with the calendar entry updated or cancelled
+    /// under the meeting's UID.
+    /// </summary>
     private async Task NotifyMembersAsync(Organization committee, Meeting meeting, DateTimeOffset oldStart, Body body, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var day = DateOnly.FromDateTime(BodyClock.ToLocal(oldStart, body.Zone).DateTime);
-        var calendar = MeetingCalendar.Invitation(meeting, committee, body, [], sender);
+
+        // The update replaces the invitation's entry (same UID, higher SEQUENCE), DESCRIPTION included: it lists the
+        // agenda as the invitation does — every item for those the invitation goes to (the members on the meeting's
+        // new day), the public part for a member whose seat ends before it. A cancellation (METHOD:CANCEL,
+        // STATUS:CANCELLED) makes calendars remove the entry, and its items go to other meetings: it lists none, as an
+        // agenda under a meeting that does not take place would only mislead.
+        var agenda = meeting.Cancelled ? [] : await InvitationAgenda.OfAsync(db, meeting, cancellationToken);
+        var newDay = DateOnly.FromDateTime(BodyClock.ToLocal(meeting.Start, body.Zone).DateTime);
+        var invited = meeting.Cancelled ? null : (await recipients.MembersAsync(committee.Id, newDay, cancellationToken)).Select(m => m.Person.Id).ToHashSet();
+        var calendars = new Dictionary<bool, string>();
         foreach (var member in await recipients.MembersAsync(committee.Id, day, cancellationToken))
         {
+            var isInvited = invited?.Contains(member.Person.Id) ?? true;
+            if (!calendars.TryGetValue(isInvited, out var calendar))
+            {
+                calendar = calendars[isInvited] = InvitationAgenda.Calendar(meeting, committee, body, InvitationAgenda.For(meeting, agenda, isInvited), sender);
+            }
+
             var language = member.Preference.Language;
             var model = Model(member.Model(), committee, meeting, oldStart, body, language);
             model["paper"] = null;

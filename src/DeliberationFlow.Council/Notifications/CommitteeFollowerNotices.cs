@@ -24,7 +24,7 @@ public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer rendere
         Meeting meeting, Organization committee, Body body, IReadOnlyList<AgendaLine> agenda, Guid firedFor, IReadOnlyCollection<Guid> memberPersonIds,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var published = meeting.Publicity == MeetingPublicity.NonPublic ? [] : agenda.Where(a => a.Paper.IsPublic).ToList();
+        var published = InvitationAgenda.For(meeting, agenda, invited: false).ToList();
         if (published.All(a => a.Consultation.Id != firedFor))
         {
             return []; // the item whose invitation fired is not public: nothing new for followers

@@ -78,12 +78,12 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
         var body = await db.Bodies.GetAsync(meeting.BodyId, cancellationToken);
         var meetingDay = DateOnly.FromDateTime(BodyClock.ToLocal(meeting.Start, body.Zone).DateTime);
-        var agenda = await AgendaAsync(meeting, cancellationToken);
+        var agenda = await InvitationAgenda.OfAsync(db, meeting, cancellationToken);
         var members = await recipients.MembersAsync(committee.Id, meetingDay, cancellationToken);
         var mandatory = MailKinds.Find(NoticeKind)!.Mandatory;
-        var calendar = NoticeKind == MailKinds.Invitation
-            ? MeetingCalendar.Invitation(meeting, committee, body, agenda.Select(a => $"{a.Number} {a.Paper.Reference} – {a.Paper.Name}"), sender)
-            : null;
+
+        // Every member invited (on the meeting's day) gets the whole agenda; a move's notice builds its entry the same way.
+        var calendar = NoticeKind == MailKinds.Invitation ? InvitationAgenda.Calendar(meeting, committee, body, InvitationAgenda.For(meeting, agenda, invited: true), sender) : null;
 
         var notified = new List<string>();
 
@@ -229,26 +229,4 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
 
     /// <summary>A message queued before that lists the item already; <see cref="PaperId"/> is the paper it went out under.</summary>
     private sealed record EarlierMessage(Guid? PaperId);
-
-    /// <summary>The planned items of the meeting, numbered as the agenda numbers them: Ö 1 … then N 1 ….</summary>
-    private async Task<List<AgendaLine>> AgendaAsync(Meeting meeting, CancellationToken cancellationToken)
-    {
-        var consultations = await db.Consultations.AsNoTracking()
-            .Where(c => c.MeetingId == meeting.Id && c.Status == ConsultationStatus.Planned).ToListAsync(cancellationToken);
-        var paperIds = consultations.Select(c => c.PaperId).ToList();
-        var papers = await db.Papers.AsNoTracking().Where(p => paperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
-        var entries = new List<AgendaLine>();
-        foreach (var part in new[] { true, false })
-        {
-            var number = 0;
-            foreach (var consultation in consultations
-                         .Where(c => (papers[c.PaperId].IsPublic && meeting.Publicity != MeetingPublicity.NonPublic) == part)
-                         .OrderBy(c => c.LateAddition).ThenBy(c => c.AgendaOrder ?? int.MaxValue).ThenBy(c => c.Created))
-            {
-                entries.Add(new AgendaLine($"{(part ? "Ö" : "N")} {++number}", consultation, papers[consultation.PaperId]));
-            }
-        }
-
-        return entries;
-    }
 }

@@ -6,6 +6,7 @@ using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Notifications.Templates;
 using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Council.Persons;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -58,6 +59,47 @@ public sealed class NotificationTests
         Assert.True(moved.Sequence > entry.Sequence);
         Assert.Equal(new DateTime(2021, 5, 6, 15, 0, 0), moved.DtStart!.Value);
         Assert.Contains("wird verlegt auf 06.05.2021 15:00 Uhr", notice.TextBody, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The change notice's calendar entry replaces the invitation's (same UID, higher SEQUENCE), so it must list the
+    /// agenda as the invitation did: all items, the non-public ones included, for those the invitation goes to (the
+    /// members on the meeting's day); only the public part for a member whose seat ends before the new date.
+    /// </summary>
+    [Fact]
+    public async Task AMovedMeetingsCalendarUpdate_ListsTheAgendaAsTheInvitationDid_NonPublicItemsOnlyForTheMembersOfTheNewDay()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var open = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60101", "Radweg am Ring", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-60102", "Grundstücksverkauf", "Beschlussvorlage", "fb10", null, false, null, null));
+        var meetingId = open.Consultations[0].MeetingId!.Value;
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileAsync();
+        var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung: Finanz- und Personalausschuss am 29.04.2021", StringComparison.Ordinal), 5);
+        var invited = Assert.Single(ParseIcs(invitations.First(m => m.To.Mailboxes.Single().Address != Jana)).Events);
+        Assert.Equal("Ö 1 21-60101 – Radweg am Ring\nN 1 21-60102 – Grundstücksverkauf", invited.Description);
+
+        // Jana's seat ends on 01.05.: she is told of the move (she sat on the old date), but is not invited to the new one.
+        var admin = test.ClientFor("admin");
+        var directory = (await admin.GetFromJsonAsync<PersonDirectory>("/api/persons"))!;
+        var seat = directory.Persons.Single(p => p.Name == "Jana Beispiel").Memberships.Single(m => m.CommitteeKey == "fpa" && m.EndDate is null);
+        await Http.EnsureAsync(await admin.PostAsJsonAsync($"/api/memberships/{seat.Id}/end", new EndMembershipRequest(new DateOnly(2021, 5, 1))), HttpStatusCode.OK);
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 23, 10));
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{meetingId}/change",
+            new ChangeMeetingRequest("move", "2021-05-06T15:00", "Raum belegt")), HttpStatusCode.OK);
+        var notices = await test.Smtp.WaitForAsync(m => m.Subject == "Sitzung verlegt: Finanz- und Personalausschuss am 29.04.2021", 5);
+        Assert.Equal(5, notices.Count);
+        foreach (var notice in notices)
+        {
+            var moved = Assert.Single(ParseIcs(notice).Events);
+            Assert.Equal((invited.Uid, new DateTime(2021, 5, 6, 15, 0, 0)), (moved.Uid, moved.DtStart!.Value));
+            Assert.True(moved.Sequence > invited.Sequence);
+            Assert.Equal(
+                notice.To.Mailboxes.Single().Address == Jana ? "Ö 1 21-60101 – Radweg am Ring" : invited.Description,
+                moved.Description);
+        }
     }
 
     [Fact]
