@@ -37,6 +37,15 @@ public sealed class ReminderTimerHandler(ICouncilDb db, NotificationRecipients r
     protected override string NoticeKind => MailKinds.Reminder;
 
     protected override bool MarksMeetingInvited => false;
+
+    /// <summary>
+    /// A reminder is for the meeting at its start: moved after one went out, the meeting's reminder timers are set anew
+    /// for the new date, and the members are reminded of that one too (keyed by the meeting alone, they found the first
+    /// reminder's key and heard nothing). A move back to a start already reminded of sends nothing more.
+    /// </summary>
+    protected override string Occasion(Meeting meeting) => $"{meeting.Id}:{meeting.Start.UtcTicks}";
+
+    protected override string SingleKey(Guid consultationId, Meeting meeting, Guid personId) => $"{NoticeKind}:{consultationId}:{Occasion(meeting)}:{personId}";
 }
 
 /// <summary>
@@ -108,7 +117,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
 
             var (key, items, supplement, carried) = member.Preference.Digest
                 ? await DigestAsync(meeting, member, consultationId, agenda, cancellationToken)
-                : await SingleAsync(consultationId, member, agenda, cancellationToken);
+                : await SingleAsync(meeting, consultationId, member, agenda, cancellationToken);
             if (carried is not null)
             {
                 alreadyNotified.Add((member.Person.Email!, carried.PaperId));
@@ -160,6 +169,15 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         return TimerHandling.Fired($"{label} zu {committee.Name} am {meetingDay.ToString("dd.MM.yyyy", German)} an {members.Count} Mitglieder.");
     }
 
+    /// <summary>
+    /// What a digest's key names besides its kind and recipient: the meeting, so an invitation goes out once however
+    /// often its timers fire or the meeting moves (the change notice tells of a move, with the updated calendar entry).
+    /// </summary>
+    protected virtual string Occasion(Meeting meeting) => meeting.Id.ToString();
+
+    /// <summary>The key of a single message (one per item): the consultation and the recipient.</summary>
+    protected virtual string SingleKey(Guid consultationId, Meeting meeting, Guid personId) => $"{NoticeKind}:{consultationId}:{personId}";
+
     /// <summary>Who else hears of the meeting when the timer fires (nobody, but for the invitation); returns their addresses.</summary>
     protected virtual Task<IReadOnlyList<string>> AlsoNotifyAsync(
         Meeting meeting, Organization committee, Body body, IReadOnlyList<AgendaLine> agenda, Guid consultationId, IReadOnlyCollection<Guid> memberPersonIds,
@@ -195,9 +213,9 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
     }
 
     private async Task<(string? Key, List<AgendaLine> Items, bool Supplement, EarlierMessage? Carried)> SingleAsync(
-        Guid consultationId, MemberRecipient member, List<AgendaLine> agenda, CancellationToken cancellationToken)
+        Meeting meeting, Guid consultationId, MemberRecipient member, List<AgendaLine> agenda, CancellationToken cancellationToken)
     {
-        var key = $"{NoticeKind}:{consultationId}:{member.Person.Id}";
+        var key = SingleKey(consultationId, meeting, member.Person.Id);
         var item = agenda.FirstOrDefault(a => a.Consultation.Id == consultationId);
         if (item is null || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
         {
@@ -214,7 +232,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
     private async Task<(string? Key, List<AgendaLine> Items, bool Supplement, EarlierMessage? Carried)> DigestAsync(
         Meeting meeting, MemberRecipient member, Guid consultationId, List<AgendaLine> agenda, CancellationToken cancellationToken)
     {
-        var prefix = $"{NoticeKind}:{meeting.Id}:{member.Person.Id}";
+        var prefix = $"{NoticeKind}:{Occasion(meeting)}:{member.Person.Id}";
         var (covered, earlier) = await Notices.SentUnderAsync(db, prefix, cancellationToken);
         if (covered.TryGetValue(consultationId, out var carriedBy))
         {

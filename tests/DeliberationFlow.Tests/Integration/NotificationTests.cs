@@ -102,6 +102,42 @@ public sealed class NotificationTests
         }
     }
 
+    /// <summary>
+    /// The reminder for 29.04. has gone out when the meeting moves to 06.05.: every member is reminded again for the new
+    /// date — those who read digests and Jana, who chose one message per item — and never twice for the same date.
+    /// </summary>
+    [Fact]
+    public async Task AMeetingMovedAfterItsReminder_IsRemindedAgainForTheNewDate_OnceForDigestAndSingleReaders()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await Http.EnsureAsync(await test.ClientFor("ratsmitglied").PutAsJsonAsync("/api/me/notification-preferences",
+            new SavePreferencesRequest(null, false, [])), HttpStatusCode.OK);
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60201", "Sporthalle Nord", "Beschlussvorlage", "fb10", null, true, null, null));
+        var meetingId = paper.Consultations[0].MeetingId!.Value;
+        static bool Reminder(MimeMessage m, string date) =>
+            (m.Subject ?? "").StartsWith($"Erinnerung: Finanz- und Personalausschuss am {date}", StringComparison.Ordinal);
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 28, 15, 0, 1));
+        await test.ReconcileAsync();
+        var first = await test.Smtp.WaitForAsync(m => Reminder(m, "29.04.2021"), 5);
+        Assert.Contains(first, m => m.To.Mailboxes.Single().Address == Jana);
+
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{meetingId}/change",
+            new ChangeMeetingRequest("move", "2021-05-06T15:00", "Raum belegt")), HttpStatusCode.OK);
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 5, 15, 0, 1));
+        await test.ReconcileAsync();
+        var second = await test.Smtp.WaitForAsync(m => Reminder(m, "06.05.2021"), 5);
+        Assert.Equal(5, second.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
+        Assert.All(second, m => Assert.Equal("Erinnerung: Finanz- und Personalausschuss am 06.05.2021 – 21-60201", m.Subject));
+
+        // Fired again (a reconciliation), nothing more: one reminder per member and date; and no second invitation.
+        await test.ReconcileAsync();
+        await test.WaitForMailOutAsync();
+        Assert.Equal(5, test.Smtp.Messages.Count(m => Reminder(m, "29.04.2021")));
+        Assert.Equal(5, test.Smtp.Messages.Count(m => Reminder(m, "06.05.2021")));
+        Assert.Equal(5, test.Smtp.Messages.Count(m => (m.Subject ?? "").StartsWith("Einladung:", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task ByDefault_OneInvitationPerMeeting_AndASupplementForLateItems_WhileAMemberMayChooseEnglishSingleMessagesAndNoReminder()
     {
