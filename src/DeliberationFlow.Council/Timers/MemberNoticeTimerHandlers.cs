@@ -44,8 +44,6 @@ public sealed class ReminderTimerHandler(ICouncilDb db, NotificationRecipients r
     /// reminder's key and heard nothing). A move back to a start already reminded of sends nothing more.
     /// </summary>
     protected override string Occasion(Meeting meeting) => $"{meeting.Id}:{meeting.Start.UtcTicks}";
-
-    protected override string SingleKey(Guid consultationId, Meeting meeting, Guid personId) => $"{NoticeKind}:{consultationId}:{Occasion(meeting)}:{personId}";
 }
 
 /// <summary>
@@ -170,13 +168,11 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
     }
 
     /// <summary>
-    /// What a digest's key names besides its kind and recipient: the meeting, so an invitation goes out once however
-    /// often its timers fire or the meeting moves (the change notice tells of a move, with the updated calendar entry).
+    /// What a message's key names besides its kind, recipient (and item, for single messages): the meeting, so an
+    /// invitation goes out once however often its timers fire or the meeting moves (the change notice tells of a move,
+    /// with the updated calendar entry).
     /// </summary>
     protected virtual string Occasion(Meeting meeting) => meeting.Id.ToString();
-
-    /// <summary>The key of a single message (one per item): the consultation and the recipient.</summary>
-    protected virtual string SingleKey(Guid consultationId, Meeting meeting, Guid personId) => $"{NoticeKind}:{consultationId}:{personId}";
 
     /// <summary>Who else hears of the meeting when the timer fires (nobody, but for the invitation); returns their addresses.</summary>
     protected virtual Task<IReadOnlyList<string>> AlsoNotifyAsync(
@@ -215,7 +211,9 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
     private async Task<(string? Key, List<AgendaLine> Items, bool Supplement, EarlierMessage? Carried)> SingleAsync(
         Meeting meeting, Guid consultationId, MemberRecipient member, List<AgendaLine> agenda, CancellationToken cancellationToken)
     {
-        var key = SingleKey(consultationId, meeting, member.Person.Id);
+        // With the meeting: a consultation of a cancelled meeting goes on to the next one, whose invitation must name it
+        // again (keyed by the consultation alone, it found the first invitation's key and the member heard nothing).
+        var key = $"{NoticeKind}:{consultationId}:{Occasion(meeting)}:{member.Person.Id}";
         var item = agenda.FirstOrDefault(a => a.Consultation.Id == consultationId);
         if (item is null || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
         {

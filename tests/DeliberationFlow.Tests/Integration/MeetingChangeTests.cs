@@ -47,6 +47,32 @@ public sealed class MeetingChangeTests
     }
 
     /// <summary>
+    /// A meeting cancelled after its invitation went out: its paper goes to the June meeting, and everyone is invited
+    /// to that one with it — also Jana, who reads one message per item (her invitation to the cancelled meeting named
+    /// the same consultation, and its key used to stop the new one).
+    /// </summary>
+    [Fact]
+    public async Task AMeetingCancelledAfterItsInvitation_ItsPaperIsInvitedToTheNextMeeting_AlsoForSingleMessageReaders()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await Http.EnsureAsync(await test.ClientFor("ratsmitglied").PutAsJsonAsync("/api/me/notification-preferences",
+            new DeliberationFlow.Council.Notifications.SavePreferencesRequest(null, false, [])), HttpStatusCode.OK);
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50041", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileAsync();
+        var april = await test.Smtp.WaitForAsync(m => m.Subject == "Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-50041", 5);
+        Assert.Contains(april, m => m.To.Mailboxes.Single().Address == "jana.beispiel@rat.braunschweig.example");
+
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{paper.Consultations[0].MeetingId}/change",
+            new ChangeMeetingRequest("cancel", null, "Beschlussunfähigkeit erwartet")), HttpStatusCode.OK);
+        await test.MoveClockToAsync(Berlin.At(2021, 6, 3, 15, 0, 1));
+        await test.ReconcileAsync();
+        var june = await test.Smtp.WaitForAsync(m => m.Subject == "Einladung: Finanz- und Personalausschuss am 10.06.2021 – 21-50041", 5);
+        Assert.Equal(5, june.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
+        Assert.Contains(june, m => m.To.Mailboxes.Single().Address == "jana.beispiel@rat.braunschweig.example");
+    }
+
+    /// <summary>
     /// The next meeting's agenda is fixed (or invited): a paper of a cancelled meeting, or one withdrawn from a draft
     /// agenda, comes there as a Nachtrag after the items already numbered, not before them with its old place.
     /// </summary>
