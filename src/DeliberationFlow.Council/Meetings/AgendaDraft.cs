@@ -134,7 +134,7 @@ public sealed class AgendaDraft(ICouncilDb db, ConsultationPlanner planner)
             return [];
         }
 
-        var created = ConsultationPlanner.TimersOf(target, committee, paper, body).Select(t => new WorkflowTimer
+        var created = ConsultationPlanner.TimersOf(target, committee, paper, body, await planner.RemindsAsync(consultation, paper, cancellationToken)).Select(t => new WorkflowTimer
         {
             Id = Guid.CreateVersion7(now),
             InstanceId = instanceId,

@@ -120,7 +120,8 @@ public sealed class ChangeMeeting(
                 var where = target is null ? "noch ohne Termin" : BodyClock.LocalText(target.Start, body.Zone);
                 if (target is not null)
                 {
-                    created.AddRange(NewTimers(consultation, paper, committee, target, body, now));
+                    created.AddRange(NewTimers(consultation, paper, committee, target, body, now,
+                        await consultationPlanner.RemindsAsync(consultation, paper, cancellationToken)));
                 }
 
                 var line = $"{paper.Reference}: {committee.Name} {(newStart is null ? "fällt aus" : "verlegt")}; Beratung jetzt {where}.";
@@ -173,9 +174,10 @@ public sealed class ChangeMeeting(
             []);
     }
 
-    private static IEnumerable<WorkflowTimer> NewTimers(Consultation consultation, Paper paper, Organization committee, Meeting meeting, Body body, DateTimeOffset now)
+    private static IEnumerable<WorkflowTimer> NewTimers(
+        Consultation consultation, Paper paper, Organization committee, Meeting meeting, Body body, DateTimeOffset now, bool withReminder)
     {
-        return ConsultationPlanner.TimersOf(meeting, committee, paper, body).Select(t => new WorkflowTimer
+        return ConsultationPlanner.TimersOf(meeting, committee, paper, body, withReminder).Select(t => new WorkflowTimer
         {
             Id = Guid.CreateVersion7(now),
             InstanceId = paper.WorkflowInstanceId!.Value,

@@ -14,6 +14,9 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
 {
     public const string TypeName = "Consultation";
 
+    /// <summary>Whether the members are reminded before the meeting; the step's every planning (deferral and referral too) and a moved meeting's follow it.</summary>
+    public const string ReminderProperty = "reminder";
+
     private static readonly string[] AllOutcomes =
     [
         nameof(Outcome.Adopted), nameof(Outcome.AdoptedAmended), nameof(Outcome.Rejected), nameof(Outcome.Noted), nameof(Outcome.Withdrawn),
@@ -32,7 +35,7 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
             new("committee", PropertyKind.Text, true, "the key of the committee that deliberates (e.g. \"fpa\")."),
             new("role", PropertyKind.Text, true, "the role in the Beratungsfolge: Anhörung, Vorberatung, Entscheidung or Kenntnisnahme."),
             new("authoritative", PropertyKind.Boolean, false, "true when the committee decides (defaults to true for Entscheidung)."),
-            new("reminder", PropertyKind.Boolean, false, "remind the members the day before the meeting (default: true)."),
+            new(ReminderProperty, PropertyKind.Boolean, false, "remind the members the day before the meeting (default: true)."),
             new("outcomes", PropertyKind.TextList, false,
                 "the outcomes this consultation can have, each with its own connection (default: Adopted, AdoptedAmended, Rejected, Withdrawn; for Kenntnisnahme: Noted, Withdrawn)."),
         ]);
@@ -98,7 +101,7 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
             context.Activity.GetBoolean("authoritative") ?? Vocabulary.NormaliseRole(roleText) == ConsultationRole.Decision,
             await planner.NotBeforeAsync(paper, context.Now, cancellationToken),
             new ConsultationBookmark(ConsultationBookmark.Ordinary), cancellationToken,
-            withReminder: context.Activity.GetBoolean("reminder") ?? true);
+            withReminder: Reminds(context.Activity));
         return ActivityResult.Suspend();
     }
 
@@ -162,6 +165,8 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
     private static bool IsAuthoritative(ActivityDefinition activity) =>
         activity.GetBoolean("authoritative") ?? Vocabulary.NormaliseRole(activity.GetString("role")) == ConsultationRole.Decision;
 
+    private static bool Reminds(ActivityDefinition activity) => activity.GetBoolean(ReminderProperty) ?? true;
+
     public async ValueTask<ActivityResult> ResumeAsync(ActivityExecutionContext context, Bookmark bookmark, Stimulus stimulus, CancellationToken cancellationToken)
     {
         var input = stimulus.Input as OutcomeStimulus
@@ -175,7 +180,8 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
         if (input.Outcome is Outcome.Deferred or Outcome.RemovedFromAgenda)
         {
             // Vertagt or abgesetzt: the same committee takes it up in its next meeting, as a new consultation (OParl/spec#381).
-            await planner.PlanAsync(context, paper, committee, consultation.RoleText, consultation.Authoritative, notBefore, waitingFor, cancellationToken);
+            await planner.PlanAsync(context, paper, committee, consultation.RoleText, consultation.Authoritative, notBefore, waitingFor, cancellationToken,
+                withReminder: Reminds(context.Activity));
             return ActivityResult.Suspend();
         }
 
@@ -186,7 +192,7 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
             var roleText = context.Activity.GetString("role")!;
             await planner.PlanAsync(context, paper, origin, roleText,
                 context.Activity.GetBoolean("authoritative") ?? Vocabulary.NormaliseRole(roleText) == ConsultationRole.Decision,
-                notBefore, new ConsultationBookmark(ConsultationBookmark.Ordinary), cancellationToken);
+                notBefore, new ConsultationBookmark(ConsultationBookmark.Ordinary), cancellationToken, withReminder: Reminds(context.Activity));
             return ActivityResult.Suspend();
         }
 
@@ -194,7 +200,7 @@ public sealed class ConsultationActivity(ConsultationPlanner planner) : IActivit
         {
             var target = await planner.CommitteeAsync(paper, input.ReferTo!, context.Activity.Id, cancellationToken);
             await planner.PlanAsync(context, paper, target, "Beratung", authoritative: false, notBefore,
-                new ConsultationBookmark(ConsultationBookmark.Referral, committee.Key), cancellationToken);
+                new ConsultationBookmark(ConsultationBookmark.Referral, committee.Key), cancellationToken, withReminder: Reminds(context.Activity));
             return ActivityResult.Suspend();
         }
 

@@ -4,6 +4,7 @@ using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Committees;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
+using DeliberationFlow.Engine.Definitions;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ namespace DeliberationFlow.Council.Workflows;
 /// bookmark waiting for its outcome and the invitation timer at the Ladungsfrist. Shared by the council's
 /// activities (consultation, hearing, referral, deferral).
 /// </summary>
-public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, OrganizationDirectory organizations)
+public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, OrganizationDirectory organizations, IWorkflowDefinitionStore definitions)
 {
     // The consultations of each paper read in this unit of work: a step asks for them several times (the last
     // meeting, the next position, the answer), and after the first read the change tracker holds them all.
@@ -145,6 +146,23 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, 
         {
             yield return (ReminderTimer, BodyClock.LocalDaysBefore(meeting.Start, committee.ReminderDaysBefore, body.Zone));
         }
+    }
+
+    /// <summary>
+    /// Whether the consultation's step reminds the members (the Consultation activity's <c>reminder</c>, default true), as
+    /// the definition version its paper's workflow runs on says. A moved meeting or agenda item plans the timers anew
+    /// outside the step, and a step set not to remind must not start reminding then.
+    /// </summary>
+    public async Task<bool> RemindsAsync(Consultation consultation, Paper paper, CancellationToken cancellationToken)
+    {
+        if (paper.WorkflowInstanceId is not { } instanceId || consultation.ActivityId is not { Length: > 0 } activityId)
+        {
+            return true;
+        }
+
+        var instance = await db.WorkflowInstances.GetAsync(instanceId, cancellationToken);
+        var definition = await definitions.FindPinnedAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken);
+        return definition?.Activities.FirstOrDefault(a => a.Id == activityId)?.GetBoolean(ConsultationActivity.ReminderProperty) ?? true;
     }
 
     /// <summary>Writes the outcome onto the consultation whose bookmark was resumed, and stops its pending timers.</summary>

@@ -6,6 +6,9 @@ using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
+using DeliberationFlow.Council.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -44,6 +47,42 @@ public sealed class MeetingChangeTests
         var invitations = await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Einladung:", StringComparison.Ordinal) && (m.Subject ?? "").EndsWith("21-50001", StringComparison.Ordinal), 5);
         Assert.Equal(5, invitations.Count);
         Assert.All(invitations, m => Assert.Equal("Einladung: Finanz- und Personalausschuss am 10.06.2021 – 21-50001", m.Subject));
+    }
+
+    /// <summary>
+    /// A workflow whose FPA step is set not to remind the members: the step's timers, planned anew when the meeting moves
+    /// or is cancelled, keep to that (they used to come back with a reminder), and no reminder reaches anyone.
+    /// </summary>
+    [Fact]
+    public async Task AStepSetNotToRemind_StaysWithoutReminder_WhenItsMeetingIsMovedOrCancelled()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var view = (await admin.GetFromJsonAsync<DeliberationFlow.Council.Definitions.DefinitionDocumentView>("/api/workflow-definitions/beschlussvorlage/versions/1"))!;
+        var document = System.Text.Json.Nodes.JsonNode.Parse(view.Document)!;
+        document["activities"]!.AsArray().Single(a => (string?)a!["properties"]?["committee"] == "fpa")!["properties"]!["reminder"] = false;
+        await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", document), HttpStatusCode.OK);
+        await Http.EnsureAsync(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/publish", null), HttpStatusCode.OK);
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50051", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        Assert.Equal(2, paper.Workflow!.Version);
+        var fpa = paper.Consultations[0];
+        Task<List<string>> PendingKinds() => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers
+            .Where(t => t.Key == fpa.Id.ToString() && t.Status == DeliberationFlow.Engine.Runtime.TimerStatus.Pending).Select(t => t.Kind).ToListAsync());
+        Assert.Equal([ConsultationPlanner.InvitationTimer], await PendingKinds());
+
+        var secretary = test.ClientFor("sekretariat-fpa");
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{fpa.MeetingId}/change",
+            new ChangeMeetingRequest("move", "2021-05-06T17:00", "Raum belegt")), HttpStatusCode.OK);
+        Assert.Equal([ConsultationPlanner.InvitationTimer], await PendingKinds());
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{fpa.MeetingId}/change",
+            new ChangeMeetingRequest("cancel", null, "Beschlussunfähigkeit erwartet")), HttpStatusCode.OK);
+        Assert.Equal([ConsultationPlanner.InvitationTimer], await PendingKinds());
+
+        // Through the June meeting (10.06.): the invitation goes out, no reminder.
+        await test.MoveClockToAsync(Berlin.At(2021, 6, 10, 12));
+        await test.ReconcileAsync();
+        await test.Smtp.WaitForAsync(m => m.Subject == "Einladung: Finanz- und Personalausschuss am 10.06.2021 – 21-50051", 5);
+        Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Erinnerung", StringComparison.Ordinal) && (m.Subject ?? "").Contains("21-50051", StringComparison.Ordinal));
     }
 
     /// <summary>
