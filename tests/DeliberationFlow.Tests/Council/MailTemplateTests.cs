@@ -68,6 +68,8 @@ public sealed class MailTemplateTests
     [InlineData("{{ 1 | divided_by: 0 }}")] // parses, names no field, fails only when rendered
     [InlineData("{% for i in (1..9000) %}{% for j in (1..9000) %}{% endfor %}{% endfor %}")] // 81 million rounds would hold the step for minutes
     [InlineData("{% for i in (1..9000) %}{% for j in (1..9000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}")] // gigabytes of text
+    [InlineData("{% assign s = 'x' %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}")] // a trillion characters, none written
+    [InlineData("{% assign a = 'x' | split: ',' %}{% for i in (1..40) %}{% assign a = a | concat: a %}{% endfor %}{{ a | size }}")] // a trillion elements
     public async Task APartThatFailsWhenRendered_IsReportedWithThePart_WithinBoundedTimeAndOutput(string text)
     {
         var model = MailKinds.Find(MailKinds.Reminder)!.Sample();
@@ -79,6 +81,22 @@ public sealed class MailTemplateTests
 
         Assert.Equal("text", failure.Part);
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task ACaptureOrARangeWithAComputedBound_IsRefused_AndAStoredOneIsNotRendered()
+    {
+        var model = MailKinds.Find(MailKinds.Reminder)!.Sample();
+        const string text = "{% assign n = 5 %}{% for i in (1..n) %}{% endfor %}{% capture s %}x{% endcapture %}";
+
+        var problems = TemplateChecker.Check("text", text, model);
+
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.Message.StartsWith("A range's bounds must be numbers", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Message.StartsWith("'capture' is not available", StringComparison.Ordinal));
+        var failure = await Assert.ThrowsAsync<MailTemplateRenderException>(() =>
+            MailRenderer.RenderAsync(new MailTemplateText("Erinnerung", text, "<p>x</p>"), MailLanguages.German, model));
+        Assert.Equal("text", failure.Part);
     }
 
     [Fact]

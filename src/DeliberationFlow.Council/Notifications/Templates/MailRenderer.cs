@@ -6,6 +6,7 @@ using System.Text.Unicode;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Fluid;
+using Fluid.Values;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -104,13 +105,46 @@ public sealed class MailRenderer(ICouncilDb db, MailTemplateCache cache, ILogger
     /// <summary>Characters one rendered part may have (about 1 MB): far beyond any agenda, far below what fills the outbox or memory.</summary>
     public const int MaxRenderedLength = 1_000_000;
 
-    private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new();
+    /// <summary>The most elements a filter may return in a list (<c>concat</c> of a list with itself doubles it each round).</summary>
+    public const int MaxListLength = 10_000;
+
+    // Each source parsed once, with the first hazard found in it (TemplateChecker.Hazards), or null.
+    private static readonly ConcurrentDictionary<string, (IFluidTemplate Template, string? Hazard)> Parsed = new();
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     // One set of options per language, shared by every rendering: options are read-only while templates render, and
     // building them registers all of Fluid's filters anew (a share of every outcome step's CPU when made per mail).
-    private static readonly TemplateOptions German = new() { CultureInfo = CultureInfo.GetCultureInfo("de-DE"), MaxSteps = MaxSteps };
-    private static readonly TemplateOptions English = new() { CultureInfo = CultureInfo.GetCultureInfo("en-GB"), MaxSteps = MaxSteps };
+    private static readonly TemplateOptions German = Bounded(new() { CultureInfo = CultureInfo.GetCultureInfo("de-DE"), MaxSteps = MaxSteps });
+    private static readonly TemplateOptions English = Bounded(new() { CultureInfo = CultureInfo.GetCultureInfo("en-GB"), MaxSteps = MaxSteps });
+
+    /// <summary>
+    /// Every filter refuses a text longer than <see cref="MaxRenderedLength"/> or a list longer than <see cref="MaxListLength"/>.
+    /// The step and output limits do not see what <c>assign</c> keeps: <c>{% assign s = s | append: s %}</c> in a loop of
+    /// forty rounds would grow a text to a trillion characters in forty steps, without writing a character.
+    /// </summary>
+    private static TemplateOptions Bounded(TemplateOptions options)
+    {
+        foreach (var (name, filter) in options.Filters.ToList())
+        {
+            options.Filters.AddFilter(name, async (input, arguments, context) =>
+            {
+                var result = await filter(input, arguments, context);
+                if (result.Type == FluidValues.String && result.ToStringValue().Length > MaxRenderedLength)
+                {
+                    throw new InvalidOperationException($"The filter '{name}' would make a text longer than {MaxRenderedLength:N0} characters.");
+                }
+
+                if (result is ArrayValue list && list.Values.Count > MaxListLength)
+                {
+                    throw new InvalidOperationException($"The filter '{name}' would make a list longer than {MaxListLength:N0} elements.");
+                }
+
+                return result;
+            });
+        }
+
+        return options;
+    }
 
     /// <summary>The template in force for the body; <paramref name="body"/> as loaded by the caller's unit of work.</summary>
     public async Task<MailTemplateText> TemplateAsync(Body body, string kind, string language, CancellationToken cancellationToken)
@@ -159,7 +193,13 @@ public sealed class MailRenderer(ICouncilDb db, MailTemplateCache cache, ILogger
 
     private static async Task<string> RenderPartAsync(string part, string source, TemplateContext context, TextEncoder encoder)
     {
-        var parsed = Parse(source);
+        var (parsed, hazard) = Parse(source);
+        if (hazard is not null)
+        {
+            // A template stored before the check existed; saving it now would be refused with the same words.
+            throw new MailTemplateRenderException(part, hazard);
+        }
+
         await using var writer = new BoundedWriter(MaxRenderedLength);
         try
         {
@@ -175,9 +215,9 @@ public sealed class MailRenderer(ICouncilDb db, MailTemplateCache cache, ILogger
         return writer.ToString();
     }
 
-    private static IFluidTemplate Parse(string source) => Parsed.GetOrAdd(source, s =>
+    private static (IFluidTemplate Template, string? Hazard) Parse(string source) => Parsed.GetOrAdd(source, s =>
         TemplateChecker.Parser.TryParse(s, out var template, out var error)
-            ? template
+            ? (template, TemplateChecker.Hazards(template) is [var first, ..] ? first : null)
             : throw new InvalidOperationException($"A stored mail template does not parse: {error}"));
 }
 

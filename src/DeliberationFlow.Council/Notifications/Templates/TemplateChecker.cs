@@ -42,8 +42,50 @@ public static partial class TemplateChecker
         {
             var (line, column) = Locate(source, path);
             return new TemplateProblem(part, line, column, $"Unknown field '{path}'.");
-        }).Concat(checker.LongRanges.Distinct().Select(range =>
-            new TemplateProblem(part, null, null, $"The range ({range}) is longer than {MaxRangeLength:N0}; Liquid builds it whole before the first round, which holds the message for seconds."))).ToList();
+        }).Concat(Hazards(template).Select(hazard => new TemplateProblem(part, null, null, hazard))).ToList();
+    }
+
+    /// <summary>
+    /// What in a template could grow without bound before the renderer's limits (steps, output length, a filter's result)
+    /// can act: a range is built whole before its first round, so its bounds must be numbers and not too far apart; and
+    /// <c>capture</c> renders into a text of its own, past the output limit, so capturing a variable into itself in a loop
+    /// doubles it each round. Checked when a template is saved and again before a stored one is rendered.
+    /// </summary>
+    public static IReadOnlyList<string> Hazards(IFluidTemplate template)
+    {
+        var visitor = new HazardVisitor();
+        visitor.VisitTemplate(template);
+        return visitor.Found.Distinct().ToList();
+    }
+
+    private sealed class HazardVisitor : AstVisitor
+    {
+        public List<string> Found { get; } = [];
+
+        protected override Expression VisitRangeExpression(RangeExpression rangeExpression)
+        {
+            if (rangeExpression is { From: LiteralExpression from, To: LiteralExpression to })
+            {
+                var (first, last) = (from.Value.ToNumberValue(), to.Value.ToNumberValue());
+                if (last - first >= MaxRangeLength)
+                {
+                    Found.Add($"The range ({first.ToString(CultureInfo.InvariantCulture)}..{last.ToString(CultureInfo.InvariantCulture)}) is longer than {MaxRangeLength:N0}; " +
+                              "Liquid builds it whole before the first round, which holds the message for seconds.");
+                }
+            }
+            else
+            {
+                Found.Add("A range's bounds must be numbers, such as (1..3): one computed from a value could build millions of rounds before the first; loop over the list itself instead.");
+            }
+
+            return base.VisitRangeExpression(rangeExpression);
+        }
+
+        protected override Statement VisitCaptureStatement(CaptureStatement captureStatement)
+        {
+            Found.Add("'capture' is not available in mail templates (a capture of a variable into itself doubles it each round); build the text with 'assign' and filters such as 'append'.");
+            return base.VisitCaptureStatement(captureStatement);
+        }
     }
 
     /// <summary>Where the path first appears in the source (the parser keeps no positions in its tree).</summary>
@@ -76,23 +118,6 @@ public static partial class TemplateChecker
         private readonly HashSet<string> _locals = ["forloop", "empty", "blank", "nil", "null", "true", "false"];
 
         public List<string> Unknown { get; } = [];
-
-        /// <summary>Literal ranges beyond <see cref="MaxRangeLength"/>, as written ("1..100000000").</summary>
-        public List<string> LongRanges { get; } = [];
-
-        protected override Expression VisitRangeExpression(RangeExpression rangeExpression)
-        {
-            if (rangeExpression is { From: LiteralExpression from, To: LiteralExpression to })
-            {
-                var (first, last) = (from.Value.ToNumberValue(), to.Value.ToNumberValue());
-                if (last - first >= MaxRangeLength)
-                {
-                    LongRanges.Add($"{first.ToString(CultureInfo.InvariantCulture)}..{last.ToString(CultureInfo.InvariantCulture)}");
-                }
-            }
-
-            return base.VisitRangeExpression(rangeExpression);
-        }
 
         protected override Expression VisitMemberExpression(MemberExpression memberExpression)
         {
