@@ -27,7 +27,8 @@ public sealed class DefinitionValidation(ICouncilDb db, IActivityRegistry activi
             {
                 [CouncilReferences.Committees] = committees.ToHashSet(StringComparer.Ordinal),
             });
-            problems = [.. new WorkflowDefinitionValidator(activities).Validate(read, context), .. WorkflowSelection.PaperTypesProblems(read.Partial)];
+            problems = WorkflowDefinitionValidator.InPathOrder(
+                [.. new WorkflowDefinitionValidator(activities).Validate(read, context), .. WorkflowSelection.PaperTypesProblems(read.Partial)]);
         }
 
         if (savedAs is not null)

@@ -36,7 +36,7 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
     /// <summary>
     /// Jint has no option for the longest string, so the sandbox refuses to build one longer than this: the
     /// amplifying built-ins (repeat, padStart, join, replace …), <c>+</c> and template literals (rewritten to
-    /// the prelude's helpers by <see cref="ConditionRules.Rewrite"/>) check the result's length before it is
+    /// the prelude's helpers by <see cref="ConditionRules.Rewrite(string, out string?)"/>) check the result's length before it is
     /// allocated, and the string methods and regular expressions refuse longer inputs. Ten times the longest
     /// attribute a paper has (a title of 1,000 characters), and small enough that the at most 1,000 elements of
     /// an array, each such a string, stay within tens of megabytes.
@@ -270,11 +270,12 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
             yield break;
         }
 
-        if (SyntaxError(expression) is { } error)
+        var (syntaxError, problem) = ConditionRules.Diagnose(expression);
+        if (syntaxError is not null)
         {
-            yield return new(null, $"The expression is not valid JavaScript: {error}");
+            yield return new(null, $"The expression is not valid JavaScript: {syntaxError}");
         }
-        else if (ConditionRules.Check(expression) is { } problem)
+        else if (problem is not null)
         {
             yield return new(null, $"The expression is not allowed: {problem}");
         }
@@ -295,6 +296,9 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
     {
         // The clock starts when the expression does: the prelude's own cost (tens of milliseconds while the
         // interpreter is still cold) is the sandbox's, not the condition's, and must not fault a plausible condition.
+        // A definition stored before the rule existed is checked here too: it faults instead of running.
+        var runnable = ConditionRules.Rewrite(expression, out var problem)
+                       ?? throw new WorkflowStateException($"The condition „{expression}“ is not allowed: {problem}");
         using var deadline = new CancellationTokenSource();
         var engine = new Jint.Engine(options =>
         {
@@ -311,18 +315,12 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
             // eval and new Function would compile code the definition validator never saw.
             options.Host.StringCompilationAllowed = false;
         });
-        // A definition stored before the rule existed is checked here too: it faults instead of running.
-        if (ConditionRules.Check(expression) is { } problem)
-        {
-            throw new WorkflowStateException($"The condition „{expression}“ is not allowed: {problem}");
-        }
-
         try
         {
             engine.Execute(PreparedPrelude);
             engine.SetValue("paper", new JsonParser(engine).Parse(paperJson));
             deadline.CancelAfter(TimeLimit);
-            return TypeConverter.ToBoolean(engine.Evaluate(ConditionRules.Rewrite(expression)));
+            return TypeConverter.ToBoolean(engine.Evaluate(runnable));
         }
         catch (Exception ex) when (ex is TimeoutException or RegexMatchTimeoutException or ExecutionCanceledException)
         {
@@ -332,19 +330,6 @@ public sealed class ConditionActivity(ConsultationPlanner planner, PaperModel pa
                                        or RecursionDepthOverflowException or Acornima.ParseErrorException or ScriptPreparationException)
         {
             throw new WorkflowStateException($"The condition „{expression}“ failed: {ex.Message}");
-        }
-    }
-
-    private static string? SyntaxError(string expression)
-    {
-        try
-        {
-            Jint.Engine.PrepareScript(expression, strict: true);
-            return null;
-        }
-        catch (Exception ex) when (ex is Acornima.ParseErrorException or ScriptPreparationException)
-        {
-            return ex.InnerException?.Message ?? ex.Message;
         }
     }
 }

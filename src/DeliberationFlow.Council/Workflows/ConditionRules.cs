@@ -33,33 +33,38 @@ public static class ConditionRules
     public const string Hint = "a condition is one expression that reads 'paper', with arrow functions only as callbacks, e.g. paper.consultations.some(c => c.outcome === 'Rejected')";
 
     /// <summary>Parses the expression; returns the problem (with its column) or null when it keeps to the rule.</summary>
-    public static string? Check(string expression) => Analyse(expression, out _);
+    public static string? Check(string expression) => Analyse(expression, out _, out _);
 
-    /// <summary>
-    /// The expression as the sandbox runs it: every <c>+</c> and template literal goes through the prelude's
-    /// length-capped helpers (Jint defers concatenation, so it would otherwise let many long strings exist
-    /// cheaply and copy them all inside one built-in call), and every arrow gets a statement body, so each
-    /// callback call passes Jint's limit checks.
-    /// </summary>
-    public static string Rewrite(string expression)
+    /// <summary>As <see cref="Check"/>, telling a text that is not JavaScript at all from one outside the rule.</summary>
+    public static (string? SyntaxError, string? Problem) Diagnose(string expression)
     {
-        if (Analyse(expression, out var script) is { } problem)
-        {
-            throw new InvalidOperationException(problem);
-        }
-
-        return new Emitter(expression).Emit(((ExpressionStatement)script!.Body[0]).Expression);
+        var problem = Analyse(expression, out _, out var syntax);
+        return syntax ? (problem, null) : (null, problem);
     }
 
-    private static string? Analyse(string expression, out Script? script)
+    /// <summary>
+    /// The expression as the sandbox runs it, or null with the <paramref name="problem"/> <see cref="Check"/> would
+    /// report; one parse for both. Every <c>+</c> and template literal goes through the prelude's length-capped helpers
+    /// (Jint defers concatenation, so it would otherwise let many long strings exist cheaply and copy them all inside
+    /// one built-in call), and every arrow gets a statement body, so each callback call passes Jint's limit checks.
+    /// </summary>
+    public static string? Rewrite(string expression, out string? problem)
+    {
+        problem = Analyse(expression, out var script, out _);
+        return problem is null ? new Emitter(expression).Emit(((ExpressionStatement)script!.Body[0]).Expression) : null;
+    }
+
+    private static string? Analyse(string expression, out Script? script, out bool syntax)
     {
         script = null;
+        syntax = false;
         try
         {
             script = new Parser().ParseScript(expression, strict: true);
         }
         catch (ParseErrorException ex)
         {
+            syntax = true;
             return ex.Message;
         }
 

@@ -363,7 +363,7 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
     }
 
     /// <summary>Ordered by JSON path, an index by its number ([2] before [10]); problems at one path keep their order.</summary>
-    private static List<DefinitionProblem> InPathOrder(IEnumerable<DefinitionProblem> problems) =>
+    public static List<DefinitionProblem> InPathOrder(IEnumerable<DefinitionProblem> problems) =>
         [.. problems.OrderBy(p => SortKey(p.Path), StringComparer.Ordinal)];
 
     private static string SortKey(string path) => IndexPattern().Replace(path, m => "[" + m.Groups[1].Value.PadLeft(10, '0') + "]");

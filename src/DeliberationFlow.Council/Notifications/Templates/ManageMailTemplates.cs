@@ -57,7 +57,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
     {
         RequireAdmin(caller);
         var mailKind = Find(kind, language);
-        var template = await CheckAsync(mailKind, language, request);
+        var (template, _) = await CheckAsync(mailKind, language, request);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await CountChangeAsync(caller, cancellationToken);
         var stored = await db.MailTemplates.SingleOrDefaultAsync(t => t.BodyId == caller.BodyId && t.Kind == kind && t.Language == language, cancellationToken);
@@ -113,18 +113,10 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
     {
         RequireAdmin(caller);
         var mailKind = Find(kind, language);
-        var template = request is { Subject: not null } or { Text: not null } or { Html: not null }
-            ? await CheckAsync(mailKind, language, request)
-            : await InForceAsync(caller, kind, language, cancellationToken);
-        try
-        {
-            return await MailRenderer.RenderAsync(template, language, mailKind.Sample());
-        }
-        catch (MailTemplateRenderException ex)
-        {
-            // A template saved before rendering was checked: the admin learns which part fails, not a 500.
-            throw RequestValidationException.For(ex.Part, ex.Message);
-        }
+        return request is { Subject: not null } or { Text: not null } or { Html: not null }
+            ? (await CheckAsync(mailKind, language, request)).Rendered
+            // One saved before rendering was checked: the admin learns which part fails, not a 500.
+            : await RenderSampleAsync(await InForceAsync(caller, kind, language, cancellationToken), language, mailKind.Sample());
     }
 
     /// <summary>
@@ -132,7 +124,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
     /// fails only when rendered ({{ 1 | divided_by: 0 }}, an endless loop, megabytes of output) is refused when saved
     /// rather than failing every message of its kind.
     /// </summary>
-    private static async Task<MailTemplateText> CheckAsync(MailKind kind, string language, SaveMailTemplateRequest request)
+    private static async Task<(MailTemplateText Template, RenderedMail Rendered)> CheckAsync(MailKind kind, string language, SaveMailTemplateRequest request)
     {
         var errors = new ValidationErrors();
         errors.Required("subject", request.Subject);
@@ -155,16 +147,20 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         }
 
         var template = new MailTemplateText(request.Subject!.Trim(), request.Text!, request.Html!);
+        return (template, await RenderSampleAsync(template, language, model));
+    }
+
+    /// <summary>Renders with sample data; a part that fails is the request's problem, named at the part.</summary>
+    private static async Task<RenderedMail> RenderSampleAsync(MailTemplateText template, string language, Dictionary<string, object?> model)
+    {
         try
         {
-            await MailRenderer.RenderAsync(template, language, model);
+            return await MailRenderer.RenderAsync(template, language, model);
         }
         catch (MailTemplateRenderException ex)
         {
             throw RequestValidationException.For(ex.Part, ex.Message);
         }
-
-        return template;
     }
 
     private static MailKind Find(string kind, string language)
