@@ -19,7 +19,10 @@ public sealed class WorkflowSelection(IWorkflowDefinitionStore definitions)
     public async Task<IEnumerable<string>> DescribeAsync(Guid bodyId, CancellationToken cancellationToken) =>
         (await definitions.ListPublishedAsync(bodyId, cancellationToken))
             .OrderBy(d => d.DefinitionId, StringComparer.Ordinal)
-            .Select(d => $"{d.DefinitionId} ({string.Join(", ", PaperTypes(d))})");
+            .Select(d => PaperTypes(d).ToList() is { Count: > 0 } types
+                // A workflow serving no paper type is only chosen by name, so the list says how.
+                ? $"{d.DefinitionId} ({string.Join(", ", types)})"
+                : $"{d.DefinitionId} (only by name: \"workflow\": \"{d.DefinitionId}\")");
 
     private static bool ServesPaperType(WorkflowDefinition definition, string paperType) =>
         PaperTypes(definition).Contains(paperType, StringComparer.OrdinalIgnoreCase);

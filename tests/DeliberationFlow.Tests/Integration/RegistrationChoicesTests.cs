@@ -34,4 +34,23 @@ public sealed class RegistrationChoicesTests
         Assert.Equal(HttpStatusCode.Forbidden, (await test.ClientFor("ratsmitglied").GetAsync("/api/papers/registration-choices")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await test.App.CreateClient().GetAsync("/api/papers/registration-choices")).StatusCode);
     }
+
+    [Fact]
+    public async Task APaperTypeNoWorkflowServes_IsRefusedWithTheWorkflowsAndHowToChooseOneByName()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+
+        var refused = await admin.PostAsJsonAsync("/api/papers", new RegisterPaperRequest("21-17212", "Testvorlage", "Resolution", "fb10", null, true, null, null));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var message = (await refused.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>())!.Errors["paperType"][0];
+        Assert.Contains("beschlussvorlage (Beschlussvorlage)", message, StringComparison.Ordinal);
+        Assert.Contains("beschlussvorlage-fachausschuss (only by name: \"workflow\": \"beschlussvorlage-fachausschuss\")", message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/papers/by-reference/21-17212")).StatusCode);
+
+        // Named as the message says, the same paper type is taken.
+        var named = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17212", "Testvorlage", "Resolution", "fb10", null, true, null, "beschlussvorlage-fachausschuss"));
+        Assert.Equal("beschlussvorlage-fachausschuss", named.Workflow!.DefinitionId);
+    }
 }
