@@ -393,30 +393,33 @@ public sealed class OParlReader(ICouncilDb db)
 
     // ---------- Meetings, agenda items, locations ----------
 
+    /// <summary>
+    /// The meetings served: not one held wholly in private (§ 78 (2) NKomVG: the Verwaltungsausschuss), whose existence,
+    /// date and place belong to its non-public deliberation as much as its agenda does.
+    /// </summary>
     private IQueryable<Guid> MeetingIds(IQueryable<Meeting> meetings, OParlListQuery query)
     {
         var rows = db.AgendaItems.IgnoreQueryFilters();
         var consultations = db.Consultations.IgnoreQueryFilters();
         var papers = db.Papers.IgnoreQueryFilters();
-        return Stamped(meetings, query, m => m.Created,
+        return Stamped(meetings.Where(m => m.Publicity != MeetingPublicity.NonPublic), query, m => m.Created,
             ms => m => m.Modified >= ms
                        || rows.Any(r => r.MeetingId == m.Id && r.Public && r.Modified >= ms)
-                       || (m.Publicity != MeetingPublicity.NonPublic
-                           && consultations.Any(c => c.MeetingId == m.Id && c.Modified >= ms && papers.Any(p => p.Id == c.PaperId && p.IsPublic))),
+                       || consultations.Any(c => c.MeetingId == m.Id && c.Modified >= ms && papers.Any(p => p.Id == c.PaperId && p.IsPublic)),
             before => m => m.Modified < before
                        && !rows.Any(r => r.MeetingId == m.Id && r.Public && r.Modified >= before)
-                       && !(m.Publicity != MeetingPublicity.NonPublic
-                            && consultations.Any(c => c.MeetingId == m.Id && c.Modified >= before && papers.Any(p => p.Id == c.PaperId && p.IsPublic))),
+                       && !consultations.Any(c => c.MeetingId == m.Id && c.Modified >= before && papers.Any(p => p.Id == c.PaperId && p.IsPublic)),
             m => !m.Deleted).Select(m => m.Id);
     }
 
     private async Task<List<JsonObject>> MeetingsAsync(OParlUrls urls, List<Guid> ids, bool omitInternal, CancellationToken cancellationToken)
     {
-        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
+        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => ids.Contains(m.Id) && m.Publicity != MeetingPublicity.NonPublic).ToListAsync(cancellationToken);
         var items = await ItemsOfMeetingsAsync(meetings, cancellationToken);
         // OParl's participant: the persons recorded present (MeetingAttendance), ordered by id as the lists are; not for a
-        // meeting held wholly in private (who sat in it is part of what is confidential): one planned as non-public, or one
-        // whose agenda has items and none of them public.
+        // meeting held wholly in private (who sat in it is part of what is confidential): one whose agenda has items and
+        // none of them public (one planned as non-public is not served at all).
         var participants = (await db.Attendances.AsNoTracking().Where(a => ids.Contains(a.MeetingId) && a.Status == AttendanceStatus.Present)
             .Select(a => new { a.MeetingId, a.PersonId }).ToListAsync(cancellationToken)).ToLookup(a => a.MeetingId, a => a.PersonId);
         var result = new List<JsonObject>();
@@ -544,12 +547,12 @@ public sealed class OParlReader(ICouncilDb db)
             {
                 var consultation = row.ConsultationId is { } cid ? consultations.FirstOrDefault(c => c.Id == cid) : null;
                 var paperPublic = consultation is null || papers[consultation.PaperId].IsPublic;
-                var visible = row.Public && paperPublic;
+                var visible = publicMeeting && row.Public && paperPublic;
                 items.Add(new ItemView(row.Id, meeting.Id, row.ConsultationId, consultation is not null && paperPublic && !consultation.Deleted,
                     row.Number, visible && !row.Deleted ? order++ : 0, row.Name, visible, row.Deleted,
                     consultation?.ResultText ?? row.ResultText, consultation?.Outcome ?? row.Outcome, consultation?.ResolutionText ?? row.ResolutionText,
                     row.Start, row.End, row.Created, consultation is null ? row.Modified : Max(row.Modified, [consultation.Modified]),
-                    row.Public && consultation is not null ? WithdrawnWhileServed(papers[consultation.PaperId].WithdrawnFromPublic, row.Created) : null));
+                    publicMeeting && row.Public && consultation is not null ? WithdrawnWhileServed(papers[consultation.PaperId].WithdrawnFromPublic, row.Created) : null));
             }
 
             var number = 0;
@@ -584,7 +587,7 @@ public sealed class OParlReader(ICouncilDb db)
         // The items of public papers, and, as deleted (stamped when withdrawn), those a paper made non-public had while it
         // was public, as the paper and its consultations are served (PaperIds, ConsultationIds).
         var rowIds = Stamped(
-                rows.Where(r => r.BodyId == bodyId && r.Public
+                rows.Where(r => r.BodyId == bodyId && r.Public && meetings.Any(m => m.Id == r.MeetingId && m.Publicity != MeetingPublicity.NonPublic)
                                 && (r.ConsultationId == null || consultations.Any(c => c.Id == r.ConsultationId
                                     && papers.Any(p => p.Id == c.PaperId && (p.IsPublic || r.Created <= p.WithdrawnFromPublic))))),
                 query, r => r.Created,
@@ -628,13 +631,14 @@ public sealed class OParlReader(ICouncilDb db)
     }
 
     private IQueryable<Guid> LocationIds(Guid bodyId, OParlListQuery query) =>
-        Stamped(db.Meetings.IgnoreQueryFilters().Where(m => m.BodyId == bodyId && m.Location != null), query, m => m.Created,
+        Stamped(db.Meetings.IgnoreQueryFilters().Where(m => m.BodyId == bodyId && m.Location != null && m.Publicity != MeetingPublicity.NonPublic), query, m => m.Created,
             ms => m => m.Modified >= ms, before => m => m.Modified < before, m => !m.Deleted).Select(m => m.Id);
 
     /// <summary>A meeting's place is its Location, at a URL of its own drawn from the meeting's id.</summary>
     private async Task<List<JsonObject>> LocationsAsync(OParlUrls urls, List<Guid> ids, CancellationToken cancellationToken)
     {
-        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id) && m.Location != null).ToListAsync(cancellationToken);
+        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => ids.Contains(m.Id) && m.Location != null && m.Publicity != MeetingPublicity.NonPublic).ToListAsync(cancellationToken);
         var result = new List<JsonObject>();
         foreach (var meeting in Ordered(meetings, ids, m => m.Id))
         {
@@ -770,7 +774,13 @@ public sealed class OParlReader(ICouncilDb db)
         return result;
     }
 
-    private sealed record ConsultationView(Consultation Consultation, Guid? AgendaItemId)
+    /// <summary>
+    /// A consultation as served. <paramref name="InPrivate"/>: it is deliberated in private (planned into a meeting held
+    /// in private, or its item is in a meeting's non-public part); the step stays in the public paper's Beratungsfolge, with
+    /// its committee and role, but without its meeting and without status or outcome, which would tell that the meeting
+    /// took it up and how it ended.
+    /// </summary>
+    private sealed record ConsultationView(Consultation Consultation, Guid? AgendaItemId, bool InPrivate)
     {
         public JsonObject ToJson(OParlUrls urls, TimeZoneInfo zone, bool embedded)
         {
@@ -784,7 +794,7 @@ public sealed class OParlReader(ICouncilDb db)
             var obj = Object(url, "Consultation",
                 ("paper", embedded ? null : urls.Object("paper", c.PaperId)),
                 ("agendaItem", AgendaItemId is { } item ? urls.Object("agendaItem", item) : null),
-                ("meeting", c.MeetingId is { } meeting ? urls.Object("meeting", meeting) : null),
+                ("meeting", !InPrivate && c.MeetingId is { } meeting ? urls.Object("meeting", meeting) : null),
                 ("organization", Urls([urls.Object("organization", c.OrganizationId)])),
                 ("authoritative", c.Authoritative),
                 ("role", Text(c.RoleText)),
@@ -792,6 +802,11 @@ public sealed class OParlReader(ICouncilDb db)
                 ("modified", Time(c.Modified, zone)));
             obj[ExtensionPrefix + "position"] = c.Position;
             obj[ExtensionPrefix + "role"] = c.Role.ToString();
+            if (InPrivate)
+            {
+                return obj;
+            }
+
             obj[ExtensionPrefix + "status"] = c.Status.ToString();
             obj[ExtensionPrefix + "statusLabel"] = Vocabulary.Label(c.Status);
 
@@ -814,8 +829,10 @@ public sealed class OParlReader(ICouncilDb db)
             .Select(r => r.MeetingId).ToListAsync(cancellationToken);
         var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => meetingIds.Contains(m.Id) || rowMeetingIds.Contains(m.Id)).ToListAsync(cancellationToken);
         var items = (await ItemsOfMeetingsAsync(meetings, cancellationToken)).Items;
+        var privateMeetings = meetings.Where(m => m.Publicity == MeetingPublicity.NonPublic).Select(m => m.Id).ToHashSet();
         return consultations.Select(c => new ConsultationView(c,
-            items.FirstOrDefault(i => i.ConsultationId == c.Id && i.Visible && !i.Deleted)?.Id)).ToList();
+            items.FirstOrDefault(i => i.ConsultationId == c.Id && i.Visible && !i.Deleted)?.Id,
+            c.MeetingId is { } meetingId && privateMeetings.Contains(meetingId) || items.Any(i => i.ConsultationId == c.Id && !i.Visible))).ToList();
     }
 
     // ---------- Helpers ----------
