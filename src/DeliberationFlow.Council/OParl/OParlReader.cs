@@ -394,32 +394,35 @@ public sealed class OParlReader(ICouncilDb db)
     // ---------- Meetings, agenda items, locations ----------
 
     /// <summary>
-    /// The meetings served: not one held wholly in private (§ 78 (2) NKomVG: the Verwaltungsausschuss), whose existence,
-    /// date and place belong to its non-public deliberation as much as its agenda does.
+    /// The meetings served, one held wholly in private (§ 78 (2) NKomVG: the Verwaltungsausschuss) too: its date and
+    /// place are public as in every council's calendar, which also names it in a public paper's Beratungsfolge; what is
+    /// confidential is what it deliberated and who sat in it, and neither is served. A change to a step planned into it
+    /// does not stamp it, as that would tell when it took a paper up.
     /// </summary>
     private IQueryable<Guid> MeetingIds(IQueryable<Meeting> meetings, OParlListQuery query)
     {
         var rows = db.AgendaItems.IgnoreQueryFilters();
         var consultations = db.Consultations.IgnoreQueryFilters();
         var papers = db.Papers.IgnoreQueryFilters();
-        return Stamped(meetings.Where(m => m.Publicity != MeetingPublicity.NonPublic), query, m => m.Created,
+        return Stamped(meetings, query, m => m.Created,
             ms => m => m.Modified >= ms
-                       || rows.Any(r => r.MeetingId == m.Id && r.Public && r.Modified >= ms)
-                       || consultations.Any(c => c.MeetingId == m.Id && c.Modified >= ms && papers.Any(p => p.Id == c.PaperId && p.IsPublic)),
+                       || rows.Any(r => r.MeetingId == m.Id && r.Public && m.Publicity != MeetingPublicity.NonPublic && r.Modified >= ms)
+                       || (m.Publicity != MeetingPublicity.NonPublic
+                           && consultations.Any(c => c.MeetingId == m.Id && c.Modified >= ms && papers.Any(p => p.Id == c.PaperId && p.IsPublic))),
             before => m => m.Modified < before
-                       && !rows.Any(r => r.MeetingId == m.Id && r.Public && r.Modified >= before)
-                       && !consultations.Any(c => c.MeetingId == m.Id && c.Modified >= before && papers.Any(p => p.Id == c.PaperId && p.IsPublic)),
+                       && !rows.Any(r => r.MeetingId == m.Id && r.Public && m.Publicity != MeetingPublicity.NonPublic && r.Modified >= before)
+                       && !(m.Publicity != MeetingPublicity.NonPublic
+                            && consultations.Any(c => c.MeetingId == m.Id && c.Modified >= before && papers.Any(p => p.Id == c.PaperId && p.IsPublic))),
             m => !m.Deleted).Select(m => m.Id);
     }
 
     private async Task<List<JsonObject>> MeetingsAsync(OParlUrls urls, List<Guid> ids, bool omitInternal, CancellationToken cancellationToken)
     {
-        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking()
-            .Where(m => ids.Contains(m.Id) && m.Publicity != MeetingPublicity.NonPublic).ToListAsync(cancellationToken);
+        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
         var items = await ItemsOfMeetingsAsync(meetings, cancellationToken);
         // OParl's participant: the persons recorded present (MeetingAttendance), ordered by id as the lists are; not for a
-        // meeting held wholly in private (who sat in it is part of what is confidential): one whose agenda has items and
-        // none of them public (one planned as non-public is not served at all).
+        // meeting held wholly in private (who sat in it is part of what is confidential): one planned as non-public, or one
+        // whose agenda has items and none of them public.
         var participants = (await db.Attendances.AsNoTracking().Where(a => ids.Contains(a.MeetingId) && a.Status == AttendanceStatus.Present)
             .Select(a => new { a.MeetingId, a.PersonId }).ToListAsync(cancellationToken)).ToLookup(a => a.MeetingId, a => a.PersonId);
         var result = new List<JsonObject>();
@@ -631,14 +634,13 @@ public sealed class OParlReader(ICouncilDb db)
     }
 
     private IQueryable<Guid> LocationIds(Guid bodyId, OParlListQuery query) =>
-        Stamped(db.Meetings.IgnoreQueryFilters().Where(m => m.BodyId == bodyId && m.Location != null && m.Publicity != MeetingPublicity.NonPublic), query, m => m.Created,
+        Stamped(db.Meetings.IgnoreQueryFilters().Where(m => m.BodyId == bodyId && m.Location != null), query, m => m.Created,
             ms => m => m.Modified >= ms, before => m => m.Modified < before, m => !m.Deleted).Select(m => m.Id);
 
     /// <summary>A meeting's place is its Location, at a URL of its own drawn from the meeting's id.</summary>
     private async Task<List<JsonObject>> LocationsAsync(OParlUrls urls, List<Guid> ids, CancellationToken cancellationToken)
     {
-        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking()
-            .Where(m => ids.Contains(m.Id) && m.Location != null && m.Publicity != MeetingPublicity.NonPublic).ToListAsync(cancellationToken);
+        var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id) && m.Location != null).ToListAsync(cancellationToken);
         var result = new List<JsonObject>();
         foreach (var meeting in Ordered(meetings, ids, m => m.Id))
         {
@@ -776,9 +778,9 @@ public sealed class OParlReader(ICouncilDb db)
 
     /// <summary>
     /// A consultation as served. <paramref name="InPrivate"/>: it is deliberated in private (planned into a meeting held
-    /// in private, or its item is in a meeting's non-public part); the step stays in the public paper's Beratungsfolge, with
-    /// its committee and role, but without its meeting and without status or outcome, which would tell that the meeting
-    /// took it up and how it ended.
+    /// in private, or its item is in a meeting's non-public part); the step stays in the public paper's Beratungsfolge with
+    /// its committee, role and meeting, as every council's information system shows it, but without agenda item, status or
+    /// outcome, which would tell whether and how the meeting dealt with it.
     /// </summary>
     private sealed record ConsultationView(Consultation Consultation, Guid? AgendaItemId, bool InPrivate)
     {
@@ -794,7 +796,7 @@ public sealed class OParlReader(ICouncilDb db)
             var obj = Object(url, "Consultation",
                 ("paper", embedded ? null : urls.Object("paper", c.PaperId)),
                 ("agendaItem", AgendaItemId is { } item ? urls.Object("agendaItem", item) : null),
-                ("meeting", !InPrivate && c.MeetingId is { } meeting ? urls.Object("meeting", meeting) : null),
+                ("meeting", c.MeetingId is { } meeting ? urls.Object("meeting", meeting) : null),
                 ("organization", Urls([urls.Object("organization", c.OrganizationId)])),
                 ("authoritative", c.Authoritative),
                 ("role", Text(c.RoleText)),

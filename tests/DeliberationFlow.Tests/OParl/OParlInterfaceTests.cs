@@ -68,23 +68,25 @@ public sealed class OParlInterfaceTests
         Assert.Equal([Id("21-15813")], byReference["21-15513-01"]["relatedPaper"]!.AsArray().Select(u => (string)u!));
         Assert.Equal([Id("21-15513-01")], byReference["21-15813"]["relatedPaper"]!.AsArray().Select(u => (string)u!));
 
-        // The Beratungsfolge of 21-15813: FPA (public part, with its result), VA (in private: no meeting, agenda item, status
-        // or outcome), Rat.
+        // The Beratungsfolge of 21-15813: FPA (public part, with its result), VA (in private: its meeting, but no agenda item,
+        // status or outcome), Rat.
         var steps = byReference["21-15813"]["consultation"]!.AsArray().Select(c => c!.AsObject()).ToList();
         Assert.Equal(["Vorberatung", "Vorberatung", "Entscheidung"], steps.Select(c => (string)c["role"]!));
         Assert.Equal(["Done", null, "Planned"], steps.Select(c => (string?)c["deliberationflow:status"]));
         Assert.Equal("Adopted", (string?)steps[0]["deliberationflow:outcome"]);
-        Assert.Null(steps[1]["meeting"] ?? steps[1]["agendaItem"] ?? steps[1]["deliberationflow:outcome"]);
+        Assert.NotNull(steps[1]["meeting"]);
+        Assert.Null(steps[1]["agendaItem"] ?? steps[1]["deliberationflow:outcome"]);
         var fpaItem = walk.Objects[(string)steps[0]["agendaItem"]!];
         Assert.Equal(("einstimmig beschlossen", "Adopted", true), ((string)fpaItem["result"]!, (string)fpaItem["deliberationflow:outcome"]!, (bool)fpaItem["public"]!));
         Assert.Equal((string)steps[0]["id"]!, (string)fpaItem["consultation"]!);
     }
 
     [Fact]
-    public async Task AStepDeliberatedInPrivate_ServesNeitherItsMeetingNorItsStatus_AndThatMeetingIsNotServed()
+    public async Task AStepDeliberatedInPrivate_ServesItsMeetingsDateButNeitherItsStatusNorWhoSat()
     {
-        // 21-15813 is public; its second step was taken by the Verwaltungsausschuss on 20.04.2021, which sits in private
-        // (§ 78 (2) NKomVG). A user of the body sees it (the paper is public); OParl's anonymous readers must not.
+        // 21-15813 is public; its second step was taken by the Verwaltungsausschuss on 04.05.2021, which sits in private
+        // (§ 78 (2) NKomVG). A user of the body sees how it went (the paper is public); OParl's anonymous readers see that
+        // and when the VA had it, as every council's information system shows the Beratungsfolge, and nothing more.
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 10, 9));
         var (paperId, step) = await test.App.WithScopeAsync(async sp =>
         {
@@ -102,27 +104,22 @@ public sealed class OParlInterfaceTests
         var own = await GetAsync(client, $"http://localhost/oparl/consultation/{step.Id}");
         foreach (var served in new[] { embedded, own })
         {
-            // The step is there, with its committee and role, and nothing of its meeting or how it went.
+            // The step is there, with its committee, role and meeting, and nothing of how it went.
             Assert.Equal("Vorberatung", (string)served["role"]!);
-            Assert.Null(served["meeting"] ?? served["agendaItem"] ?? served["deliberationflow:status"] ?? served["deliberationflow:statusLabel"]
-                        ?? served["deliberationflow:outcome"]);
-            Assert.DoesNotContain(meetingId.ToString(), served.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal($"http://localhost/oparl/meeting/{meetingId}", (string?)served["meeting"]);
+            Assert.Null(served["agendaItem"] ?? served["deliberationflow:status"] ?? served["deliberationflow:statusLabel"]
+                        ?? served["deliberationflow:outcome"] ?? served["result"]);
+            Assert.DoesNotContain("beschlossen", served.ToJsonString(), StringComparison.Ordinal);
         }
 
-        // The meeting itself is neither at its URL, nor in the lists of the body or of the committee, nor counted.
-        var missing = await client.GetAsync($"/oparl/meeting/{meetingId}");
-        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/oparl/location/{meetingId}")).StatusCode);
-        var body = await BodyAsync(client);
-        var va = step.OrganizationId;
-        foreach (var list in new[] { (string)body["meeting"]!, $"http://localhost/oparl/organization/{va}/meetings", (string)body["locationList"]! })
-        {
-            var page = await GetAsync(client, $"{list}?limit=1000");
-            Assert.DoesNotContain(meetingId.ToString(), page.ToJsonString(), StringComparison.Ordinal);
-            Assert.Equal(page["data"]!.AsArray().Count, (int)page["pagination"]!["totalElements"]!);
-        }
-
-        Assert.Equal(0, (int)(await GetAsync(client, $"http://localhost/oparl/organization/{va}/meetings"))["pagination"]!["totalElements"]!);
+        // The meeting is served with its date, but without agenda items or those who sat in it.
+        var meeting = await GetAsync(client, $"http://localhost/oparl/meeting/{meetingId}");
+        Assert.StartsWith("2021-05-04", (string)meeting["start"]!, StringComparison.Ordinal);
+        Assert.True(meeting["agendaItem"] is null || meeting["agendaItem"]!.AsArray().Count == 0, meeting.ToJsonString());
+        Assert.True(meeting["participant"] is null || meeting["participant"]!.AsArray().Count == 0, meeting.ToJsonString());
+        Assert.DoesNotContain("21-15813", meeting.ToJsonString(), StringComparison.Ordinal);
+        var items = await GetAsync(client, $"{(string)(await BodyAsync(client))["agendaItem"]!}?limit=1000");
+        Assert.DoesNotContain(meetingId.ToString(), items.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
