@@ -23,7 +23,11 @@ public sealed class OutcomeDecisionActivity(ConsultationPlanner planner) : IActi
     public IEnumerable<ActivityProblem> Validate(ActivityDefinition activity, DefinitionValidationContext context)
     {
         if (activity.GetString("of") is { } of && context.Definition is { } definition
-            && !definition.Activities.Any(a => a.Id == of && a.Type is ConsultationActivity.TypeName or HearingActivity.TypeName))
+            && !definition.Activities.Any(a => a.Id == of && a.Type is ConsultationActivity.TypeName or HearingActivity.TypeName)
+            // 'of' may name a Consultation or Hearing whose own id did not read (e.g. "id": 3 for "of": "3"); the reader
+            // reports that id, and "not a Consultation or Hearing" would be a wrong guess about it. An activity whose type
+            // did not read either (it reads as "") may be one too.
+            && !context.ActivitiesWithoutId.Any(a => a.Type is "" or ConsultationActivity.TypeName or HearingActivity.TypeName))
         {
             yield return ActivityProblem.AtProperty("of", $"'of' names '{of}', which is not a Consultation or Hearing activity of this workflow.");
         }

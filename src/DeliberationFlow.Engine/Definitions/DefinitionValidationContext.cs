@@ -12,6 +12,14 @@ public sealed record DefinitionValidationContext(IReadOnlyDictionary<string, IRe
     /// <summary>The definition being checked, for activities that refer to other activities.</summary>
     public WorkflowDefinition? Definition { get; init; }
 
+    /// <summary>
+    /// The activities of <see cref="Definition"/> whose id did not read (a number, a list, none at all; the reader
+    /// reports that at the id). A reference by id that finds no activity may mean one of them, so an activity that names
+    /// another one does not report the name as wrong while such an activity exists: that would be a guess about an id
+    /// the user has not written yet, beside the problem already reported at it.
+    /// </summary>
+    public IReadOnlyList<ActivityDefinition> ActivitiesWithoutId { get; init; } = [];
+
     /// <summary>The known values of a kind of reference, or null when they are not known here.</summary>
     public IReadOnlySet<string>? Known(string kind) => References.GetValueOrDefault(kind);
 }

@@ -68,7 +68,11 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
 
     private List<DefinitionProblem> Check(WorkflowDefinition definition, DefinitionValidationContext context, Unread unread)
     {
-        context = context with { Definition = definition };
+        context = context with
+        {
+            Definition = definition,
+            ActivitiesWithoutId = [.. definition.Activities.Where((_, i) => unread.Activity(i) || unread.ActivityId(i))],
+        };
         var problems = new List<DefinitionProblem>();
         if (definition.Activities.Count > MaxActivities)
         {

@@ -152,6 +152,58 @@ public sealed class WorkflowDefinitionValidationTests
             problems.Select(p => p.ToString()));
     }
 
+    /// <summary>
+    /// An OutcomeDecision whose 'of' names a Consultation whose own id did not read (a number, or none): the id is reported
+    /// where it is, and 'of' is not called "not a Consultation or Hearing" — a guess about the id the user has yet to write.
+    /// </summary>
+    [Theory]
+    [InlineData("\"id\": 3,", "$.activities[1].id: Expected a text here, not the number 3.")]
+    [InlineData("", "$.activities[1].id: This value is required; give a non-empty text.")]
+    public void Validate_AnOutcomeDecisionOfAConsultationWhoseIdDidNotRead_ReportsTheIdOnly(string id, string idProblem)
+    {
+        var problems = ReadAndValidate($$"""
+            { "definitionId": "x", "version": 1, "name": "X",
+              "activities": [ { "id": "start", "type": "Start" },
+                              { {{id}} "type": "Consultation", "properties": { "committee": "rat", "role": "Vorberatung", "outcomes": ["Adopted"] } },
+                              { "id": "decide", "type": "OutcomeDecision", "properties": { "of": "3" } },
+                              { "id": "end", "type": "End" } ],
+              "connections": [ { "source": "start", "outcome": "Done", "target": "decide" },
+                               { "source": "decide", "outcome": "Adopted", "target": "end" }, { "source": "decide", "outcome": "AdoptedAmended", "target": "end" },
+                               { "source": "decide", "outcome": "Rejected", "target": "end" }, { "source": "decide", "outcome": "Noted", "target": "end" } ] }
+            """, "rat");
+
+        Assert.Equal([idProblem], problems.Select(p => p.ToString()));
+    }
+
+    /// <summary>
+    /// The exemption is for a target that may be the unread one: with every id read, or with only a Wait without id,
+    /// a name that finds no Consultation or Hearing is still reported.
+    /// </summary>
+    [Theory]
+    [InlineData("\"id\": \"3\", \"type\": \"Wait\"", "")]
+    [InlineData("\"id\": 3, \"type\": \"Wait\"", "$.activities[1].id: Expected a text here, not the number 3.")]
+    [InlineData("\"id\": \"fpa\", \"type\": \"Consultation\"", "")]
+    public void Validate_AnOutcomeDecisionOfNoConsultationOrHearing_IsReported_WhenNoReadableTargetIsMissing(string activity, string idProblem)
+    {
+        var properties = activity.Contains("Wait", StringComparison.Ordinal)
+            ? """{ "daysAfterLastMeeting": 3 }"""
+            : """{ "committee": "rat", "role": "Vorberatung", "outcomes": ["Adopted"] }""";
+        var problems = ReadAndValidate($$"""
+            { "definitionId": "x", "version": 1, "name": "X",
+              "activities": [ { "id": "start", "type": "Start" }, { {{activity}}, "properties": {{properties}} },
+                              { "id": "decide", "type": "OutcomeDecision", "properties": { "of": "3" } },
+                              { "id": "end", "type": "End" } ],
+              "connections": [ { "source": "start", "outcome": "Done", "target": "decide" },
+                               { "source": "decide", "outcome": "Adopted", "target": "end" }, { "source": "decide", "outcome": "AdoptedAmended", "target": "end" },
+                               { "source": "decide", "outcome": "Rejected", "target": "end" }, { "source": "decide", "outcome": "Noted", "target": "end" } ] }
+            """, "rat").Where(p => p.Path.StartsWith("$.activities[1].id", StringComparison.Ordinal) || p.Path.StartsWith("$.activities[2]", StringComparison.Ordinal));
+
+        Assert.Equal(
+            [.. new[] { idProblem }.Where(p => p.Length > 0),
+             "$.activities[2].properties.of: 'of' names '3', which is not a Consultation or Hearing activity of this workflow."],
+            problems.Select(p => p.ToString()));
+    }
+
     [Fact]
     public void Validate_OrdersTheCombinedProblemsByPath_IndicesByNumber()
     {
