@@ -85,6 +85,11 @@ public sealed class ChangeMeeting(
                 throw new ConflictException("The meeting is cancelled, held or under way already; it cannot be changed any more.");
             }
 
+            if (newStart is { } wanted)
+            {
+                await RefuseASecondMeetingOnTheDayAsync(meeting, committee, wanted, body, cancellationToken);
+            }
+
             var oldStart = meeting.Start;
             meeting.ChangeReason = request.Reason!.Trim();
             meeting.Modified = now;
@@ -149,6 +154,32 @@ public sealed class ChangeMeeting(
         return new MeetingChangeReport(
             MeetingView.Of(meeting, committee),
             replanned);
+    }
+
+    /// <summary>
+    /// A committee meets at most once a day: adding meetings skips a day that has one (<see cref="ScheduleMeetings"/>),
+    /// and a move onto such a day is refused the same way, naming the field. A move cannot be skipped like a day of a
+    /// series, and two meetings on one day would split the papers between two agendas and two invitations for the same
+    /// afternoon. A cancelled meeting does not count (its day is free again, as for adding); the meeting itself neither,
+    /// so it may move to another time of its own day. Checked before anything changes, so a refused move sends no notice
+    /// and moves no timer.
+    /// </summary>
+    private async Task RefuseASecondMeetingOnTheDayAsync(Meeting meeting, Organization committee, DateTimeOffset newStart, Body body, CancellationToken cancellationToken)
+    {
+        var day = DateOnly.FromDateTime(BodyClock.ToLocal(newStart, body.Zone).DateTime);
+        // A local day lies within a day (and the hour DST adds) of any instant on it; the day itself is told in the body's zone.
+        var (from, until) = (newStart.AddHours(-26), newStart.AddHours(26));
+        var sameDay = (await db.Meetings.AsNoTracking()
+                .Where(m => m.OrganizationId == committee.Id && m.Id != meeting.Id && !m.Cancelled && m.Start >= from && m.Start <= until)
+                .Select(m => m.Start).ToListAsync(cancellationToken))
+            .Where(start => DateOnly.FromDateTime(BodyClock.ToLocal(start, body.Zone).DateTime) == day)
+            .Order().ToList();
+        if (sameDay.Count > 0)
+        {
+            throw RequestValidationException.For("newStart",
+                $"The {committee.Name} meets on {day.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)} already (at {BodyClock.ToLocal(sameDay[0], body.Zone).ToString("HH:mm", CultureInfo.InvariantCulture)}); " +
+                "a committee has one meeting a day. Choose another day, or plan the papers into that meeting.");
+        }
     }
 
     private async Task<MeetingChangeReport> MarkHeldAsync(Caller caller, Guid meetingId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -207,6 +207,63 @@ public sealed class MeetingChangeTests
         Assert.Contains((await test.GetPaperAsync("admin", paper.Id)).Journal, j => j.Message.EndsWith("Grund: " + longest, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A committee meets once a day: adding a meeting on 10.06., when the FPA meets at 15:00, is skipped, and moving the
+    /// April meeting onto that day (evening or morning) is refused naming newStart — nothing changes, no notice is
+    /// queued, no timer moves. Cancelled, the June meeting frees its day for the move, as it would for adding.
+    /// </summary>
+    [Fact]
+    public async Task AMove_OntoADayTheCommitteeMeetsAlready_IsRefusedNamingTheField_AndChangesNothing()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-50061", "Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+        var april = paper.Consultations[0].MeetingId!.Value;
+        var secretary = test.ClientFor("sekretariat-fpa");
+        Task<List<(Guid, string, DateTimeOffset, DeliberationFlow.Engine.Runtime.TimerStatus)>> TimersAsync() => test.App.WithScopeAsync(async sp =>
+            (await sp.GetRequiredService<DeliberationDbContext>().Timers.Where(t => t.Key == paper.Consultations[0].Id.ToString())
+                .Select(t => new { t.Id, t.Kind, t.DueAt, t.Status }).ToListAsync())
+            .Select(t => (t.Id, t.Kind, t.DueAt, t.Status)).OrderBy(t => t.Id).ToList());
+        Task<(DateTimeOffset Start, string? Reason, int Notices)> AprilAsync() => test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var meeting = await db.Meetings.AsNoTracking().SingleAsync(m => m.Id == april);
+            return (meeting.Start, meeting.ChangeReason, await db.OutboxMessages.CountAsync(m => m.Kind == DeliberationFlow.Council.Notifications.Templates.MailKinds.MeetingChange));
+        });
+        var timers = await TimersAsync();
+        Assert.NotEmpty(timers);
+
+        var added = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest("2021-06-10T18:00", null, null, null, null, null, null, null));
+        await Http.EnsureAsync(added, HttpStatusCode.OK);
+        var scheduled = (await added.Content.ReadFromJsonAsync<ScheduledMeetings>())!;
+        Assert.Empty(scheduled.Created);
+        Assert.Equal(["2021-06-10"], scheduled.Skipped);
+
+        foreach (var newStart in new[] { "2021-06-10T18:00", "2021-06-10T09:00" })
+        {
+            var refused = await secretary.PostAsJsonAsync($"/api/meetings/{april}/change", new ChangeMeetingRequest("move", newStart, "Raum belegt"));
+            await Http.EnsureAsync(refused, HttpStatusCode.BadRequest);
+            var errors = (await refused.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+            Assert.Equal(["newStart"], errors.Keys);
+            Assert.Contains("meets on 10.06.2021 already (at 15:00)", Assert.Single(errors["newStart"]), StringComparison.Ordinal);
+        }
+
+        var unchanged = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("29.04.2021", (Guid?)april, "Planned"), (unchanged.Consultations[0].Date, unchanged.Consultations[0].MeetingId, unchanged.Consultations[0].Status));
+        Assert.Equal(paper.Journal.Count, unchanged.Journal.Count);
+        Assert.Equal((Berlin.At(2021, 4, 29, 15), (string?)null, 0), await AprilAsync());
+        Assert.Equal(timers, await TimersAsync());
+
+        var june = await test.App.WithScopeAsync(sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var start = Berlin.At(2021, 6, 10, 15);
+            return db.Meetings.Where(m => m.Start == start && db.Meetings.Any(a => a.Id == april && a.OrganizationId == m.OrganizationId)).Select(m => m.Id).SingleAsync();
+        });
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{june}/change", new ChangeMeetingRequest("cancel", null, "Beschlussunfähigkeit erwartet")), HttpStatusCode.OK);
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{april}/change", new ChangeMeetingRequest("move", "2021-06-10T18:00", "Raum belegt")), HttpStatusCode.OK);
+        Assert.Equal("10.06.2021", (await test.GetPaperAsync("admin", paper.Id)).Consultations[0].Date);
+    }
+
     [Fact]
     public async Task Meeting_IsMarkedHeld_OnlyAfterItTookPlace()
     {
