@@ -12,6 +12,6 @@ public static class CommitteeMembers
                              join person in db.Persons on membership.PersonId equals person.Id
                              where membership.OrganizationId == committeeId && person.Email != null && person.Email != ""
                              select new { membership, person }).ToListAsync(cancellationToken);
-        return members.Where(m => m.membership.IsActiveOn(day)).Select(m => m.person).DistinctBy(p => p.Id).ToList();
+        return Seats.OnePerPerson(members, day, m => m.membership).Select(m => m.person).ToList();
     }
 }

@@ -170,9 +170,9 @@ public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
                           join person in db.Persons.AsNoTracking() on membership.PersonId equals person.Id
                           where membership.OrganizationId == meeting.Meeting.OrganizationId
                           select new { membership, person }).ToListAsync(cancellationToken);
-        return rows.Where(r => r.membership.IsActiveOn(meeting.Day))
+        // The seat the invitation went out under: a person with a full and a deputy seat is listed once, with the full one.
+        return Seats.OnePerPerson(rows, meeting.Day, r => r.membership)
             .Select(r => new Member(r.person, r.membership))
-            .DistinctBy(m => m.Person.Id)
             .OrderBy(m => m.Membership.IsDeputy).ThenBy(m => m.Person.FamilyName ?? m.Person.Name).ThenBy(m => m.Person.Name)
             .ToList();
     }

@@ -21,16 +21,14 @@ public sealed record FollowerRecipient(Guid UserId, string Name, string Address,
 /// <summary>Who receives what: the members of a committee (with their seats and preferences) and the followers of a paper.</summary>
 public sealed class NotificationRecipients(ICouncilDb db)
 {
-    /// <summary>The persons with an e-mail address who sit in the committee on that day, each once (their first seat counts).</summary>
+    /// <summary>The persons with an e-mail address who sit in the committee on that day, each once with the seat <see cref="Seats"/> chooses.</summary>
     public async Task<List<MemberRecipient>> MembersAsync(Guid committeeId, DateOnly day, CancellationToken cancellationToken)
     {
         var rows = await (from membership in db.Memberships
                           join person in db.Persons on membership.PersonId equals person.Id
                           where membership.OrganizationId == committeeId && person.Email != null && person.Email != ""
                           select new { membership, person }).AsNoTracking().ToListAsync(cancellationToken);
-        var active = rows.Where(r => r.membership.IsActiveOn(day))
-            .OrderBy(r => r.membership.Role is { } role && role.Contains("vertret", StringComparison.OrdinalIgnoreCase))
-            .DistinctBy(r => r.person.Id).ToList();
+        var active = Seats.OnePerPerson(rows, day, r => r.membership);
         var personIds = active.Select(r => r.person.Id).ToList();
         var preferences = await PreferencesOfPersonsAsync(personIds, cancellationToken);
         return active.Select(r => new MemberRecipient(r.person, r.membership, preferences.GetValueOrDefault(r.person.Id) ?? new NotificationPreference())).ToList();

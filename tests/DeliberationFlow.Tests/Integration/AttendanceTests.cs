@@ -80,6 +80,55 @@ public sealed class AttendanceTests
         Assert.All(members, m => Assert.DoesNotContain(m.PersonId.ToString(), meeting.ToJsonString(), StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A person with two seats in the FPA, as an OParl import may bring them: a deputy seat without vote (read first) and
+    /// a full seat. One invitation, not as a deputy; once in the attendance, with the full seat's vote, and six voting seats.
+    /// </summary>
+    [Fact]
+    public async Task APersonWithADeputyAndAFullSeat_IsInvitedOnce_AndListedOnceWithTheFullSeat()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        const string address = "tom.zweisitz@rat.braunschweig.example";
+        var personId = await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var fpa = await db.Organizations.SingleAsync(o => o.Key == "fpa");
+            var now = Berlin.At(2021, 4, 1, 9);
+            var person = new DeliberationFlow.Council.Model.Person
+            {
+                Id = Guid.CreateVersion7(now), BodyId = fpa.BodyId, Name = "Tom Zweisitz", GivenName = "Tom", FamilyName = "Zweisitz", Email = address,
+                Created = now, Modified = now,
+            };
+            db.Persons.Add(person);
+            // Saved one after the other, so the deputy seat is the one the database gives first.
+            foreach (var (role, votingRight, start) in new[] { ("Stellvertreter", false, new DateOnly(2016, 11, 1)), ("Mitglied", true, new DateOnly(2021, 1, 1)) })
+            {
+                db.Memberships.Add(new DeliberationFlow.Council.Model.Membership
+                {
+                    Id = Guid.CreateVersion7(now), BodyId = fpa.BodyId, PersonId = person.Id, OrganizationId = fpa.Id, Role = role, VotingRight = votingRight,
+                    StartDate = start, Created = now, Modified = now,
+                });
+                await db.SaveChangesAsync();
+            }
+
+            return person.Id;
+        });
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17531", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileAsync();
+        await test.Smtp.WaitForAsync(m => m.Subject == "Einladung: Finanz- und Personalausschuss am 29.04.2021 – 21-17531", 6);
+        await test.WaitForMailOutAsync();
+        var invitation = Assert.Single(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Einladung:", StringComparison.Ordinal) && m.To.Mailboxes.Single().Address == address);
+        Assert.DoesNotContain("stellvertretendes Mitglied", invitation.TextBody, StringComparison.Ordinal);
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        var attendance = (await test.ClientFor("sekretariat-fpa").GetFromJsonAsync<AttendanceView>($"/api/meetings/{paper.Consultations[0].MeetingId}/attendance"))!;
+        var tom = Assert.Single(attendance.Members, m => m.PersonId == personId);
+        Assert.Equal(("Mitglied", true, false), (tom.Role, tom.VotingRight, tom.Deputy));
+        Assert.Equal(6, attendance.VotingSeats);
+    }
+
     [Fact]
     public async Task BadAttendance_IsRefusedWithEveryEntry_AndOthersMayNotRecord()
     {
