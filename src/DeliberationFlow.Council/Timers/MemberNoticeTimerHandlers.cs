@@ -92,6 +92,10 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         // Every member invited (on the meeting's day) gets the whole agenda; a move's notice builds its entry the same way.
         var calendar = NoticeKind == MailKinds.Invitation ? InvitationAgenda.Calendar(meeting, committee, body, InvitationAgenda.For(meeting, agenda, invited: true), sender) : null;
 
+        // The days from the day the message goes out to the meeting's, as the reminder words them ("morgen"). Mostly the
+        // committee's reminder days; but a meeting moved after its reminder (to another time of the same day, or the
+        // next) is reminded anew at once, and "morgen" on the meeting's own day would send the members a day off.
+        var daysBefore = meetingDay.DayNumber - DateOnly.FromDateTime(BodyClock.ToLocal(now, body.Zone).DateTime).DayNumber;
         var notified = new List<string>();
 
         // Members whose digest, queued before under another item's timer (the meeting's timers fire together), already
@@ -135,7 +139,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
                 ["items"] = items.Select(i => (object?)MailModels.Item(i.Number, i.Consultation, i.Paper)).ToList(),
                 ["references"] = string.Join(", ", items.Select(i => i.Paper.Reference)),
                 ["supplement"] = supplement,
-                ["daysBefore"] = committee.ReminderDaysBefore,
+                ["daysBefore"] = daysBefore,
                 ["body"] = MailModels.Body(body),
             };
             var mail = await renderer.RenderAsync(body, NoticeKind, language, model, cancellationToken);

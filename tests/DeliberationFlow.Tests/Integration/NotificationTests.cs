@@ -103,6 +103,40 @@ public sealed class NotificationTests
     }
 
     /// <summary>
+    /// The reminder for 29.04. 15:00 has gone out (the day before) when, on the morning of the meeting, it moves to 17:00
+    /// the same day. The members hear of the move, and are reminded once more for the new start: that reminder names
+    /// 17:00 and says "heute" — it goes out on the meeting's day, not the day before as the committee's one reminder day
+    /// would have it say ("morgen").
+    /// </summary>
+    [Fact]
+    public async Task AMeetingMovedToAnotherTimeOfItsDay_AfterItsReminder_IsRemindedOnceMore_WithTheNewTimeAndToday()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60211", "Sporthalle Süd", "Beschlussvorlage", "fb10", null, true, null, null));
+        const string subject = "Erinnerung: Finanz- und Personalausschuss am 29.04.2021 – 21-60211";
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 28, 15, 0, 1));
+        await test.ReconcileAsync();
+        var first = await test.Smtp.WaitForAsync(m => m.Subject == subject, 5);
+        Assert.All(first, m => Assert.Contains("morgen, Donnerstag, 29.04.2021, 15:00 Uhr", m.TextBody, StringComparison.Ordinal));
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 8));
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{paper.Consultations[0].MeetingId}/change",
+            new ChangeMeetingRequest("move", "2021-04-29T17:00", "Raum erst ab 17 Uhr frei")), HttpStatusCode.OK);
+        await test.ReconcileAsync();
+        var moved = await test.Smtp.WaitForAsync(m => m.Subject == "Sitzung verlegt: Finanz- und Personalausschuss am 29.04.2021", 5);
+        Assert.All(moved, m => Assert.Contains("am 29.04.2021 15:00 Uhr wird verlegt auf 29.04.2021 17:00 Uhr", m.TextBody, StringComparison.Ordinal));
+        var again = await test.Smtp.WaitForAsync(m => m.Subject == subject && !(m.TextBody ?? "").Contains("15:00", StringComparison.Ordinal), 5);
+        Assert.All(again, m => Assert.Contains("heute, Donnerstag, 29.04.2021, 17:00 Uhr", m.TextBody, StringComparison.Ordinal));
+
+        // Once per member for each start, however often the timers fire.
+        await test.ReconcileAsync();
+        await test.WaitForMailOutAsync();
+        Assert.Equal(10, test.Smtp.Messages.Count(m => m.Subject == subject));
+        Assert.Equal(5, test.Smtp.Messages.Where(m => m.Subject == subject).Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
+    }
+
+    /// <summary>
     /// The reminder for 29.04. has gone out when the meeting moves to 06.05.: every member is reminded again for the new
     /// date — those who read digests and Jana, who chose one message per item — and never twice for the same date.
     /// </summary>
