@@ -110,8 +110,13 @@ public sealed class RecordOutcome(
 
         if (consultation.Status != ConsultationStatus.Planned)
         {
+            // Told in the body's local time, as the secretary saw it on the clock when it was recorded.
+            var zone = (await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken)).Zone;
+            var recordedAt = consultation.RecordedAt is { } at
+                ? " on " + BodyClock.ToLocal(at, zone).ToString("dd.MM.yyyy 'at' HH:mm", System.Globalization.CultureInfo.InvariantCulture)
+                : "";
             throw new ConflictException(
-                $"The consultation in '{committee.Name}' is already {Vocabulary.Label(consultation.Status)} ({consultation.ResultText}, recorded {consultation.RecordedAt:O} by {consultation.RecordedBy}); its outcome cannot be recorded again.");
+                $"The consultation in '{committee.Name}' is already {Vocabulary.Label(consultation.Status)} ({consultation.ResultText}, recorded{recordedAt} by {consultation.RecordedBy}); its outcome cannot be recorded again.");
         }
 
         var bookmark = step.Bookmark

@@ -182,7 +182,9 @@ public sealed class OutcomeRecordingTests
         Assert.Equal(0, await CountStoredAnswersAsync(test));
         var late = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, request, "fpa-2021-04-29");
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
-        Assert.Contains("einstimmig beschlossen", await late.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        // It says what was recorded, when on the body's clock and by whom.
+        Assert.Contains("einstimmig beschlossen, recorded on 29.04.2021 at 18:00 by sekretariat-fpa",
+            await late.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         var after = await test.GetPaperAsync("admin", paper.Id);
         Assert.Single(after.Journal, j => j.Kind == "BookmarkResumed");
         Assert.Equal(2, after.Consultations.Count);
