@@ -113,7 +113,17 @@ public sealed class OParlSourceReader(HttpClient http)
     {
         var source = new OParlSource();
         var pages = 0;
-        var first = await GetAsync(start, cancellationToken);
+        JsonObject first;
+        try
+        {
+            first = await GetAsync(start, cancellationToken);
+        }
+        catch (ImportAddressRefusedException ex)
+        {
+            // The admin's own URL: answered as a mistake in the request, before anything is imported.
+            throw RequestValidationException.For("source", $"{start}: {ex.Message}");
+        }
+
         var bodies = new List<JsonObject>();
         if (first["data"] is JsonArray)
         {
@@ -125,7 +135,8 @@ public sealed class OParlSourceReader(HttpClient http)
         if (type == OParlJson.TypeUrl("System"))
         {
             var probe = new OParlSource();
-            await ReadListAsync(new Uri((string)first["body"]!), null, probe, () => ++pages, cancellationToken);
+            await ReadListAsync(Link(first, "body", source), null, probe, () => ++pages, cancellationToken);
+            source.Problems.AddRange(probe.Problems);
             bodies.AddRange(probe.OfType("Body"));
         }
         else if (type == OParlJson.TypeUrl("Body"))
@@ -143,9 +154,9 @@ public sealed class OParlSourceReader(HttpClient http)
             source.Add(body);
             foreach (var list in BodyLists)
             {
-                if (body[list] is JsonValue value && value.TryGetValue<string>(out var listUrl))
+                if (body[list] is JsonValue value && value.TryGetValue<string>(out _))
                 {
-                    await ReadListAsync(new Uri(listUrl), null, source, () => ++pages, cancellationToken);
+                    await ReadListAsync(Link(body, list, source), null, source, () => ++pages, cancellationToken);
                 }
             }
         }
@@ -153,10 +164,36 @@ public sealed class OParlSourceReader(HttpClient http)
         return source;
     }
 
-    private async Task ReadListAsync(Uri url, JsonObject? firstPage, OParlSource source, Func<int> countPage, CancellationToken cancellationToken)
+    /// <summary>
+    /// A link of the source's graph, or null (a problem of the report) when it is no absolute http(s) URL: the remote
+    /// server writes these links, and only the web is read from there, never a file or another scheme.
+    /// </summary>
+    private static Uri? Link(JsonObject obj, string field, OParlSource source, string? owner = null)
     {
-        var page = firstPage ?? await GetAsync(url, cancellationToken);
-        while (true)
+        var text = obj[field] is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        {
+            return url;
+        }
+
+        source.Problems.Add($"The {field} link of {owner ?? (string?)obj["id"]} is not an http(s) URL and was not read: {text}");
+        return null;
+    }
+
+    /// <summary>
+    /// Reads a list page by page. A page the import may not fetch (its address is outside the public internet and not
+    /// allowed) is a problem of the report, as an unreadable file is, and the list ends there: the rest of the graph is
+    /// still imported, and the report says what was left out and why.
+    /// </summary>
+    private async Task ReadListAsync(Uri? url, JsonObject? firstPage, OParlSource source, Func<int> countPage, CancellationToken cancellationToken)
+    {
+        if (url is null)
+        {
+            return;
+        }
+
+        var page = firstPage ?? await GetOrReportAsync(url, source, cancellationToken);
+        while (page is not null)
         {
             if (countPage() > MaxPages)
             {
@@ -169,19 +206,48 @@ public sealed class OParlSourceReader(HttpClient http)
                 source.Add(obj);
             }
 
-            if (page["links"]?["next"] is not JsonValue next || !next.TryGetValue<string>(out var nextUrl) || nextUrl.Length == 0)
+            if (page["links"] is not JsonObject links || links["next"] is not JsonValue next || !next.TryGetValue<string>(out var nextUrl) || nextUrl.Length == 0)
             {
                 return;
             }
 
-            url = new Uri(nextUrl);
-            page = await GetAsync(url, cancellationToken);
+            if (Link(links, "next", source, $"the list page {url}") is not { } nextPage)
+            {
+                return;
+            }
+
+            url = nextPage;
+            page = await GetOrReportAsync(url, source, cancellationToken);
+        }
+    }
+
+    private async Task<JsonObject?> GetOrReportAsync(Uri url, OParlSource source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetAsync(url, cancellationToken);
+        }
+        catch (ImportAddressRefusedException ex)
+        {
+            source.Problems.Add($"{url} was not read: {ex.Message}");
+            return null;
         }
     }
 
     private async Task<JsonObject> GetAsync(Uri url, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(url, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync(url, cancellationToken);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is ImportAddressRefusedException refused)
+        {
+            // SocketsHttpHandler wraps what its connect callback throws; the guard's reason is what the admin needs.
+            throw refused;
+        }
+
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
             throw RequestValidationException.For("source", $"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}.");

@@ -22,6 +22,9 @@ public static class DatabaseStartup
         // The mail settings are checked before anything touches the database (ValidateOnStart checks them again at start).
         _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliberationFlow.Notifications.MailOptions>>().Value;
 
+        // So are the import's allowed networks: the import-oparl command never starts the host, so ValidateOnStart alone would miss it.
+        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliberationFlow.Council.OParl.OParlImportOptions>>().Value;
+
         await using var scope = app.Services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
         var db = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();

@@ -5,6 +5,7 @@ using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.OParl;
 using DeliberationFlow.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace DeliberationFlow.Server.OParl;
 
@@ -30,7 +31,13 @@ public static class OParlApi
         builder.Services.AddSingleton(options);
         builder.Services.AddScoped<OParlReader>();
         builder.Services.AddScoped<ImportOParl>();
-        builder.Services.AddHttpClient<OParlSourceReader>(client => client.Timeout = TimeSpan.FromMinutes(2));
+        // The import fetches what an admin and the remote server name; the guard keeps it to the public internet and to
+        // the networks the operator allowed (a RIS on the intranet). A wrong entry stops the start, naming it.
+        builder.Services.AddSingleton<IValidateOptions<OParlImportOptions>, OParlImportOptionsValidator>();
+        builder.Services.AddOptions<OParlImportOptions>().BindConfiguration(OParlImportOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton(sp => new ImportAddressGuard(sp.GetRequiredService<IOptions<OParlImportOptions>>().Value));
+        builder.Services.AddHttpClient<OParlSourceReader>(client => client.Timeout = TimeSpan.FromMinutes(2))
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<ImportAddressGuard>().CreateHandler());
         return builder;
     }
 
