@@ -31,20 +31,20 @@ public sealed class ImportAddressGuard
     /// <summary>Every range that is not the public internet, with the name the refusal gives it.</summary>
     private static readonly (IPNetwork Network, string Kind)[] NotPublic =
     [
-        (IPNetwork.Parse("0.0.0.0/8"), "unspecified address (\"this network\")"),
+        (IPNetwork.Parse("0.0.0.0/8"), "unspecified, \"this network\""),
         (IPNetwork.Parse("127.0.0.0/8"), "loopback"),
         (IPNetwork.Parse("169.254.0.0/16"), "link-local, where cloud metadata services answer"),
-        (IPNetwork.Parse("10.0.0.0/8"), "private network (RFC 1918)"),
-        (IPNetwork.Parse("172.16.0.0/12"), "private network (RFC 1918)"),
-        (IPNetwork.Parse("192.168.0.0/16"), "private network (RFC 1918)"),
-        (IPNetwork.Parse("100.64.0.0/10"), "carrier-grade NAT (RFC 6598)"),
+        (IPNetwork.Parse("10.0.0.0/8"), "RFC 1918"),
+        (IPNetwork.Parse("172.16.0.0/12"), "RFC 1918"),
+        (IPNetwork.Parse("192.168.0.0/16"), "RFC 1918"),
+        (IPNetwork.Parse("100.64.0.0/10"), "carrier-grade NAT, RFC 6598"),
         (IPNetwork.Parse("224.0.0.0/4"), "multicast"),
         (IPNetwork.Parse("240.0.0.0/4"), "reserved or broadcast"),
-        (IPNetwork.Parse("::/128"), "unspecified address"),
+        (IPNetwork.Parse("::/128"), "unspecified"),
         (IPNetwork.Parse("::1/128"), "loopback"),
         (IPNetwork.Parse("fe80::/10"), "link-local"),
-        (IPNetwork.Parse("fec0::/10"), "site-local (deprecated private network)"),
-        (IPNetwork.Parse("fc00::/7"), "private network (unique local, fc00::/7)"),
+        (IPNetwork.Parse("fec0::/10"), "site-local, deprecated"),
+        (IPNetwork.Parse("fc00::/7"), "unique local, fc00::/7"),
         (IPNetwork.Parse("ff00::/8"), "multicast"),
     ];
 
@@ -86,7 +86,10 @@ public sealed class ImportAddressGuard
         var text = entry?.Trim() ?? "";
         if (text.Contains('/', StringComparison.Ordinal))
         {
-            return IPNetwork.TryParse(text, out var network)
+            // An address with bits set beyond its prefix (10.0.0.1/8) is refused although .NET reads it: the operator meant
+            // either one address or another range, and an allowed network is too important to guess which.
+            return IPNetwork.TryParse(text, out var network) && IPAddress.TryParse(text[..text.IndexOf('/', StringComparison.Ordinal)], out var written)
+                                                            && written.Equals(network.BaseAddress)
                 ? (network, null, null)
                 : (null, null, $"{SettingName} entry '{entry}' is not a CIDR range (e.g. 10.20.0.0/16 or fd00:ab::/32; the address must end where the prefix ends).");
         }
@@ -103,7 +106,7 @@ public sealed class ImportAddressGuard
     }
 
     /// <summary>
-    /// What kind of address outside the public internet this is (loopback, link-local, private network …), or null
+    /// What kind of address outside the public internet this is (loopback, link-local, RFC 1918 …), or null
     /// for a public one. An IPv4 address written as IPv6 (<c>::ffff:127.0.0.1</c>, or NAT64's <c>64:ff9b::</c>) is
     /// judged by the IPv4 address it reaches.
     /// </summary>
@@ -137,7 +140,7 @@ public sealed class ImportAddressGuard
         }
 
         var what = IPAddress.TryParse(host.Trim('[', ']'), out _) ? $"{address}" : $"'{host}' resolves to {address}, which";
-        return $"{what} is in a private network ({kind}); the import reads only from the public internet, an operator can allow it with {SettingName}.";
+        return $"{what} is in a private network ({kind}); the import reads only from the public internet, but an operator can allow it with {SettingName}.";
     }
 
     /// <summary>The handler of the import's HttpClient: every connection goes through <see cref="ConnectAsync"/>.</summary>
@@ -149,11 +152,9 @@ public sealed class ImportAddressGuard
         // proxy's address. The import therefore connects directly.
         UseProxy = false,
 
-        // Redirects are followed, each over a connection of its own host that the callback checks. SocketsHttpHandler
-        // follows only http and https Locations (and not from https down to http); another scheme, e.g. file:, comes back
-        // as the 3xx itself, which the reader reports as an answer it cannot use.
-        AllowAutoRedirect = true,
-        MaxAutomaticRedirections = 5,
+        // The reader follows redirects itself: SocketsHttpHandler's own redirects (from http) would follow a Location of
+        // any scheme, e.g. file: or ftp:. Each hop is a request of its own, its connection checked by the callback.
+        AllowAutoRedirect = false,
     };
 
     /// <summary>
@@ -191,7 +192,10 @@ public sealed class ImportAddressGuard
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }
 
-/// <summary>The import was about to connect to an address outside the public internet that no operator allowed; nothing was sent.</summary>
+/// <summary>
+/// The import refused to go where a URL leads: to an address outside the public internet that no operator allowed, or
+/// (by a redirect) to another scheme than http(s). Nothing was sent there.
+/// </summary>
 public sealed class ImportAddressRefusedException(string message) : Exception(message);
 
 /// <summary>Checks <see cref="OParlImportOptions"/> at start-up: every entry that is no range, address or host name is named.</summary>

@@ -55,6 +55,9 @@ public sealed class OParlSourceReader(HttpClient http)
     /// <summary>Guards against a server whose <c>next</c> links never end.</summary>
     public const int MaxPages = 20_000;
 
+    /// <summary>Redirects followed for one request, as browsers and HttpClient limit them.</summary>
+    public const int MaxRedirects = 5;
+
     private static readonly string[] BodyLists = ["organization", "person", "meeting", "paper"];
 
     public async Task<OParlSource> ReadAsync(string source, CancellationToken cancellationToken)
@@ -234,27 +237,54 @@ public sealed class OParlSourceReader(HttpClient http)
         }
     }
 
+    /// <summary>
+    /// Reads one JSON object, following up to <see cref="MaxRedirects"/> redirects to http(s) URLs (not from https down
+    /// to http); every hop connects through the address guard of the HttpClient.
+    /// </summary>
     private async Task<JsonObject> GetAsync(Uri url, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        var current = url;
+        for (var redirects = 0; ; redirects++)
+        {
+            using var response = await SendAsync(current, redirects > 0, cancellationToken);
+            if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
+            {
+                var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+                if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps || current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
+                {
+                    throw new ImportAddressRefusedException($"redirected to {next}, which the import does not follow: only http(s) URLs, and none from https down to http.");
+                }
+
+                if (redirects == MaxRedirects)
+                {
+                    throw RequestValidationException.For("source", $"{url} redirected more than {MaxRedirects} times.");
+                }
+
+                current = next;
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw RequestValidationException.For("source", $"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject
+                   ?? throw RequestValidationException.For("source", $"{url} did not answer with a JSON object.");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Uri url, bool redirected, CancellationToken cancellationToken)
+    {
         try
         {
-            response = await http.GetAsync(url, cancellationToken);
+            return await http.GetAsync(url, cancellationToken);
         }
         catch (HttpRequestException ex) when (ex.InnerException is ImportAddressRefusedException refused)
         {
             // SocketsHttpHandler wraps what its connect callback throws; the guard's reason is what the admin needs.
-            throw refused;
+            throw new ImportAddressRefusedException(redirected ? $"redirected to {url}: {refused.Message}" : refused.Message);
         }
-
-        using var _ = response;
-        if (!response.IsSuccessStatusCode)
-        {
-            throw RequestValidationException.For("source", $"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-        }
-
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject
-               ?? throw RequestValidationException.For("source", $"{url} did not answer with a JSON object.");
     }
 }
