@@ -68,13 +68,19 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>As <see cref="StartAsync"/>, but served by Kestrel on a free loopback port, for the browser tests.</summary>
-    public static async Task<TestApp> StartForBrowserAsync(DatabaseProvider provider, FakeTimeProvider clock)
+    public static Task<TestApp> StartForBrowserAsync(DatabaseProvider provider, FakeTimeProvider clock) => StartOnLoopbackAsync(provider, clock);
+
+    /// <summary>
+    /// As <see cref="StartAsync"/>, but served by Kestrel on a free loopback port: for a browser, or for a client that
+    /// connects over the network as it would in production (the OParl import reading the service's own OParl).
+    /// </summary>
+    public static async Task<TestApp> StartOnLoopbackAsync(DatabaseProvider provider, FakeTimeProvider clock, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dataPath = DeliberationFlowApp.NewDataPath();
         var connectionString = provider == DatabaseProvider.Postgres
             ? await PostgresServer.CreateDatabaseAsync()
             : DeliberationFlowApp.SqliteConnectionString(dataPath);
-        var app = new TestApp(provider, connectionString, dataPath, clock, new TestSmtpServer(), null, browser: true);
+        var app = new TestApp(provider, connectionString, dataPath, clock, new TestSmtpServer(), null, browser: true, settings);
         app.StartKestrel();
         return app;
     }
@@ -85,6 +91,10 @@ public sealed class TestApp : IAsyncDisposable
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+
+        // Clients of the factory address Kestrel by its real address, so that URLs the service builds from the request
+        // (OParl ids and links) lead back to it.
+        App.ClientOptions.BaseAddress = new Uri(BaseUrl + "/");
     }
 
     /// <summary>Stops the host and starts a new one on the same database, as a restart of the service would.</summary>

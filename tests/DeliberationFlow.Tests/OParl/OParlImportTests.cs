@@ -7,8 +7,6 @@ using DeliberationFlow.Council.OParl;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -182,15 +180,17 @@ public sealed class OParlImportTests
     [Fact]
     public async Task ImportFromAServer_FollowsNextLinks_AndBringsPapersWithTheirBeratungsfolge()
     {
-        // The source is the service's own OParl (Braunschweig) with small pages; the client is the real HttpClient of
-        // the import, talking to the test host.
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 10, 9), services =>
+        // The source is the service's own OParl (Braunschweig) with small pages, served by Kestrel on the loopback; the
+        // client is the real HttpClient of the import, address guard included. Loopback is not the public internet, so
+        // the test allows it as an installation allows its intranet RIS.
+        await using var test = await TestApp.StartOnLoopbackAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 10, 9), new Dictionary<string, string>
         {
-            services.AddSingleton(new OParlOptions { PageSize = 5 });
-            services.AddHttpClient<OParlSourceReader>().ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler());
+            ["OParl:PageSize"] = "5",
+            ["OParl:Import:AllowedNetworks:0"] = "127.0.0.0/8",
         });
         var client = test.App.CreateClient();
-        var braunschweig = await OParlInterfaceTests.BodyAsync(client);
+        var systemUrl = $"{test.BaseUrl}/oparl/system";
+        var braunschweig = await OParlInterfaceTests.BodyAsync(client, systemUrl: systemUrl);
         var admin = test.ClientFor("admin-wf");
 
         var report = await ImportAsync(admin, (string)braunschweig["id"]!);
@@ -203,7 +203,7 @@ public sealed class OParlImportTests
         var again = await ImportAsync(admin, (string)braunschweig["id"]!);
         Assert.All(again.Counts.Values, c => Assert.Equal((0, 0, 0), (c.Created, c.Updated, c.Deleted)));
 
-        var wolfenbuettel = await OParlInterfaceTests.BodyAsync(client, "Stadt Wolfenbüttel");
+        var wolfenbuettel = await OParlInterfaceTests.BodyAsync(client, "Stadt Wolfenbüttel", systemUrl);
         var papers = new List<JsonObject>();
         for (var url = (string?)wolfenbuettel["paper"]; url is not null;)
         {

@@ -350,9 +350,10 @@ public sealed class OParlInterfaceTests
         Assert.Equal(seen.Select(s => s.Meeting), seen.Select(s => s.Meeting).Order(StringComparer.Ordinal));
     }
 
-    internal static async Task<JsonObject> BodyAsync(HttpClient client, string name = "Stadt Braunschweig")
+    /// <param name="systemUrl">The System's URL; the in-memory test host's unless the service runs on Kestrel.</param>
+    internal static async Task<JsonObject> BodyAsync(HttpClient client, string name = "Stadt Braunschweig", string systemUrl = System)
     {
-        var system = await GetAsync(client, System);
+        var system = await GetAsync(client, systemUrl);
         var bodies = await GetAsync(client, (string)system["body"]!);
         return bodies["data"]!.AsArray().Single(b => (string)b!["name"]! == name)!.AsObject();
     }
