@@ -247,11 +247,14 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
         }
     }
 
+    /// <summary>The activity's ports, each once.</summary>
     private static IReadOnlyList<string> SafeOutcomes(IActivity activity, ActivityDefinition definition)
     {
         try
         {
-            return activity.OutcomesOf(definition);
+            // A port is a name: an outcome its properties list twice ("outcomes": ["Rejected", "Rejected"]) is one port,
+            // connected or open once, so it must be reported (and offered in "use one of") once, not once per entry.
+            return [.. activity.OutcomesOf(definition).Distinct(StringComparer.Ordinal)];
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

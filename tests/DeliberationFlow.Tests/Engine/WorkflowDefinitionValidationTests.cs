@@ -217,6 +217,28 @@ public sealed class WorkflowDefinitionValidationTests
         Assert.Equal("$.name", paths[^1]);
     }
 
+    /// <summary>
+    /// Found by <see cref="WorkflowDefinitionMutationTests"/> (its no-duplicates assertion failed): text edits had turned <c>"outcomes": ["Rejected"]</c> into <c>["Rejected","Rejected"]</c> and the
+    /// connection for Rejected into a second one for Withdrawn. The open-port check went through the outcomes as listed,
+    /// so the one open port was reported once per entry.
+    /// </summary>
+    [Fact]
+    public void Validate_AnOutcomeListedTwice_IsOnePort_ReportedOnceWhenOpen()
+    {
+        var problems = ReadAndValidate("""
+            {"definitionId":"random-2","version":3,"name":"Zufall","activities":[{"id":"start","type":"Start"},{"id":"c0","type":"Consultation","properties":{"committee":"k1","role":"Entscheidung","outcomes":["AdoptedAmended"]}},{"id":"c1","type":"Consultation","properties":{"committee":"k2","role":"Vorberatung","outcomes":["Rejected","Rejected"]}},{"id":"end","type":"End"}],"connections":[{"source":"start","outcome":"Done","target":"c0"},{"source":"c0","outcome":"AdoptedAmended","target":"c1"},{"source":"c1","outcome":"Withdrawn","target":"end"},{"source":"c1","outcome":"Withdrawn","target":"end"}]}
+            """, "k1", "k2");
+
+        Assert.Equal(
+            [
+                "$.activities[2]: Outcome 'Rejected' of 'c1' has no connection; connect it to the next activity (or to an 'End').",
+                "$.connections[2].outcome: Activity 'c1' (Consultation) has no outcome 'Withdrawn'; use one of: Rejected.",
+                "$.connections[3]: Outcome 'Withdrawn' of 'c1' is connected twice; keep one connection per outcome.",
+                "$.connections[3].outcome: Activity 'c1' (Consultation) has no outcome 'Withdrawn'; use one of: Rejected.",
+            ],
+            problems.Select(p => p.ToString()));
+    }
+
     private static IReadOnlyList<DefinitionProblem> ReadAndValidate(string json, params string[] committees)
     {
         var context = new DefinitionValidationContext(new Dictionary<string, IReadOnlySet<string>>
