@@ -163,22 +163,23 @@ public static class WorkflowDefinitionReader
     private static Dictionary<string, JsonElement> Members(JsonElement element, string path, string[] known, string what, List<DefinitionProblem> problems)
     {
         var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var member in element.EnumerateObject())
+        var unknown = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (memberName, value) in ReadableMembers(element, path, problems))
         {
-            if (!HasReadableName(member, path, problems))
-            {
-                continue;
-            }
-
-            var name = known.FirstOrDefault(k => string.Equals(k, member.Name, StringComparison.OrdinalIgnoreCase));
+            var name = known.FirstOrDefault(k => string.Equals(k, memberName, StringComparison.OrdinalIgnoreCase));
             if (name is null)
             {
-                // A typo in a property name must not silently drop a setting.
-                problems.Add(new($"{path}.{member.Name}", $"'{member.Name}' is not a property of {what}; known properties: {string.Join(", ", known)}."));
+                // A typo in a property name must not silently drop a setting. JSON lets a name occur twice in one object;
+                // the second occurrence of an unknown name would be the same report at the same path, so it is made once.
+                if (unknown.Add(memberName))
+                {
+                    problems.Add(new($"{path}.{memberName}", $"'{memberName}' is not a property of {what}; known properties: {string.Join(", ", known)}."));
+                }
+
                 continue;
             }
 
-            members[name] = member.Value;
+            members[name] = value;
         }
 
         return members;
@@ -236,15 +237,10 @@ public static class WorkflowDefinitionReader
             return bag;
         }
 
-        foreach (var member in value.EnumerateObject())
+        foreach (var (name, setting) in ReadableMembers(value, $"{path}.properties", problems))
         {
-            if (!HasReadableName(member, $"{path}.properties", problems))
-            {
-                continue;
-            }
-
             // Cloned: the definition outlives the parsed document.
-            bag[member.Name] = member.Value.Clone();
+            bag[name] = setting.Clone();
         }
 
         return bag;
@@ -305,19 +301,33 @@ public static class WorkflowDefinitionReader
         return number;
     }
 
-    /// <summary>False (and reported) when a property name's escapes do not form valid UTF-16.</summary>
-    private static bool HasReadableName(JsonProperty member, string path, List<DefinitionProblem> problems)
+    /// <summary>
+    /// The members of an object whose names read. Names whose escapes do not form valid UTF-16 are left out and reported
+    /// at the object, once however many there are: such a name cannot be shown, so a report per name would repeat the
+    /// first at the same path in the same words.
+    /// </summary>
+    private static List<(string Name, JsonElement Value)> ReadableMembers(JsonElement element, string path, List<DefinitionProblem> problems)
     {
-        try
+        var members = new List<(string, JsonElement)>();
+        var broken = false;
+        foreach (var member in element.EnumerateObject())
         {
-            _ = member.Name;
-            return true;
+            try
+            {
+                members.Add((member.Name, member.Value));
+            }
+            catch (InvalidOperationException)
+            {
+                broken = true;
+            }
         }
-        catch (InvalidOperationException)
+
+        if (broken)
         {
             problems.Add(new(path, "A property name contains a broken escape (an unpaired surrogate such as \\ud800); remove or correct it."));
-            return false;
         }
+
+        return members;
     }
 
     /// <summary>The text of a string value, or null when its escapes do not form valid UTF-16.</summary>

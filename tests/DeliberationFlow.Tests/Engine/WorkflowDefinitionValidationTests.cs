@@ -239,6 +239,55 @@ public sealed class WorkflowDefinitionValidationTests
             problems.Select(p => p.ToString()));
     }
 
+    /// <summary>
+    /// Found by the mutation tests: a member name the reader does not know, given twice in one object (JSON allows it),
+    /// was reported once per occurrence, with the same path and words.
+    /// </summary>
+    [Fact]
+    public void Read_AnUnknownMemberGivenTwice_IsReportedOnce()
+    {
+        var result = WorkflowDefinitionReader.Read("""
+            {"definitionId":"random-5","version":2,"name":"Zufall","activities":[{"id":"start","type":"Start"},{"id":"c0","type":"Consultation","target":{"committee":"k2","role":"Vorberatung","authoritative":false,"outcomes":["Rejected"]}},{"id":"c1","type":"Consultation","properties":{"committee":"k0","role":"Vorberatung","authoritative":false,"outcomes":["Adopted"]}},{"id":"c2","type":"Consultation","properties":{"committee":"k1","role":"Entscheidung","outcomes":["AdoptedAmended"]}},{"id":"c3","type":"Consultation","source":{"committee":"k1","role":"Entscheidung","authoritative":false,"outcomes":["AdoptedAmended","Withdrawn"]}},{"id":"c4","type":"Consultation","properties":{"committee":"k2","role":"Vorberatung","outcomes":["Rejected"]}},{"id":"end","type":"End"}],"connections":[{"properties":"start","outcome":"Done","properties":"c0"},{"source":"c0","outcome":"Rejected","target":"c1"},{"source":"c1","outcome":"Adopted","target":"c2"},{"source":"c2","outcome":"AdoptedAmended","target":"c3"},{"source":"c3","outcome":"Withdrawn","target":"end"},{"source":"c3","outcome":"AdoptedAmended","target":"c4"},{"source":"c4","outcome":"Rejected","taget":"end"}]}
+            """);
+
+        Assert.Equal(
+            [
+                "$.activities[1].target: 'target' is not a property of an activity; known properties: id, type, displayName, properties, designer.",
+                "$.activities[4].source: 'source' is not a property of an activity; known properties: id, type, displayName, properties, designer.",
+                "$.connections[0].properties: 'properties' is not a property of a connection; known properties: source, outcome, target.",
+                "$.connections[0].source: This value is required; give a non-empty text.",
+                "$.connections[0].target: This value is required; give a non-empty text.",
+                "$.connections[6].taget: 'taget' is not a property of a connection; known properties: source, outcome, target.",
+                "$.connections[6].target: This value is required; give a non-empty text.",
+            ],
+            result.Problems.Select(p => p.ToString()));
+        var problems = new WorkflowDefinitionValidator(Activities).Validate(result, DefinitionValidationContext.Empty);
+        Assert.Equal(problems.Count, problems.Distinct().Count());
+    }
+
+    /// <summary>
+    /// Found by the mutation tests: two member names with broken escapes in one activity. Neither name can be shown, so
+    /// both were reported at the activity in the same words; one report says it all.
+    /// </summary>
+    [Fact]
+    public void Read_SeveralMemberNamesWithBrokenEscapesInOneObject_AreReportedOnce()
+    {
+        var result = WorkflowDefinitionReader.Read("""
+            {"definitionId":"random-2","versio":1,"name":"Zufall","activities":[{"id":"start","type":"Start"},{"id":"c0","type":"Consultation","properties":{"committee":"k2","role":"Vorberatung","authoritative":false,"outcomes":["Rejected","Withdrawn"]}},{"id":"c1","t\ud800ype":"Consultation","prope\ud800rties":{"committee":"k2","role":"Vorberatung","outcomes":["Rejected"]}},{"id":"end","type":"End"}],"connections":[{"source":"start","outcome":"Done","target":"c0"},{"source":"c0","outcome":"Withdrawn","target":"end"},{"source":"c0","outcome":"Rejected","target":"c1"},{"source":"c1","outcome":"Rejected","target":"end"}]}
+            """);
+
+        Assert.Equal(
+            [
+                "$.versio: 'versio' is not a property of a workflow definition; known properties: $schema, definitionId, version, name, description, state, properties, activities, connections.",
+                "$.version: Set a version number of 1 or more.",
+                "$.activities[2]: A property name contains a broken escape (an unpaired surrogate such as \\ud800); remove or correct it.",
+                "$.activities[2].type: This value is required; give a non-empty text.",
+            ],
+            result.Problems.Select(p => p.ToString()));
+        var problems = new WorkflowDefinitionValidator(Activities).Validate(result, DefinitionValidationContext.Empty);
+        Assert.Equal(problems.Count, problems.Distinct().Count());
+    }
+
     private static IReadOnlyList<DefinitionProblem> ReadAndValidate(string json, params string[] committees)
     {
         var context = new DefinitionValidationContext(new Dictionary<string, IReadOnlySet<string>>
