@@ -13,7 +13,9 @@ namespace DeliberationFlow.Tests.Engine;
 /// a crash: reading and validating never throw, and every rejection names a JSON path and says what is wrong.
 /// The definitions are mutated at random from the shipped workflows and from random small graphs, both as
 /// JSON trees (structural edits) and as raw text (deleted characters, swapped tokens). CsCheck prints the
-/// seed of a failing case ("CsCheck_Seed=…"), which reproduces it exactly.
+/// seed of a failing case in its exception's message ("Set seed: … or -e CsCheck_Seed=…", above the assertion's own
+/// message); the environment variable CsCheck_Seed replays it, as no test here passes a seed of its own. The assertions
+/// name the document they failed for, so even a report without the seed shows the case.
 /// </summary>
 public sealed class WorkflowDefinitionMutationTests
 {
@@ -494,9 +496,12 @@ public sealed class WorkflowDefinitionMutationTests
         var read = WorkflowDefinitionReader.Read(json);
         var problems = Validator.Validate(read, DefinitionValidationContext.Empty);
         // The reader's findings are all in the answer, and a valid answer is the read definition.
-        Assert.Empty(read.Problems.Except(problems));
-        Assert.True(problems.Count > 0 || read.Definition is not null, "Nothing reported, but no definition.");
-        Assert.Equal(problems.Count, problems.Distinct().Count());
+        var dropped = read.Problems.Except(problems).ToList();
+        Assert.True(dropped.Count == 0, $"The reader's findings are missing from the answer: {string.Join("; ", dropped)}{Environment.NewLine}for: {json}");
+        Assert.True(problems.Count > 0 || read.Definition is not null, $"Nothing reported, but no definition, for: {json}");
+        // Each problem once: the same path and words twice would be noise to the author, and point at a check that ran twice.
+        var repeated = problems.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key.ToString()).ToList();
+        Assert.True(repeated.Count == 0, $"Reported more than once: {string.Join("; ", repeated)}{Environment.NewLine}for: {json}");
         return problems;
     }
 
