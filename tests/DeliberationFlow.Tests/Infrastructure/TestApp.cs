@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Scheduling;
 using Microsoft.EntityFrameworkCore;
@@ -154,6 +155,36 @@ public sealed class TestApp : IAsyncDisposable
 
         // Say which messages are stuck and how, so a failure here can be told apart from a slow machine.
         Assert.Fail($"Mail was still being delivered after 30 s (waited {started:HH:mm:ss.fff}–{DateTime.UtcNow:HH:mm:ss.fff} UTC): {await DescribeDeliveryAsync()}");
+    }
+
+    /// <summary>
+    /// Waits until every timer due by the test's clock has fired or been skipped. A timer leaves "pending" in the transaction
+    /// that holds its handler's effects (outbox rows, journal lines; see FireTimer), so once none is left they are all
+    /// committed. Mail that arrived shows only that some timer fired: a meeting's timers fire in parallel lanes, and one may
+    /// commit after another's mail is out (or, should it fail, with the retry of its own job).
+    /// </summary>
+    public async Task WaitForDueTimersAsync()
+    {
+        var started = DateTime.UtcNow;
+        var deadline = started.AddSeconds(30);
+        while (true)
+        {
+            var now = Clock.GetUtcNow();
+            var pending = await App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking()
+                .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now).ToListAsync());
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Due timers were still pending after 30 s (waited {started:HH:mm:ss.fff}–{DateTime.UtcNow:HH:mm:ss.fff} UTC, clock {now:O}): " +
+                            string.Join(", ", pending.Select(t => $"[{t.Kind} {t.Key} due {t.DueAt:O}, job {t.JobId}]")) + $". {HangfireState()}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Every outbox row and, on PostgreSQL, every Hangfire job with its states and queue entry, for a failure message.</summary>
