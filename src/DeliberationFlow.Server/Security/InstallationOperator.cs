@@ -20,9 +20,11 @@ public sealed class InstallationOperatorRequirement(string? operatorBodyKey) : I
 
 /// <summary>
 /// Reads the operating body on every check: the dashboard polls a few times a minute, and a body added or renamed
-/// takes effect without a restart.
+/// takes effect without a restart. It reads in a scope of its own: in the web UI an <c>AuthorizeView</c> checks the policy
+/// whenever the page renders again, in the circuit's scope, while the page itself may be querying its database context
+/// (the operations page loading a delivery log); sharing that context failed the page with "a second operation".
 /// </summary>
-internal sealed class InstallationOperatorHandler(ICouncilDb db, ILogger<InstallationOperatorHandler> logger)
+internal sealed class InstallationOperatorHandler(IServiceScopeFactory scopes, ILogger<InstallationOperatorHandler> logger)
     : AuthorizationHandler<InstallationOperatorRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, InstallationOperatorRequirement requirement)
@@ -34,6 +36,8 @@ internal sealed class InstallationOperatorHandler(ICouncilDb db, ILogger<Install
         }
 
         // Bodies are few; ordering them here keeps the query the same on SQLite, which cannot order by a DateTimeOffset.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ICouncilDb>();
         var bodies = await db.Bodies.AsNoTracking().Select(b => new { b.Id, b.Key, b.Created }).ToListAsync();
         var operatorBody = requirement.OperatorBodyKey is { } key
             ? bodies.SingleOrDefault(b => string.Equals(b.Key, key, StringComparison.OrdinalIgnoreCase))

@@ -138,7 +138,7 @@ public static class SecurityExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(nameof(UserRole.Admin)))
             .AddPolicy(OperatorPolicy, policy => policy.AddRequirements(new InstallationOperatorRequirement(builder.Configuration["Operations:OperatorBody"])));
-        builder.Services.AddScoped<IAuthorizationHandler, InstallationOperatorHandler>();
+        builder.Services.AddSingleton<IAuthorizationHandler, InstallationOperatorHandler>();
         return builder;
     }
 
