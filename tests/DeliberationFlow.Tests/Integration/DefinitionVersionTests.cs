@@ -47,6 +47,25 @@ public sealed class DefinitionVersionTests
     }
 
     [Fact]
+    public async Task Draft_WithAPaperTypeOfBrokenEscapes_IsRefusedAtThatEntry_NotAServerError()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var document = await DocumentAsync(admin, "beschlussvorlage", 1);
+        document["properties"]!["paperTypes"] = new JsonArray("Beschlussvorlage", "PLACEHOLDER");
+        // JSON allows an unpaired surrogate escape; no serializer writes one, so it goes into the text as a client could send it.
+        var text = document.ToJsonString().Replace("\"PLACEHOLDER\"", "\"\\ud800\"", StringComparison.Ordinal);
+
+        var response = await admin.PutAsync("/api/workflow-definitions/beschlussvorlage/draft", new StringContent(text, System.Text.Encoding.UTF8, "application/json"));
+
+        await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
+        var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        Assert.Contains("broken escape", Assert.Single(problem.Errors["$.properties.paperTypes[1]"]), StringComparison.Ordinal);
+        var definitions = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
+        Assert.Equal([1], definitions.Single(d => d.DefinitionId == "beschlussvorlage").Versions.Select(v => v.Version));
+    }
+
+    [Fact]
     public async Task Draft_WithAnInvalidOrMismatchedId_IsRefusedNamingTheId_WithTheOtherProblems_AndNothingIsStored()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
