@@ -46,6 +46,15 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
     /// <summary>Several outcomes per activity at most, each connected once.</summary>
     public const int MaxConnections = 2000;
 
+    /// <summary>The length of the column that stores a version's name (workflow_definitions.name).</summary>
+    public const int MaxNameLength = 300;
+
+    /// <summary>
+    /// The length of the columns that store an activity id (an instance's current activity, its bookmarks, timers and
+    /// journal): a longer one was saved and published, and every paper reaching that step failed with a database error.
+    /// </summary>
+    public const int MaxActivityIdLength = 100;
+
     public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition) => Validate(definition, DefinitionValidationContext.Empty);
 
     public IReadOnlyList<DefinitionProblem> Validate(WorkflowDefinition definition, DefinitionValidationContext context) =>
@@ -95,6 +104,11 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
             problems.Add(new("$.definitionId", idProblem));
         }
 
+        if (definition.Name.Length > MaxNameLength)
+        {
+            problems.Add(new("$.name", $"The name is {definition.Name.Length} characters long; keep it to {MaxNameLength}."));
+        }
+
         for (var i = 0; i < definition.Activities.Count; i++)
         {
             var activity = definition.Activities[i];
@@ -102,6 +116,11 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
             if (!unread.ActivityId(i) && !index.TryAdd(activity.Id, i))
             {
                 problems.Add(new($"$.activities[{i}].id", $"The id '{activity.Id}' is used by activity {index[activity.Id]} already; give each activity its own id."));
+            }
+
+            if (!unread.ActivityId(i) && activity.Id.Length > MaxActivityIdLength)
+            {
+                problems.Add(new($"$.activities[{i}].id", $"The activity id is {activity.Id.Length} characters long; keep it to {MaxActivityIdLength}."));
             }
 
             if (unread.Activity(i))

@@ -248,6 +248,56 @@ public sealed class DefinitionVersionTests
         Assert.Equal((1, "Finished"), (decided.Workflow!.Version, decided.Workflow.Status));
     }
 
+    [Fact]
+    public async Task Draft_WithANameOrActivityIdLongerThanStored_IsRefusedNamingThePath_AndNothingIsStored()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var document = await DocumentAsync(admin, "beschlussvorlage", 1);
+        // 301 characters of a name (an emoji is two), and an activity id of 101: PostgreSQL stores neither, so a save
+        // (or, for the id, every paper reaching that step) failed with a 500.
+        document["name"] = "Beschlussvorlage 😀" + new string('ä', 283);
+        var longId = new string('f', 101);
+        document["activities"]![1]!["id"] = longId;
+        foreach (var connection in document["connections"]!.AsArray().Where(c => (string)c!["source"]! == "fpa" || (string)c!["target"]! == "fpa"))
+        {
+            connection![(string)connection["source"]! == "fpa" ? "source" : "target"] = longId;
+        }
+
+        var response = await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", document);
+
+        await Http.EnsureAsync(response, HttpStatusCode.BadRequest);
+        var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+        Assert.Equal(["$.activities[1].id", "$.name"], problem.Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["The name is 302 characters long; keep it to 300."], problem.Errors["$.name"]);
+        Assert.Equal(["The activity id is 101 characters long; keep it to 100."], problem.Errors["$.activities[1].id"]);
+        var definitions = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
+        Assert.Equal([1], definitions.Single(d => d.DefinitionId == "beschlussvorlage").Versions.Select(v => v.Version));
+        Assert.Equal(0, (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=workflow"))!.Total);
+
+        // At the limits it is stored, and a paper runs through the step with the longest id.
+        document["name"] = "Beschlussvorlage 😀" + new string('ä', 281);
+        var limitId = new string('f', 100);
+        document["activities"]![1]!["id"] = limitId;
+        foreach (var connection in document["connections"]!.AsArray())
+        {
+            if ((string)connection!["source"]! == longId)
+            {
+                connection["source"] = limitId;
+            }
+
+            if ((string)connection["target"]! == longId)
+            {
+                connection["target"] = limitId;
+            }
+        }
+
+        await ExpectAsync<DefinitionVersionView>(await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", document));
+        await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/publish", null));
+        var paper = await RegisterAsync(test, "21-40021");
+        Assert.Equal((2, limitId), (paper.Workflow!.Version, paper.Workflow.CurrentActivityId));
+    }
+
     private static async Task<JsonObject> DocumentAsync(HttpClient admin, string id, int version)
     {
         var view = (await admin.GetFromJsonAsync<DefinitionDocumentView>($"/api/workflow-definitions/{id}/versions/{version}"))!;
