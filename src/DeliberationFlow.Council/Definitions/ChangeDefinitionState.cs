@@ -3,6 +3,7 @@ using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Engine.Definitions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Definitions;
 
@@ -11,47 +12,71 @@ namespace DeliberationFlow.Council.Definitions;
 /// papers no longer start on it; running instances carry on), or reverts to an earlier version by copying it
 /// into a new draft.
 /// </summary>
-public sealed class ChangeDefinitionState(ICouncilDb db, DefinitionValidation validation, TimeProvider clock)
+public sealed class ChangeDefinitionState(ICouncilDb db, DefinitionValidation validation, TimeProvider clock, ILogger<ChangeDefinitionState> logger)
 {
     public async Task<DefinitionVersionView> PublishAsync(Caller caller, string definitionId, int version, CancellationToken cancellationToken)
     {
-        var row = await LoadAsync(caller, definitionId, version, cancellationToken);
-        if (row.State != DefinitionState.Draft)
+        DefinitionAccess.Check(caller);
+        return await db.InTransactionAsync(logger, $"Publishing '{definitionId}' v{version}", async cancellationToken =>
         {
-            throw new ConflictException($"'{definitionId}' v{version} is {row.State}; only a draft is published.");
-        }
+            // Taken before the state is read: a second publication, a retraction or a save of the draft waits and then
+            // sees this one, instead of publishing the version twice or writing into the version just published.
+            var row = await TakeAsync(caller, definitionId, version, cancellationToken);
+            if (row.State != DefinitionState.Draft)
+            {
+                throw new ConflictException($"'{definitionId}' v{version} is {row.State}; only a draft is published.");
+            }
 
-        await validation.ValidateAsync(caller.BodyId, row.Document, cancellationToken);
-        row.State = DefinitionState.Published;
-        row.PublishedAt = clock.GetUtcNow();
-        row.Document = Restate(row.Document, DefinitionState.Published);
-        // Who published is nowhere else: the version keeps only who created its draft.
-        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId,
-            $"Version {version} („{row.Name}“) veröffentlicht: neue Vorlagen starten darauf.", row.PublishedAt.Value));
-        await db.SaveChangesAsync(cancellationToken);
-        return ListDefinitions.View(row);
+            await validation.ValidateAsync(caller.BodyId, row.Document, cancellationToken);
+            row.State = DefinitionState.Published;
+            row.PublishedAt = clock.GetUtcNow();
+            row.Document = Restate(row.Document, DefinitionState.Published);
+            // Who published is nowhere else: the version keeps only who created its draft.
+            db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId,
+                $"Version {version} („{row.Name}“) veröffentlicht: neue Vorlagen starten darauf.", row.PublishedAt.Value));
+            await db.SaveChangesAsync(cancellationToken);
+            return ListDefinitions.View(row);
+        }, cancellationToken);
     }
 
     public async Task<DefinitionVersionView> RetractAsync(Caller caller, string definitionId, int version, CancellationToken cancellationToken)
     {
-        var row = await LoadAsync(caller, definitionId, version, cancellationToken);
-        if (row.State != DefinitionState.Published)
+        DefinitionAccess.Check(caller);
+        return await db.InTransactionAsync(logger, $"Retracting '{definitionId}' v{version}", async cancellationToken =>
         {
-            throw new ConflictException($"'{definitionId}' v{version} is {row.State}; only a published version is retracted.");
-        }
+            var row = await TakeAsync(caller, definitionId, version, cancellationToken);
+            if (row.State != DefinitionState.Published)
+            {
+                throw new ConflictException($"'{definitionId}' v{version} is {row.State}; only a published version is retracted.");
+            }
 
-        row.State = DefinitionState.Retracted;
-        row.RetractedAt = clock.GetUtcNow();
-        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId,
-            $"Version {version} („{row.Name}“) zurückgezogen: neue Vorlagen starten nicht mehr darauf, laufende Vorgänge laufen weiter.", row.RetractedAt.Value));
-        await db.SaveChangesAsync(cancellationToken);
-        return ListDefinitions.View(row);
+            row.State = DefinitionState.Retracted;
+            row.RetractedAt = clock.GetUtcNow();
+            db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId,
+                $"Version {version} („{row.Name}“) zurückgezogen: neue Vorlagen starten nicht mehr darauf, laufende Vorgänge laufen weiter.", row.RetractedAt.Value));
+            await db.SaveChangesAsync(cancellationToken);
+            return ListDefinitions.View(row);
+        }, cancellationToken);
     }
 
     public async Task<DefinitionVersionView> RevertAsync(Caller caller, string definitionId, int version, SaveDraft saveDraft, CancellationToken cancellationToken)
     {
         var row = await LoadAsync(caller, definitionId, version, cancellationToken);
         return await saveDraft.SaveAsync(caller, definitionId, row.Document, copiedFrom: version, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the rows of every version of the definition until the transaction ends, so that publishing, retracting and
+    /// saving the draft of one definition happen one after the other, each seeing the state the one before left.
+    /// </summary>
+    internal static Task TakeDefinitionAsync(ICouncilDb db, Guid bodyId, string definitionId, CancellationToken cancellationToken) =>
+        db.WorkflowDefinitions.Where(d => d.TenantId == bodyId && d.DefinitionId == definitionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Name, d => d.Name), cancellationToken);
+
+    private async Task<StoredWorkflowDefinition> TakeAsync(Caller caller, string definitionId, int version, CancellationToken cancellationToken)
+    {
+        await TakeDefinitionAsync(db, caller.BodyId, definitionId, cancellationToken);
+        return await LoadAsync(caller, definitionId, version, cancellationToken);
     }
 
     private async Task<StoredWorkflowDefinition> LoadAsync(Caller caller, string definitionId, int version, CancellationToken cancellationToken)

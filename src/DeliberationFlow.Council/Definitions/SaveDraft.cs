@@ -3,6 +3,7 @@ using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Engine.Definitions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Definitions;
 
@@ -11,7 +12,7 @@ namespace DeliberationFlow.Council.Definitions;
 /// first, and every problem is reported with its JSON path; a rejected draft changes nothing. The version
 /// number is the service's to give: drafts never touch a version that instances may be running on.
 /// </summary>
-public sealed class SaveDraft(ICouncilDb db, DefinitionValidation validation, TimeProvider clock)
+public sealed class SaveDraft(ICouncilDb db, DefinitionValidation validation, TimeProvider clock, ILogger<SaveDraft> logger)
 {
     public Task<DefinitionVersionView> HandleAsync(Caller caller, string definitionId, string document, CancellationToken cancellationToken) =>
         SaveAsync(caller, definitionId, document, copiedFrom: null, cancellationToken);
@@ -23,50 +24,56 @@ public sealed class SaveDraft(ICouncilDb db, DefinitionValidation validation, Ti
         // The address's id is checked with the document, so a mismatch is reported together with every other problem.
         var definition = await validation.ValidateAsync(caller.BodyId, document, cancellationToken, savedAs: definitionId);
 
-        var versions = await db.WorkflowDefinitions.Where(d => d.TenantId == caller.BodyId && d.DefinitionId == definitionId).ToListAsync(cancellationToken);
-        var draft = versions.SingleOrDefault(v => v.State == DefinitionState.Draft);
-        var version = draft?.Version ?? versions.Select(v => v.Version).DefaultIfEmpty(0).Max() + 1;
-        var stored = DefinitionDocument.Write(definition with { Version = version, State = DefinitionState.Draft });
-        var isNew = draft is null;
-        if (draft is null)
+        return await db.InTransactionAsync(logger, $"Saving the draft of '{definitionId}'", async cancellationToken =>
         {
-            draft = new StoredWorkflowDefinition
+            // Taken before the draft is looked up: a publication of the draft running meanwhile is seen, and this save
+            // starts the next version instead of writing into the one just published (see ChangeDefinitionState).
+            await ChangeDefinitionState.TakeDefinitionAsync(db, caller.BodyId, definitionId, cancellationToken);
+            var versions = await db.WorkflowDefinitions.Where(d => d.TenantId == caller.BodyId && d.DefinitionId == definitionId).ToListAsync(cancellationToken);
+            var draft = versions.SingleOrDefault(v => v.State == DefinitionState.Draft);
+            var version = draft?.Version ?? versions.Select(v => v.Version).DefaultIfEmpty(0).Max() + 1;
+            var stored = DefinitionDocument.Write(definition with { Version = version, State = DefinitionState.Draft });
+            var isNew = draft is null;
+            if (draft is null)
             {
-                TenantId = caller.BodyId,
-                DefinitionId = definitionId,
-                Version = version,
-                Name = definition.Name,
-                State = DefinitionState.Draft,
-                Document = stored,
-                CreatedAt = clock.GetUtcNow(),
-                CreatedBy = caller.UserName,
+                draft = new StoredWorkflowDefinition
+                {
+                    TenantId = caller.BodyId,
+                    DefinitionId = definitionId,
+                    Version = version,
+                    Name = definition.Name,
+                    State = DefinitionState.Draft,
+                    Document = stored,
+                    CreatedAt = clock.GetUtcNow(),
+                    CreatedBy = caller.UserName,
+                };
+                db.WorkflowDefinitions.Add(draft);
+            }
+            else
+            {
+                draft.Name = definition.Name;
+                draft.Document = stored;
+            }
+
+            var what = (copiedFrom, isNew) switch
+            {
+                ({ } from, true) => $"Entwurf Version {version} aus Version {from} angelegt („{definition.Name}“).",
+                ({ } from, false) => $"Entwurf Version {version} durch Version {from} ersetzt („{definition.Name}“).",
+                (null, true) => $"Entwurf Version {version} angelegt („{definition.Name}“).",
+                (null, false) => $"Entwurf Version {version} gespeichert („{definition.Name}“).",
             };
-            db.WorkflowDefinitions.Add(draft);
-        }
-        else
-        {
-            draft.Name = definition.Name;
-            draft.Document = stored;
-        }
+            db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId, what, clock.GetUtcNow()));
 
-        var what = (copiedFrom, isNew) switch
-        {
-            ({ } from, true) => $"Entwurf Version {version} aus Version {from} angelegt („{definition.Name}“).",
-            ({ } from, false) => $"Entwurf Version {version} durch Version {from} ersetzt („{definition.Name}“).",
-            (null, true) => $"Entwurf Version {version} angelegt („{definition.Name}“).",
-            (null, false) => $"Entwurf Version {version} gespeichert („{definition.Name}“).",
-        };
-        db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId, what, clock.GetUtcNow()));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
+            {
+                throw new ConflictException($"Another draft of '{definitionId}' was saved at the same moment; reload and try again.");
+            }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (db.IsUniqueViolation(ex))
-        {
-            throw new ConflictException($"Another draft of '{definitionId}' was saved at the same moment; reload and try again.");
-        }
-
-        return ListDefinitions.View(draft);
+            return ListDefinitions.View(draft);
+        }, cancellationToken);
     }
 }

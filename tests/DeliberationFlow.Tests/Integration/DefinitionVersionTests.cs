@@ -7,7 +7,9 @@ using DeliberationFlow.Council.Definitions;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -296,6 +298,45 @@ public sealed class DefinitionVersionTests
         await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/publish", null));
         var paper = await RegisterAsync(test, "21-40021");
         Assert.Equal((2, limitId), (paper.Workflow!.Version, paper.Workflow.CurrentActivityId));
+    }
+
+    [Fact]
+    public async Task ConcurrentPublishesAndSaves_PublishADraftOnce_AndNeverChangeAPublishedVersion()
+    {
+        // A cheap password hash keeps the concurrent requests close together (see ConcurrentOutcomeTests).
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
+        var admin = test.ClientFor("admin");
+        var other = test.ClientFor("admin");
+        var document = await DocumentAsync(admin, "beschlussvorlage", 1);
+
+        for (var round = 0; round < 3; round++)
+        {
+            var draft = await ExpectAsync<DefinitionVersionView>(await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", document));
+            var publishes = Enumerable.Range(0, 4).Select(_ => admin.PostAsync($"/api/workflow-definitions/beschlussvorlage/versions/{draft.Version}/publish", null));
+            // Another admin goes on editing the draft meanwhile: each save lands in the draft or is refused, never in the published version.
+            var saves = Enumerable.Range(0, 4).Select(i =>
+            {
+                var edited = document.DeepClone();
+                edited["name"] = $"Bearbeitet {round}.{i}";
+                return other.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", edited);
+            });
+            var answers = await Task.WhenAll([.. publishes, .. saves]);
+
+            Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{(int)a.StatusCode}"));
+            Assert.Equal(1, answers.Take(4).Count(a => a.StatusCode == HttpStatusCode.OK));
+            var published = (await admin.GetFromJsonAsync<DefinitionDocumentView>($"/api/workflow-definitions/beschlussvorlage/versions/{draft.Version}"))!;
+            Assert.Equal("Published", published.State);
+            var stored = JsonNode.Parse(published.Document)!;
+            var history = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!.Single(d => d.DefinitionId == "beschlussvorlage");
+            // A save before the publication may have renamed the draft; none after it touched the published version.
+            Assert.Equal(("published", history.Versions.Single(v => v.Version == draft.Version).Name), ((string)stored["state"]!, (string)stored["name"]!));
+            Assert.Equal(draft.Version, history.PublishedVersion);
+            // A save after the publication started the next draft, which the next round saves over.
+        }
+
+        var record = (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=workflow"))!.Entries;
+        Assert.Equal(3, record.Count(e => e.Message.Contains("veröffentlicht", StringComparison.Ordinal)));
     }
 
     private static async Task<JsonObject> DocumentAsync(HttpClient admin, string id, int version)
