@@ -86,7 +86,29 @@ public sealed class ResolveIncident(
 
         errors.ThrowIfAny();
 
-        var (run, paper) = await db.InTransactionAsync(logger, $"Resolving the incident of instance {instanceId}", async cancellationToken =>
+        var (run, paper) = await ResolveAsync(caller, instanceId, request, cancellationToken);
+        await timers.ScheduleAsync(run.Timers, cancellationToken);
+        outbox.MessagesQueued();
+        return ListWorkflowInstances.View(run.Instance, paper);
+    }
+
+    private async Task<(RunResult Run, Paper Paper)> ResolveAsync(Caller caller, Guid instanceId, ResolveIncidentRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TransactAsync(caller, instanceId, request, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || db.IsUniqueViolation(ex))
+        {
+            // The instance carries a revision (and a waiting step a unique bookmark): another resolution (a second click,
+            // another admin) or a step committed since it was read, and this one was undone.
+            db.ChangeTracker.Clear();
+            throw new ConflictException("The instance was changed at the same moment (the incident resolved by someone else?); reload it and check.");
+        }
+    }
+
+    private Task<(RunResult Run, Paper Paper)> TransactAsync(Caller caller, Guid instanceId, ResolveIncidentRequest request, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(logger, $"Resolving the incident of instance {instanceId}", async cancellationToken =>
         {
             var instance = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == instanceId && i.TenantId == caller.BodyId, cancellationToken)
                 ?? throw new NotFoundException($"No workflow instance with id {instanceId}.");
@@ -111,11 +133,6 @@ public sealed class ResolveIncident(
             await db.SaveChangesAsync(cancellationToken);
             return (run, paper);
         }, cancellationToken);
-
-        await timers.ScheduleAsync(run.Timers, cancellationToken);
-        outbox.MessagesQueued();
-        return ListWorkflowInstances.View(run.Instance, paper);
-    }
 }
 
 internal static class AdminOnly

@@ -5,6 +5,8 @@ using DeliberationFlow.Council.Instances;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -42,6 +44,31 @@ public sealed class IncidentTests
         Assert.Equal(2, after.Journal.Count(j => j.Kind == "InstanceFaulted"));
         var again = await admin.PostAsJsonAsync($"/api/workflow-instances/{incident.Id}/incident", new ResolveIncidentRequest("retry", null));
         await Http.EnsureAsync(again, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task AnIncidentResolvedTwiceAtOnce_IsResolvedOnce_TheOtherGetsAConflict()
+    {
+        // A cheap password hash keeps the concurrent requests close together (see ConcurrentOutcomeTests).
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
+        var admin = test.ClientFor("admin-wf");
+
+        for (var round = 0; round < 3; round++)
+        {
+            // Two admins (or a double click) skip the same incident: one leaves the step, the others learn it is no longer faulted.
+            var paper = round == 0
+                ? await FaultingWorkflow.RegisterFaultingPaperAsync(test, "2021/020")
+                : await test.RegisterAsync("admin-wf", new RegisterPaperRequest($"2021/02{round}", "Haushaltssatzung", FaultingWorkflow.PaperType, "fb1", null, true, null, null));
+            Assert.Equal("Faulted", paper.Workflow!.Status);
+            var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => admin.PostAsJsonAsync(
+                $"/api/workflow-instances/{paper.Workflow!.InstanceId}/incident", i % 2 == 0 ? new ResolveIncidentRequest("skip", "False") : new ResolveIncidentRequest("retry", null))));
+
+            Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{(int)a.StatusCode}"));
+            var after = await test.GetPaperAsync("admin-wf", paper.Id);
+            // A retry faults again and leaves the incident open; a skip ends it. Each answer of 200 is one resolution in the journal.
+            Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.OK), after.Journal.Count(j => j.Kind == "IncidentResolved"));
+        }
     }
 
     [Fact]
