@@ -41,9 +41,25 @@ public sealed class MigrateInstances(
             throw RequestValidationException.For("toVersion", $"'{definitionId}' v{toVersion} is not a published version; migrate only to a published one.");
         }
 
+        try
+        {
+            var results = await MigrateAsync(caller, definitionId, target, toVersion, request.DryRun, cancellationToken);
+            return new MigrationReport(definitionId, toVersion, request.DryRun, results.Count(r => r.Migratable), results.Count(r => !r.Migratable), results);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Each instance carries a revision: a step of one of them, or another migration, committed after it was read.
+            db.ChangeTracker.Clear();
+            throw new ConflictException(
+                $"An instance of '{definitionId}' took a step or was migrated at the same moment; nothing was migrated. Run the dry run again and check.");
+        }
+    }
+
+    private Task<List<InstanceMigrationView>> MigrateAsync(
+        Caller caller, string definitionId, WorkflowDefinition target, int toVersion, bool dryRun, CancellationToken cancellationToken) =>
         // A dry run changes nothing, so its transaction commits nothing; a migration that deadlocks with a step of one
         // of its instances is run again and then sees that step.
-        var results = await db.InTransactionAsync(logger, $"Migrating the instances of '{definitionId}' to v{toVersion}", async cancellationToken =>
+        db.InTransactionAsync(logger, $"Migrating the instances of '{definitionId}' to v{toVersion}", async cancellationToken =>
         {
             var instances = await db.WorkflowInstances
                 .Where(i => i.TenantId == caller.BodyId && i.DefinitionId == definitionId && i.DefinitionVersion != toVersion
@@ -69,8 +85,8 @@ public sealed class MigrateInstances(
 
                 var from = instance.DefinitionVersion;
                 results.Add(new(instance.Id, reference, from, instance.CurrentActivityId, true,
-                    $"{(request.DryRun ? "Would stand" : "Stands")} at '{instance.CurrentActivityId}' in v{toVersion}."));
-                if (!request.DryRun)
+                    $"{(dryRun ? "Would stand" : "Stands")} at '{instance.CurrentActivityId}' in v{toVersion}."));
+                if (!dryRun)
                 {
                     instance.DefinitionVersion = toVersion;
                     instance.Revision++;
@@ -80,7 +96,7 @@ public sealed class MigrateInstances(
                 }
             }
 
-            if (!request.DryRun)
+            if (!dryRun)
             {
                 var moved = results.Where(r => r.Migratable).Select(r => r.PaperReference).ToList();
                 db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId,
@@ -90,9 +106,6 @@ public sealed class MigrateInstances(
 
             return results;
         }, cancellationToken);
-
-        return new MigrationReport(definitionId, toVersion, request.DryRun, results.Count(r => r.Migratable), results.Count(r => !r.Migratable), results);
-    }
 
     // The record names the papers moved, up to a screenful; each paper's journal has its own line.
     private static string Listed(List<string> references) => references.Count switch

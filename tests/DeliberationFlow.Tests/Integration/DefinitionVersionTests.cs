@@ -339,6 +339,44 @@ public sealed class DefinitionVersionTests
         Assert.Equal(3, record.Count(e => e.Message.Contains("veröffentlicht", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task ConcurrentMigrations_MoveEachInstanceOnce_TheLaterOnesMoveNothingOrGetAConflict()
+    {
+        // A cheap password hash keeps the concurrent requests close together (see ConcurrentOutcomeTests).
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
+        var admin = test.ClientFor("admin");
+        var papers = new List<PaperDetails>();
+        for (var i = 0; i < 6; i++)
+        {
+            papers.Add(await RegisterAsync(test, $"21-4003{i}"));
+        }
+
+        // v2 is v1 again: every instance has its counterpart.
+        await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/1/revert", null));
+        await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/publish", null));
+
+        // Two admins (or a double click) start the migration at once.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            admin.PostAsJsonAsync("/api/workflow-definitions/beschlussvorlage/migrations", new MigrateInstancesRequest(2, DryRun: false))));
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{(int)a.StatusCode}"));
+        var reports = new List<MigrationReport>();
+        foreach (var answer in answers.Where(a => a.StatusCode == HttpStatusCode.OK))
+        {
+            reports.Add((await answer.Content.ReadFromJsonAsync<MigrationReport>())!);
+        }
+
+        // The six papers and the demo's 21-15813, each moved by exactly one of the migrations.
+        Assert.Equal(7, reports.Sum(r => r.Migrated));
+        foreach (var paper in papers)
+        {
+            var after = await test.GetPaperAsync("admin", paper.Id);
+            Assert.Equal(2, after.Workflow!.Version);
+            Assert.Single(after.Journal, j => j.Kind == "InstanceMigrated");
+        }
+    }
+
     private static async Task<JsonObject> DocumentAsync(HttpClient admin, string id, int version)
     {
         var view = (await admin.GetFromJsonAsync<DefinitionDocumentView>($"/api/workflow-definitions/{id}/versions/{version}"))!;
