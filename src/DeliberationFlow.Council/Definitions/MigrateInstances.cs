@@ -17,7 +17,8 @@ public sealed record InstanceMigrationView(Guid InstanceId, string PaperReferenc
 public sealed record MigrationReport(string DefinitionId, int ToVersion, bool DryRun, int Migrated, int Refused, IReadOnlyList<InstanceMigrationView> Instances);
 
 /// <summary>
-/// Moves running instances of a definition onto a newer published version. Only the pointer moves: an instance
+/// Moves running instances of a definition onto a newer published version (one on a newer version than the target is
+/// refused). Only the pointer moves: an instance
 /// stands in the new version at the activity of the same id and type it waits at, and nothing it finished is run
 /// again. Since nothing is planned anew, that activity must also go on with the waiting as it was planned (the same
 /// committee, role and outcomes of a consultation, the same committees of a hearing; see
@@ -75,7 +76,11 @@ public sealed class MigrateInstances(
             foreach (var instance in instances)
             {
                 var source = await definitions.FindAsync(caller.BodyId, definitionId, instance.DefinitionVersion, cancellationToken);
-                var problems = Problems(source, target, instance.CurrentActivityId!, bookmarks[instance.Id].ToList());
+                // A migration moves forward only: an instance that started on (or was moved to) a newer version than the
+                // target stays there; going back is a revert of the older version, published as the newest.
+                List<string> problems = instance.DefinitionVersion > toVersion
+                    ? [$"it stands on v{instance.DefinitionVersion}, newer than v{toVersion}; a migration only moves forward (revert v{toVersion} into a new draft and publish it to go back)"]
+                    : Problems(source, target, instance.CurrentActivityId!, bookmarks[instance.Id].ToList());
                 var reference = references.GetValueOrDefault(instance.Id, "?");
                 if (problems.Count > 0)
                 {

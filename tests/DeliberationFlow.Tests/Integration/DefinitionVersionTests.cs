@@ -377,6 +377,30 @@ public sealed class DefinitionVersionTests
         }
     }
 
+    [Fact]
+    public async Task Migration_ToAnOlderPublishedVersion_RefusesTheNewerInstances_AndMovesNothingBack()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/1/revert", null));
+        await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/publish", null));
+        var onV2 = await RegisterAsync(test, "21-40041");
+        Assert.Equal(2, onV2.Workflow!.Version);
+
+        // v1 is still published (publishing v2 did not retract it), but a paper that started on v2 is not moved back to it.
+        const string Reason = "Refused: it stands on v2, newer than v1; a migration only moves forward (revert v1 into a new draft and publish it to go back).";
+        foreach (var dryRun in new[] { true, false })
+        {
+            var report = await ExpectAsync<MigrationReport>(await admin.PostAsJsonAsync("/api/workflow-definitions/beschlussvorlage/migrations", new MigrateInstancesRequest(1, dryRun)));
+            Assert.Equal((0, 1), (report.Migrated, report.Refused));
+            Assert.Equal(("21-40041", 2, false, Reason), report.Instances.Select(i => (i.PaperReference, i.FromVersion, i.Migratable, i.Result)).Single());
+        }
+
+        var after = await test.GetPaperAsync("admin", onV2.Id);
+        Assert.Equal(2, after.Workflow!.Version);
+        Assert.DoesNotContain(after.Journal, j => j.Kind == "InstanceMigrated");
+    }
+
     private static async Task<JsonObject> DocumentAsync(HttpClient admin, string id, int version)
     {
         var view = (await admin.GetFromJsonAsync<DefinitionDocumentView>($"/api/workflow-definitions/{id}/versions/{version}"))!;
