@@ -13,7 +13,18 @@ public sealed class JournalEntry
     public string? ActivityType { get; init; }
     public string? Outcome { get; init; }
     public required string Actor { get; init; }
-    public required string Message { get; init; }
+    /// <summary>
+    /// Cut to <see cref="MaxMessageLength"/>: a message carries texts of the definition and the body (an activity's display
+    /// name, a notice's recipients), and one longer than the column failed the whole step on PostgreSQL.
+    /// </summary>
+    public required string Message
+    {
+        get;
+        init => field = value.Length <= MaxMessageLength ? value : value[..(MaxMessageLength - 1)] + "…";
+    }
+
+    /// <summary>The length of the column that stores <see cref="Message"/> (journal.message).</summary>
+    public const int MaxMessageLength = 2000;
 }
 
 public enum JournalEventKind

@@ -401,6 +401,26 @@ public sealed class DefinitionVersionTests
         Assert.DoesNotContain(after.Journal, j => j.Kind == "InstanceMigrated");
     }
 
+    [Fact]
+    public async Task AnActivityWithALongDisplayName_RunsOnPostgres_ItsJournalLineCutToTheColumn()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        // A display name has no limit of its own; the journal's line "… gestartet." carries it, and was longer than its column.
+        var document = await DocumentAsync(admin, "beschlussvorlage", 1);
+        var label = "Finanz- und Personalausschuss " + string.Concat(Enumerable.Repeat("(Haushalt, Stellenplan, Beteiligungen) ", 60));
+        document["activities"]![1]!["displayName"] = label;
+        await ExpectAsync<DefinitionVersionView>(await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", document));
+        await ExpectAsync<DefinitionVersionView>(await admin.PostAsync("/api/workflow-definitions/beschlussvorlage/versions/2/publish", null));
+
+        var paper = await RegisterAsync(test, "21-40051");
+
+        Assert.Equal((2, "fpa", "Suspended"), (paper.Workflow!.Version, paper.Workflow.CurrentActivityId, paper.Workflow.Status));
+        var started = paper.Journal.Single(j => j.Kind == "ActivityExecuted" && j.Message.StartsWith("Finanz- und Personalausschuss (", StringComparison.Ordinal));
+        Assert.Equal(2000, started.Message.Length);
+        Assert.EndsWith("…", started.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<JsonObject> DocumentAsync(HttpClient admin, string id, int version)
     {
         var view = (await admin.GetFromJsonAsync<DefinitionDocumentView>($"/api/workflow-definitions/{id}/versions/{version}"))!;
