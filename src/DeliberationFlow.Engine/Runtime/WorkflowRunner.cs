@@ -11,7 +11,21 @@ namespace DeliberationFlow.Engine.Runtime;
 public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore store, TimeProvider clock)
 {
     /// <summary>Guards against a definition that loops without ever waiting.</summary>
-    private const int MaxActivitiesPerStep = 1_000;
+    public const int MaxActivitiesPerStep = 1_000;
+
+    /// <summary>
+    /// The runaway loops this runner met in its scope (one request or timer job), by instance (definition and correlation),
+    /// with the fault to record. A run that hits <see cref="MaxActivitiesPerStep"/> has staged the loop's iterations
+    /// (journal lines, timers, notices) in the caller's unit of work, mixed with the step's own work; the runner cannot
+    /// take those back. So it remembers the loop here and throws <see cref="WorkflowRunawayException"/>; the caller rolls its
+    /// transaction back, clears the unit of work and runs the same step again (see the council's UnitOfWorkTransaction).
+    /// In that second run the runner does the step's own part (the start, the resumed bookmark with its outcome, the
+    /// skip) as before, but faults the instance at the first activity it would then run, instead of running into the
+    /// loop again: the step is kept, nothing of the loop is, and the instance waits at the activity where the loop's run
+    /// began for an admin to retry (after correcting the definition) or skip. A re-run is simpler and surer than undoing
+    /// staged changes one by one, and it is the way the unit of work already repeats a step undone by a deadlock.
+    /// </summary>
+    private readonly Dictionary<(string DefinitionId, string CorrelationId), string> _runaways = [];
 
     public async Task<RunResult> StartAsync(
         WorkflowDefinition definition,
@@ -113,6 +127,14 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         instance.Fault = null;
         store.AddJournalEntry(WorkflowJournal.Entry(instance, JournalEventKind.IncidentResolved, now, actor, $"Erneuter Versuch von '{activity.Id}'.", activity));
         var timers = new List<WorkflowTimer>();
+        if (FaultIfRunaway(new ActivityExecutionContext(instance, definition, activity, actor, now, store, timers)))
+        {
+            // Retried while the loop is still there: the retry ran into it and was undone; the incident stays open.
+            instance.Revision++;
+            instance.UpdatedAt = now;
+            return new RunResult(instance, timers);
+        }
+
         await RunFromAsync(definition, instance, activity, actor, now, timers, cancellationToken);
         return new RunResult(instance, timers);
     }
@@ -188,6 +210,7 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
     private async Task ContinueAsync(ActivityExecutionContext context, ActivityResult result, CancellationToken cancellationToken)
     {
         var (instance, definition) = (context.Instance, context.Definition);
+        var executed = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var steps = 0; steps < MaxActivitiesPerStep; steps++)
         {
             var current = context.Activity;
@@ -224,7 +247,13 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             }
 
             var next = context.For(definition.GetActivity(connection.Target));
+            if (steps == 0 && FaultIfRunaway(next))
+            {
+                return;
+            }
+
             instance.CurrentActivityId = next.Activity.Id;
+            executed[next.Activity.Id] = executed.GetValueOrDefault(next.Activity.Id) + 1;
             next.Journal(JournalEventKind.ActivityExecuted, $"{next.Activity.DisplayName ?? next.Activity.Id} gestartet.");
             var activity = Resolve(next.Activity);
             var nextResult = await GuardAsync(instance, next, () => activity.ExecuteAsync(next, cancellationToken));
@@ -236,8 +265,38 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             (context, result) = (next, nextResult);
         }
 
-        throw new WorkflowStateException(
-            $"Workflow '{definition.DefinitionId}' ran {MaxActivitiesPerStep} activities without waiting; it loops with no way out.");
+        // The activities run most often make up the loop; of them, the one with a choice of ways on (a condition) is the
+        // one to look at, as that is where the loop fails to exit: name it.
+        var most = executed.Values.Max();
+        var looping = definition.GetActivity(executed
+            .Where(e => e.Value >= most - 1)
+            .OrderByDescending(e => definition.ConnectedOutcomes(e.Key).Count() > 1)
+            .First().Key);
+        var fault =
+            $"Workflow '{definition.DefinitionId}' v{definition.Version} ran {MaxActivitiesPerStep} activities without waiting for a meeting or outcome: " +
+            $"the workflow loops (through the {looping.Type} '{looping.Id}'); nothing of that run was kept. " +
+            $"Correct the definition (e.g. the {looping.Type} '{looping.Id}') and retry or skip.";
+        _runaways[(instance.DefinitionId, instance.CorrelationId)] = fault;
+        throw new WorkflowRunawayException(fault);
+    }
+
+    /// <summary>
+    /// In the second run of a step that ran into a loop (see <see cref="_runaways"/>): faults the instance at the activity
+    /// about to run, the first one after the step's own part, without running it.
+    /// </summary>
+    private bool FaultIfRunaway(ActivityExecutionContext context)
+    {
+        var instance = context.Instance;
+        if (!_runaways.Remove((instance.DefinitionId, instance.CorrelationId), out var fault))
+        {
+            return false;
+        }
+
+        instance.Status = WorkflowStatus.Faulted;
+        instance.Fault = fault;
+        instance.CurrentActivityId = context.Activity.Id;
+        context.Journal(JournalEventKind.InstanceFaulted, $"Störung in '{context.Activity.Id}': {fault}");
+        return true;
     }
 
     private IActivity Resolve(ActivityDefinition activity) =>
@@ -249,4 +308,11 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
 public sealed record RunResult(WorkflowInstance Instance, IReadOnlyList<WorkflowTimer> Timers);
 
 /// <summary>A stimulus or step that does not fit the instance's current state.</summary>
-public sealed class WorkflowStateException(string message) : Exception(message);
+public class WorkflowStateException(string message) : Exception(message);
+
+/// <summary>
+/// A run went through <see cref="WorkflowRunner.MaxActivitiesPerStep"/> activities without waiting: the definition loops.
+/// The runner has noted it; run the step again from an empty unit of work and the instance faults where the loop's run
+/// began, with this message (the caller that cannot do so answers it as any <see cref="WorkflowStateException"/>).
+/// </summary>
+public sealed class WorkflowRunawayException(string message) : WorkflowStateException(message);

@@ -71,9 +71,18 @@ public sealed class WorkflowRunnerTests
             Connections = [new("start", "Done", "a"), new("a", "Done", "b"), new("b", "Done", "a")],
         };
 
-        var error = await Assert.ThrowsAsync<WorkflowStateException>(() =>
+        var error = await Assert.ThrowsAsync<WorkflowRunawayException>(() =>
             _runner.StartAsync(loop, Guid.NewGuid(), "paper-1", "alice", TestContext.Current.CancellationToken));
         Assert.Contains("loops", error.Message, StringComparison.Ordinal);
+
+        // The caller runs the step again from scratch (as the council's unit of work does): the instance starts and
+        // faults at the first activity after the start, with the message, instead of entering the loop again.
+        var again = await _runner.StartAsync(loop, Guid.NewGuid(), "paper-1", "alice", TestContext.Current.CancellationToken);
+        Assert.Equal((WorkflowStatus.Faulted, "a", error.Message), (again.Instance.Status, again.Instance.CurrentActivityId, again.Instance.Fault));
+
+        // Noted for that one run only: another paper on the same definition runs (and loops) as any first run does.
+        await Assert.ThrowsAsync<WorkflowRunawayException>(() =>
+            _runner.StartAsync(loop, Guid.NewGuid(), "paper-2", "alice", TestContext.Current.CancellationToken));
     }
 
     [Fact]
