@@ -1,3 +1,4 @@
+using DeliberationFlow.Engine.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Common;
@@ -7,7 +8,9 @@ namespace DeliberationFlow.Council.Common;
 /// paper, meeting or timers at the same moment can lock rows in orders that cross; PostgreSQL then undoes one of them
 /// whole to break the deadlock. That one is run again from the start with an empty unit of work: it waits for the
 /// other to commit and then goes on, or finds its work done and answers as any request that came second does. Without
-/// this the caller would get a 500 for work that is safe to repeat.
+/// this the caller would get a 500 for work that is safe to repeat. A step whose workflow ran into a loop that never
+/// waits is run again the same way, for the runner to fault the instance instead of the loop's iterations being
+/// committed or the step refused (see <see cref="WorkflowRunner"/>).
 /// </summary>
 public static class UnitOfWorkTransaction
 {
@@ -21,6 +24,7 @@ public static class UnitOfWorkTransaction
     public static async Task<T> InTransactionAsync<T>(
         this ICouncilDb db, ILogger logger, string what, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
+        var runaways = 0;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -40,6 +44,17 @@ public static class UnitOfWorkTransaction
                 }
 
                 logger.LogInformation("{Work} was undone to end a deadlock (attempt {Attempt}); running it again.", what, attempt);
+            }
+            catch (WorkflowRunawayException ex) when (++runaways <= MaxAttempts)
+            {
+                // The workflow ran into a loop that never waits, with the loop's iterations staged among the step's own
+                // work. The transaction is rolled back (disposed above) and the unit of work emptied; run again, the step
+                // does its own part (the paper registered, the outcome recorded) and the runner, having noted the loop,
+                // faults the instance where the loop's run began instead of entering it (see WorkflowRunner). The
+                // request is answered as usual; the admin finds the incident. Not counted as a deadlock attempt.
+                db.ChangeTracker.Clear();
+                attempt--;
+                logger.LogWarning("{Work} ran into a workflow loop and was undone; running it again to fault the instance: {Fault}", what, ex.Message);
             }
         }
     }
