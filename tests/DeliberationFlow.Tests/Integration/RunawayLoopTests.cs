@@ -66,6 +66,28 @@ public sealed class RunawayLoopTests
         }
         """;
 
+    // A wait that runs out leads into the same loop: the timer's step (run by FireTimer in its own transaction) meets it.
+    private const string LoopAfterWait = """
+        {
+          "definitionId": "schleife-frist", "version": 1, "name": "Schleife nach einer Frist",
+          "properties": { "paperTypes": ["Schleifenfrist"] },
+          "activities": [
+            { "id": "start", "type": "Start" },
+            { "id": "warten", "type": "Wait", "displayName": "Frist", "properties": { "until": "2021-04-02T09:00" } },
+            { "id": "hinweis", "type": "Notify", "displayName": "Hinweis", "properties": { "recipients": ["leadOffice"], "subject": "Hinweis: {{ paper.reference }}", "text": "Bitte beachten." } },
+            { "id": "kreis", "type": "Condition", "displayName": "Öffentlich?", "properties": { "expression": "paper.isPublic" } },
+            { "id": "end", "type": "End" }
+          ],
+          "connections": [
+            { "source": "start", "outcome": "Done", "target": "warten" },
+            { "source": "warten", "outcome": "Done", "target": "hinweis" },
+            { "source": "hinweis", "outcome": "Done", "target": "kreis" },
+            { "source": "kreis", "outcome": "True", "target": "hinweis" },
+            { "source": "kreis", "outcome": "False", "target": "end" }
+          ]
+        }
+        """;
+
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
@@ -140,6 +162,37 @@ public sealed class RunawayLoopTests
         var skipped = await ResolveAsync(test, instance.Id, new ResolveIncidentRequest("skip", "False"));
         Assert.Equal(("Finished", "end"), (skipped.Status, skipped.CurrentActivityId));
         Assert.Equal("Finished", (await test.GetPaperAsync("admin", paper.Id)).Workflow!.Status);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task AWaitRunningOutIntoALoop_FiresItsTimer_AndFaultsTheInstance(DatabaseProvider provider)
+    {
+        // No Hangfire server: the test fires the timer itself, as the timer's job does.
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9), settings: TestApp.ApiOnly);
+        await PublishAsync(test, LoopAfterWait);
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-18003", "Schleife", "Schleifenfrist", "fb10", null, true, null, null));
+        Assert.Equal(("Suspended", "warten"), (paper.Workflow!.Status, paper.Workflow.CurrentActivityId));
+        var timer = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking()
+            .SingleAsync(t => t.InstanceId == paper.Workflow.InstanceId));
+
+        // Failed before with the loop's exception, the timer left pending and its job retried into the same loop.
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 2, 10, 0));
+        var fired = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationFlow.Council.Timers.FireTimer>()
+            .HandleAsync(timer.Id, TestContext.Current.CancellationToken));
+        Assert.Equal("fired", fired.State);
+
+        var after = await test.GetPaperAsync("admin", paper.Id);
+        Assert.Equal(("Faulted", "hinweis"), (after.Workflow!.Status, after.Workflow.CurrentActivityId));
+        Assert.Single(after.Journal, j => j.Kind == "TimerFired");
+        Assert.Single(after.Journal, j => j.Kind == "InstanceFaulted" && j.Message.Contains("the workflow loops", StringComparison.Ordinal));
+        var (journal, outbox, timers) = await CountRowsAsync(test, paper.Workflow.InstanceId, paper.Id);
+        Assert.Equal(after.Journal.Count, journal);
+        Assert.True(journal <= 12, $"{journal} journal lines");
+        Assert.Equal((0, 1), (outbox, timers));
+        Assert.Equal(TimerStatus.Fired, (await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking()
+            .SingleAsync(t => t.Id == timer.Id))).Status);
     }
 
     private static async Task PublishAsync(TestApp test, string document)
