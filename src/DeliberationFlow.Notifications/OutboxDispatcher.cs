@@ -169,7 +169,8 @@ public sealed class OutboxDispatcher(
         // A 5xx answer (bad address, rejected content) will not change on retry; 4xx and lost connections may.
         var permanent = result.SmtpStatusCode is >= 500 and < 600;
         var giveUp = permanent || attempts >= options.MaxAttempts;
-        var error = result.Error is { Length: > 2000 } text ? text[..2000] : result.Error;
+        // An SMTP server's answer can be any length; the column holds MaxLastErrorLength.
+        var error = result.Error is null ? null : OutboxMessage.Cut(result.Error, OutboxMessage.MaxLastErrorLength);
         logger.LogWarning("Delivery of outbox message {MessageId} to {Recipient} failed (attempt {Attempt}): {Error}",
             message.Id, message.RecipientAddress, attempts, result.Error);
         await db.OutboxMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s

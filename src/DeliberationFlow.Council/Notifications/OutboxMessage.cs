@@ -16,8 +16,27 @@ public sealed class OutboxMessage
     public required string DeduplicationKey { get; init; }
 
     public required string RecipientAddress { get; init; }
-    public string? RecipientName { get; init; }
-    public required string Subject { get; init; }
+
+    /// <summary>
+    /// Cut to <see cref="MaxRecipientNameLength"/>: a name comes from the directory (an office's, a person's, a user's),
+    /// whose columns hold it today, but a longer one must not fail the step that writes the message.
+    /// </summary>
+    public string? RecipientName
+    {
+        get;
+        init => field = value is null ? null : Cut(value, MaxRecipientNameLength);
+    }
+
+    /// <summary>
+    /// Cut to <see cref="MaxSubjectLength"/> with "…": a subject is rendered from a template (a Notify step's, up to 1000
+    /// characters) with texts of the body (a paper's name, up to 1000); one longer than the column failed the whole step
+    /// or timer on PostgreSQL, and the notice with it. A subject line that long is cut by every mail client anyway.
+    /// </summary>
+    public required string Subject
+    {
+        get;
+        init => field = Cut(value, MaxSubjectLength);
+    }
     public required string TextBody { get; init; }
 
     /// <summary>The HTML alternative of <see cref="TextBody"/>, when the template has one.</summary>
@@ -53,6 +72,41 @@ public sealed class OutboxMessage
     public int? SmtpStatusCode { get; set; }
 
     public string? MessageId { get; set; }
+
+    /// <summary>The length of the column that stores <see cref="DeduplicationKey"/> (outbox_messages.deduplication_key).</summary>
+    public const int MaxDeduplicationKeyLength = 300;
+
+    /// <summary>The length of the column that stores <see cref="RecipientAddress"/>, as that of every address in the directory.</summary>
+    public const int MaxRecipientAddressLength = 320;
+
+    /// <summary>The length of the column that stores <see cref="RecipientName"/>.</summary>
+    public const int MaxRecipientNameLength = 300;
+
+    /// <summary>The length of the column that stores <see cref="Subject"/>.</summary>
+    public const int MaxSubjectLength = 500;
+
+    /// <summary>The length of the column that stores <see cref="LastError"/>.</summary>
+    public const int MaxLastErrorLength = 2000;
+
+    /// <summary>
+    /// <paramref name="text"/> at most <paramref name="length"/> characters long, ending in "…" when cut; a surrogate pair
+    /// (an emoji in a name) is never split in two, which would leave half a character.
+    /// </summary>
+    public static string Cut(string text, int length)
+    {
+        if (text.Length <= length)
+        {
+            return text;
+        }
+
+        var keep = length - 1;
+        if (char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+
+        return text[..keep] + "…";
+    }
 }
 
 public enum OutboxStatus

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
@@ -70,7 +72,7 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
         var queued = 0;
         foreach (var (address, name) in recipients)
         {
-            var key = $"notify:{context.Instance.Id}:{context.Activity.Id}:{context.Instance.Revision}:{address}";
+            var key = Key($"notify:{context.Instance.Id}:{context.Activity.Id}:{context.Instance.Revision}:{address}");
             if (db.OutboxMessages.Tracked().Any(m => m.DeduplicationKey == key) || await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
             {
                 continue;
@@ -98,6 +100,15 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
             (withheld.Count == 0 ? "" : $" Nicht an {string.Join(", ", withheld)}: die Vorlage ist nichtöffentlich und wird dort nicht beraten."));
         return ActivityResult.Done(DoneOutcome);
     }
+
+    /// <summary>
+    /// The key as it is, or, when an activity's id and a long address make it longer than the column holds, a digest of
+    /// it: the same step and address give the same key either way, so a repeated step still queues no second message.
+    /// </summary>
+    private static string Key(string key) =>
+        key.Length <= OutboxMessage.MaxDeduplicationKeyLength
+            ? key
+            : $"notify:sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
 
     private static IFluidTemplate Parse(string template) =>
         Parser.TryParse(template, out var parsed, out var error)

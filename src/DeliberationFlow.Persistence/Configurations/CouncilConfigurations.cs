@@ -201,11 +201,12 @@ internal sealed class OutboxMessageConfiguration(string? schema) : IEntityTypeCo
         builder.ToTable("outbox_messages", schema);
         builder.HasKey(m => m.Id);
         builder.Property(m => m.Kind).HasMaxLength(100);
-        builder.Property(m => m.DeduplicationKey).HasMaxLength(300);
-        builder.Property(m => m.RecipientAddress).HasMaxLength(320);
-        builder.Property(m => m.RecipientName).HasMaxLength(300);
-        builder.Property(m => m.Subject).HasMaxLength(500);
-        builder.Property(m => m.LastError).HasMaxLength(2000);
+        // The entity cuts what users and templates fill in to these lengths (OutboxMessage.Cut).
+        builder.Property(m => m.DeduplicationKey).HasMaxLength(OutboxMessage.MaxDeduplicationKeyLength);
+        builder.Property(m => m.RecipientAddress).HasMaxLength(OutboxMessage.MaxRecipientAddressLength);
+        builder.Property(m => m.RecipientName).HasMaxLength(OutboxMessage.MaxRecipientNameLength);
+        builder.Property(m => m.Subject).HasMaxLength(OutboxMessage.MaxSubjectLength);
+        builder.Property(m => m.LastError).HasMaxLength(OutboxMessage.MaxLastErrorLength);
         builder.Property(m => m.MessageId).HasMaxLength(300);
         builder.HasIndex(m => m.DeduplicationKey).IsUnique();
         builder.HasIndex(m => new { m.Status, m.NextAttemptAt });

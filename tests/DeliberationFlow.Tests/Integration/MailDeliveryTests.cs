@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Notifications.Templates;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Notifications;
 using DeliberationFlow.Persistence;
@@ -124,6 +125,34 @@ public sealed class MailDeliveryTests
         var notice = Assert.Single(await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Beratungsergebnis 21-90002", StringComparison.Ordinal), 1));
         Assert.Equal("Beratungsergebnis 21-90002: Finanz- und Personalausschuss am 29.04.2021 – geändert beschlossen", notice.Subject);
         Assert.Contains("Beschlusstext: Änderung: Straße über Brücke", notice.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APapersLongestName_InASubject_IsCutToWhatTheOutboxHolds_AndTheStepsAndNoticesGoThrough()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        // A name as long as a paper's may be (1000 characters), in the subject of the Antrag workflow's Notify step and,
+        // through a template of the body's own, of the outcome notice.
+        const int subjectColumn = 500; // outbox_messages.subject
+        var name = string.Concat(Enumerable.Repeat("Sanierung der Sporthalle ", 40));
+        Assert.Equal(1000, name.Length);
+        var shipped = (await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/outcome-notice/de"))!;
+        await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/mail-templates/outcome-notice/de",
+            new SaveMailTemplateRequest("Beratungsergebnis {{ paper.reference }}: {{ paper.name }}", shipped.Text, shipped.Html)), HttpStatusCode.OK);
+
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-90003", name, "Antrag", "fb10", null, true, null, null));
+        var request = Assert.Single(await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Stellungnahme erbeten: 21-90003", StringComparison.Ordinal), 1));
+        Assert.Equal(subjectColumn, request.Subject!.Length);
+        Assert.Equal($"Stellungnahme erbeten: 21-90003 {name}"[..(subjectColumn - 1)] + "…", request.Subject);
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("admin", paper.Consultations[0].Id, new("Adopted", "beschlossen", null)), HttpStatusCode.OK);
+        Assert.Equal("Done", (await test.GetPaperAsync("admin", paper.Id)).Consultations[0].Status);
+        var notice = Assert.Single(await test.Smtp.WaitForAsync(m => (m.Subject ?? "").StartsWith("Beratungsergebnis 21-90003", StringComparison.Ordinal), 1));
+        Assert.True(notice.Subject!.Length <= subjectColumn, $"{notice.Subject.Length} characters");
+        Assert.EndsWith("…", notice.Subject, StringComparison.Ordinal);
+        Assert.StartsWith($"Beratungsergebnis 21-90003: {name}"[..(notice.Subject.Length - 1)], notice.Subject, StringComparison.Ordinal);
     }
 
     [Fact]
