@@ -14,6 +14,9 @@ public static class ApiExtensions
         builder.Services.AddExceptionHandler<ProblemMapping>();
         // A body or query value that cannot be bound is thrown to ProblemMapping, which names the field; by default
         // (outside Development) ASP.NET Core answers such a request with a bare 400 naming nothing.
+        // The same holds for route values, which is why the API's routes carry no constraints ({id:guid}, {version:int}):
+        // a value failing a constraint matches no endpoint and was answered with a bare 404; unconstrained, the typed
+        // parameter fails to bind and is named (errors.id, errors.version) as a query value is.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddCalendarTokens();

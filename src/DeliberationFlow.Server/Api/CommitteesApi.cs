@@ -23,42 +23,42 @@ public static class CommitteesApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/meetings/{id:guid}/agenda", AgendaAsync).WithTags("Meetings")
+        api.MapGet("/meetings/{id}/agenda", AgendaAsync).WithTags("Meetings")
             .WithSummary("The meeting's agenda: public part (Ö 1 …), then non-public (N 1 …), Nachträge and Absetzungen marked")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/meetings/{id:guid}/minutes", MinutesAsync).WithTags("Meetings")
+        api.MapGet("/meetings/{id}/minutes", MinutesAsync).WithTags("Meetings")
             .WithSummary("The meeting's results item by item (Beschlussprotokoll): wording, resolution text and votes as recorded; non-public items only for those who may see them")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/meetings/{id:guid}/attendance", AttendanceAsync).WithTags("Meetings")
+        api.MapGet("/meetings/{id}/attendance", AttendanceAsync).WithTags("Meetings")
             .WithSummary("Who attended (Anwesenheit): the committee's members on the meeting's day with their status, voting seats taken and the quorum (§ 65 NKomVG)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPut("/meetings/{id:guid}/attendance", RecordAttendanceAsync).WithTags("Meetings")
+        api.MapPut("/meetings/{id}/attendance", RecordAttendanceAsync).WithTags("Meetings")
             .WithSummary("Records attendance once the meeting has begun: {\"entries\":[{\"personId\":\"…\",\"status\":\"Present|Excused|Absent\"}]}; the committee's secretaries and admins")
             .ProducesChangeProblems();
-        api.MapPut("/meetings/{id:guid}/agenda/order", ReorderAgendaAsync).WithTags("Meetings")
+        api.MapPut("/meetings/{id}/agenda/order", ReorderAgendaAsync).WithTags("Meetings")
             .WithSummary("Orders the draft agenda until it is fixed or the invitation goes out")
             .ProducesChangeProblems();
-        api.MapGet("/meetings/{id:guid}/agenda/candidates", AgendaCandidatesAsync).WithTags("Meetings")
+        api.MapGet("/meetings/{id}/agenda/candidates", AgendaCandidatesAsync).WithTags("Meetings")
             .WithSummary("Papers that may go onto the draft agenda: planned in the committee without a meeting or for a later one; deadline missed and earlier steps marked")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/meetings/{id:guid}/agenda/items", AddAgendaItemAsync).WithTags("Meetings")
+        api.MapPost("/meetings/{id}/agenda/items", AddAgendaItemAsync).WithTags("Meetings")
             .WithSummary("Adds a paper to the draft agenda: {\"consultationId\":\"…\"}; after the Vorlagenfrist only with \"lateAddition\":true (Nachtrag)")
             .ProducesChangeProblems();
-        api.MapPost("/meetings/{id:guid}/agenda/items/{consultationId:guid}/withdraw", WithdrawAgendaItemAsync).WithTags("Meetings")
+        api.MapPost("/meetings/{id}/agenda/items/{consultationId}/withdraw", WithdrawAgendaItemAsync).WithTags("Meetings")
             .WithSummary("Takes an item off the draft agenda (absetzen): {\"reason\":\"…\"} (optional); the paper goes to the committee's next meeting")
             .ProducesChangeProblems();
-        api.MapPut("/meetings/{id:guid}/agenda/lock", LockAgendaAsync).WithTags("Meetings")
+        api.MapPut("/meetings/{id}/agenda/lock", LockAgendaAsync).WithTags("Meetings")
             .WithSummary("Fixes the agenda (Tagesordnung festschreiben) before the invitation goes out")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapDelete("/meetings/{id:guid}/agenda/lock", UnlockAgendaAsync).WithTags("Meetings")
+        api.MapDelete("/meetings/{id}/agenda/lock", UnlockAgendaAsync).WithTags("Meetings")
             .WithSummary("Opens a fixed agenda again while the invitation has not gone out")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPost("/meetings/{id:guid}/change", ChangeMeetingAsync).WithTags("Meetings")
+        api.MapPost("/meetings/{id}/change", ChangeMeetingAsync).WithTags("Meetings")
             .WithSummary("Cancels or moves a meeting: {\"action\":\"cancel\",\"reason\":\"…\"} or {\"action\":\"move\",\"newStart\":\"2021-05-06T15:00\",\"reason\":\"…\"}; its consultations are re-planned and everyone concerned is told")
             .ProducesChangeProblems();
         return api;

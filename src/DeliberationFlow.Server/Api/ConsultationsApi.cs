@@ -13,11 +13,11 @@ public static class ConsultationsApi
     public static RouteGroupBuilder MapConsultationsApi(this RouteGroupBuilder api)
     {
         var consultations = api.MapGroup("/consultations").WithTags("Consultations");
-        consultations.MapPost("/{id:guid}/outcome", RecordAsync)
+        consultations.MapPost("/{id}/outcome", RecordAsync)
             .WithSummary("Records the outcome of a consultation and advances the paper's workflow")
             .WithDescription("Send an Idempotency-Key header: a repeat with the same key returns the first answer and causes no second step.")
             .ProducesChangeProblems();
-        consultations.MapPost("/{id:guid}/outcome/correction", CorrectAsync)
+        consultations.MapPost("/{id}/outcome/correction", CorrectAsync)
             .WithSummary("Corrects a recorded outcome's wording, resolution text or tally (Protokollberichtigung); the decision stays")
             .WithDescription("A reason is required and journalled with the old and the new text. A wording that names another decision is refused.")
             .ProducesValidationProblem()

@@ -11,16 +11,16 @@ public static class DefinitionsApi
     {
         var definitions = api.MapGroup("/workflow-definitions").WithTags("Workflow definitions").RequireAuthorization(SecurityExtensions.AdminPolicy);
         definitions.MapGet("/", ListAsync).WithSummary("The workflow definitions of your body with their version history");
-        definitions.MapGet("/{id}/versions/{version:int}", DocumentAsync).WithSummary("The JSON document of one version")
+        definitions.MapGet("/{id}/versions/{version}", DocumentAsync).WithSummary("The JSON document of one version")
             .ProducesProblem(StatusCodes.Status404NotFound);
         definitions.MapPut("/{id}/draft", SaveDraftAsync)
             .WithSummary("Saves a document as the draft of the next version; every problem is reported with its JSON path")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        definitions.MapPost("/{id}/versions/{version:int}/publish", PublishAsync).WithSummary("Publishes a draft: new papers start on it")
+        definitions.MapPost("/{id}/versions/{version}/publish", PublishAsync).WithSummary("Publishes a draft: new papers start on it")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        definitions.MapPost("/{id}/versions/{version:int}/retract", RetractAsync).WithSummary("Retracts a published version; running instances carry on")
+        definitions.MapPost("/{id}/versions/{version}/retract", RetractAsync).WithSummary("Retracts a published version; running instances carry on")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        definitions.MapPost("/{id}/versions/{version:int}/revert", RevertAsync).WithSummary("Copies an earlier version into a new draft")
+        definitions.MapPost("/{id}/versions/{version}/revert", RevertAsync).WithSummary("Copies an earlier version into a new draft")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         definitions.MapPost("/{id}/migrations", MigrateAsync)
             .WithSummary("Moves running instances to a published version; {\"dryRun\":true} only reports where each would stand")

@@ -12,7 +12,7 @@ public static class InstancesApi
         instances.MapGet("/", ListAsync)
             .WithSummary("Workflow instances of your body; ?status=Faulted lists the incidents")
             .ProducesValidationProblem();
-        instances.MapPost("/{id:guid}/incident", ResolveAsync)
+        instances.MapPost("/{id}/incident", ResolveAsync)
             .WithSummary("Resolves the incident of a faulted instance: {\"action\":\"retry\"} or {\"action\":\"skip\",\"outcome\":\"…\"}")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

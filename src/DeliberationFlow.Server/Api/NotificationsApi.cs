@@ -38,10 +38,10 @@ public static class NotificationsApi
         me.MapGet("/calendar", CalendarLinkAsync).WithSummary("The signed-in user's personal iCalendar URL (the token in it is the credential)");
         me.MapPost("/calendar/revoke", RevokeCalendarAsync).WithSummary("Revokes every calendar URL handed out so far and returns a new one");
 
-        api.MapPut("/papers/{id:guid}/follow", FollowAsync).WithTags("Notifications")
+        api.MapPut("/papers/{id}/follow", FollowAsync).WithTags("Notifications")
             .WithSummary("Follows a paper: its outcome, deferral and referral notices come by e-mail")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapDelete("/papers/{id:guid}/follow", UnfollowAsync).WithTags("Notifications").WithSummary("Stops following a paper");
+        api.MapDelete("/papers/{id}/follow", UnfollowAsync).WithTags("Notifications").WithSummary("Stops following a paper");
         api.MapPut("/committees/{key}/follow", FollowCommitteeAsync).WithTags("Notifications")
             .WithSummary("Follows a committee: the public agenda of each of its meetings comes by e-mail when the meeting is invited")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -22,31 +22,31 @@ public static class PapersApi
         papers.MapGet("/registration-choices", RegistrationChoicesAsync)
             .WithSummary("What a registration can name: the body's offices, the paper types its published workflows serve, and those workflows")
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        papers.MapGet("/{id:guid}", GetAsync)
+        papers.MapGet("/{id}", GetAsync)
             .WithSummary("A paper with its Beratungsfolge, timeline and journal")
             .ProducesProblem(StatusCodes.Status404NotFound);
         papers.MapGet("/by-reference/{reference}", GetByReferenceAsync)
             .WithSummary("A paper found by its reference, e.g. 21-15513-01")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        papers.MapPut("/{id:guid}", EditAsync)
+        papers.MapPut("/{id}", EditAsync)
             .WithSummary("Corrects a paper's title, lead and participating offices, date and publicity (secretaries and admins); the journal records it")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        papers.MapPost("/{id:guid}/hearing-skip", SkipHearingAsync)
+        papers.MapPost("/{id}/hearing-skip", SkipHearingAsync)
             .WithSummary("Ends a waiting hearing early with a reason of urgency (Eilentscheidung, § 89 NKomVG); admins only")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        papers.MapGet("/{id:guid}/deliveries", DeliveriesAsync)
+        papers.MapGet("/{id}/deliveries", DeliveriesAsync)
             .WithSummary("The delivery log of the paper's e-mails: status, attempts, SMTP answer")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        papers.MapGet("/{id:guid}/projection", ProjectAsync)
+        papers.MapGet("/{id}/projection", ProjectAsync)
             .WithSummary("The Beratungsfolge with the remaining steps projected into the committees' next possible meetings")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        papers.MapPost("/{id:guid}/workflow", AttachWorkflowAsync)
+        papers.MapPost("/{id}/workflow", AttachWorkflowAsync)
             .WithSummary("Starts a workflow for a paper without one, e.g. imported from another system while still in progress")
             .ProducesChangeProblems();
         api.MapPost("/projections", ProjectNewAsync).WithTags("Papers")

@@ -14,13 +14,13 @@ public static class PersonsApi
         persons.MapPost("/", CreateAsync)
             .WithSummary("Adds a person (name, e-mail for invitations)")
             .ProducesValidationProblem();
-        persons.MapPut("/{id:guid}", UpdateAsync)
+        persons.MapPut("/{id}", UpdateAsync)
             .WithSummary("Changes a person's name and e-mail; an imported person is changed in its source (409)")
             .ProducesChangeProblems();
-        persons.MapPost("/{id:guid}/memberships", AddMembershipAsync)
+        persons.MapPost("/{id}/memberships", AddMembershipAsync)
             .WithSummary("Gives a person a seat in a committee: {\"committee\":\"fpa\",\"role\":\"Mitglied\",\"votingRight\":true,\"startDate\":\"2021-11-01\"}")
             .ProducesChangeProblems();
-        api.MapPost("/memberships/{id:guid}/end", EndMembershipAsync).WithTags("Persons").RequireAuthorization(SecurityExtensions.AdminPolicy)
+        api.MapPost("/memberships/{id}/end", EndMembershipAsync).WithTags("Persons").RequireAuthorization(SecurityExtensions.AdminPolicy)
             .WithSummary("Ends a seat on its last day: {\"endDate\":\"2026-10-31\"}; an imported seat is ended in its source (409)")
             .ProducesChangeProblems();
         return api;

@@ -17,23 +17,23 @@ public static class UsersApi
             .WithSummary("Creates an account with its role, committees (secretaries), person (councillors) and first password (admins)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        users.MapPut("/{id:guid}", UpdateAsync)
+        users.MapPut("/{id}", UpdateAsync)
             .WithSummary("Changes an account's name, e-mail, role, committees and person; its sessions end (admins)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        users.MapPost("/{id:guid}/password", SetPasswordAsync)
+        users.MapPost("/{id}/password", SetPasswordAsync)
             .WithSummary("Sets a new password for an account; its sessions end (admins)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        users.MapPost("/{id:guid}/deactivate", DeactivateAsync)
+        users.MapPost("/{id}/deactivate", DeactivateAsync)
             .WithSummary("Deactivates an account: it signs in no more and its sessions end; the account stays for the record (admins)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        users.MapPost("/{id:guid}/reactivate", ReactivateAsync)
+        users.MapPost("/{id}/reactivate", ReactivateAsync)
             .WithSummary("Lets a deactivated account sign in again (admins)")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -55,6 +55,56 @@ public sealed class UnreadableRequestTests
     }
 
     [Fact]
+    public async Task AMalformedRouteValue_IsNamedWithWhatToGive_AndAnUnknownPathIsAProblemToo()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17711", "Sanierung Freibad", "Beschlussvorlage", "fb10", null, true, null, null));
+        var fpaStep = paper.Consultations[0];
+        const string outcome = """{"outcome":"Adopted","resultText":"beschlossen"}""";
+
+        var cases = new (string Method, string Url, string? Body, string Field, string Says)[]
+        {
+            ("GET", "/api/papers/not-a-guid", null, "id", "an id such as"),
+            ("PUT", "/api/papers/12345", """{"name":"x"}""", "id", "an id such as"),
+            ("POST", "/api/consultations/abc/outcome", outcome, "id", "an id such as"),
+            ("POST", $"/api/meetings/{fpaStep.MeetingId}/agenda/items/abc/withdraw", null, "consultationId", "an id such as"),
+            ("GET", "/api/meetings/x/agenda", null, "id", "an id such as"),
+            ("POST", "/api/users/x/deactivate", null, "id", "an id such as"),
+            ("GET", "/api/workflow-definitions/beschlussvorlage/versions/abc", null, "version", "a whole number"),
+            ("GET", "/api/workflow-definitions/beschlussvorlage/versions/99999999999", null, "version", "a whole number"),
+            ("POST", "/api/workflow-definitions/beschlussvorlage/versions/1.5/publish", null, "version", "a whole number"),
+        };
+        foreach (var (method, url, body, field, says) in cases)
+        {
+            var request = new HttpRequestMessage(new HttpMethod(method), url);
+            if (body is not null)
+            {
+                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            }
+
+            var response = await admin.SendAsync(request);
+
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
+            Assert.True(problem.Errors.TryGetValue(field, out var messages), $"{method} {url}: errors name {string.Join(", ", problem.Errors.Keys)}, not {field}");
+            Assert.True(messages[0].Contains(says, StringComparison.Ordinal), $"{method} {url}: {messages[0]}");
+        }
+
+        // Nothing was recorded through the malformed ids.
+        Assert.Equal("Planned", (await test.GetPaperAsync("admin", paper.Id)).Consultations[0].Status);
+
+        // A well-formed id of nothing stays a 404, and so does a path with no endpoint at all: both as problem details.
+        foreach (var url in new[] { $"/api/papers/{Guid.CreateVersion7()}", "/api/no-such-thing", "/api/papers/x/no-such-thing" })
+        {
+            var missing = await admin.GetAsync(url);
+            Assert.True(missing.StatusCode == HttpStatusCode.NotFound, $"{url}: {(int)missing.StatusCode}");
+            Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(404, (await missing.Content.ReadFromJsonAsync<ProblemDetails>())!.Status);
+        }
+    }
+
+    [Fact]
     public async Task APageFarPastTheEnd_IsEmpty_NotTheFirstPage()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
