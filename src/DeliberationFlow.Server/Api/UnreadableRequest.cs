@@ -33,9 +33,17 @@ internal static partial class UnreadableRequest
     {
         // System.Text.Json names the place as a JSON path ($.entries[0].personId); the API's errors name it without "$.".
         var path = json.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : null;
+        var place = json.LineNumber is { } line ? $" (line {line + 1}, position {json.BytePositionInLine + 1})" : "";
+        if (TooDeep().Match(json.Message) is { Success: true } depth)
+        {
+            // Valid JSON nested beyond the reader's limit: "not valid JSON" sent callers looking for a syntax error.
+            return ("body", $"The body nests deeper than the {depth.Groups["depth"].Value} levels of objects and lists allowed{place}; " +
+                "send one JSON object as the API reference describes it.");
+        }
+
         if (path is null || JsonConversion().Match(json.Message) is not { Success: true } conversion)
         {
-            return (path ?? "body", $"The body is not valid JSON{(json.LineNumber is { } line ? $" (line {line + 1}, position {json.BytePositionInLine + 1})" : "")}; send one JSON object as the API reference describes it.");
+            return (path ?? "body", $"The body is not valid JSON{place}; send one JSON object as the API reference describes it.");
         }
 
         // For a record bound through its constructor the message names the record, not the value's type: that is found
@@ -96,6 +104,11 @@ internal static partial class UnreadableRequest
     // "The JSON value could not be converted to System.Nullable`1[System.Int32]. Path: $.votesFor | LineNumber: 0 | …"
     [GeneratedRegex(@"could not be converted to (?<type>[^ ]+?)\. Path:")]
     private static partial Regex JsonConversion();
+
+    // "The maximum configured depth of 64 has been exceeded. Cannot read next JSON object." (serializer) or
+    // "CurrentDepth (64) is equal to or larger than the maximum allowed depth of 64. Cannot read next JSON array." (reader)
+    [GeneratedRegex(@"maximum (?:configured|allowed) depth of (?<depth>\d+)")]
+    private static partial Regex TooDeep();
 
     // "Failed to bind parameter \"int page\" from \"abc\"."
     [GeneratedRegex("^Failed to bind parameter \"(?<type>[^ \"]+) (?<name>[^\"]+)\" from \"(?<value>.*)\"\\.$")]

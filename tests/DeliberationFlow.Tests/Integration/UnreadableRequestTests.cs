@@ -105,6 +105,23 @@ public sealed class UnreadableRequestTests
     }
 
     [Fact]
+    public async Task ABodyNestedTooDeep_IsSaidToBe_NotCalledInvalidJson()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        // Well-formed JSON, 100 lists deep inside one field: deeper than System.Text.Json reads (64 by default).
+        var body = $$"""{"reference":"21-17721","name":"x","paperType":"Beschlussvorlage","leadOffice":"fb10","links":{{new string('[', 100)}}{{new string(']', 100)}}}""";
+
+        var response = await admin.PostAsync("/api/papers", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = Assert.Single((await response.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors["body"]);
+        Assert.Contains("nests deeper than the 64 levels", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not valid JSON", message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/papers/by-reference/21-17721")).StatusCode);
+    }
+
+    [Fact]
     public async Task APageFarPastTheEnd_IsEmpty_NotTheFirstPage()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
