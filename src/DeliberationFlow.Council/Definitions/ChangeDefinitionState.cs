@@ -66,11 +66,16 @@ public sealed class ChangeDefinitionState(ICouncilDb db, DefinitionValidation va
     }
 
     /// <summary>
-    /// Takes the rows of every version of the definition until the transaction ends, so that publishing, retracting and
-    /// saving the draft of one definition happen one after the other, each seeing the state the one before left.
+    /// Takes the row of the definition's first version until the transaction ends, so that publishing, retracting and
+    /// saving the draft of one definition happen one after the other, each seeing the state the one before left. One
+    /// row, not every version's: an update of several rows locks them in the order it finds them, which changes as rows
+    /// are rewritten, and two such updates taking the same rows in crossed orders deadlocked (three in a row: a 503).
+    /// A definition with no version yet has nothing to take; two first saves meet at the unique version instead.
     /// </summary>
     internal static Task TakeDefinitionAsync(ICouncilDb db, Guid bodyId, string definitionId, CancellationToken cancellationToken) =>
-        db.WorkflowDefinitions.Where(d => d.TenantId == bodyId && d.DefinitionId == definitionId)
+        db.WorkflowDefinitions
+            .Where(d => d.TenantId == bodyId && d.DefinitionId == definitionId
+                        && d.Version == db.WorkflowDefinitions.Where(f => f.TenantId == bodyId && f.DefinitionId == definitionId).Min(f => f.Version))
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Name, d => d.Name), cancellationToken);
 
     private async Task<StoredWorkflowDefinition> TakeAsync(Caller caller, string definitionId, int version, CancellationToken cancellationToken)
