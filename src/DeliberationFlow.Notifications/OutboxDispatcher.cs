@@ -170,7 +170,7 @@ public sealed class OutboxDispatcher(
         var permanent = result.SmtpStatusCode is >= 500 and < 600;
         var giveUp = permanent || attempts >= options.MaxAttempts;
         // An SMTP server's answer can be any length; the column holds MaxLastErrorLength.
-        var error = result.Error is null ? null : OutboxMessage.Cut(result.Error, OutboxMessage.MaxLastErrorLength);
+        var error = result.Error is null ? null : DeliberationFlow.Engine.Runtime.Texts.Cut(result.Error, OutboxMessage.MaxLastErrorLength);
         logger.LogWarning("Delivery of outbox message {MessageId} to {Recipient} failed (attempt {Attempt}): {Error}",
             message.Id, message.RecipientAddress, attempts, result.Error);
         await db.OutboxMessages.Where(m => m.Id == message.Id).ExecuteUpdateAsync(s => s

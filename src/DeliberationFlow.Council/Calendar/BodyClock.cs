@@ -26,6 +26,9 @@ public static class BodyClock
 
     public static DateTimeOffset ToLocal(DateTimeOffset instant, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(instant, zone);
 
+    /// <summary>The calendar day the instant falls on in the zone: a meeting at 00:30 local time is on that day, not the one before in UTC.</summary>
+    public static DateOnly LocalDay(DateTimeOffset instant, TimeZoneInfo zone) => DateOnly.FromDateTime(ToLocal(instant, zone).DateTime);
+
     /// <summary>Date and time in the zone as German minutes and journal lines write them: 29.04.2021 15:00.</summary>
     public static string LocalText(DateTimeOffset instant, TimeZoneInfo zone) =>
         ToLocal(instant, zone).ToString("dd.MM.yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);

@@ -166,13 +166,13 @@ public sealed class ChangeMeeting(
     /// </summary>
     private async Task RefuseASecondMeetingOnTheDayAsync(Meeting meeting, Organization committee, DateTimeOffset newStart, Body body, CancellationToken cancellationToken)
     {
-        var day = DateOnly.FromDateTime(BodyClock.ToLocal(newStart, body.Zone).DateTime);
+        var day = BodyClock.LocalDay(newStart, body.Zone);
         // A local day lies within a day (and the hour DST adds) of any instant on it; the day itself is told in the body's zone.
         var (from, until) = (newStart.AddHours(-26), newStart.AddHours(26));
         var sameDay = (await db.Meetings.AsNoTracking()
                 .Where(m => m.OrganizationId == committee.Id && m.Id != meeting.Id && !m.Cancelled && m.Start >= from && m.Start <= until)
                 .Select(m => m.Start).ToListAsync(cancellationToken))
-            .Where(start => DateOnly.FromDateTime(BodyClock.ToLocal(start, body.Zone).DateTime) == day)
+            .Where(start => BodyClock.LocalDay(start, body.Zone) == day)
             .Order().ToList();
         if (sameDay.Count > 0)
         {
@@ -243,7 +243,7 @@ public sealed class ChangeMeeting(
     /// </summary>
     private async Task NotifyMembersAsync(Organization committee, Meeting meeting, DateTimeOffset oldStart, Body body, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var day = DateOnly.FromDateTime(BodyClock.ToLocal(oldStart, body.Zone).DateTime);
+        var day = BodyClock.LocalDay(oldStart, body.Zone);
 
         // The update replaces the invitation's entry (same UID, higher SEQUENCE), DESCRIPTION included: it lists the
         // agenda as the invitation does — every item for those the invitation goes to (the members on the meeting's
@@ -251,7 +251,7 @@ public sealed class ChangeMeeting(
         // STATUS:CANCELLED) makes calendars remove the entry, and its items go to other meetings: it lists none, as an
         // agenda under a meeting that does not take place would only mislead.
         var agenda = meeting.Cancelled ? [] : await InvitationAgenda.OfAsync(db, meeting, cancellationToken);
-        var newDay = DateOnly.FromDateTime(BodyClock.ToLocal(meeting.Start, body.Zone).DateTime);
+        var newDay = BodyClock.LocalDay(meeting.Start, body.Zone);
         var invited = meeting.Cancelled ? null : (await recipients.MembersAsync(committee.Id, newDay, cancellationToken)).Select(m => m.Person.Id).ToHashSet();
         var calendars = new Dictionary<bool, string>();
         foreach (var member in await recipients.MembersAsync(committee.Id, day, cancellationToken))

@@ -101,7 +101,7 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
         var occurrences = Occurrences(start!.Value, request.Recurrence, until, body);
         var now = clock.GetUtcNow();
         var existingDays = (await db.Meetings.Where(m => m.OrganizationId == committee.Id && !m.Cancelled).Select(m => m.Start).ToListAsync(cancellationToken))
-            .Select(s => DateOnly.FromDateTime(BodyClock.ToLocal(s, body.Zone).DateTime)).ToHashSet();
+            .Select(s => BodyClock.LocalDay(s, body.Zone)).ToHashSet();
         var created = new List<Meeting>();
         var skipped = new List<string>();
         var holidays = new List<SkippedHoliday>();

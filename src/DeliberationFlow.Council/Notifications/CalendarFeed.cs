@@ -76,7 +76,7 @@ public sealed class CalendarFeed(ICouncilDb db, ICalendarTokenProtector protecto
         var committees = await db.Organizations.AsNoTracking().Where(o => committeeIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
         var mine = meetings.Where(m =>
             {
-                var day = DateOnly.FromDateTime(BodyClock.ToLocal(m.Start, body.Zone).DateTime);
+                var day = BodyClock.LocalDay(m.Start, body.Zone);
                 return user.CommitteeIds.Contains(m.OrganizationId) || memberships.Any(s => s.OrganizationId == m.OrganizationId && s.IsActiveOn(day));
             })
             .OrderBy(m => m.Start)

@@ -1,3 +1,5 @@
+using DeliberationFlow.Engine.Runtime;
+
 namespace DeliberationFlow.Council.Notifications;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed class OutboxMessage
     public string? RecipientName
     {
         get;
-        init => field = value is null ? null : Cut(value, MaxRecipientNameLength);
+        init => field = value is null ? null : Texts.Cut(value, MaxRecipientNameLength);
     }
 
     /// <summary>
@@ -35,7 +37,7 @@ public sealed class OutboxMessage
     public required string Subject
     {
         get;
-        init => field = Cut(value, MaxSubjectLength);
+        init => field = Texts.Cut(value, MaxSubjectLength);
     }
     public required string TextBody { get; init; }
 
@@ -87,26 +89,6 @@ public sealed class OutboxMessage
 
     /// <summary>The length of the column that stores <see cref="LastError"/>.</summary>
     public const int MaxLastErrorLength = 2000;
-
-    /// <summary>
-    /// <paramref name="text"/> at most <paramref name="length"/> characters long, ending in "…" when cut; a surrogate pair
-    /// (an emoji in a name) is never split in two, which would leave half a character.
-    /// </summary>
-    public static string Cut(string text, int length)
-    {
-        if (text.Length <= length)
-        {
-            return text;
-        }
-
-        var keep = length - 1;
-        if (char.IsHighSurrogate(text[keep - 1]))
-        {
-            keep--;
-        }
-
-        return text[..keep] + "…";
-    }
 }
 
 public enum OutboxStatus

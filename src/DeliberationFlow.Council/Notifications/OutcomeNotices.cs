@@ -82,7 +82,7 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
                 MailModels.Recipient(office.Name, officeAddress, "Federführung")));
         }
 
-        var day = DateOnly.FromDateTime(BodyClock.ToLocal(meeting?.Start ?? now, body.Zone).DateTime);
+        var day = BodyClock.LocalDay(meeting?.Start ?? now, body.Zone);
         foreach (var follower in paperHasFollowers ? await recipients.FollowersAsync(paper, committee.Id, day, cancellationToken) : [])
         {
             if (!follower.Preference.OptOut.Contains(notice.Kind))

@@ -84,7 +84,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
 
         var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
         var body = await db.Bodies.GetAsync(meeting.BodyId, cancellationToken);
-        var meetingDay = DateOnly.FromDateTime(BodyClock.ToLocal(meeting.Start, body.Zone).DateTime);
+        var meetingDay = BodyClock.LocalDay(meeting.Start, body.Zone);
         var agenda = await InvitationAgenda.OfAsync(db, meeting, cancellationToken);
         var members = await recipients.MembersAsync(committee.Id, meetingDay, cancellationToken);
         var mandatory = MailKinds.Find(NoticeKind)!.Mandatory;
@@ -95,7 +95,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         // The days from the day the message goes out to the meeting's, as the reminder words them ("morgen"). Mostly the
         // committee's reminder days; but a meeting moved after its reminder (to another time of the same day, or the
         // next) is reminded anew at once, and "morgen" on the meeting's own day would send the members a day off.
-        var daysBefore = meetingDay.DayNumber - DateOnly.FromDateTime(BodyClock.ToLocal(now, body.Zone).DateTime).DayNumber;
+        var daysBefore = meetingDay.DayNumber - BodyClock.LocalDay(now, body.Zone).DayNumber;
         var notified = new List<string>();
 
         // Members whose digest, queued before under another item's timer (the meeting's timers fire together), already

@@ -16,16 +16,8 @@ internal static class RoleCheck
             return null;
         }
 
-        string? text;
-        try
-        {
-            text = value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            // A broken surrogate escape is reported by the generic property check.
-            return null;
-        }
+        // A broken surrogate escape (no text) is reported by the generic property check.
+        var text = value.TryGetString();
 
         return string.IsNullOrWhiteSpace(text) || Vocabulary.NormaliseRole(text) != ConsultationRole.Unknown
             ? null

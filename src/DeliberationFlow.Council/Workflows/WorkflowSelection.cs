@@ -48,9 +48,9 @@ public sealed class WorkflowSelection(IWorkflowDefinitionStore definitions)
         var index = 0;
         foreach (var type in types.EnumerateArray())
         {
-            if (type.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(Text(type)))
+            if (type.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(type.TryGetString()))
             {
-                yield return new($"{path}[{index}]", type.ValueKind == JsonValueKind.String && Text(type) is null
+                yield return new($"{path}[{index}]", type.ValueKind == JsonValueKind.String && type.TryGetString() is null
                     ? "This paper type contains a broken escape (an unpaired surrogate such as \\ud800); correct it."
                     : "Give a paper type as a non-empty text, e.g. \"Mitteilung\".");
             }
@@ -62,22 +62,6 @@ public sealed class WorkflowSelection(IWorkflowDefinitionStore definitions)
     /// <summary>The paper types a workflow serves when a registration names no workflow (its <c>paperTypes</c> property).</summary>
     public static IEnumerable<string> PaperTypes(WorkflowDefinition definition) =>
         definition.Properties.TryGetValue(PaperTypesProperty, out var types) && types.ValueKind == JsonValueKind.Array
-            ? types.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(Text).OfType<string>()
+            ? types.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.TryGetString()).OfType<string>()
             : [];
-
-    /// <summary>
-    /// A text's value, or null when its escapes do not form valid UTF-16 (<c>"\ud800"</c>): JSON lets a document say that,
-    /// and <see cref="JsonElement.GetString"/> throws on it, which would turn a mistake in a draft into a server error.
-    /// </summary>
-    private static string? Text(JsonElement text)
-    {
-        try
-        {
-            return text.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
 }

@@ -82,7 +82,7 @@ public static class WorkflowDefinitionReader
         DefinitionState? state = null;
         if (members.TryGetValue("state", out var stateValue) && stateValue.ValueKind != JsonValueKind.Null)
         {
-            state = stateValue.ValueKind == JsonValueKind.String && TryText(stateValue) is { } text && text.All(char.IsAsciiLetter)
+            state = stateValue.ValueKind == JsonValueKind.String && stateValue.TryGetString() is { } text && text.All(char.IsAsciiLetter)
                     && Enum.TryParse<DefinitionState>(text, ignoreCase: true, out var parsed)
                 ? parsed
                 : null;
@@ -265,7 +265,7 @@ public static class WorkflowDefinitionReader
             return null;
         }
 
-        if (TryText(value) is not { } text)
+        if (value.TryGetString() is not { } text)
         {
             problems.Add(new(at, "The text contains a broken escape (an unpaired surrogate such as \\ud800); remove or correct it."));
             return null;
@@ -330,23 +330,10 @@ public static class WorkflowDefinitionReader
         return members;
     }
 
-    /// <summary>The text of a string value, or null when its escapes do not form valid UTF-16.</summary>
-    private static string? TryText(JsonElement value)
-    {
-        try
-        {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>What a value is, in the terms of the document, with a short excerpt of texts and numbers.</summary>
     private static string Kind(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => TryText(value) is { } text ? $"the text \"{Excerpt(text)}\"" : "a text",
+        JsonValueKind.String => value.TryGetString() is { } text ? $"the text \"{Excerpt(text)}\"" : "a text",
         JsonValueKind.Number => value.GetRawText() is { Length: <= 30 } raw ? $"the number {raw}" : "a number",
         JsonValueKind.True or JsonValueKind.False => $"the value {value.GetRawText()}",
         JsonValueKind.Object => "an object",

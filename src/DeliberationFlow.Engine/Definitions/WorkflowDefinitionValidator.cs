@@ -333,11 +333,11 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
 
             var fits = property.Kind switch
             {
-                PropertyKind.Text => value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(TryGetString(value)),
+                PropertyKind.Text => value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.TryGetString()),
                 PropertyKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
                 PropertyKind.Number => value.ValueKind == JsonValueKind.Number,
                 PropertyKind.TextList => value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-                                         && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(TryGetString(e))),
+                                         && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.TryGetString())),
                 _ => false,
             };
             if (!fits)
@@ -362,19 +362,6 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
         }
 
         return reported;
-    }
-
-    /// <summary>The text of a string value, or null when its escapes do not form valid UTF-16 (a lone surrogate such as "\\ud800").</summary>
-    private static string? TryGetString(JsonElement value)
-    {
-        try
-        {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     private static void ValidateReachability(List<DefinitionProblem> problems, WorkflowDefinition definition, string startId, HashSet<string> reachable)

@@ -20,7 +20,7 @@ public sealed class JournalEntry
     public required string Message
     {
         get;
-        init => field = value.Length <= MaxMessageLength ? value : value[..(MaxMessageLength - 1)] + "…";
+        init => field = Texts.Cut(value, MaxMessageLength);
     }
 
     /// <summary>The length of the column that stores <see cref="Message"/> (journal.message).</summary>

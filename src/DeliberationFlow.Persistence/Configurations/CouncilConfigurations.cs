@@ -201,7 +201,7 @@ internal sealed class OutboxMessageConfiguration(string? schema) : IEntityTypeCo
         builder.ToTable("outbox_messages", schema);
         builder.HasKey(m => m.Id);
         builder.Property(m => m.Kind).HasMaxLength(100);
-        // The entity cuts what users and templates fill in to these lengths (OutboxMessage.Cut).
+        // The entity cuts what users and templates fill in to these lengths (Texts.Cut).
         builder.Property(m => m.DeduplicationKey).HasMaxLength(OutboxMessage.MaxDeduplicationKeyLength);
         builder.Property(m => m.RecipientAddress).HasMaxLength(OutboxMessage.MaxRecipientAddressLength);
         builder.Property(m => m.RecipientName).HasMaxLength(OutboxMessage.MaxRecipientNameLength);

@@ -188,7 +188,7 @@ public sealed class MailRenderer(ICouncilDb db, MailTemplateCache cache, ILogger
         var text = await RenderPartAsync("text", template.Text, context, NullEncoder.Default);
         var html = await RenderPartAsync("html", template.Html, context, Html);
         var line = string.Join(' ', subject.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return new RenderedMail(line.Length > 480 ? line[..477] + "…" : line, text, html);
+        return new RenderedMail(DeliberationFlow.Engine.Runtime.Texts.Cut(line, 480), text, html);
     }
 
     private static async Task<string> RenderPartAsync(string part, string source, TemplateContext context, TextEncoder encoder)
