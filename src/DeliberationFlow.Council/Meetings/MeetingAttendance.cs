@@ -93,7 +93,14 @@ public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
         var wanted = new Dictionary<Guid, AttendanceStatus>();
         for (var i = 0; i < entries.Count; i++)
         {
-            var (personId, status) = (entries[i].PersonId, entries[i].Status);
+            // A null in the list (JSON's null between entries) is named at its place like any other wrong entry.
+            if (entries[i] is not { } entry)
+            {
+                errors.Add($"entries[{i}]", "Each entry names a member and a status: {\"personId\":\"…\",\"status\":\"Present\"}.");
+                continue;
+            }
+
+            var (personId, status) = (entry.PersonId, entry.Status);
             if (personId is not { } id || members.All(m => m.Person.Id != id))
             {
                 errors.Add($"entries[{i}].personId", $"'{personId}' is not a member of the committee on {meeting.Day:dd.MM.yyyy}; give one of the members the attendance lists.");

@@ -154,6 +154,28 @@ public sealed class AttendanceTests
     }
 
     [Fact]
+    public async Task AnEmptyEntry_IsRefusedAtItsPlace_AndRecordsNothing()
+    {
+        // A list built by a client that leaves a gap (a member deselected) sends null in its place; that was a 500.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17503", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        var url = $"/api/meetings/{paper.Consultations[0].MeetingId}/attendance";
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
+        var fpa = test.ClientFor("sekretariat-fpa");
+        var hartmann = (await fpa.GetFromJsonAsync<AttendanceView>(url))!.Members.Single(m => m.Name == "Klaus Hartmann").PersonId;
+
+        var bad = await fpa.PutAsync(url, JsonContent.Create(new { entries = new object?[] { new AttendanceEntry(hartmann, "Present"), null } }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+        Assert.Equal(["entries[1]"], errors.Keys);
+        Assert.Contains("personId", errors["entries[1]"][0], StringComparison.Ordinal);
+        var after = (await fpa.GetFromJsonAsync<AttendanceView>(url))!;
+        Assert.Null(after.RecordedAt);
+        Assert.All(after.Members, m => Assert.Null(m.Status));
+    }
+
+    [Fact]
     public async Task AnInquorateMeeting_DecidesNothing_ButItsPapersCanBeDeferred()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
