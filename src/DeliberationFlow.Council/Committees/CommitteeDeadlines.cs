@@ -1,5 +1,6 @@
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Audit;
+using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Microsoft.EntityFrameworkCore;
@@ -75,7 +76,7 @@ public sealed class CommitteeDeadlines(ICouncilDb db, TimeProvider clock, ILogge
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Deadlines of committee {Committee} changed by {User}: {Before} -> {After}", committee.Key, caller.UserName, before, Describe(committee));
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = BodyClock.LocalDay(clock.GetUtcNow(), (await db.Bodies.GetAsync(caller.BodyId, cancellationToken)).Zone);
         var members = await db.Memberships.AsNoTracking().Where(m => m.OrganizationId == committee.Id).ToListAsync(cancellationToken);
         return CommitteeView.Of(committee, members.Count(m => m.IsActiveOn(today)));
     }

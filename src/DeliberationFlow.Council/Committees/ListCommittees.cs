@@ -1,4 +1,5 @@
 using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,7 @@ public sealed class ListCommittees(ICouncilDb db, TimeProvider clock)
 {
     public async Task<IReadOnlyList<CommitteeView>> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = BodyClock.LocalDay(clock.GetUtcNow(), (await db.Bodies.GetAsync(caller.BodyId, cancellationToken)).Zone);
         var committees = await db.Organizations.AsNoTracking()
             .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.Committee)
             .OrderBy(o => o.Name)

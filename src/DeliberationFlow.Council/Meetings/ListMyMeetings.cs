@@ -1,4 +1,5 @@
 using DeliberationFlow.Council.Access;
+using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,7 @@ public sealed class ListMyMeetings(ICouncilDb db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = BodyClock.LocalDay(now, (await db.Bodies.GetAsync(caller.BodyId, cancellationToken)).Zone);
         var memberships = await db.Memberships.AsNoTracking()
             .Where(m => m.BodyId == caller.BodyId && m.PersonId == personId)
             .ToListAsync(cancellationToken);

@@ -14,12 +14,15 @@ public sealed class FollowPapers(ICouncilDb db, PaperReader reader, TimeProvider
     /// The papers the user follows and may still see: a paper made non-public, or whose committee the user has left,
     /// drops out of the list (its notices stop too, see NotificationRecipients) and comes back if it becomes visible again.
     /// </summary>
-    public async Task<IReadOnlyList<FollowedPaper>> ListAsync(Caller caller, CancellationToken cancellationToken) =>
-        await (from follower in db.PaperFollowers
-               join paper in reader.VisiblePapers(caller) on follower.PaperId equals paper.Id
-               where follower.UserId == caller.UserId
-               orderby paper.Reference
-               select new FollowedPaper(paper.Id, paper.Reference, paper.Name, follower.Created)).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<FollowedPaper>> ListAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var visible = await reader.VisiblePapersAsync(caller, cancellationToken);
+        return await (from follower in db.PaperFollowers
+                      join paper in visible on follower.PaperId equals paper.Id
+                      where follower.UserId == caller.UserId
+                      orderby paper.Reference
+                      select new FollowedPaper(paper.Id, paper.Reference, paper.Name, follower.Created)).ToListAsync(cancellationToken);
+    }
 
     public async Task<FollowedPaper> FollowAsync(Caller caller, Guid paperId, CancellationToken cancellationToken)
     {

@@ -81,7 +81,7 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
         }
 
         // The common case without a round trip; the others by the one statement of the rule, which lists use too.
-        return paper.IsPublic || caller.IsAdmin || await VisiblePapers(caller).AnyAsync(p => p.Id == paper.Id, cancellationToken);
+        return paper.IsPublic || caller.IsAdmin || await (await VisiblePapersAsync(caller, cancellationToken)).AnyAsync(p => p.Id == paper.Id, cancellationToken);
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
     }
 
     /// <summary>The papers of the caller's body the caller may see, as a query (the rule of <see cref="MaySeeAsync"/>).</summary>
-    public IQueryable<Paper> VisiblePapers(Caller caller)
+    public async Task<IQueryable<Paper>> VisiblePapersAsync(Caller caller, CancellationToken cancellationToken)
     {
         var papers = db.Papers.AsNoTracking().Where(p => p.BodyId == caller.BodyId);
         if (caller.IsAdmin)
@@ -124,12 +124,17 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
             return papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id && committees.Contains(c.OrganizationId)));
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return caller.PersonId is { } personId
-            ? papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id
-                && db.Memberships.Any(m => m.PersonId == personId && m.OrganizationId == c.OrganizationId
-                                           && (m.StartDate == null || m.StartDate <= today) && (m.EndDate == null || m.EndDate >= today))))
-            : papers.Where(p => p.IsPublic);
+        if (caller.PersonId is not { } personId)
+        {
+            return papers.Where(p => p.IsPublic);
+        }
+
+        // A seat's first and last day are days of the body's calendar: at 00:30 on 1 November a seat that ended on
+        // 31 October has ended, though it is still 31 October in UTC (and one beginning that day has begun).
+        var today = BodyClock.LocalDay(clock.GetUtcNow(), (await db.Bodies.GetAsync(caller.BodyId, cancellationToken)).Zone);
+        return papers.Where(p => p.IsPublic || db.Consultations.Any(c => c.PaperId == p.Id
+            && db.Memberships.Any(m => m.PersonId == personId && m.OrganizationId == c.OrganizationId
+                                       && (m.StartDate == null || m.StartDate <= today) && (m.EndDate == null || m.EndDate >= today))));
     }
 
     public async Task<PaperDetails> ReadAsync(Caller caller, Guid paperId, CancellationToken cancellationToken)
@@ -208,7 +213,7 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
             : journal ?? (paper.WorkflowInstanceId is { } journalOf ? await JournalAsync(db, journalOf, cancellationToken) : []);
 
         // A public paper's -01 may be non-public (a Stellungnahme on personnel matters), and the other way round.
-        var linked = caller.IsAdmin ? db.Papers.AsNoTracking() : VisiblePapers(caller);
+        var linked = caller.IsAdmin ? db.Papers.AsNoTracking() : await VisiblePapersAsync(caller, cancellationToken);
         var superordinated = paper.SuperordinatedPaperId is { } parentId
             ? await linked.Where(p => p.Id == parentId).Select(p => new PaperRef(p.Id, p.Reference, p.Name)).SingleOrDefaultAsync(cancellationToken)
             : null;

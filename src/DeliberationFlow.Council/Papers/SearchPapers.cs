@@ -81,7 +81,7 @@ public sealed class SearchPapers(ICouncilDb db, PaperReader reader)
         var page = request.Page ?? 1;
         var pageSize = request.PageSize ?? DefaultPageSize;
 
-        var papers = reader.VisiblePapers(caller);
+        var papers = await reader.VisiblePapersAsync(caller, cancellationToken);
         if (request.Q?.Trim() is { Length: > 0 } text)
         {
             // Lower-cased on both sides; on SQLite lower() is .NET's (SqliteUnicodeCase), so "über" finds "Überplanung" there too.

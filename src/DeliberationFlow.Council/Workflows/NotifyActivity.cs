@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
@@ -146,7 +147,7 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
                     continue;
                 }
 
-                var members = await db.ReachableOnAsync(committee.Id, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+                var members = await db.ReachableOnAsync(committee.Id, BodyClock.LocalDay(now, (await db.Bodies.GetAsync(paper.BodyId, cancellationToken)).Zone), cancellationToken);
                 recipients.AddRange(members.Select(p => (p.Email!, (string?)p.Name)));
             }
         }

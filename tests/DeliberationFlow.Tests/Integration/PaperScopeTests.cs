@@ -74,6 +74,31 @@ public sealed class PaperScopeTests
     }
 
     [Fact]
+    public async Task ASeatEndsAndBeginsAtTheBodysMidnight_NotAtUtcs()
+    {
+        // 00:30 on 1 April in Braunschweig is still 31 March in UTC: the seat that ended on 31 March has ended all the
+        // same, and one that begins on 1 April has begun (the seats of a new Wahlperiode begin on 1 November).
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 0, 30));
+        var secret = await test.RegisterAsync("admin", new RegisterPaperRequest("21-20013", "Personalangelegenheit Kämmerei", "Beschlussvorlage", "fb10", null, false, null, null));
+        var councillor = test.ClientFor("ratsmitglied");
+        Assert.Equal(HttpStatusCode.OK, (await councillor.GetAsync($"/api/papers/{secret.Id}")).StatusCode);
+
+        var admin = test.ClientFor("admin");
+        var jana = (await admin.GetFromJsonAsync<PersonDirectory>("/api/persons"))!.Persons.Single(p => p.Name == "Jana Beispiel");
+        var seat = jana.Memberships.Single(m => m.CommitteeKey == "fpa" && m.EndDate is null);
+        await Http.EnsureAsync(await admin.PostAsJsonAsync($"/api/memberships/{seat.Id}/end", new EndMembershipRequest(new DateOnly(2021, 3, 31))), HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await councillor.GetAsync($"/api/papers/{secret.Id}")).StatusCode);
+        Assert.DoesNotContain("21-20013", await (await councillor.GetAsync("/api/papers?q=21-20013")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await Http.EnsureAsync(await admin.PostAsJsonAsync($"/api/persons/{jana.Id}/memberships",
+            new AddMembershipRequest("fpa", "Mitglied", true, new DateOnly(2021, 4, 1))), HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, (await councillor.GetAsync($"/api/papers/{secret.Id}")).StatusCode);
+        Assert.Contains("21-20013", await (await councillor.GetAsync("/api/papers?q=21-20013")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AClosedAccountsCalendar_StopsServingMeetings()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
