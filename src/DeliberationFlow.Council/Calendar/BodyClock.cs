@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace DeliberationFlow.Council.Calendar;
 
 /// <summary>
@@ -22,6 +24,35 @@ public static class BodyClock
         }
 
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    /// <summary>
+    /// A local date and time of the body as a request or a workflow writes it ("2022-01-25T15:00"). A text that names
+    /// its offset ("2022-01-25T14:00Z", "…T15:00+01:00", as JavaScript's toISOString writes) is that instant, told in the
+    /// body's zone: read as a plain date and time it would be moved into the server's zone and then taken for the body's,
+    /// an hour or two off on a server that runs in UTC.
+    /// </summary>
+    public static bool TryParseLocal(string? text, TimeZoneInfo zone, out DateTime local)
+    {
+        local = default;
+        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+        {
+            return false;
+        }
+
+        if (parsed.Kind == DateTimeKind.Unspecified)
+        {
+            local = parsed;
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+        {
+            return false;
+        }
+
+        local = ToLocal(instant, zone).DateTime;
+        return true;
     }
 
     public static DateTimeOffset ToLocal(DateTimeOffset instant, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(instant, zone);

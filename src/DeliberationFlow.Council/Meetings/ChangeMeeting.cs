@@ -44,7 +44,7 @@ public sealed class ChangeMeeting(
         DateTimeOffset? newStart = null;
         if (request.Action == "move")
         {
-            if (!DateTime.TryParse(request.NewStart, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+            if (!BodyClock.TryParseLocal(request.NewStart, body.Zone, out var local))
             {
                 errors.Add("newStart", "Give the new start as a local date and time, e.g. \"2021-05-06T15:00\".");
             }

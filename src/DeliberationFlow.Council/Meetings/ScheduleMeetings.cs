@@ -59,8 +59,8 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
 
         var body = await db.Bodies.GetAsync(caller.BodyId, cancellationToken);
         var errors = new ValidationErrors();
-        var start = ParseLocal(errors, "start", request.Start, required: true);
-        var until = ParseLocal(errors, "until", request.Until, required: request.Recurrence is { Length: > 0 });
+        var start = ParseLocal(errors, "start", request.Start, body.Zone, required: true);
+        var until = ParseLocal(errors, "until", request.Until, body.Zone, required: request.Recurrence is { Length: > 0 });
         if (request.Recurrence is { Length: > 0 } && start is not null && until < start)
         {
             // Else the series would hold no meeting and the answer would look like success.
@@ -180,7 +180,7 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
         return result;
     }
 
-    private static DateTime? ParseLocal(ValidationErrors errors, string field, string? text, bool required)
+    private static DateTime? ParseLocal(ValidationErrors errors, string field, string? text, TimeZoneInfo zone, bool required)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -192,7 +192,7 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
             return null;
         }
 
-        if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        if (BodyClock.TryParseLocal(text, zone, out var value))
         {
             if (!errors.PlausibleYear(field, value.Year, "2022-01-25T15:00"))
             {

@@ -57,7 +57,9 @@ public sealed class WaitActivity(ICouncilDb db, ConsultationPlanner planner) : I
         DateTimeOffset due;
         if (context.Activity.GetString("until") is { } until)
         {
-            due = BodyClock.FromLocal(DateTime.Parse(until, CultureInfo.InvariantCulture), zone);
+            due = BodyClock.TryParseLocal(until, zone, out var local)
+                ? BodyClock.FromLocal(local, zone)
+                : throw new WorkflowStateException($"'until' is \"{until}\"; write a local date and time like \"2021-06-01T09:00\".");
         }
         else
         {

@@ -103,6 +103,28 @@ public sealed class MeetingCalendarTests
     }
 
     [Fact]
+    public async Task AStartWithAnOffset_IsThatInstant_ForANewMeetingAndAMove()
+    {
+        // "2022-02-01T14:00Z" (JavaScript's toISOString) is 15:00 in Braunschweig; read as a plain date and time it was
+        // moved into the server's zone and then taken for Braunschweig's: 14:00 on a server running in UTC.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
+        var secretary = test.ClientFor("sekretariat-fpa");
+
+        var utc = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest("2022-02-01T14:00Z", null, null, null, null, null, null, null));
+        var offset = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest("2022-06-14T15:00+02:00", null, null, null, null, null, null, null));
+
+        await Http.EnsureAsync(utc, HttpStatusCode.OK);
+        await Http.EnsureAsync(offset, HttpStatusCode.OK);
+        var winter = Assert.Single((await utc.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created);
+        Assert.Equal(Berlin.At(2022, 2, 1, 15, 0), winter.Start);
+        Assert.Equal(Berlin.At(2022, 6, 14, 15, 0), Assert.Single((await offset.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created).Start);
+
+        var moved = await secretary.PostAsJsonAsync($"/api/meetings/{winter.Id}/change", new ChangeMeetingRequest("move", "2022-02-02T16:30+01:00", "Raum belegt"));
+        await Http.EnsureAsync(moved, HttpStatusCode.OK);
+        Assert.Equal(Berlin.At(2022, 2, 2, 16, 30), (await moved.Content.ReadFromJsonAsync<MeetingChangeReport>())!.Meeting.Start);
+    }
+
+    [Fact]
     public async Task Series_SkipsThePublicHolidaysOfTheBodysState_AndNamesThem_WhileASingleMeetingOnAHolidayIsTaken()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
