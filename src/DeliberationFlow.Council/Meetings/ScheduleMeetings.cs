@@ -131,6 +131,9 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
                 continue;
             }
 
+            // One meeting a day holds for the series itself too: a rule with two times a day (BYHOUR=9,15) or an
+            // hourly one would otherwise put two meetings of the committee on one day, which a move refuses.
+            existingDays.Add(day);
             created.Add(new Meeting
             {
                 Id = Guid.CreateVersion7(now), BodyId = body.Id, OrganizationId = committee.Id,

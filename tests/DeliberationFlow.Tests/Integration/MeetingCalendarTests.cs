@@ -125,6 +125,25 @@ public sealed class MeetingCalendarTests
     }
 
     [Fact]
+    public async Task ASeriesWithTwoTimesADay_TakesTheFirstOfEachDay_AndSkipsTheOthers()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
+        var secretary = test.ClientFor("sekretariat-fpa");
+
+        // A Haushaltsklausur on three days, written as 9:00 and 15:00 each day: a committee meets once a day.
+        var response = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest(
+            "2022-02-14T09:00", "FREQ=DAILY;BYHOUR=9,15", "2022-02-16", null, "Haushaltsklausur", null, null, 120));
+
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var series = (await response.Content.ReadFromJsonAsync<ScheduledMeetings>())!;
+        Assert.Equal([Berlin.At(2022, 2, 14, 9, 0), Berlin.At(2022, 2, 15, 9, 0), Berlin.At(2022, 2, 16, 9, 0)], series.Created.Select(m => m.Start));
+        Assert.Equal(["2022-02-14", "2022-02-15", "2022-02-16"], series.Skipped);
+        var stored = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Meetings
+            .CountAsync(m => m.Name == "Haushaltsklausur"));
+        Assert.Equal(3, stored);
+    }
+
+    [Fact]
     public async Task Series_SkipsThePublicHolidaysOfTheBodysState_AndNamesThem_WhileASingleMeetingOnAHolidayIsTaken()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
