@@ -31,7 +31,7 @@ public static class MeetingCalendar
         var calendarEvent = Event(meeting, committee, body, agenda);
         calendarEvent.Organizer = new Organizer($"mailto:{organizer.Address}") { CommonName = organizer.Name };
         calendar.Events.Add(calendarEvent);
-        return new CalendarSerializer().SerializeToString(calendar)!;
+        return Serialize(calendar);
     }
 
     /// <summary>A subscribed feed (METHOD:PUBLISH) of meetings.</summary>
@@ -44,7 +44,47 @@ public static class MeetingCalendar
             calendar.Events.Add(Event(meeting, committee, body, []));
         }
 
-        return new CalendarSerializer().SerializeToString(calendar)!;
+        return Serialize(calendar);
+    }
+
+    /// <summary>Lines of an iCalendar text hold at most 75 octets (RFC 5545, 3.1); longer ones go on after CRLF and a space.</summary>
+    private const int MaxLineOctets = 75;
+
+    /// <summary>
+    /// The calendar as text, its long lines folded between whole characters. Ical.Net folds between the two halves of a
+    /// character outside the BMP (an emoji in a meeting's name or place), which UTF-8 cannot write: the feed and the
+    /// invitation showed "��" in its place. So its folds are undone (the halves meet again) and the lines folded anew.
+    /// </summary>
+    private static string Serialize(Ical.Net.Calendar calendar)
+    {
+        // Values escape their line breaks (\n), so CRLF and a space in the text is a fold and nothing else.
+        var lines = new CalendarSerializer().SerializeToString(calendar)!.Replace("\r\n ", "", StringComparison.Ordinal).Split("\r\n");
+        var text = new System.Text.StringBuilder();
+        for (var l = 0; l < lines.Length; l++)
+        {
+            var (line, octets) = (lines[l], 0);
+            for (var i = 0; i < line.Length;)
+            {
+                var length = char.IsSurrogatePair(line, i) ? 2 : 1;
+                var size = System.Text.Encoding.UTF8.GetByteCount(line.AsSpan(i, length));
+                if (octets + size > MaxLineOctets)
+                {
+                    text.Append("\r\n ");
+                    octets = 1;
+                }
+
+                text.Append(line, i, length);
+                octets += size;
+                i += length;
+            }
+
+            if (l < lines.Length - 1)
+            {
+                text.Append("\r\n");
+            }
+        }
+
+        return text.ToString();
     }
 
     private static Ical.Net.Calendar NewCalendar(Body body, string method)
