@@ -1,6 +1,7 @@
 using System.Globalization;
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Audit;
+using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,11 @@ public sealed record PersonView(
 
 public sealed record CommitteeChoice(string Key, string Name);
 
-public sealed record PersonDirectory(IReadOnlyList<PersonView> Persons, IReadOnlyList<CommitteeChoice> Committees);
+/// <summary>
+/// The body's persons and committees. <see cref="Today"/>: the body's calendar day the list was read on, so a page tells
+/// an ended seat by the body's day, not by UTC's (which is still yesterday from 00:00 to 01:00, 02:00 in summer).
+/// </summary>
+public sealed record PersonDirectory(IReadOnlyList<PersonView> Persons, IReadOnlyList<CommitteeChoice> Committees, DateOnly Today);
 
 /// <summary>A person's name and address as invitations use them; <see cref="Name"/> is how lists and mails show the person.</summary>
 public sealed record SavePersonRequest(string? Name, string? GivenName, string? FamilyName, string? FormOfAddress, string? Email);
@@ -51,7 +56,8 @@ public sealed class ManagePersons(ICouncilDb db, TimeProvider clock)
         return new PersonDirectory(
             persons.OrderBy(p => p.FamilyName ?? p.Name, StringComparer.Create(German, false)).ThenBy(p => p.Name, StringComparer.Create(German, false))
                 .Select(p => View(p, memberships.Where(m => m.PersonId == p.Id && names.ContainsKey(m.OrganizationId)).ToList(), names, imported)).ToList(),
-            committees.Select(c => new CommitteeChoice(c.Key, c.Name)).ToList());
+            committees.Select(c => new CommitteeChoice(c.Key, c.Name)).ToList(),
+            BodyClock.LocalDay(clock.GetUtcNow(), (await db.Bodies.GetAsync(caller.BodyId, cancellationToken)).Zone));
     }
 
     public async Task<PersonView> CreateAsync(Caller caller, SavePersonRequest request, CancellationToken cancellationToken)

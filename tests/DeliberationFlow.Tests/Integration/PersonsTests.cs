@@ -67,6 +67,17 @@ public sealed class PersonsTests
     }
 
     [Fact]
+    public async Task TheDirectorysDay_IsTheBodysDay_SoASeatEndedYesterdayShowsEndedAfterLocalMidnight()
+    {
+        // 00:30 on 1 November in Braunschweig is still 31 October in UTC: the persons page greys a seat that ended
+        // on 31 October by the directory's day, which must be the body's.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 11, 1, 0, 30));
+        var directory = (await test.ClientFor("admin").GetFromJsonAsync<PersonDirectory>("/api/persons"))!;
+        Assert.Equal(new DateOnly(2021, 11, 1), directory.Today);
+        Assert.Equal(new DateOnly(2021, 10, 31), DateOnly.FromDateTime(test.Clock.GetUtcNow().UtcDateTime));
+    }
+
+    [Fact]
     public async Task BadInput_IsRefusedAtItsField_ImportedOnesStayWithTheirSource_AndOnlyAdminsKeepPersons()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
