@@ -10,13 +10,17 @@ namespace DeliberationFlow.Council.OParl;
 
 public sealed record ImportOParlRequest(string? Source);
 
-/// <summary>What one import did, per OParl type, and what it could not map.</summary>
+/// <summary>
+/// What one import did, per OParl type, what it could not map, and which pages of the source it could not read (each
+/// with its URL and why; what they hold is missing, and a later import brings it once the source has mended them).
+/// </summary>
 public sealed record OParlImportReport(
     string Source,
     IReadOnlyDictionary<string, OParlImportCounts> Counts,
     IReadOnlyList<string> Unmapped,
     IReadOnlyDictionary<string, int> UnmappedRoles,
-    IReadOnlyDictionary<string, int> UnmappedResults);
+    IReadOnlyDictionary<string, int> UnmappedResults,
+    IReadOnlyList<OParlNotRead> NotRead);
 
 public sealed record OParlImportCounts(int Created, int Updated, int Unchanged, int Deleted);
 
@@ -68,7 +72,7 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
         _unmapped.AddRange(_problems.Select(p => $"{p.Key} ({p.Value.Count}): {string.Join(", ", p.Value.Take(5))}{(p.Value.Count > 5 ? ", …" : "")}"));
         var report = new OParlImportReport(request.Source.Trim(),
             _counts.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => new OParlImportCounts(c.Value[0], c.Value[1], c.Value[2], c.Value[3])),
-            _unmapped, _unmappedRoles, _unmappedResults);
+            _unmapped, _unmappedRoles, _unmappedResults, source.NotRead);
 
         // The import changes committees, persons and seats an admin could change by hand: the record says so, in its save.
         db.AuditEntries.Add(AuditEntry.By(bodyId, actor, AuditAreas.Import, Truncate(report.Source, 200), Summary(report), _now));
@@ -77,13 +81,14 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
         return report;
     }
 
-    /// <summary>One line of the record: per OParl type what was added, changed and deleted (unchanged ones left out), and what was not mapped.</summary>
+    /// <summary>One line of the record: per OParl type what was added, changed and deleted (unchanged ones left out), what was not mapped and not read.</summary>
     private static string Summary(OParlImportReport report)
     {
         var changed = report.Counts.Where(c => c.Value.Created + c.Value.Updated + c.Value.Deleted > 0)
             .Select(c => $"{c.Key} {c.Value.Created} neu, {c.Value.Updated} geändert, {c.Value.Deleted} gelöscht").ToList();
         var text = $"OParl-Import: {(changed.Count == 0 ? "nichts geändert" : string.Join("; ", changed))}" +
-                   $"{(report.Unmapped.Count == 0 ? "" : $"; nicht zugeordnet: {report.Unmapped.Count}")}.";
+                   $"{(report.Unmapped.Count == 0 ? "" : $"; nicht zugeordnet: {report.Unmapped.Count}")}" +
+                   $"{(report.NotRead.Count == 0 ? "" : $"; nicht gelesen: {report.NotRead.Count}")}.";
         return Truncate(text, 4000);
     }
 

@@ -1,14 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeliberationFlow.Council.Common;
+using DeliberationFlow.Engine.Runtime;
 
 namespace DeliberationFlow.Council.OParl;
+
+/// <summary>A page of the source the import could not read (its URL), and why: its status, "not JSON", a timeout …</summary>
+public sealed record OParlNotRead(string Url, string Reason);
 
 /// <summary>Every OParl object found in a source, keyed by its id, with what could not be read.</summary>
 public sealed class OParlSource
 {
     public Dictionary<string, JsonObject> Objects { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What was read but could not be taken: an object without id or type, a file that is not JSON.</summary>
     public List<string> Problems { get; } = [];
+
+    /// <summary>The pages of a server that could not be read; what they hold is missing, the rest is imported.</summary>
+    public List<OParlNotRead> NotRead { get; } = [];
 
     public IEnumerable<JsonObject> OfType(string type) =>
         Objects.Values.Where(o => (string?)o["type"] == OParlJson.TypeUrl(type));
@@ -49,14 +58,38 @@ public sealed class OParlSource
 /// <summary>
 /// Reads OParl objects from a folder of JSON files (single objects, list pages or arrays of objects) or from a
 /// server, starting at its System, a Body, a list or a single object and following the lists' <c>next</c> links.
+/// <para>
+/// Only the start URL must be readable. Every further page is named by the remote server, and a real RIS has broken ones
+/// (a 404 or 500, an HTML error page, a page that never ends): such a page is a line of <see cref="OParlSource.NotRead"/>
+/// with its URL and the reason, and the rest of the graph is still read. A list ends at a page it cannot read, because
+/// only that page holds the link to the next; a later import reads it again, once the remote server has mended it.
+/// </para>
 /// </summary>
-public sealed class OParlSourceReader(HttpClient http)
+public sealed class OParlSourceReader(HttpClient http, TimeProvider clock)
 {
-    /// <summary>Guards against a server whose <c>next</c> links never end.</summary>
+    /// <summary>Guards against a server whose <c>next</c> links never end; pages that could not be read count too.</summary>
     public const int MaxPages = 20_000;
+
+    /// <summary>
+    /// Pages that could not be read before the import stops reading: a list ends at its first such page, so without it a
+    /// server whose every list fails (each after <see cref="RequestTimeout"/>) would keep the import for days.
+    /// </summary>
+    public const int MaxUnreadPages = 50;
 
     /// <summary>Redirects followed for one request, as browsers and HttpClient limit them.</summary>
     public const int MaxRedirects = 5;
+
+    /// <summary>
+    /// The most the import reads of one answer. A real list page is a few kilobytes (Bonn's ALLRIS: 13 kB for 20 meetings);
+    /// a server that sends gigabytes would otherwise fill this server's memory.
+    /// </summary>
+    public const int MaxResponseBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// How long one page may take, its redirects and its whole body included (HttpClient's own timeout ends with the
+    /// headers when the body is read as a stream); measured on the service's clock.
+    /// </summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(2);
 
     private static readonly string[] BodyLists = ["organization", "person", "meeting", "paper"];
 
@@ -112,35 +145,61 @@ public sealed class OParlSourceReader(HttpClient http)
         return source;
     }
 
+    /// <summary>One reading of a server: what was found, and how many pages were fetched and failed so far.</summary>
+    private sealed class Reading
+    {
+        public OParlSource Source { get; } = new();
+
+        public int Pages { get; set; }
+
+        public int Unread { get; set; }
+
+        /// <summary>Why no further page is read, once a bound is reached; said once, at the first page left out.</summary>
+        public string? Stop { get; set; }
+
+        public bool StopReported { get; set; }
+    }
+
     public async Task<OParlSource> ReadUrlAsync(Uri start, CancellationToken cancellationToken)
     {
-        var source = new OParlSource();
-        var pages = 0;
+        var reading = new Reading();
+        var source = reading.Source;
         JsonObject first;
         try
         {
+            reading.Pages++;
             first = await GetAsync(start, cancellationToken);
         }
-        catch (ImportAddressRefusedException ex)
+        catch (PageUnreadableException ex)
         {
             // The admin's own URL: answered as a mistake in the request, before anything is imported.
             throw RequestValidationException.For("source", $"{start}: {ex.Message}");
         }
+        catch (ImportAddressRefusedException ex)
+        {
+            throw RequestValidationException.For("source", $"{start}: {ex.Message}");
+        }
 
-        var bodies = new List<JsonObject>();
         if (first["data"] is JsonArray)
         {
-            await ReadListAsync(start, first, source, () => ++pages, cancellationToken);
+            await ReadListAsync(start, first, reading, cancellationToken);
             return source;
         }
 
-        var type = (string?)first["type"];
+        var type = first["type"] is JsonValue typeValue && typeValue.TryGetValue<string>(out var typeText) ? typeText : null;
+        if (type is null)
+        {
+            throw RequestValidationException.For("source", $"{start}: answered JSON that is neither an OParl object (it has no type) nor a list page (it has no data).");
+        }
+
+        var bodies = new List<JsonObject>();
         if (type == OParlJson.TypeUrl("System"))
         {
-            var probe = new OParlSource();
-            await ReadListAsync(Link(first, "body", source), null, probe, () => ++pages, cancellationToken);
-            source.Problems.AddRange(probe.Problems);
-            bodies.AddRange(probe.OfType("Body"));
+            // The body list is read apart: only its bodies are taken, each with its lists below.
+            var bodyList = new OParlSource();
+            await ReadListAsync(Link(first, "body", source), null, reading, cancellationToken, into: bodyList);
+            source.Problems.AddRange(bodyList.Problems);
+            bodies.AddRange(bodyList.OfType("Body"));
         }
         else if (type == OParlJson.TypeUrl("Body"))
         {
@@ -159,7 +218,7 @@ public sealed class OParlSourceReader(HttpClient http)
             {
                 if (body[list] is JsonValue value && value.TryGetValue<string>(out _))
                 {
-                    await ReadListAsync(Link(body, list, source), null, source, () => ++pages, cancellationToken);
+                    await ReadListAsync(Link(body, list, source), null, reading, cancellationToken);
                 }
             }
         }
@@ -168,7 +227,7 @@ public sealed class OParlSourceReader(HttpClient http)
     }
 
     /// <summary>
-    /// A link of the source's graph, or null (a problem of the report) when it is no absolute http(s) URL: the remote
+    /// A link of the source's graph, or null (a line of what was not read) when it is no absolute http(s) URL: the remote
     /// server writes these links, and only the web is read from there, never a file or another scheme.
     /// </summary>
     private static Uri? Link(JsonObject obj, string field, OParlSource source, string? owner = null)
@@ -179,32 +238,37 @@ public sealed class OParlSourceReader(HttpClient http)
             return url;
         }
 
-        source.Problems.Add($"The {field} link of {owner ?? (string?)obj["id"]} is not an http(s) URL and was not read: {text}");
+        var ownerId = owner ?? (obj["id"] is JsonValue id && id.TryGetValue<string>(out var idText) ? idText : "?");
+        source.NotRead.Add(new OParlNotRead(text ?? "", $"the {field} link of {ownerId} is no http(s) URL; the import reads only http(s)"));
         return null;
     }
 
     /// <summary>
-    /// Reads a list page by page. A page the import may not fetch (its address is outside the public internet and not
-    /// allowed) is a problem of the report, as an unreadable file is, and the list ends there: the rest of the graph is
-    /// still imported, and the report says what was left out and why.
+    /// Reads a list page by page into <paramref name="into"/> (the source by default). A page that cannot be read (the
+    /// address guard refuses it, it answers an error, no JSON or no list page, or not in time) is a line of what was not
+    /// read, and the list ends there: the rest of the graph is still imported, and the report says what was left out and why.
     /// </summary>
-    private async Task ReadListAsync(Uri? url, JsonObject? firstPage, OParlSource source, Func<int> countPage, CancellationToken cancellationToken)
+    private async Task ReadListAsync(Uri? url, JsonObject? firstPage, Reading reading, CancellationToken cancellationToken, OParlSource? into = null)
     {
         if (url is null)
         {
             return;
         }
 
-        var page = firstPage ?? await GetOrReportAsync(url, source, cancellationToken);
-        while (page is not null)
+        var source = into ?? reading.Source;
+        var listUrl = url;
+        var pagesRead = 0;
+        var page = firstPage;
+        while (true)
         {
-            if (countPage() > MaxPages)
+            page ??= await GetPageAsync(url, listUrl, pagesRead, reading, cancellationToken);
+            if (page is null)
             {
-                source.Problems.Add($"Stopped after {MaxPages} list pages at {url}.");
                 return;
             }
 
-            foreach (var obj in (page["data"] as JsonArray ?? []).OfType<JsonObject>())
+            pagesRead++;
+            foreach (var obj in ((JsonArray)page["data"]!).OfType<JsonObject>())
             {
                 source.Add(obj);
             }
@@ -214,36 +278,104 @@ public sealed class OParlSourceReader(HttpClient http)
                 return;
             }
 
-            if (Link(links, "next", source, $"the list page {url}") is not { } nextPage)
+            if (Link(links, "next", reading.Source, $"the list page {url}") is not { } nextPage)
             {
                 return;
             }
 
             url = nextPage;
-            page = await GetOrReportAsync(url, source, cancellationToken);
+            page = null;
         }
     }
 
-    private async Task<JsonObject?> GetOrReportAsync(Uri url, OParlSource source, CancellationToken cancellationToken)
+    /// <summary>A list page, or null when it is not read: a bound was reached, or it could not be read (said in the report).</summary>
+    private async Task<JsonObject?> GetPageAsync(Uri url, Uri listUrl, int pagesRead, Reading reading, CancellationToken cancellationToken)
     {
+        if (reading.Stop is null && reading.Pages >= MaxPages)
+        {
+            reading.Stop = $"not read, nor any page after it: the import reads at most {MaxPages} pages of one source";
+        }
+
+        if (reading.Stop is not null)
+        {
+            if (!reading.StopReported)
+            {
+                reading.Source.NotRead.Add(new OParlNotRead(url.ToString(), reading.Stop));
+                reading.StopReported = true;
+            }
+
+            return null;
+        }
+
+        reading.Pages++;
+        string reason;
         try
         {
-            return await GetAsync(url, cancellationToken);
+            var page = await GetAsync(url, cancellationToken);
+            if (page["data"] is JsonArray)
+            {
+                return page;
+            }
+
+            reason = "answered no OParl list page: it has no data array";
+        }
+        catch (PageUnreadableException ex)
+        {
+            reason = ex.Message;
         }
         catch (ImportAddressRefusedException ex)
         {
-            source.Problems.Add($"{url} was not read: {ex.Message}");
-            return null;
+            reason = ex.Message;
         }
+
+        // Only this page holds the link to the next: the list ends here, with what its earlier pages brought.
+        if (pagesRead > 0)
+        {
+            reason += $"; the list {listUrl} ends after the {pagesRead} page(s) read before it";
+        }
+
+        reading.Source.NotRead.Add(new OParlNotRead(url.ToString(), reason));
+        if (++reading.Unread == MaxUnreadPages)
+        {
+            reading.Stop = $"not read, nor any page after it: {MaxUnreadPages} pages of this source could not be read, and the import stops reading there";
+        }
+
+        return null;
     }
 
     /// <summary>
     /// Reads one JSON object, following up to <see cref="MaxRedirects"/> redirects to http(s) URLs (not from https down
-    /// to http); every hop connects through the address guard of the HttpClient.
+    /// to http); every hop connects through the address guard of the HttpClient. Whatever keeps the page from being read
+    /// is a <see cref="PageUnreadableException"/> (or the guard's <see cref="ImportAddressRefusedException"/>) saying why.
     /// </summary>
     private async Task<JsonObject> GetAsync(Uri url, CancellationToken cancellationToken)
     {
+        using var timeout = new CancellationTokenSource(RequestTimeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await GetWithinAsync(url, linked.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+                                   && (ex is OperationCanceledException || (timeout.IsCancellationRequested && ex is IOException or HttpRequestException)))
+        {
+            // The deadline cut the request or the reading of its body (which may surface as an I/O error).
+            throw new PageUnreadableException($"did not answer within {RequestTimeout.TotalMinutes:0} minutes");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new PageUnreadableException($"could not be reached: {ex.Message}");
+        }
+        catch (IOException ex)
+        {
+            throw new PageUnreadableException($"broke off its answer: {ex.Message}");
+        }
+    }
+
+    private async Task<JsonObject> GetWithinAsync(Uri url, CancellationToken cancellationToken)
+    {
         var current = url;
+        var visited = new HashSet<Uri> { url };
         for (var redirects = 0; ; redirects++)
         {
             using var response = await SendAsync(current, redirects > 0, cancellationToken);
@@ -255,9 +387,14 @@ public sealed class OParlSourceReader(HttpClient http)
                     throw new ImportAddressRefusedException($"redirected to {next}, which the import does not follow: only http(s) URLs, and none from https down to http.");
                 }
 
+                if (!visited.Add(next))
+                {
+                    throw new PageUnreadableException($"redirects in a loop (back to {next})");
+                }
+
                 if (redirects == MaxRedirects)
                 {
-                    throw RequestValidationException.For("source", $"{url} redirected more than {MaxRedirects} times.");
+                    throw new PageUnreadableException($"redirected more than {MaxRedirects} times");
                 }
 
                 current = next;
@@ -266,12 +403,65 @@ public sealed class OParlSourceReader(HttpClient http)
 
             if (!response.IsSuccessStatusCode)
             {
-                throw RequestValidationException.For("source", $"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+                throw new PageUnreadableException($"answered {(int)response.StatusCode} {response.ReasonPhrase}{await ErrorMessageAsync(response, cancellationToken)}");
             }
 
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject
-                   ?? throw RequestValidationException.For("source", $"{url} did not answer with a JSON object.");
+            await using var body = await ReadBodyAsync(response, cancellationToken);
+            try
+            {
+                return await JsonNode.ParseAsync(body, cancellationToken: cancellationToken) as JsonObject
+                       ?? throw new PageUnreadableException("answered JSON that is no object, neither an OParl object nor a list page");
+            }
+            catch (JsonException ex)
+            {
+                var mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
+                throw new PageUnreadableException($"answered no JSON ({mediaType}): {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>The body, read up to <see cref="MaxResponseBytes"/>: a longer one is refused as soon as it is known to be.</summary>
+    private static async Task<MemoryStream> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var tooLarge = $"answered more than {MaxResponseBytes / (1024 * 1024)} MB, the most the import reads of one page";
+        if (response.Content.Headers.ContentLength > MaxResponseBytes)
+        {
+            throw new PageUnreadableException(tooLarge);
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var body = new MemoryStream();
+        var buffer = new byte[81_920];
+        for (int read; (read = await stream.ReadAsync(buffer, cancellationToken)) > 0;)
+        {
+            if (body.Length + read > MaxResponseBytes)
+            {
+                await body.DisposeAsync();
+                throw new PageUnreadableException(tooLarge);
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        body.Position = 0;
+        return body;
+    }
+
+    /// <summary>The message of an OParl error object (2.9) that came with an error status, for the report; empty without one.</summary>
+    private static async Task<string> ErrorMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var body = await ReadBodyAsync(response, cancellationToken);
+            return await JsonNode.ParseAsync(body, cancellationToken: cancellationToken) is JsonObject error
+                   && error["message"] is JsonValue message && message.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text)
+                ? $": {Texts.Cut(text.Trim(), 200)}"
+                : "";
+        }
+        catch (Exception ex) when (ex is JsonException or PageUnreadableException or IOException or HttpRequestException)
+        {
+            // The status says what went wrong; a body that says no more (an HTML page, nothing) is left out.
+            return "";
         }
     }
 
@@ -279,7 +469,8 @@ public sealed class OParlSourceReader(HttpClient http)
     {
         try
         {
-            return await http.GetAsync(url, cancellationToken);
+            // The body is read by ReadBodyAsync, within the import's bound, not buffered whole by HttpClient.
+            return await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException ex) when (ex.InnerException is ImportAddressRefusedException refused)
         {
@@ -288,3 +479,6 @@ public sealed class OParlSourceReader(HttpClient http)
         }
     }
 }
+
+/// <summary>A page of the source could not be read; the message says why, as the report shows it after the page's URL.</summary>
+public sealed class PageUnreadableException(string message) : Exception(message);

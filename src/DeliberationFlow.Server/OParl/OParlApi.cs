@@ -36,7 +36,9 @@ public static class OParlApi
         builder.Services.AddSingleton<IValidateOptions<OParlImportOptions>, OParlImportOptionsValidator>();
         builder.Services.AddOptions<OParlImportOptions>().BindConfiguration(OParlImportOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton(sp => new ImportAddressGuard(sp.GetRequiredService<IOptions<OParlImportOptions>>().Value));
-        builder.Services.AddHttpClient<OParlSourceReader>(client => client.Timeout = TimeSpan.FromMinutes(2))
+        // The reader bounds each page itself (OParlSourceReader.RequestTimeout, its body included, on the service's clock);
+        // HttpClient's own timeout (100 s by default) would end a page before that, and not its body.
+        builder.Services.AddHttpClient<OParlSourceReader>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<ImportAddressGuard>().CreateHandler());
         return builder;
     }

@@ -1,3 +1,4 @@
+using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.OParl;
 using DeliberationFlow.Persistence;
@@ -47,8 +48,30 @@ public static class OParlImportCommand
             created = true;
         }
 
-        var report = await scope.ServiceProvider.GetRequiredService<ImportOParl>()
-            .HandleAsync(body.Id, new ImportOParlRequest(args[1]), adoptBodyName: created, $"import-oparl ({Environment.UserName})", CancellationToken.None);
+        OParlImportReport report;
+        try
+        {
+            report = await scope.ServiceProvider.GetRequiredService<ImportOParl>()
+                .HandleAsync(body.Id, new ImportOParlRequest(args[1]), adoptBodyName: created, $"import-oparl ({Environment.UserName})", CancellationToken.None);
+        }
+        catch (RequestValidationException ex)
+        {
+            // A start URL that cannot be read (or refused, or no folder): what the API answers with 400, said without a stack trace.
+            foreach (var (field, messages) in ex.Errors)
+            {
+                await Console.Error.WriteLineAsync($"{Verb}: {field}: {string.Join(" ", messages)}");
+            }
+
+            // Nothing was imported: a body created for this import is not left behind empty.
+            if (created)
+            {
+                db.Bodies.Remove(body);
+                await db.SaveChangesAsync();
+            }
+
+            return 1;
+        }
+
         Console.WriteLine($"OParl import from {report.Source} into body '{body.Key}'{(created ? " (new)" : "")}:");
         foreach (var (type, counts) in report.Counts)
         {
@@ -58,6 +81,11 @@ public static class OParlImportCommand
         foreach (var line in report.Unmapped)
         {
             Console.WriteLine($"  not mapped: {line}");
+        }
+
+        foreach (var page in report.NotRead)
+        {
+            Console.WriteLine($"  not read: {page.Url}: {page.Reason}");
         }
 
         foreach (var (role, count) in report.UnmappedRoles)

@@ -7,6 +7,7 @@ using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static DeliberationFlow.Tests.OParl.RemoteOParlObjects;
 
 namespace DeliberationFlow.Tests.OParl;
 
@@ -62,12 +63,18 @@ public sealed class OParlImportAddressTests
         var report = (await response.Content.ReadFromJsonAsync<OParlImportReport>())!;
         Assert.Equal(new OParlImportCounts(1, 0, 0, 0), report.Counts["Organization"]);
 
-        // Each refused link is a line of the report, as an object it cannot map is, with the reason and what to do.
+        // Each refused link is a line of what was not read, as a page that answers an error is, with the reason and what to do.
         const string Advice = "the import reads only from the public internet, but an operator can allow it with OParl:Import:AllowedNetworks.";
-        Assert.Contains($"http://[fd00::1]/oparl/body/1/organizations?page=2 was not read: fd00::1 is in a private network (unique local, fc00::/7); {Advice}", report.Unmapped);
-        Assert.Contains($"http://10.0.0.1/oparl/body/1/persons was not read: 10.0.0.1 is in a private network (RFC 1918); {Advice}", report.Unmapped);
-        Assert.Contains($"{remote.Url("/redirect/inward")} was not read: redirected to http://[::ffff:10.0.0.1]/oparl/body/1/meetings: 10.0.0.1 is in a private network (RFC 1918); {Advice}", report.Unmapped);
-        Assert.Contains($"http://169.254.169.254/latest/meta-data/ was not read: 169.254.169.254 is in a private network (link-local, where cloud metadata services answer); {Advice}", report.Unmapped);
+        Assert.Equal(
+            [
+                new OParlNotRead("http://[fd00::1]/oparl/body/1/organizations?page=2",
+                    $"fd00::1 is in a private network (unique local, fc00::/7); {Advice}; the list {remote.Url("/oparl/body/1/organizations")} ends after the 1 page(s) read before it"),
+                new OParlNotRead("http://10.0.0.1/oparl/body/1/persons", $"10.0.0.1 is in a private network (RFC 1918); {Advice}"),
+                new OParlNotRead(remote.Url("/redirect/inward"), $"redirected to http://[::ffff:10.0.0.1]/oparl/body/1/meetings: 10.0.0.1 is in a private network (RFC 1918); {Advice}"),
+                new OParlNotRead("http://169.254.169.254/latest/meta-data/", $"169.254.169.254 is in a private network (link-local, where cloud metadata services answer); {Advice}"),
+            ],
+            report.NotRead);
+        Assert.Empty(report.Unmapped);
 
         // Only the loopback server was asked; the redirect into the intranet was not followed.
         Assert.Equal(["/oparl/body/1", "/oparl/body/1/organizations", "/redirect/inward"], remote.Requests);
@@ -119,30 +126,4 @@ public sealed class OParlImportAddressTests
     }
 
     private static string SourceError(JsonNode problem) => (string)Assert.Single(problem["errors"]!["source"]!.AsArray())!;
-
-    private static JsonObject Body(RemoteOParlServer remote, string organization, string? person = null, string? meeting = null, string? paper = null)
-    {
-        var body = new JsonObject
-        {
-            ["id"] = remote.Url("/oparl/body/1"), ["type"] = "https://schema.oparl.org/1.1/Body", ["name"] = "Stadt Irgendwo",
-            ["created"] = "2021-11-01T09:00:00+01:00", ["modified"] = "2021-11-01T09:00:00+01:00", ["organization"] = organization,
-        };
-        foreach (var (list, url) in new[] { ("person", person), ("meeting", meeting), ("paper", paper) })
-        {
-            if (url is not null)
-            {
-                body[list] = url;
-            }
-        }
-
-        return body;
-    }
-
-    private static JsonObject Organization(RemoteOParlServer remote, string id, string name) => new()
-    {
-        ["id"] = remote.Url($"/oparl/organization/{id}"), ["type"] = "https://schema.oparl.org/1.1/Organization", ["name"] = name,
-        ["organizationType"] = "Gremium", ["created"] = "2021-11-01T09:00:00+01:00", ["modified"] = "2021-11-01T09:00:00+01:00",
-    };
-
-    private static JsonObject ListPage(params JsonObject[] objects) => new() { ["data"] = new JsonArray([.. objects]), ["links"] = new JsonObject() };
 }

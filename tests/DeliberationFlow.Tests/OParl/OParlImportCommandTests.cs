@@ -1,5 +1,7 @@
 using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
+using static DeliberationFlow.Tests.OParl.RemoteOParlObjects;
 
 namespace DeliberationFlow.Tests.OParl;
 
@@ -33,6 +35,40 @@ public sealed class OParlImportCommandTests
             var (usageCode, usage) = await ServerProcess.RunVerbAsync(dataPath, "import-oparl");
             Assert.Equal(2, usageCode);
             Assert.Contains("Usage: import-oparl", usage, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dataPath, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ImportOParlVerb_PrintsEachPageItCouldNotRead_AndRefusesAStartUrlItCannotRead_WithoutLeavingANewBody()
+    {
+        await using var remote = await RemoteOParlServer.StartAsync();
+        remote.Serve("/oparl/body/1", Body(remote, remote.Url("/oparl/body/1/organizations"), remote.Url("/oparl/body/1/persons")));
+        remote.Serve("/oparl/body/1/organizations", ListPage(Organization(remote, "1", "Rat")));
+        remote.Fail("/oparl/body/1/persons", StatusCodes.Status500InternalServerError, "Datenbankfehler");
+        var dataPath = Directory.CreateTempSubdirectory("deliberationflow-import-").FullName;
+        string[] loopbackAllowed = ["--OParl:Import:AllowedNetworks:0", "127.0.0.0/8"];
+        try
+        {
+            var (exitCode, output) = await ServerProcess.RunVerbAsync(dataPath, ["import-oparl", remote.Url("/oparl/body/1"), "--body", "irgendwo", .. loopbackAllowed]);
+            Assert.True(exitCode == 0, output);
+            Assert.Matches(@"Organization\s+created\s+1\s", output);
+            Assert.Contains($"not read: {remote.Url("/oparl/body/1/persons")}: answered 500 Internal Server Error: Datenbankfehler", output, StringComparison.Ordinal);
+
+            var (refusedCode, refused) = await ServerProcess.RunVerbAsync(dataPath, ["import-oparl", remote.Url("/oparl/nowhere"), "--body", "anderswo", .. loopbackAllowed]);
+            Assert.True(refusedCode == 1, refused);
+            Assert.Contains($"import-oparl: source: {remote.Url("/oparl/nowhere")}: answered 404 Not Found", refused, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", refused, StringComparison.Ordinal);
+
+            await using var db = new SqliteConnection($"Data Source={Path.Combine(dataPath, "deliberationflow.db")};Pooling=false");
+            await db.OpenAsync();
+            await using var command = db.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM bodies WHERE key IN ('irgendwo', 'anderswo')";
+            Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
         }
         finally
         {

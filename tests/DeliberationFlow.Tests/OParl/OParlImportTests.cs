@@ -199,6 +199,7 @@ public sealed class OParlImportTests
         Assert.Equal(12, report.Counts["Person"].Created);
         Assert.Equal(10, report.Counts["Organization"].Created);
         Assert.Empty(report.Unmapped);
+        Assert.Empty(report.NotRead);
 
         var again = await ImportAsync(admin, (string)braunschweig["id"]!);
         Assert.All(again.Counts.Values, c => Assert.Equal((0, 0, 0), (c.Created, c.Updated, c.Deleted)));
