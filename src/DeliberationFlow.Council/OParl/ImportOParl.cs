@@ -272,7 +272,8 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
             }
 
             var order = 0;
-            foreach (var itemObj in items.Select(i => source.Objects.GetValueOrDefault(Str(i, "id") ?? "") ?? i))
+            // An item without an id was skipped by the source, and said there; it cannot be found again by a later import.
+            foreach (var itemObj in items.Select(i => Str(i, "id")).OfType<string>().Select(id => source.Objects.GetValueOrDefault(id)).OfType<JsonObject>())
             {
                 var (item, itemState) = await UpsertAsync(itemObj, "AgendaItem", db.AgendaItems, id => new AgendaItem
                 {
@@ -355,7 +356,7 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
 
     private async Task ImportConsultationsAsync(OParlSource source, JsonObject paperObj, Paper paper, CancellationToken cancellationToken)
     {
-        var listed = (paperObj["consultation"] as JsonArray ?? []).OfType<JsonObject>().Select(c => Str(c, "id")!).ToList();
+        var listed = (paperObj["consultation"] as JsonArray ?? []).OfType<JsonObject>().Select(c => Str(c, "id")).OfType<string>().ToList();
 
         // Stand-alone consultations of this paper that the paper itself does not embed (e.g. from a consultation list).
         listed.AddRange(source.OfType("Consultation").Where(c => Str(c, "paper") == Str(paperObj, "id") && !listed.Contains(Str(c, "id")!)).Select(c => Str(c, "id")!));
@@ -369,7 +370,12 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
         var position = existing.Select(c => c.Position).DefaultIfEmpty(0).Max();
         foreach (var id in listed)
         {
-            var obj = source.Objects[id];
+            // One without a type was skipped by the source, and said there.
+            if (!source.Objects.TryGetValue(id, out var obj))
+            {
+                continue;
+            }
+
             var organizationId = Urls(obj, "organization").Select(u => Resolve(u, "Organization")).FirstOrDefault(o => o is not null);
             if (organizationId is null && !_links.ContainsKey(id))
             {

@@ -20,19 +20,20 @@ public sealed class OParlSource
     public List<OParlNotRead> NotRead { get; } = [];
 
     public IEnumerable<JsonObject> OfType(string type) =>
-        Objects.Values.Where(o => (string?)o["type"] == OParlJson.TypeUrl(type));
+        Objects.Values.Where(o => Text(o["type"]) == OParlJson.TypeUrl(type));
 
     /// <summary>Adds an object and, with a back-reference to it, the objects it embeds (OParl 1.1, 3.0: an embedded copy omits the reference to its parent).</summary>
     public void Add(JsonObject obj)
     {
-        if (obj["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || obj["type"] is not JsonValue)
+        // A remote server may write anything: an id or type that is no text is skipped and said, never a failure of the import.
+        if (Text(obj["id"]) is not { } id || Text(obj["type"]) is null)
         {
             Problems.Add($"An object without id or type was skipped: {Shorten(obj.ToJsonString())}");
             return;
         }
 
         // A later copy of the same object (e.g. the stand-alone one after the embedded one) wins only where it is newer.
-        if (Objects.TryGetValue(id, out var known) && string.CompareOrdinal((string?)known["modified"], (string?)obj["modified"]) > 0)
+        if (Objects.TryGetValue(id, out var known) && string.CompareOrdinal(Text(known["modified"]), Text(obj["modified"])) > 0)
         {
             return;
         }
@@ -51,6 +52,8 @@ public sealed class OParlSource
             }
         }
     }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static string Shorten(string text) => text.Length <= 120 ? text : text[..120] + "…";
 }

@@ -49,8 +49,12 @@ public sealed class OParlImportBrokenSourceTests
         remote.Serve("/oparl/body/1/persons", Person(remote, "1", "Anna Beispiel", "1"));
         remote.ServeText("/oparl/body/1/meetings", "text/html", "<html><body>Wartungsarbeiten</body></html>");
 
-        // Page 1 of the papers is read, page 2 redirects to itself.
-        remote.Serve("/oparl/body/1/papers", ListPage($"{papers}?page=2", Paper(remote, "1", "2021-0001", "1")));
+        // Page 1 of the papers is read, page 2 redirects to itself. On page 1, a step without id and an object whose type is a number.
+        var withoutId = Paper(remote, "2", "2021-0002", "1");
+        withoutId["consultation"]![0]!.AsObject().Remove("id");
+        var numbered = Paper(remote, "3", "2021-0003", "1");
+        numbered["type"] = 5;
+        remote.Serve("/oparl/body/1/papers", ListPage($"{papers}?page=2", Paper(remote, "1", "2021-0001", "1"), withoutId, numbered));
         remote.Redirect("/oparl/body/1/papers?page=2", $"{papers}?page=2");
 
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 11, 10, 9), settings: LoopbackAllowed);
@@ -58,8 +62,9 @@ public sealed class OParlImportBrokenSourceTests
         var report = await ImportAsync(admin, remote.Url("/oparl/system"));
 
         Assert.Equal(new OParlImportCounts(2, 0, 0, 0), report.Counts["Organization"]);
-        Assert.Equal(new OParlImportCounts(1, 0, 0, 0), report.Counts["Paper"]);
+        Assert.Equal(new OParlImportCounts(2, 0, 0, 0), report.Counts["Paper"]);
         Assert.Equal(new OParlImportCounts(1, 0, 0, 0), report.Counts["Consultation"]);
+        Assert.Equal(2, report.Unmapped.Count(u => u.StartsWith("An object without id or type was skipped: ", StringComparison.Ordinal)));
         Assert.False(report.Counts.ContainsKey("Person"));
         Assert.Equal(6, report.NotRead.Count);
         Assert.Equal(
@@ -77,6 +82,7 @@ public sealed class OParlImportBrokenSourceTests
         // What was read is there, with its Beratungsfolge; the Änderungsprotokoll says that pages were not read.
         var paper = await test.GetPaperByReferenceAsync("2021-0001", "admin-wf");
         Assert.Equal("Rat", Assert.Single(paper.Consultations).Committee.Name);
+        Assert.Empty((await test.GetPaperByReferenceAsync("2021-0002", "admin-wf")).Consultations);
         var record = Assert.Single((await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=import"))!.Entries);
         Assert.EndsWith("; nicht gelesen: 6.", record.Message, StringComparison.Ordinal);
     }
