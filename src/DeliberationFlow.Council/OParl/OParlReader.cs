@@ -672,8 +672,16 @@ public sealed class OParlReader(ICouncilDb db)
     {
         var consultations = db.Consultations.IgnoreQueryFilters();
         return Stamped(db.Papers.IgnoreQueryFilters().Where(p => p.BodyId == bodyId && (p.IsPublic || p.WithdrawnFromPublic != null)), query, p => p.Created,
-            ms => p => p.IsPublic ? p.Modified >= ms || consultations.Any(c => c.PaperId == p.Id && c.Modified >= ms) : p.WithdrawnFromPublic >= ms,
-            before => p => p.IsPublic ? p.Modified < before && !consultations.Any(c => c.PaperId == p.Id && c.Modified >= before) : p.WithdrawnFromPublic < before,
+            ms =>
+            {
+                var changed = consultations.Where(ServedSince(ms));
+                return p => p.IsPublic ? p.Modified >= ms || changed.Any(c => c.PaperId == p.Id) : p.WithdrawnFromPublic >= ms;
+            },
+            before =>
+            {
+                var changed = consultations.Where(ServedSince(before));
+                return p => p.IsPublic ? p.Modified < before && !changed.Any(c => c.PaperId == p.Id) : p.WithdrawnFromPublic < before;
+            },
             p => !p.Deleted && p.IsPublic).Select(p => p.Id);
     }
 
@@ -697,7 +705,7 @@ public sealed class OParlReader(ICouncilDb db)
         {
             var zone = await ZoneAsync(paper.BodyId, cancellationToken);
             var own = consultationViews.Where(c => c.Consultation.PaperId == paper.Id).OrderBy(c => c.Consultation.Position).ToList();
-            var modified = Max(paper.Modified, own.Select(c => c.Consultation.Modified));
+            var modified = Max(paper.Modified, own.Select(c => c.Modified));
             var url = urls.Object("paper", paper.Id);
             if (paper.Deleted)
             {
@@ -744,11 +752,36 @@ public sealed class OParlReader(ICouncilDb db)
     private IQueryable<Guid> ConsultationIds(Guid bodyId, OParlListQuery query)
     {
         var papers = db.Papers.IgnoreQueryFilters();
-        return Stamped(db.Consultations.IgnoreQueryFilters().Where(c => c.BodyId == bodyId
+        var consultations = db.Consultations.IgnoreQueryFilters();
+        return Stamped(consultations.Where(c => c.BodyId == bodyId
                 && papers.Any(p => p.Id == c.PaperId && (p.IsPublic || c.Created <= p.WithdrawnFromPublic))), query, c => c.Created,
-            ms => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified >= ms : p.WithdrawnFromPublic >= ms)),
-            before => c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? c.Modified < before : p.WithdrawnFromPublic < before)),
+            ms =>
+            {
+                var changed = consultations.Where(ServedSince(ms));
+                return c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? changed.Any(s => s.Id == c.Id) : p.WithdrawnFromPublic >= ms));
+            },
+            before =>
+            {
+                var changed = consultations.Where(ServedSince(before));
+                return c => papers.Any(p => p.Id == c.PaperId && (p.IsPublic ? !changed.Any(s => s.Id == c.Id) : p.WithdrawnFromPublic < before));
+            },
             c => !c.Deleted && papers.Any(p => p.Id == c.PaperId && p.IsPublic)).Select(c => c.Id);
+    }
+
+    /// <summary>
+    /// The consultations whose <c>modified</c> as served (<see cref="ConsultationView.Modified"/>) is at or after
+    /// <paramref name="since"/>: a step deliberated in private serves no change made after its meeting began.
+    /// </summary>
+    private Expression<Func<Consultation, bool>> ServedSince(DateTimeOffset since)
+    {
+        var meetings = db.Meetings.IgnoreQueryFilters();
+        var rows = db.AgendaItems.IgnoreQueryFilters();
+        return c => c.Modified >= since
+                    && !(!c.Deleted && c.Created < since
+                         && meetings.Any(m => m.Start < since
+                                              && ((m.Id == c.MeetingId && m.Publicity == MeetingPublicity.NonPublic)
+                                                  || rows.Any(r => r.ConsultationId == c.Id && r.MeetingId == m.Id
+                                                                   && (!r.Public || m.Publicity == MeetingPublicity.NonPublic)))));
     }
 
     private async Task<List<JsonObject>> ConsultationsAsync(OParlUrls urls, List<Guid> ids, bool embedded, CancellationToken cancellationToken)
@@ -780,10 +813,23 @@ public sealed class OParlReader(ICouncilDb db)
     /// A consultation as served. <paramref name="InPrivate"/>: it is deliberated in private (planned into a meeting held
     /// in private, or its item is in a meeting's non-public part); the step stays in the public paper's Beratungsfolge with
     /// its committee, role and meeting, as every council's information system shows it, but without agenda item, status or
-    /// outcome, which would tell whether and how the meeting dealt with it.
+    /// outcome, which would tell whether and how the meeting dealt with it. <paramref name="PrivateFrom"/>: when the
+    /// (earliest) meeting it is deliberated in private in begins.
     /// </summary>
-    private sealed record ConsultationView(Consultation Consultation, Guid? AgendaItemId, bool InPrivate)
+    private sealed record ConsultationView(Consultation Consultation, Guid? AgendaItemId, bool InPrivate, DateTimeOffset? PrivateFrom = null)
     {
+        /// <summary>
+        /// The step's <c>modified</c> as served. Recording, correcting or deferring the outcome of a step taken in private
+        /// changes nothing that is served of it; its own stamp would tell when the meeting decided and when the minutes were
+        /// corrected. So from its meeting's start (public: the meeting is served with its date) a step in private serves
+        /// that start: what it serves (committee, role, meeting) was set before. A change that is served after that (the
+        /// step moved to a later meeting, deleted) shows, as it moves the start or comes with its own stamp.
+        /// </summary>
+        public DateTimeOffset Modified =>
+            InPrivate && !Consultation.Deleted && PrivateFrom is { } start && Consultation.Modified > start
+                ? Max(Consultation.Created, [start])
+                : Consultation.Modified;
+
         public JsonObject ToJson(OParlUrls urls, TimeZoneInfo zone, bool embedded)
         {
             var c = Consultation;
@@ -801,7 +847,7 @@ public sealed class OParlReader(ICouncilDb db)
                 ("authoritative", c.Authoritative),
                 ("role", Text(c.RoleText)),
                 ("created", Time(c.Created, zone)),
-                ("modified", Time(c.Modified, zone)));
+                ("modified", Time(Modified, zone)));
             obj[ExtensionPrefix + "position"] = c.Position;
             obj[ExtensionPrefix + "role"] = c.Role.ToString();
             if (InPrivate)
@@ -832,9 +878,15 @@ public sealed class OParlReader(ICouncilDb db)
         var meetings = await db.Meetings.IgnoreQueryFilters().AsNoTracking().Where(m => meetingIds.Contains(m.Id) || rowMeetingIds.Contains(m.Id)).ToListAsync(cancellationToken);
         var items = (await ItemsOfMeetingsAsync(meetings, cancellationToken)).Items;
         var privateMeetings = meetings.Where(m => m.Publicity == MeetingPublicity.NonPublic).Select(m => m.Id).ToHashSet();
-        return consultations.Select(c => new ConsultationView(c,
-            items.FirstOrDefault(i => i.ConsultationId == c.Id && i.Visible && !i.Deleted)?.Id,
-            c.MeetingId is { } meetingId && privateMeetings.Contains(meetingId) || items.Any(i => i.ConsultationId == c.Id && !i.Visible))).ToList();
+        var starts = meetings.ToDictionary(m => m.Id, m => m.Start);
+        return consultations.Select(c =>
+        {
+            // The meetings it is deliberated in private in, as ServedSince finds them.
+            var inPrivate = items.Where(i => i.ConsultationId == c.Id && !i.Visible).Select(i => i.MeetingId)
+                .Concat(c.MeetingId is { } meetingId && privateMeetings.Contains(meetingId) ? [meetingId] : []).ToList();
+            return new ConsultationView(c, items.FirstOrDefault(i => i.ConsultationId == c.Id && i.Visible && !i.Deleted)?.Id,
+                inPrivate.Count > 0, inPrivate.Count > 0 ? inPrivate.Min(id => starts[id]) : null);
+        }).ToList();
     }
 
     // ---------- Helpers ----------

@@ -123,6 +123,45 @@ public sealed class OParlInterfaceTests
     }
 
     [Fact]
+    public async Task AStepDeliberatedInPrivate_ItsModifiedTellsNeitherWhenItWasDecidedNorWhenItsMinutesWereCorrected()
+    {
+        // 21-15813's VA step: the VA met in private on 04.05.2021 at 15:00; the outcome was recorded at 17:00.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 10, 9));
+        var (paperId, step) = await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var paper = await db.Papers.SingleAsync(p => p.Reference == "21-15813");
+            return (paper.Id, await db.Consultations.Where(c => c.PaperId == paper.Id).OrderBy(c => c.Position).Skip(1).FirstAsync());
+        });
+        var client = test.App.CreateClient();
+        var body = await BodyAsync(client);
+        var stepUrl = $"http://localhost/oparl/consultation/{step.Id}";
+        var paperUrl = $"http://localhost/oparl/paper/{paperId}";
+
+        // Served as of its meeting's start, which the meeting itself serves; not at the minute the outcome was recorded.
+        Assert.Equal("2021-05-04T15:00:00+02:00", (string)(await GetAsync(client, stepUrl))["modified"]!);
+        var paperBefore = (string)(await GetAsync(client, paperUrl))["modified"]!;
+
+        // The VA's Sitzungsdienst corrects the minutes' wording (Protokollberichtigung): nothing served of the step changes,
+        // and neither the step, nor its paper, nor any list filtered on modified_since shows that something happened.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 10, 10));
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-va").PostAsJsonAsync($"/api/consultations/{step.Id}/outcome/correction",
+            new DeliberationFlow.Council.Consultations.CorrectOutcomeRequest("Schreibfehler im Protokoll", "einstimmig beschlossen")), HttpStatusCode.OK);
+        Assert.Equal("Adopted", (await test.GetPaperAsync("ratsmitglied", paperId)).Consultations[1].Outcome);
+
+        Assert.Equal("2021-05-04T15:00:00+02:00", (string)(await GetAsync(client, stepUrl))["modified"]!);
+        var paper = await GetAsync(client, paperUrl);
+        Assert.Equal(paperBefore, (string)paper["modified"]!);
+        Assert.Equal("2021-05-04T15:00:00+02:00", (string)paper["consultation"]!.AsArray()[1]!["modified"]!);
+        var since = Uri.EscapeDataString("2021-05-10T09:30:00+02:00");
+        foreach (var list in new[] { "consultation", "paper", "meeting", "agendaItem" })
+        {
+            var changed = await GetAsync(client, $"{(string)body[list]!}?modified_since={since}");
+            Assert.Empty(changed["data"]!.AsArray());
+        }
+    }
+
+    [Fact]
     public async Task Lists_AreStablePages_WithNextOnEveryPageButTheLast_AndCarryTheirFilters()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
