@@ -74,16 +74,20 @@ public sealed partial class RegisterPaper(
 
         errors.ThrowIfAny();
 
-        if (await db.Papers.AnyAsync(p => p.BodyId == caller.BodyId && p.Reference == request.Reference, cancellationToken))
+        // The reference is the body's one number space, so a number taken by a paper the caller may not see is refused as
+        // well: registering it would only fail at the unique index. The answer tells no more than that the number is taken
+        // (it echoes the caller's own input, never the other paper's id, name or committees); the number itself is public
+        // in the sense that the Sitzungsdienst assigns it and it appears in every committee's agenda.
+        var reference = request.Reference!.Trim();
+        if (await db.Papers.AnyAsync(p => p.BodyId == caller.BodyId && p.Reference == reference, cancellationToken))
         {
-            throw new ConflictException($"A paper with reference '{request.Reference}' is already registered.");
+            throw new ConflictException($"A paper with reference '{reference}' is already registered.");
         }
 
         var now = clock.GetUtcNow();
         var body = await db.Bodies.GetAsync(caller.BodyId, cancellationToken);
 
         // Braunschweig numbering: 21-15513-01 follows up 21-15513 (e.g. the administration's Stellungnahme to an Antrag).
-        var reference = request.Reference!.Trim();
         var baseReference = FollowUp.Match(reference) is { Success: true } match ? match.Groups["base"].Value : null;
         var superordinated = baseReference is null
             ? null
