@@ -159,11 +159,15 @@ public static class WorkflowDefinitionReader
         return new ActivityDefinition { Id = id ?? "", Type = type ?? "", DisplayName = displayName, Properties = properties, Designer = designer };
     }
 
-    /// <summary>The members of an object by their known names (matched regardless of case, as before); unknown ones are reported.</summary>
-    private static Dictionary<string, JsonElement> Members(JsonElement element, string path, string[] known, string what, List<DefinitionProblem> problems)
+    /// <summary>
+    /// The members of an object by their known names (matched regardless of case, as before); unknown ones are reported,
+    /// and so is a known one given more than once.
+    /// </summary>
+    private static Fields Members(JsonElement element, string path, string[] known, string what, List<DefinitionProblem> problems)
     {
         var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var unknown = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? repeated = null;
         foreach (var (memberName, value) in ReadableMembers(element, path, problems))
         {
             var name = known.FirstOrDefault(k => string.Equals(k, memberName, StringComparison.OrdinalIgnoreCase));
@@ -179,17 +183,40 @@ public static class WorkflowDefinitionReader
                 continue;
             }
 
-            members[name] = value;
+            // A known name given twice ("type": "Start" … "type": "End") kept the last value without a word, so a
+            // document could say two things and be saved meaning one. Neither value is taken: which one is meant is the
+            // user's to say. Reported once at its path, however often it repeats.
+            if (!members.TryAdd(name, value) && (repeated ??= new(StringComparer.Ordinal)).Add(name))
+            {
+                problems.Add(new($"{path}.{name}", Repeated(memberName, name, what)));
+            }
         }
 
-        return members;
+        foreach (var name in repeated ?? [])
+        {
+            members.Remove(name);
+        }
+
+        return new Fields(members, repeated);
+    }
+
+    private static string Repeated(string memberName, string name, string what) => memberName == name
+        ? $"'{name}' is given twice in {what}; only one value can count. Keep one '{name}' and remove the other."
+        : $"'{memberName}' gives '{name}' a second time in {what} (names are read regardless of case); only one value can count. Keep one '{name}' and remove the other.";
+
+    /// <summary>The known members of an object; a repeated one has no value here, and its problem is reported already.</summary>
+    private sealed class Fields(Dictionary<string, JsonElement> values, HashSet<string>? repeated)
+    {
+        public bool TryGetValue(string name, out JsonElement value) => values.TryGetValue(name, out value);
+
+        public bool Repeats(string name) => repeated?.Contains(name) == true;
     }
 
     /// <summary>
     /// The elements of a list member with their paths; a missing list is empty, anything but an object in it is
     /// reported and comes back as null in its place.
     /// </summary>
-    private static List<(JsonElement? Element, string Path)> List(Dictionary<string, JsonElement> members, string name, string path, string what, List<DefinitionProblem> problems)
+    private static List<(JsonElement? Element, string Path)> List(Fields members, string name, string path, string what, List<DefinitionProblem> problems)
     {
         var elements = new List<(JsonElement?, string)>();
         if (!members.TryGetValue(name, out var value))
@@ -223,7 +250,7 @@ public static class WorkflowDefinitionReader
         return elements;
     }
 
-    private static Dictionary<string, JsonElement> PropertyBag(Dictionary<string, JsonElement> members, string path, List<DefinitionProblem> problems)
+    private static Dictionary<string, JsonElement> PropertyBag(Fields members, string path, List<DefinitionProblem> problems)
     {
         var bag = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         if (!members.TryGetValue("properties", out var value) || value.ValueKind == JsonValueKind.Null)
@@ -237,21 +264,32 @@ public static class WorkflowDefinitionReader
             return bag;
         }
 
+        HashSet<string>? repeated = null;
         foreach (var (name, setting) in ReadableMembers(value, $"{path}.properties", problems))
         {
-            // Cloned: the definition outlives the parsed document.
-            bag[name] = setting.Clone();
+            // Cloned: the definition outlives the parsed document. A setting given twice ("outcomes" twice) is taken
+            // neither way, as a repeated member is (see Members); without it, the checks of meaning leave the activity's
+            // outcomes alone.
+            if (!bag.TryAdd(name, setting.Clone()) && (repeated ??= new(StringComparer.Ordinal)).Add(name))
+            {
+                problems.Add(new($"{path}.properties.{name}", Repeated(name, name, "these properties")));
+            }
+        }
+
+        foreach (var name in repeated ?? [])
+        {
+            bag.Remove(name);
         }
 
         return bag;
     }
 
-    private static string? Text(Dictionary<string, JsonElement> members, string name, string path, List<DefinitionProblem> problems, bool required)
+    private static string? Text(Fields members, string name, string path, List<DefinitionProblem> problems, bool required)
     {
         var at = $"{path}.{name}";
         if (!members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            if (required)
+            if (required && !members.Repeats(name))
             {
                 problems.Add(new DefinitionProblem(at, "This value is required; give a non-empty text."));
             }
@@ -279,12 +317,12 @@ public static class WorkflowDefinitionReader
         return text;
     }
 
-    private static double? Number(Dictionary<string, JsonElement> members, string name, string path, List<DefinitionProblem> problems, bool required)
+    private static double? Number(Fields members, string name, string path, List<DefinitionProblem> problems, bool required)
     {
         var at = $"{path}.{name}";
         if (!members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            if (required)
+            if (required && !members.Repeats(name))
             {
                 problems.Add(new(at, "This value is required; give a number."));
             }

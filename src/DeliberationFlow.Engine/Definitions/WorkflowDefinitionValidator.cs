@@ -399,7 +399,11 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
             AnyActivityType = activityParts.Contains("") || activityParts.Contains(".type");
             AnyConnectionPort = connectionParts.Contains("") || connectionParts.Contains(".source") || connectionParts.Contains(".outcome");
             GraphIsComplete = !AnyActivityType && !AnyConnectionPort && !activityParts.Contains(".id") && !connectionParts.Contains(".target");
+            // A setting the reader did not take (given twice) may be the one that names the activity's outcomes.
+            _settingUnread = [.. _paths.Select(p => SettingPattern().Match(p)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
         }
+
+        private readonly HashSet<int> _settingUnread;
 
         /// <summary>The member of an element a path names ("" for the element itself), or null when it names none of interest.</summary>
         private static string? Part(Regex pattern, string path) => pattern.Match(path) is { Success: true } match ? match.Groups[2].Value : null;
@@ -418,7 +422,8 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
 
         public bool ActivityId(int i) => _paths.Contains($"$.activities[{i}].id");
 
-        public bool ActivityProperties(int i) => Activity(i) || _paths.Contains($"$.activities[{i}].properties");
+        /// <summary>The activity's properties, or one of its settings, did not read: its outcomes cannot be told.</summary>
+        public bool ActivityProperties(int i) => Activity(i) || _paths.Contains($"$.activities[{i}].properties") || _settingUnread.Contains(i);
 
         public bool Connection(int i) => _paths.Contains($"$.connections[{i}]");
 
@@ -448,5 +453,8 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
 
         [GeneratedRegex(@"^\$\.connections\[(\d+)\](\.source|\.outcome|\.target)?$", RegexOptions.CultureInvariant)]
         private static partial Regex ConnectionPattern();
+
+        [GeneratedRegex(@"^\$\.activities\[(\d+)\]\.properties\.", RegexOptions.CultureInvariant)]
+        private static partial Regex SettingPattern();
     }
 }

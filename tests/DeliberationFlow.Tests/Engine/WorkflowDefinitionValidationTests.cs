@@ -240,6 +240,38 @@ public sealed class WorkflowDefinitionValidationTests
     }
 
     /// <summary>
+    /// A known member given twice in one object (JSON allows it) kept the last value without a word: the document below
+    /// was valid, an activity meant as the Start ran as an End, "outcomes" lost a port and the name was the second one.
+    /// Each is reported once, where it repeats, naming the member; neither value is guessed at, so nothing follows from
+    /// it (no missing Start, no open or unknown outcome).
+    /// </summary>
+    [Fact]
+    public void Read_AKnownMemberGivenTwice_IsReportedOnceWhereItRepeats_AndNeitherValueIsTaken()
+    {
+        var problems = ReadAndValidate("""
+            {"definitionId":"doppelt","version":1,"name":"Erster Name","name":"Zweiter Name",
+             "activities":[
+               {"id":"start","type":"Start","Type":"End","type":"Start"},
+               {"id":"c0","type":"Consultation","properties":{"committee":"k1","role":"Entscheidung","outcomes":["Adopted","Rejected"],"outcomes":["Adopted"]}},
+               {"id":"end","type":"End","designer":{"x":1,"y":2,"x":3}}],
+             "connections":[
+               {"source":"start","outcome":"Done","target":"c0"},
+               {"source":"c0","outcome":"Adopted","target":"end"},
+               {"source":"c0","outcome":"Rejected","target":"end","target":"end"}]}
+            """, "k1");
+
+        Assert.Equal(
+            [
+                "$.activities[0].type: 'Type' gives 'type' a second time in an activity (names are read regardless of case); only one value can count. Keep one 'type' and remove the other.",
+                "$.activities[1].properties.outcomes: 'outcomes' is given twice in these properties; only one value can count. Keep one 'outcomes' and remove the other.",
+                "$.activities[2].designer.x: 'x' is given twice in a designer position; only one value can count. Keep one 'x' and remove the other.",
+                "$.connections[2].target: 'target' is given twice in a connection; only one value can count. Keep one 'target' and remove the other.",
+                "$.name: 'name' is given twice in a workflow definition; only one value can count. Keep one 'name' and remove the other.",
+            ],
+            problems.Select(p => p.ToString()));
+    }
+
+    /// <summary>
     /// Found by the mutation tests: a member name the reader does not know, given twice in one object (JSON allows it),
     /// was reported once per occurrence, with the same path and words.
     /// </summary>
