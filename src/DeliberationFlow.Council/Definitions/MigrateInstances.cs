@@ -24,6 +24,7 @@ public sealed record MigrationReport(string DefinitionId, int ToVersion, bool Dr
 /// committee, role and outcomes of a consultation, the same committees of a hearing; see
 /// <see cref="IContinuableActivity"/>). An instance whose waiting activity has no such counterpart is refused, with
 /// the reason. The dry run reports, per instance, where it would stand or why not, and changes nothing.
+/// A run that moves at least one instance leaves a line in the Änderungsprotokoll; one that moves none changes nothing and leaves none.
 /// </summary>
 public sealed class MigrateInstances(
     ICouncilDb db, IWorkflowDefinitionStore definitions, IActivityRegistry activities, TimeProvider clock, ILogger<MigrateInstances> logger)
@@ -101,7 +102,10 @@ public sealed class MigrateInstances(
                 }
             }
 
-            if (!dryRun)
+            // The record says what was changed, as it does for every other area: a run that moved nothing (no instance to
+            // move, or each one refused) changed nothing and leaves no line, as a dry run leaves none; the answer lists the
+            // refusals. A line "umgestellt: 0" read as a change that never happened.
+            if (!dryRun && results.Any(r => r.Migratable))
             {
                 var moved = results.Where(r => r.Migratable).Select(r => r.PaperReference).ToList();
                 db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Workflow, definitionId,

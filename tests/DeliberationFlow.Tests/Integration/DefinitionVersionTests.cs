@@ -367,8 +367,11 @@ public sealed class DefinitionVersionTests
             reports.Add((await answer.Content.ReadFromJsonAsync<MigrationReport>())!);
         }
 
-        // The six papers and the demo's 21-15813, each moved by exactly one of the migrations.
+        // The six papers and the demo's 21-15813, each moved by exactly one of the migrations; only a migration that moved
+        // some has a line in the Änderungsprotokoll.
         Assert.Equal(7, reports.Sum(r => r.Migrated));
+        var record = (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=workflow"))!.Entries;
+        Assert.Equal(reports.Count(r => r.Migrated > 0), record.Count(e => e.Message.StartsWith("Laufende Vorgänge", StringComparison.Ordinal)));
         foreach (var paper in papers)
         {
             var after = await test.GetPaperAsync("admin", paper.Id);
@@ -399,6 +402,11 @@ public sealed class DefinitionVersionTests
         var after = await test.GetPaperAsync("admin", onV2.Id);
         Assert.Equal(2, after.Workflow!.Version);
         Assert.DoesNotContain(after.Journal, j => j.Kind == "InstanceMigrated");
+
+        // Moving nothing changed nothing: the Änderungsprotokoll has no line for it (it had "umgestellt: 0; abgelehnt: 1").
+        var record = (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=workflow"))!.Entries;
+        Assert.DoesNotContain(record, e => e.Message.Contains("umgestellt", StringComparison.Ordinal));
+        Assert.Equal(2, record.Count);
     }
 
     [Fact]
