@@ -24,8 +24,13 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
     /// loop again: the step is kept, nothing of the loop is, and the instance waits at the activity where the loop's run
     /// began for an admin to retry (after correcting the definition) or skip. A re-run is simpler and surer than undoing
     /// staged changes one by one, and it is the way the unit of work already repeats a step undone by a deadlock.
+    /// The note names that activity, and the second run faults only on arriving there: the second run reads the clock and
+    /// the records again, and its own part may end otherwise (the hearing's last committee recorded in between, the
+    /// instance moved to another version), so that it goes on elsewhere or waits. Faulted at whatever came first, such a
+    /// run reported a loop at an activity that had none (the End, in WorkflowRunnerTests). A run that goes elsewhere
+    /// leaves the note, and if it loops as well, the loop it met is noted instead for the next run.
     /// </summary>
-    private readonly Dictionary<(string DefinitionId, string CorrelationId), string> _runaways = [];
+    private readonly Dictionary<(string DefinitionId, string CorrelationId), (string ActivityId, string Fault)> _runaways = [];
 
     public async Task<RunResult> StartAsync(
         WorkflowDefinition definition,
@@ -100,7 +105,8 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         string actor,
         DateTimeOffset now,
         List<WorkflowTimer> timers,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? runBegan = null)
     {
         instance.Revision++;
         instance.UpdatedAt = now;
@@ -111,7 +117,7 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
         var result = await GuardAsync(instance, context, () => activity.ExecuteAsync(context, cancellationToken));
         if (result is not null)
         {
-            await ContinueAsync(context, result, cancellationToken);
+            await ContinueAsync(context, result, cancellationToken, runBegan);
         }
     }
 
@@ -135,7 +141,8 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             return new RunResult(instance, timers);
         }
 
-        await RunFromAsync(definition, instance, activity, actor, now, timers, cancellationToken);
+        // The retried activity itself is where this run's loop would begin.
+        await RunFromAsync(definition, instance, activity, actor, now, timers, cancellationToken, runBegan: activity.Id);
         return new RunResult(instance, timers);
     }
 
@@ -207,7 +214,11 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
     }
 
     /// <summary>Follows the outcome of the activity run in <paramref name="context"/> until an activity waits or the flow ends.</summary>
-    private async Task ContinueAsync(ActivityExecutionContext context, ActivityResult result, CancellationToken cancellationToken)
+    /// <param name="runBegan">
+    /// The activity a loop met in this run would be faulted at in the next (see <see cref="_runaways"/>): the first one
+    /// after the step's own part unless given (a retry's own activity).
+    /// </param>
+    private async Task ContinueAsync(ActivityExecutionContext context, ActivityResult result, CancellationToken cancellationToken, string? runBegan = null)
     {
         var (instance, definition) = (context.Instance, context.Definition);
         var executed = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -247,9 +258,14 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             }
 
             var next = context.For(definition.GetActivity(connection.Target));
-            if (steps == 0 && FaultIfRunaway(next))
+            if (steps == 0)
             {
-                return;
+                if (FaultIfRunaway(next))
+                {
+                    return;
+                }
+
+                runBegan ??= next.Activity.Id;
             }
 
             instance.CurrentActivityId = next.Activity.Id;
@@ -276,22 +292,25 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             $"Workflow '{definition.DefinitionId}' v{definition.Version} ran {MaxActivitiesPerStep} activities without waiting for a meeting or outcome: " +
             $"the workflow loops (through the {looping.Type} '{looping.Id}'); nothing of that run was kept. " +
             $"Correct the definition (e.g. the {looping.Type} '{looping.Id}') and retry or skip.";
-        _runaways[(instance.DefinitionId, instance.CorrelationId)] = fault;
+        _runaways[(instance.DefinitionId, instance.CorrelationId)] = (runBegan!, fault);
         throw new WorkflowRunawayException(fault);
     }
 
     /// <summary>
     /// In the second run of a step that ran into a loop (see <see cref="_runaways"/>): faults the instance at the activity
-    /// about to run, the first one after the step's own part, without running it.
+    /// about to run, the first one after the step's own part, without running it, when that is where the loop's run began.
     /// </summary>
     private bool FaultIfRunaway(ActivityExecutionContext context)
     {
         var instance = context.Instance;
-        if (!_runaways.Remove((instance.DefinitionId, instance.CorrelationId), out var fault))
+        var key = (instance.DefinitionId, instance.CorrelationId);
+        if (!_runaways.TryGetValue(key, out var noted) || noted.ActivityId != context.Activity.Id)
         {
             return false;
         }
 
+        _runaways.Remove(key);
+        var fault = noted.Fault;
         instance.Status = WorkflowStatus.Faulted;
         instance.Fault = fault;
         instance.CurrentActivityId = context.Activity.Id;

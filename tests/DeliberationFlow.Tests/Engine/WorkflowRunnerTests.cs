@@ -85,6 +85,44 @@ public sealed class WorkflowRunnerTests
             _runner.StartAsync(loop, Guid.NewGuid(), "paper-2", "alice", TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// The second run of a step that looped reads the records and the clock again, and its own part may end otherwise
+    /// (a hearing's last committee recorded in between, a wait not yet due): then it goes elsewhere. It was faulted at
+    /// whatever activity came first, here the End, with a message about a loop that run never met.
+    /// </summary>
+    [Fact]
+    public async Task ARunAfterALoop_ThatGoesElsewhere_IsNotFaulted_TheNoteWaitsForTheRunThatReachesTheLoop()
+    {
+        var definition = Definition() with
+        {
+            Activities =
+            [
+                new() { Id = "start", Type = "Start" }, new() { Id = "approve", Type = "Approval" },
+                new() { Id = "a", Type = "Pass" }, new() { Id = "b", Type = "Pass" }, new() { Id = "end", Type = "End" },
+            ],
+            Connections = [new("start", "Done", "approve"), new("approve", "Yes", "a"), new("a", "Done", "b"), new("b", "Done", "a"), new("approve", "No", "end")],
+        };
+        // The same paper's instance as each run of the step loads it afresh (the unit of work rolled the first one back).
+        var ct = TestContext.Current.CancellationToken;
+        var runs = new List<WorkflowInstance>();
+        for (var i = 0; i < 3; i++)
+        {
+            runs.Add((await _runner.StartAsync(definition, Guid.Empty, "paper-1", "alice", ct)).Instance);
+        }
+
+        Bookmark BookmarkOf(WorkflowInstance instance) => _store.Bookmarks.Single(b => b.InstanceId == instance.Id);
+        await Assert.ThrowsAsync<WorkflowRunawayException>(() =>
+            _runner.ResumeAsync(definition, runs[0], BookmarkOf(runs[0]), new Stimulus("bob", _clock.GetUtcNow(), "Yes"), ct));
+
+        var elsewhere = await _runner.ResumeAsync(definition, runs[1], BookmarkOf(runs[1]), new Stimulus("bob", _clock.GetUtcNow(), "No"), ct);
+        Assert.Equal((WorkflowStatus.Finished, "end", null), (elsewhere.Instance.Status, elsewhere.Instance.CurrentActivityId, elsewhere.Instance.Fault));
+
+        // A run that does reach the loop is still faulted where the loop's run began, instead of entering it.
+        var looping = await _runner.ResumeAsync(definition, runs[2], BookmarkOf(runs[2]), new Stimulus("bob", _clock.GetUtcNow(), "Yes"), ct);
+        Assert.Equal((WorkflowStatus.Faulted, "a"), (looping.Instance.Status, looping.Instance.CurrentActivityId));
+        Assert.Contains("the workflow loops (through the Pass '", looping.Instance.Fault, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnActivitysOwnFailure_FaultsTheInstance_ButADatabaseFailure_EvenWrapped_AbortsTheStep()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Instances;
+using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
@@ -66,6 +67,28 @@ public sealed class RunawayLoopTests
         }
         """;
 
+    // The Stadtbezirksräte are heard first; an Eilentscheidung that ends the hearing leads into the same loop.
+    private const string LoopAfterHearing = """
+        {
+          "definitionId": "schleife-anhoerung", "version": 1, "name": "Schleife nach der Anhörung",
+          "properties": { "paperTypes": ["Schleifenanhörung"] },
+          "activities": [
+            { "id": "start", "type": "Start" },
+            { "id": "anhoerung", "type": "Hearing", "displayName": "Anhörung der Stadtbezirksräte", "properties": { "committees": ["sbr-112", "sbr-120"], "join": "all" } },
+            { "id": "hinweis", "type": "Notify", "displayName": "Hinweis", "properties": { "recipients": ["leadOffice"], "subject": "Hinweis: {{ paper.reference }}", "text": "Bitte beachten." } },
+            { "id": "kreis", "type": "Condition", "displayName": "Öffentlich?", "properties": { "expression": "paper.isPublic" } },
+            { "id": "end", "type": "End" }
+          ],
+          "connections": [
+            { "source": "start", "outcome": "Done", "target": "anhoerung" },
+            { "source": "anhoerung", "outcome": "Done", "target": "hinweis" },
+            { "source": "hinweis", "outcome": "Done", "target": "kreis" },
+            { "source": "kreis", "outcome": "True", "target": "hinweis" },
+            { "source": "kreis", "outcome": "False", "target": "end" }
+          ]
+        }
+        """;
+
     // A wait that runs out leads into the same loop: the timer's step (run by FireTimer in its own transaction) meets it.
     private const string LoopAfterWait = """
         {
@@ -87,6 +110,79 @@ public sealed class RunawayLoopTests
           ]
         }
         """;
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task AttachingAWorkflowThatLoopsAtOnce_ToATakenOverPaper_AttachesIt_AndFaultsTheInstance(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9), settings: TestApp.ApiOnly);
+        await PublishAsync(test, LoopAtStart);
+        // A paper taken over from another system while in progress, without a workflow (as the OParl import leaves it).
+        var paperId = await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var body = await db.Bodies.SingleAsync(b => b.Key == "braunschweig");
+            var lead = await db.Organizations.SingleAsync(o => o.BodyId == body.Id && o.Key == "fb10");
+            var now = test.Clock.GetUtcNow();
+            var paper = new Paper
+            {
+                Id = Guid.CreateVersion7(now), BodyId = body.Id, Reference = "21-18004", Name = "Übernommene Schleife", PaperType = "Schleifenvorlage",
+                Date = new DateOnly(2021, 3, 30), LeadOfficeId = lead.Id, Created = now, Modified = now,
+            };
+            db.Papers.Add(paper);
+            await db.SaveChangesAsync();
+            return paper.Id;
+        });
+
+        var response = await test.ClientFor("admin").PostAsJsonAsync($"/api/papers/{paperId}/workflow", new AttachWorkflowRequest(null));
+
+        // Attached and answered as usual; the instance faulted where the loop's run began, the loop's rows not kept.
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var paper = (await response.Content.ReadFromJsonAsync<PaperDetails>(TestContext.Current.CancellationToken))!;
+        Assert.Equal(("schleife-start", "Faulted", "hinweis"), (paper.Workflow!.DefinitionId, paper.Workflow.Status, paper.Workflow.CurrentActivityId));
+        var incident = Assert.Single((await test.ClientFor("admin").GetFromJsonAsync<List<WorkflowInstanceView>>("/api/workflow-instances?status=Faulted"))!);
+        Assert.Equal(paperId, incident.PaperId);
+        Assert.Contains("the workflow loops", incident.Fault, StringComparison.Ordinal);
+        var (journal, outbox, timers) = await CountRowsAsync(test, paper.Workflow.InstanceId, paperId);
+        Assert.True(journal <= 5, $"{journal} journal lines");
+        Assert.Equal((0, 0), (outbox, timers));
+        Assert.Equal(1, await CountAsync(test, db => db.WorkflowInstances.CountAsync(i => i.CorrelationId == paperId.ToString())));
+
+        // Attached once: a second request finds the workflow.
+        Assert.Equal(HttpStatusCode.Conflict, (await test.ClientFor("admin").PostAsJsonAsync($"/api/papers/{paperId}/workflow", new AttachWorkflowRequest(null))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task AnEilentscheidungEndingAHearing_IntoALoop_DropsTheHearings_AndFaultsTheInstance(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9), settings: TestApp.ApiOnly);
+        await PublishAsync(test, LoopAfterHearing);
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-18005", "Schleife", "Schleifenanhörung", "fb10", null, true, null, null));
+        Assert.Equal(("Suspended", "anhoerung"), (paper.Workflow!.Status, paper.Workflow.CurrentActivityId));
+        var before = await CountRowsAsync(test, paper.Workflow.InstanceId, paper.Id);
+
+        var response = await test.ClientFor("admin").PostAsJsonAsync($"/api/papers/{paper.Id}/hearing-skip", new SkipHearingRequest("Fördermittelfrist läuft am 30.04. ab"));
+
+        // The Eilentscheidung is kept (the hearings dropped with its reason), the instance faults where the loop's run began.
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var after = (await response.Content.ReadFromJsonAsync<PaperDetails>(TestContext.Current.CancellationToken))!;
+        Assert.Equal(("Faulted", "hinweis"), (after.Workflow!.Status, after.Workflow.CurrentActivityId));
+        Assert.All(after.Consultations, c => Assert.Equal(("Skipped", "Entfallen – Eilentscheidung nach § 89 NKomVG: Fördermittelfrist läuft am 30.04. ab"), (c.Status, c.ResultText)));
+        Assert.Single(after.Journal, j => j.Message.Contains("Anhörung übersprungen von admin", StringComparison.Ordinal));
+        Assert.Single(after.Journal, j => j.Kind == "InstanceFaulted" && j.ActivityId == "hinweis" && j.Message.Contains("the workflow loops", StringComparison.Ordinal));
+        Assert.DoesNotContain(after.Journal, j => j.ActivityId == "kreis");
+
+        // Nothing of the loop: no notice of "hinweis", a few journal lines, no timer beyond the hearings'.
+        var (journal, outbox, timers) = await CountRowsAsync(test, paper.Workflow.InstanceId, paper.Id);
+        Assert.Equal(after.Journal.Count, journal);
+        Assert.True(journal - before.Journal <= 6, $"{journal - before.Journal} new journal lines");
+        Assert.Equal(0, await CountAsync(test, db => db.OutboxMessages.CountAsync(m => m.PaperId == paper.Id && m.Subject.StartsWith("Hinweis"))));
+        Assert.True(timers <= before.Timers, $"{timers} timers, {before.Timers} before");
+        Assert.Single((await test.ClientFor("admin").GetFromJsonAsync<List<WorkflowInstanceView>>("/api/workflow-instances?status=Faulted"))!);
+    }
 
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
