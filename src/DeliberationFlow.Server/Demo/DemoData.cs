@@ -212,7 +212,12 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         return Task.CompletedTask;
     }
 
-    /// <summary>The papers travel through the real use cases, on a clock set to their historic dates.</summary>
+    /// <summary>
+    /// The papers travel through the real use cases, on a clock set to their historic dates. So each step takes the API's
+    /// path through the unit of work (UnitOfWorkTransaction: one transaction, a step undone by a deadlock or a workflow
+    /// loop run again, the journal written), with a runner of its own only for the clock; the runner is never called
+    /// directly here. What was seeded before is saved already: a step run again starts from an emptied change tracker.
+    /// </summary>
     private async Task SeedPapersAsync(Body body, CancellationToken cancellationToken)
     {
         var admin = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == "admin", cancellationToken);
