@@ -14,6 +14,14 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
     public const int MaxActivitiesPerStep = 1_000;
 
     /// <summary>
+    /// From this many activities in one run on, the runner counts which ones it runs, to name the loop when the run
+    /// reaches <see cref="MaxActivitiesPerStep"/>. A council step runs a handful; counting from the first would cost a
+    /// dictionary per step for the rare run that loops. A definition has at most
+    /// <see cref="WorkflowDefinitionValidator.MaxActivities"/> activities, so a run this long is well inside its loop by then.
+    /// </summary>
+    private const int CountFrom = MaxActivitiesPerStep / 2;
+
+    /// <summary>
     /// The runaway loops this runner met in its scope (one request or timer job), by instance (definition and correlation),
     /// with the fault to record. A run that hits <see cref="MaxActivitiesPerStep"/> has staged the loop's iterations
     /// (journal lines, timers, notices) in the caller's unit of work, mixed with the step's own work; the runner cannot
@@ -221,7 +229,7 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
     private async Task ContinueAsync(ActivityExecutionContext context, ActivityResult result, CancellationToken cancellationToken, string? runBegan = null)
     {
         var (instance, definition) = (context.Instance, context.Definition);
-        var executed = new Dictionary<string, int>(StringComparer.Ordinal);
+        Dictionary<string, int>? executed = null;
         for (var steps = 0; steps < MaxActivitiesPerStep; steps++)
         {
             var current = context.Activity;
@@ -269,7 +277,12 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             }
 
             instance.CurrentActivityId = next.Activity.Id;
-            executed[next.Activity.Id] = executed.GetValueOrDefault(next.Activity.Id) + 1;
+            if (steps >= CountFrom)
+            {
+                executed ??= new(StringComparer.Ordinal);
+                executed[next.Activity.Id] = executed.GetValueOrDefault(next.Activity.Id) + 1;
+            }
+
             next.Journal(JournalEventKind.ActivityExecuted, $"{next.Activity.DisplayName ?? next.Activity.Id} gestartet.");
             var activity = Resolve(next.Activity);
             var nextResult = await GuardAsync(instance, next, () => activity.ExecuteAsync(next, cancellationToken));
@@ -281,10 +294,11 @@ public sealed class WorkflowRunner(IActivityRegistry activities, IWorkflowStore 
             (context, result) = (next, nextResult);
         }
 
-        // The activities run most often make up the loop; of them, the one with a choice of ways on (a condition) is the
-        // one to look at, as that is where the loop fails to exit: name it.
-        var most = executed.Values.Max();
-        var looping = definition.GetActivity(executed
+        // The activities run most often (of the run's later half, all inside the loop) make up the loop; of them, the one
+        // with a choice of ways on (a condition) is the one to look at, as that is where the loop fails to exit: name it.
+        var counted = executed!;
+        var most = counted.Values.Max();
+        var looping = definition.GetActivity(counted
             .Where(e => e.Value >= most - 1)
             .OrderByDescending(e => definition.ConnectedOutcomes(e.Key).Count() > 1)
             .First().Key);
