@@ -59,15 +59,16 @@ public sealed class DefinitionValidation(ICouncilDb db, IActivityRegistry activi
         }
     }
 
-    /// <summary>The document's definitionId when it is a text, even if the rest does not read.</summary>
+    /// <summary>The document's definitionId when it is a text, given once, even if the rest does not read.</summary>
     private static string? DocumentId(string document)
     {
         try
         {
             using var json = JsonDocument.Parse(document, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            // Given twice, it is reported as such by the reader; comparing one of the two with the address would be a guess.
             return json.RootElement.ValueKind == JsonValueKind.Object
-                   && json.RootElement.TryGetProperty("definitionId", out var id) && id.ValueKind == JsonValueKind.String
-                ? id.GetString()
+                   && json.RootElement.EnumerateObject().Where(p => p.NameEquals("definitionId")).ToList() is [{ Value.ValueKind: JsonValueKind.String } id]
+                ? id.Value.GetString()
                 : null;
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)

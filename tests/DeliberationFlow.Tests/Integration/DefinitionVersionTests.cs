@@ -99,6 +99,16 @@ public sealed class DefinitionVersionTests
         var list = await admin.PutAsJsonAsync("/api/workflow-definitions/beschlussvorlage/draft", new JsonArray());
         await Http.EnsureAsync(list, HttpStatusCode.BadRequest);
         Assert.StartsWith("Expected a workflow definition object", (await list.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors["$"][0], StringComparison.Ordinal);
+        // An id given twice is reported as that, once; neither of the two is compared with the address (the last, which
+        // the JSON parser keeps, was said to differ from it as well).
+        document["name"] = "Zweimal";
+        document["definitionId"] = "andere";
+        var twice = await admin.PutAsync("/api/workflow-definitions/beschlussvorlage/draft", new StringContent(
+            "{\"definitionId\":\"beschlussvorlage\"," + document.ToJsonString()[1..], System.Text.Encoding.UTF8, "application/json"));
+        await Http.EnsureAsync(twice, HttpStatusCode.BadRequest);
+        var twiceErrors = (await twice.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+        Assert.Equal(["$.definitionId"], twiceErrors.Keys);
+        Assert.StartsWith("'definitionId' is given twice in a workflow definition", Assert.Single(twiceErrors["$.definitionId"]), StringComparison.Ordinal);
 
         var definitions = (await admin.GetFromJsonAsync<List<DefinitionSummary>>("/api/workflow-definitions"))!;
         Assert.DoesNotContain(definitions, d => d.DefinitionId is "Bad Id" or "a..b" or "ä" || d.DefinitionId.Length > 100);
