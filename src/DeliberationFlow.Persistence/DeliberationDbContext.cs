@@ -145,6 +145,19 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
 
     public abstract bool IsUniqueViolation(DbUpdateException exception);
 
+    public async Task TakeOrganizationAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        if (Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("An organization's row is taken in a transaction only; outside one the lock would end with the statement.");
+        }
+
+        await LockOrganizationAsync(organizationId, cancellationToken);
+    }
+
+    /// <summary>The provider's row lock (see <see cref="TakeOrganizationAsync"/>); SQLite needs none.</summary>
+    protected virtual Task LockOrganizationAsync(Guid organizationId, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>
     /// Whether the database gave up a statement to end a deadlock (it undid the statement's transaction whole). SQLite
     /// has one writer at a time and no deadlocks.

@@ -9,6 +9,9 @@ namespace DeliberationFlow.Persistence;
 
 public sealed class PostgresDeliberationDbContext(DbContextOptions<PostgresDeliberationDbContext> options) : DeliberationDbContext(options)
 {
+    protected override Task LockOrganizationAsync(Guid organizationId, CancellationToken cancellationToken) =>
+        Database.ExecuteSqlAsync($"SELECT 1 FROM council.organizations WHERE id = {organizationId} FOR NO KEY UPDATE", cancellationToken);
+
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 

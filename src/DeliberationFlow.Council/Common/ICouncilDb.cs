@@ -73,6 +73,15 @@ public interface ICouncilDb
     /// </summary>
     void CallOffPendingTimers(string key, string note);
 
+    /// <summary>
+    /// Takes a committee's (organization's) row until the transaction ends, without writing it: an update of the row,
+    /// even one that changes nothing, would count up the body's organizations revision (a trigger) and with it make
+    /// every node read the organizations again. PostgreSQL locks the row (<c>FOR NO KEY UPDATE</c>, which rows that merely
+    /// refer to it do not wait for); SQLite's transactions hold the database's write lock from their start
+    /// (<c>BEGIN IMMEDIATE</c>), which serialises them already. Refuses to run outside a transaction, where it would hold nothing.
+    /// </summary>
+    Task TakeOrganizationAsync(Guid organizationId, CancellationToken cancellationToken);
+
     /// <summary>True when the exception is the database refusing a duplicate of a unique key.</summary>
     bool IsUniqueViolation(DbUpdateException exception);
 

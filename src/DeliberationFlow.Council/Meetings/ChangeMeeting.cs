@@ -72,8 +72,12 @@ public sealed class ChangeMeeting(
         {
             var created = new List<WorkflowTimer>();
             var replanned = new List<string>();
-            var meeting = await db.Meetings.SingleOrDefaultAsync(m => m.Id == meetingId && m.BodyId == caller.BodyId, cancellationToken)
+            var committeeId = await db.Meetings.Where(m => m.Id == meetingId && m.BodyId == caller.BodyId).Select(m => (Guid?)m.OrganizationId).SingleOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException($"No meeting with id {meetingId}.");
+            // Before the meeting is read and its new day checked: two moves onto one day, or a move and meetings being
+            // added there, take turns, and the second sees the first one's meeting (see ScheduleMeetings.TakeCalendarAsync).
+            await ScheduleMeetings.TakeCalendarAsync(db, committeeId, cancellationToken);
+            var meeting = await db.Meetings.SingleAsync(m => m.Id == meetingId, cancellationToken);
             var committee = await db.Organizations.GetAsync(meeting.OrganizationId, cancellationToken);
             if (!caller.MayRecordFor(committee.Id))
             {

@@ -6,6 +6,7 @@ using DeliberationFlow.Council.Model;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace DeliberationFlow.Council.Meetings;
 
@@ -37,7 +38,7 @@ public sealed record SkippedHoliday(string Date, string Name);
 /// Adds meetings to a committee's calendar; days that already have a meeting of the committee are skipped, and so are
 /// the public holidays of the body's state that a series falls on (a single meeting is taken on the day it names).
 /// </summary>
-public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
+public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock, ILogger<ScheduleMeetings> logger)
 {
     private const int MaxOccurrences = 200;
 
@@ -100,6 +101,27 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock)
         errors.ThrowIfAny();
         var occurrences = Occurrences(start!.Value, request.Recurrence, until, body);
         var now = clock.GetUtcNow();
+        return await db.InTransactionAsync(logger, $"Adding meetings of '{committee.Key}'", async cancellationToken =>
+        {
+            // Taken before the days that have a meeting are read, so meetings added or moved at the same moment are seen.
+            await TakeCalendarAsync(db, committee.Id, cancellationToken);
+            return await AddAsync(committee, body, request, occurrences, publicity, exceptions, now, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the committee's row until the transaction ends. Adding meetings and moving one each check that the day is
+    /// free of the committee's meetings before they write theirs; two of them on the same day at the same moment could
+    /// otherwise both find it free (PostgreSQL reads committed rows only), and the committee would meet twice that day.
+    /// Taken first, before the days are read: the second waits for the first to commit and then sees its meeting.
+    /// </summary>
+    internal static Task TakeCalendarAsync(ICouncilDb db, Guid committeeId, CancellationToken cancellationToken) =>
+        db.TakeOrganizationAsync(committeeId, cancellationToken);
+
+    private async Task<ScheduledMeetings> AddAsync(
+        Organization committee, Body body, ScheduleMeetingsRequest request, List<DateTime> occurrences, MeetingPublicity publicity, HashSet<DateOnly> exceptions,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var existingDays = (await db.Meetings.Where(m => m.OrganizationId == committee.Id && !m.Cancelled).Select(m => m.Start).ToListAsync(cancellationToken))
             .Select(s => BodyClock.LocalDay(s, body.Zone)).ToHashSet();
         var created = new List<Meeting>();

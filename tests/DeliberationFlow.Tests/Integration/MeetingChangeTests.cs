@@ -5,6 +5,7 @@ using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using DeliberationFlow.Council.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -262,6 +263,68 @@ public sealed class MeetingChangeTests
         await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{june}/change", new ChangeMeetingRequest("cancel", null, "Beschlussunfähigkeit erwartet")), HttpStatusCode.OK);
         await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{april}/change", new ChangeMeetingRequest("move", "2021-06-10T18:00", "Raum belegt")), HttpStatusCode.OK);
         Assert.Equal("10.06.2021", (await test.GetPaperAsync("admin", paper.Id)).Consultations[0].Date);
+    }
+
+    /// <summary>
+    /// Four FPA meetings moved onto one free day at the same moment (four secretaries, or one double-clicking): each
+    /// move checks the day before it writes, and all four found it free, so the committee met four times on one day.
+    /// Now exactly one moves there and the others get the 400 naming newStart; in three rounds, each onto another day.
+    /// Meetings added on a day while meetings are moved there meet the same lock: the day ends with one meeting.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentMovesOntoOneDay_MoveOneMeetingThere_TheOthersAreRefused()
+    {
+        // A cheap password hash keeps the concurrent requests close together (see ConcurrentOutcomeTests).
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
+        var secretaries = Enumerable.Range(0, 4).Select(_ => test.ClientFor("sekretariat-fpa")).ToList();
+        var added = await secretaries[0].PostAsJsonAsync("/api/committees/fpa/meetings",
+            new ScheduleMeetingsRequest("2021-05-03T15:00", "FREQ=DAILY", "2021-05-08", null, null, null, null, null));
+        await Http.EnsureAsync(added, HttpStatusCode.OK);
+        var unmoved = (await added.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created.Select(m => m.Id).ToList();
+        Assert.Equal(6, unmoved.Count);
+        Task<int> MeetingsOnAsync(int day) => test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var (from, until) = (Berlin.At(2021, 5, day, 0), Berlin.At(2021, 5, day + 1, 0));
+            return await db.Meetings.CountAsync(m => !m.Cancelled && m.Start >= from && m.Start < until
+                && db.Meetings.Any(a => a.Id == unmoved[0] && a.OrganizationId == m.OrganizationId));
+        });
+
+        foreach (var day in new[] { 17, 18, 19 })
+        {
+            var moving = unmoved.Take(4).ToList();
+            var answers = await Task.WhenAll(moving.Select((id, i) =>
+                secretaries[i].PostAsJsonAsync($"/api/meetings/{id}/change", new ChangeMeetingRequest("move", $"2021-05-{day}T{15 + i}:00", "Raum belegt"))));
+            var statuses = answers.Select(a => a.StatusCode).ToList();
+            Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.OK));
+            Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.Conflict }));
+            foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.BadRequest))
+            {
+                var errors = (await refused.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+                Assert.Contains($"meets on {day}.05.2021 already", Assert.Single(errors["newStart"]), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(1, await MeetingsOnAsync(day));
+            unmoved.Remove(moving[statuses.IndexOf(HttpStatusCode.OK)]);
+        }
+
+        // Three moves and two additions onto the 20th: whichever comes first, the day has one meeting.
+        var moves = unmoved.Take(3).Select((id, i) =>
+            secretaries[i].PostAsJsonAsync($"/api/meetings/{id}/change", new ChangeMeetingRequest("move", $"2021-05-20T{15 + i}:00", "Raum belegt")));
+        var additions = Enumerable.Range(0, 2).Select(i =>
+            secretaries[3 - i].PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest($"2021-05-20T{9 + i:D2}:00", null, null, null, null, null, null, null)));
+        var all = await Task.WhenAll([.. moves, .. additions]);
+        Assert.All(all[..3], a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.Conflict }));
+        Assert.All(all[3..], a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var created = 0;
+        foreach (var addition in all[3..])
+        {
+            created += (await addition.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created.Count;
+        }
+
+        Assert.Equal(1, all[..3].Count(a => a.StatusCode == HttpStatusCode.OK) + created);
+        Assert.Equal(1, await MeetingsOnAsync(20));
     }
 
     [Fact]
