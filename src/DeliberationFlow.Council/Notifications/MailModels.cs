@@ -30,6 +30,21 @@ public static class MailModels
 
     public static Dictionary<string, object?> Body(Body body) => new() { ["name"] = body.Name };
 
+    /// <summary>
+    /// The days from the message's day to the meeting's as a reminder words them ("heute", "morgen", "in 3 Tagen";
+    /// "today", "tomorrow", "in 3 days"): <c>daysBeforeText</c>. Ready-made, so a body's own template need not spell out
+    /// every case of <c>daysBefore</c>; one that handled only 1 said "in 0 Tagen" on the meeting's own day.
+    /// </summary>
+    public static string DaysBefore(int days, string language) => (days, language) switch
+    {
+        (0, MailLanguages.English) => "today",
+        (1, MailLanguages.English) => "tomorrow",
+        (_, MailLanguages.English) => $"in {days} days",
+        (0, _) => "heute",
+        (1, _) => "morgen",
+        _ => $"in {days} Tagen",
+    };
+
     public static Dictionary<string, object?> Meeting(Meeting? meeting, Body body, string language)
     {
         var culture = Culture(language);

@@ -140,6 +140,7 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
                 ["references"] = string.Join(", ", items.Select(i => i.Paper.Reference)),
                 ["supplement"] = supplement,
                 ["daysBefore"] = daysBefore,
+                ["daysBeforeText"] = MailModels.DaysBefore(daysBefore, language),
                 ["body"] = MailModels.Body(body),
             };
             var mail = await renderer.RenderAsync(body, NoticeKind, language, model, cancellationToken);

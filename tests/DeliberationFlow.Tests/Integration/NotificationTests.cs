@@ -137,6 +137,47 @@ public sealed class NotificationTests
     }
 
     /// <summary>
+    /// A body's own reminder wording has the days left in words, as the shipped one words them: <c>daysBeforeText</c> is
+    /// among the fields, the preview fills it in, and the reminder says "morgen" the day before and "heute" when a move
+    /// to a later hour of the meeting's day reminds the members once more. A template that words only
+    /// <c>daysBefore == 1</c> itself (as saved before) still saves and renders: the number stays.
+    /// </summary>
+    [Fact]
+    public async Task ABodysOwnReminder_WordsTheDaysLeft_WithTheReadyMadeText_TodayOnTheMeetingsDay()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var shipped = (await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/reminder/de"))!;
+        Assert.Contains("daysBeforeText", shipped.Fields);
+        var older = new SaveMailTemplateRequest("Alt {{ meeting.date }}", "Die Sitzung ist {% if daysBefore == 1 %}morgen{% else %}in {{ daysBefore }} Tagen{% endif %}.", "<p>alt</p>");
+        await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/mail-templates/reminder/en", older), HttpStatusCode.OK);
+        var own = new SaveMailTemplateRequest(
+            "Sitzung {{ daysBeforeText }}: {{ committee.shortName }} {{ meeting.time }} – {{ references }}",
+            "Liebe/r {{ recipient.name }}, {{ daysBeforeText }} um {{ meeting.time }} Uhr tagt der {{ committee.shortName }}.",
+            "<p>{{ daysBeforeText }}</p>");
+        var preview = await admin.PostAsJsonAsync("/api/mail-templates/reminder/de/preview", own);
+        await Http.EnsureAsync(preview, HttpStatusCode.OK);
+        Assert.Equal("Sitzung morgen: FPA 15:00 – 21-15513, 21-15600", (await preview.Content.ReadFromJsonAsync<RenderedMail>())!.Subject);
+        await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/mail-templates/reminder/de", own), HttpStatusCode.OK);
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60212", "Sporthalle Nord", "Beschlussvorlage", "fb10", null, true, null, null));
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 28, 15, 0, 1));
+        await test.ReconcileAsync();
+        var dayBefore = await test.Smtp.WaitForAsync(m => m.Subject == "Sitzung morgen: FPA 15:00 – 21-60212", 5);
+        Assert.All(dayBefore, m => Assert.Contains("morgen um 15:00 Uhr tagt der FPA.", m.TextBody, StringComparison.Ordinal));
+
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 8));
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-fpa").PostAsJsonAsync($"/api/meetings/{paper.Consultations[0].MeetingId}/change",
+            new ChangeMeetingRequest("move", "2021-04-29T17:00", "Raum erst ab 17 Uhr frei")), HttpStatusCode.OK);
+        await test.ReconcileAsync();
+        var sameDay = await test.Smtp.WaitForAsync(m => m.Subject == "Sitzung heute: FPA 17:00 – 21-60212", 5);
+        Assert.All(sameDay, m => Assert.Contains("heute um 17:00 Uhr tagt der FPA.", m.TextBody, StringComparison.Ordinal));
+        Assert.All(sameDay, m => Assert.Contains("<p>heute</p>", m.HtmlBody, StringComparison.Ordinal));
+        Assert.Equal("Alt 29.04.2021", (await (await admin.PostAsJsonAsync("/api/mail-templates/reminder/en/preview", new SaveMailTemplateRequest(null, null, null)))
+            .Content.ReadFromJsonAsync<RenderedMail>())!.Subject);
+    }
+
+    /// <summary>
     /// The reminder for 29.04. has gone out when the meeting moves to 06.05.: every member is reminded again for the new
     /// date — those who read digests and Jana, who chose one message per item — and never twice for the same date.
     /// </summary>

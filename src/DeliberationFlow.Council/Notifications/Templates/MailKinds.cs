@@ -86,6 +86,7 @@ public static class MailKinds
         ["references"] = "21-15513, 21-15600",
         ["supplement"] = false,
         ["daysBefore"] = 1,
+        ["daysBeforeText"] = "morgen",
         ["body"] = Body(),
     };
 
