@@ -1302,3 +1302,28 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127232151_BodyDigestDefault') THEN
+    ALTER TABLE council.notification_preferences ALTER COLUMN digest DROP NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127232151_BodyDigestDefault') THEN
+    ALTER TABLE council.bodies ADD digest_default boolean NOT NULL DEFAULT TRUE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127232151_BodyDigestDefault') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261127232151_BodyDigestDefault', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

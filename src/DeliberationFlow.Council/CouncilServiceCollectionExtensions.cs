@@ -87,6 +87,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Notifications.CalendarFeed>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.EscalateOverdueSteps>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.CommitteeNotificationSettings>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.BodyNotificationSettings>();
         services.TryAddScoped<ListCommittees>();
         services.TryAddScoped<DeliberationFlow.Council.Audit.ListAuditEntries>();
         services.TryAddScoped<DeliberationFlow.Council.Access.ManageUsers>();

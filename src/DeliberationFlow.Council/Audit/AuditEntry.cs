@@ -44,6 +44,7 @@ public static class AuditAreas
     public const string Workflow = "workflow";
     public const string Person = "person";
     public const string Import = "import";
+    public const string Body = "body";
 
-    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow, Person, Import];
+    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow, Person, Import, Body];
 }

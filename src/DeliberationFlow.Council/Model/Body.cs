@@ -17,6 +17,13 @@ public sealed class Body
     /// <summary>IANA zone in which meetings and deadlines are local times.</summary>
     public string TimeZone { get; set; } = "Europe/Berlin";
 
+    /// <summary>
+    /// How a member who never chose is written to: one message per meeting listing its items (true, as for every member
+    /// before there was this default) or one per item. A member's own choice (<see cref="Notifications.NotificationPreference.Digest"/>)
+    /// always wins. Admins set it (<see cref="Notifications.BodyNotificationSettings"/>).
+    /// </summary>
+    public bool DigestDefault { get; set; } = true;
+
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; set; }
 

@@ -5,7 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Notifications;
 
-public sealed record PreferencesView(string Language, bool Digest, IReadOnlyList<string> OptOut, IReadOnlyList<string> OptionalKinds, IReadOnlyList<string> MandatoryKinds);
+/// <summary>
+/// The user's choices. <see cref="Digest"/> is the delivery that applies; <see cref="DigestFromBody"/> says it is the
+/// body's default because the user has not chosen (it then follows the default when an admin changes it).
+/// </summary>
+public sealed record PreferencesView(
+    string Language, bool Digest, bool DigestFromBody, IReadOnlyList<string> OptOut, IReadOnlyList<string> OptionalKinds, IReadOnlyList<string> MandatoryKinds);
 
 public sealed record SavePreferencesRequest(string? Language, bool? Digest, IReadOnlyList<string>? OptOut);
 
@@ -13,7 +18,8 @@ public sealed record SavePreferencesRequest(string? Language, bool? Digest, IRea
 public sealed class ManagePreferences(ICouncilDb db, TimeProvider clock)
 {
     public async Task<PreferencesView> GetAsync(Caller caller, CancellationToken cancellationToken) =>
-        View(await db.NotificationPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == caller.UserId, cancellationToken) ?? new NotificationPreference());
+        View(await db.NotificationPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == caller.UserId, cancellationToken) ?? new NotificationPreference(),
+            await db.Bodies.GetAsync(caller.BodyId, cancellationToken));
 
     public async Task<PreferencesView> SaveAsync(Caller caller, SavePreferencesRequest request, CancellationToken cancellationToken)
     {
@@ -42,7 +48,7 @@ public sealed class ManagePreferences(ICouncilDb db, TimeProvider clock)
         preference.OptOut = request.OptOut is null ? preference.OptOut : [.. request.OptOut.Distinct()];
         preference.Modified = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        return View(preference);
+        return View(preference, await db.Bodies.GetAsync(caller.BodyId, cancellationToken));
     }
 
     /// <summary>The user's row, tracked, created with the defaults when they have none yet.</summary>
@@ -58,8 +64,8 @@ public sealed class ManagePreferences(ICouncilDb db, TimeProvider clock)
         return preference;
     }
 
-    private static PreferencesView View(NotificationPreference preference) => new(
-        preference.Language, preference.Digest, preference.OptOut,
+    private static PreferencesView View(NotificationPreference preference, Model.Body body) => new(
+        preference.Language, preference.DigestIn(body), preference.Digest is null, preference.OptOut,
         MailKinds.All.Where(k => !k.Mandatory).Select(k => k.Name).ToList(),
         MailKinds.All.Where(k => k.Mandatory).Select(k => k.Name).ToList());
 }

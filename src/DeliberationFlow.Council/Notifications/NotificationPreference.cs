@@ -1,6 +1,6 @@
 namespace DeliberationFlow.Council.Notifications;
 
-/// <summary>How a user wants to be written to. Users without a row get the defaults (German, one message per meeting, everything).</summary>
+/// <summary>How a user wants to be written to. Users without a row get the defaults (German, the body's default delivery, everything).</summary>
 public sealed class NotificationPreference
 {
     public Guid UserId { get; init; }
@@ -9,11 +9,15 @@ public sealed class NotificationPreference
     public string Language { get; set; } = MailLanguages.German;
 
     /// <summary>
-    /// One message per meeting listing its items (true, the default: an invitation states the meeting's agenda, § 59 Abs. 1
-    /// NKomVG, and twenty items are one invitation, not twenty) or one message per item (false, for a member who wants
-    /// each paper's invitation on its own).
+    /// One message per meeting listing its items (true: an invitation states the meeting's agenda, § 59 Abs. 1 NKomVG,
+    /// and twenty items are one invitation, not twenty) or one message per item (false, for a member who wants each
+    /// paper's invitation on its own). Null while the user has not chosen: the body's <see cref="Model.Body.DigestDefault"/>
+    /// applies, and follows it when an admin changes it. Rows saved before the default existed keep their value as chosen.
     /// </summary>
-    public bool Digest { get; set; } = true;
+    public bool? Digest { get; set; }
+
+    /// <summary>The delivery that applies: the user's choice, else the body's default.</summary>
+    public bool DigestIn(Model.Body body) => Digest ?? body.DigestDefault;
 
     /// <summary>Kinds of message the user does not want; only kinds that are not mandatory may be listed.</summary>
     public List<string> OptOut { get; set; } = [];

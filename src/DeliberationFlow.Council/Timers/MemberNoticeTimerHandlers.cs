@@ -104,20 +104,20 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
         var locked = false;
 
         // Single messages first: only the digests need the meeting's row (below), and the lock lasts until commit.
-        foreach (var member in members.OrderBy(m => m.Preference.Digest))
+        foreach (var member in members.OrderBy(m => m.Preference.DigestIn(body)))
         {
             if (!mandatory && member.Preference.OptOut.Contains(NoticeKind))
             {
                 continue;
             }
 
-            if (member.Preference.Digest && !locked)
+            if (member.Preference.DigestIn(body) && !locked)
             {
                 await Notices.TakeMeetingAsync(db, meeting.Id, cancellationToken);
                 locked = true;
             }
 
-            var (key, items, supplement, carried) = member.Preference.Digest
+            var (key, items, supplement, carried) = member.Preference.DigestIn(body)
                 ? await DigestAsync(meeting, member, consultationId, agenda, cancellationToken)
                 : await SingleAsync(meeting, consultationId, member, agenda, cancellationToken);
             if (carried is not null)

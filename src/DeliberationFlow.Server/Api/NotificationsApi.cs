@@ -28,6 +28,12 @@ public static class NotificationsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        var settings = api.MapGroup("/notification-settings").WithTags("Notifications").RequireAuthorization(SecurityExtensions.AdminPolicy);
+        settings.MapGet("/", BodySettingsAsync).WithSummary("The body's default delivery for members who have not chosen: one message per meeting (digest) or per item");
+        settings.MapPut("/", SaveBodySettingsAsync)
+            .WithSummary("Changes it (admins); a member's own choice always wins")
+            .ProducesValidationProblem();
+
         var me = api.MapGroup("/me").WithTags("Notifications");
         me.MapGet("/notification-preferences", GetPreferencesAsync).WithSummary("Language, digest or single messages, kinds turned off");
         me.MapPut("/notification-preferences", SavePreferencesAsync)
@@ -120,6 +126,13 @@ public static class NotificationsApi
         await follow.UnfollowAsync(http.User.ToCaller(), id, cancellationToken);
         return TypedResults.NoContent();
     }
+
+    private static async Task<Ok<BodyNotificationSettingsView>> BodySettingsAsync(BodyNotificationSettings settings, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.GetAsync(http.User.ToCaller(), cancellationToken));
+
+    private static async Task<Ok<BodyNotificationSettingsView>> SaveBodySettingsAsync(
+        SaveBodyNotificationSettingsRequest request, BodyNotificationSettings settings, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.SaveAsync(http.User.ToCaller(), request, cancellationToken));
 
     private static async Task<Ok<CommitteeNotificationSettingsView>> CommitteeSettingsAsync(
         string key, CommitteeNotificationSettings settings, HttpContext http, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Model;
@@ -211,6 +212,51 @@ public sealed class NotificationTests
         Assert.Equal(5, test.Smtp.Messages.Count(m => Reminder(m, "29.04.2021")));
         Assert.Equal(5, test.Smtp.Messages.Count(m => Reminder(m, "06.05.2021")));
         Assert.Equal(5, test.Smtp.Messages.Count(m => (m.Subject ?? "").StartsWith("Einladung:", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// An admin sets what members who never chose get: one message per item instead of the digest. The four FPA members
+    /// without a choice then get one invitation per paper; Jana, who chose the digest herself, keeps one for the meeting.
+    /// Only admins change it, it takes a value, and the change is in the audit log.
+    /// </summary>
+    [Fact]
+    public async Task TheBodysDigestDefault_ReachesMembersWhoNeverChose_WhileAnOwnChoiceWins()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var jana = test.ClientFor("ratsmitglied");
+        Assert.True((await admin.GetFromJsonAsync<BodyNotificationSettingsView>("/api/notification-settings"))!.DigestDefault);
+        Assert.Equal(HttpStatusCode.Forbidden, (await jana.PutAsJsonAsync("/api/notification-settings", new SaveBodyNotificationSettingsRequest(false))).StatusCode);
+        var empty = await admin.PutAsJsonAsync("/api/notification-settings", new SaveBodyNotificationSettingsRequest(null));
+        await Http.EnsureAsync(empty, HttpStatusCode.BadRequest);
+        Assert.Equal(["digestDefault"], (await empty.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys);
+        Assert.True((await admin.GetFromJsonAsync<BodyNotificationSettingsView>("/api/notification-settings"))!.DigestDefault);
+
+        // Jana chooses the digest, as the default is now; a later language change leaves her choice as it is.
+        await Http.EnsureAsync(await jana.PutAsJsonAsync("/api/me/notification-preferences", new SavePreferencesRequest(null, true, null)), HttpStatusCode.OK);
+        await Http.EnsureAsync(await jana.PutAsJsonAsync("/api/me/notification-preferences", new SavePreferencesRequest("de", null, null)), HttpStatusCode.OK);
+        var changed = await admin.PutAsJsonAsync("/api/notification-settings", new SaveBodyNotificationSettingsRequest(false));
+        await Http.EnsureAsync(changed, HttpStatusCode.OK);
+        Assert.False((await changed.Content.ReadFromJsonAsync<BodyNotificationSettingsView>())!.DigestDefault);
+        Assert.Contains((await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=body"))!.Entries,
+            e => e.Message.Contains("eine Nachricht je Tagesordnungspunkt", StringComparison.Ordinal));
+        var own = (await jana.GetFromJsonAsync<PreferencesView>("/api/me/notification-preferences"))!;
+        Assert.Equal((true, false), (own.Digest, own.DigestFromBody));
+        var unchosen = (await admin.GetFromJsonAsync<PreferencesView>("/api/me/notification-preferences"))!;
+        Assert.Equal((false, true), (unchosen.Digest, unchosen.DigestFromBody));
+
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-61011", "Haushalt", "Beschlussvorlage", "fb20", null, true, null, null));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-61012", "Stellenplan", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileAsync();
+        const string invitation = "Einladung: Finanz- und Personalausschuss am 29.04.2021 – ";
+        var singles = await test.Smtp.WaitForAsync(m => m.Subject is invitation + "21-61011" or invitation + "21-61012", 8);
+        Assert.Equal(4, singles.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
+        Assert.DoesNotContain(singles, m => m.To.Mailboxes.Single().Address == Jana);
+        var digest = Assert.Single(await test.Smtp.WaitForAsync(m => m.Subject == invitation + "21-61011, 21-61012", 1));
+        Assert.Equal(Jana, digest.To.Mailboxes.Single().Address);
+        await test.WaitForMailOutAsync();
+        Assert.Equal(9, test.Smtp.Messages.Count(m => (m.Subject ?? "").StartsWith(invitation, StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -338,6 +338,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");
 
+                    b.Property<bool>("DigestDefault")
+                        .HasColumnType("boolean")
+                        .HasColumnName("digest_default");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1012,7 +1016,7 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("calendar_stamp");
 
-                    b.Property<bool>("Digest")
+                    b.Property<bool?>("Digest")
                         .HasColumnType("boolean")
                         .HasColumnName("digest");
 

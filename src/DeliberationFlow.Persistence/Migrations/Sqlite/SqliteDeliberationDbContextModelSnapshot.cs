@@ -327,6 +327,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created");
 
+                    b.Property<bool>("DigestDefault")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("digest_default");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1001,7 +1005,7 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("calendar_stamp");
 
-                    b.Property<bool>("Digest")
+                    b.Property<bool?>("Digest")
                         .HasColumnType("INTEGER")
                         .HasColumnName("digest");
 

@@ -11,10 +11,15 @@ public sealed class NotificationSettingsModel
 {
     private readonly HashSet<string> _received;
 
+    // A member who has not chosen follows the body's default, also when an admin changes it later: the form sends the
+    // delivery only when it was chosen before or is switched now, so saving the language alone does not fix it.
+    private readonly bool _savedDigest;
+
     public NotificationSettingsModel(PreferencesView saved)
     {
         Language = saved.Language;
-        Digest = saved.Digest;
+        Digest = _savedDigest = saved.Digest;
+        DigestFromBody = saved.DigestFromBody;
         OptionalKinds = saved.OptionalKinds;
         MandatoryKinds = saved.MandatoryKinds;
         _received = [.. saved.OptionalKinds.Where(kind => !saved.OptOut.Contains(kind))];
@@ -22,6 +27,9 @@ public sealed class NotificationSettingsModel
 
     public string Language { get; set; }
     public bool Digest { get; set; }
+
+    /// <summary>The delivery shown is the body's default: the member has not chosen.</summary>
+    public bool DigestFromBody { get; }
     public IReadOnlyList<string> OptionalKinds { get; }
     public IReadOnlyList<string> MandatoryKinds { get; }
 
@@ -45,7 +53,8 @@ public sealed class NotificationSettingsModel
         }
     }
 
-    public SavePreferencesRequest ToRequest() => new(Language, Digest, [.. OptionalKinds.Where(kind => !_received.Contains(kind))]);
+    public SavePreferencesRequest ToRequest() => new(
+        Language, DigestFromBody && Digest == _savedDigest ? null : Digest, [.. OptionalKinds.Where(kind => !_received.Contains(kind))]);
 
     /// <summary>German label of a kind (the key of its English resource).</summary>
     public static string Label(string kind) => kind switch

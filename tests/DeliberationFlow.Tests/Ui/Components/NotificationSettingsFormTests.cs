@@ -11,7 +11,7 @@ namespace DeliberationFlow.Tests.Ui.Components;
 public sealed class NotificationSettingsFormTests : IAsyncDisposable
 {
     private static readonly PreferencesView Saved = new(
-        "de", false, ["deferral-notice"],
+        "de", false, false, ["deferral-notice"],
         ["reminder", "outcome-notice", "deferral-notice", "referral-notice"],
         ["invitation", "meeting-change", "escalation"]);
 
@@ -59,6 +59,27 @@ public sealed class NotificationSettingsFormTests : IAsyncDisposable
         Assert.Equal("en", sent.Language);
         Assert.True(sent.Digest);
         Assert.Equal(["reminder"], sent.OptOut);
+    }
+
+    /// <summary>
+    /// A member who never chose sees the body's default and a note saying so; saving other settings leaves the delivery
+    /// unchosen (it follows the default when an admin changes it), switching it sends the choice.
+    /// </summary>
+    [Fact]
+    public void TheBodysDefaultDelivery_IsSentOnlyWhenSwitched()
+    {
+        var unchosen = Saved with { Digest = true, DigestFromBody = true };
+        SavePreferencesRequest? sent = null;
+        var form = Render(new NotificationSettingsModel(unchosen), request => sent = request);
+        Assert.Contains("Voreinstellung", form.Find("#digest-from-body").TextContent);
+
+        form.Find("form").Submit();
+        Assert.Null(sent!.Digest);
+
+        form.Find("#digest input").Change(false);
+        form.Find("form").Submit();
+        Assert.False(sent!.Digest);
+        Assert.Empty(Render(new NotificationSettingsModel(Saved), _ => { }).FindAll("#digest-from-body"));
     }
 
     [Fact]
