@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
+using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.OParl;
@@ -75,7 +76,7 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
             _unmapped, _unmappedRoles, _unmappedResults, source.NotRead);
 
         // The import changes committees, persons and seats an admin could change by hand: the record says so, in its save.
-        db.AuditEntries.Add(AuditEntry.By(bodyId, actor, AuditAreas.Import, Truncate(report.Source, 200), Summary(report), _now));
+        db.AuditEntries.Add(AuditEntry.By(bodyId, actor, AuditAreas.Import, Texts.Cut(report.Source, 200), Summary(report), _now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return report;
@@ -89,7 +90,7 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
         var text = $"OParl-Import: {(changed.Count == 0 ? "nichts geändert" : string.Join("; ", changed))}" +
                    $"{(report.Unmapped.Count == 0 ? "" : $"; nicht zugeordnet: {report.Unmapped.Count}")}" +
                    $"{(report.NotRead.Count == 0 ? "" : $"; nicht gelesen: {report.NotRead.Count}")}.";
-        return Truncate(text, 4000);
+        return Texts.Cut(text, 4000);
     }
 
     // ---------- Bodies and legislative terms ----------
@@ -310,7 +311,7 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
         var place = string.Join(" ", new[] { Str(location, "postalCode"), Str(location, "locality") }.Where(p => p is not null));
         var parts = new[] { Str(location, "description"), Str(location, "room"), Str(location, "streetAddress"), place.Length > 0 ? place : null }
             .Where(p => p is not null).Distinct().ToList();
-        return parts.Count == 0 ? null : Truncate(string.Join(", ", parts), 500);
+        return parts.Count == 0 ? null : Texts.Cut(string.Join(", ", parts), 500);
     }
 
     // ---------- Papers and their Beratungsfolge ----------
@@ -321,7 +322,7 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
             .ToDictionary(p => p.Reference, p => p.Id, StringComparer.Ordinal);
         foreach (var obj in source.OfType("Paper"))
         {
-            var reference = Truncate(Str(obj, "reference") ?? Tail(Str(obj, "id")!), 40);
+            var reference = Texts.Cut(Str(obj, "reference") ?? Tail(Str(obj, "id")!), 40);
 
             // A paper that is already here under its reference (a first import into a body that registered it) is adopted.
             if (!_links.ContainsKey(Str(obj, "id")!) && references.TryGetValue(reference, out var existing))
@@ -340,8 +341,8 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
             }
 
             references[reference] = paper.Id;
-            paper.Name = Truncate(Str(obj, "name") ?? paper.Name, 1000);
-            paper.PaperType = Truncate(Str(obj, "paperType") ?? paper.PaperType, 100);
+            paper.Name = Texts.Cut(Str(obj, "name") ?? paper.Name, 1000);
+            paper.PaperType = Texts.Cut(Str(obj, "paperType") ?? paper.PaperType, 100);
             paper.Date = Day(obj, "date") ?? DateOnly.FromDateTime(Created(obj).UtcDateTime);
             paper.LeadOfficeId = Urls(obj, "underDirectionOf").Select(u => Resolve(u, "Organization")).FirstOrDefault(id => id is not null) ?? paper.LeadOfficeId;
             paper.Deleted = state == Change.Deleted;
@@ -383,7 +384,7 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
                 continue;
             }
 
-            var roleText = Truncate(Str(obj, "role") ?? "unbekannt", 100);
+            var roleText = Texts.Cut(Str(obj, "role") ?? "unbekannt", 100);
             var (consultation, state) = await UpsertAsync(obj, "Consultation", db.Consultations, newId => new Consultation
             {
                 Id = newId, BodyId = _bodyId, PaperId = paper.Id, OrganizationId = organizationId!.Value, Position = ++position, RoleText = roleText,
@@ -669,8 +670,6 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
         Str(obj, name) is { } text && DateOnly.TryParse(text.Length >= 10 ? text[..10] : text, CultureInfo.InvariantCulture, out var day) ? day : null;
 
     private static string Tail(string url) => url.TrimEnd('/').Split('/')[^1];
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
     /// <summary>A committee key for workflows: the short name in lower case, made unique within the body.</summary>
     private static string UniqueKey(string name, HashSet<string> taken)
