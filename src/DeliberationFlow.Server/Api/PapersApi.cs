@@ -25,8 +25,9 @@ public static class PapersApi
         papers.MapGet("/{id}", GetAsync)
             .WithSummary("A paper with its Beratungsfolge, timeline and journal")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        papers.MapGet("/by-reference/{reference}", GetByReferenceAsync)
-            .WithSummary("A paper found by its reference, e.g. 21-15513-01")
+        // The rest of the path: many councils' references hold a slash (Karlsruhe's 2025/0916, Bonn's 0916/2025).
+        papers.MapGet("/by-reference/{**reference}", GetByReferenceAsync)
+            .WithSummary("A paper found by its reference, e.g. 21-15513-01 or 2025/0916 (the slash as it is or as %2F)")
             .ProducesProblem(StatusCodes.Status404NotFound);
         papers.MapPut("/{id}", EditAsync)
             .WithSummary("Corrects a paper's title, lead and participating offices, date and publicity (secretaries and admins); the journal records it")
@@ -90,6 +91,8 @@ public static class PapersApi
     private static async Task<Ok<PaperDetails>> GetAsync(Guid id, GetPaper getPaper, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await getPaper.ByIdAsync(http.User.ToCaller(), id, cancellationToken));
 
+    // Kestrel decodes every escape of a path but %2F (it would turn into a segment's end), so a client that escapes the
+    // reference whole sends 2025%2F0916 and the route value keeps it.
     private static async Task<Ok<PaperDetails>> GetByReferenceAsync(string reference, GetPaper getPaper, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await getPaper.ByReferenceAsync(http.User.ToCaller(), reference, cancellationToken));
+        TypedResults.Ok(await getPaper.ByReferenceAsync(http.User.ToCaller(), reference.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), cancellationToken));
 }

@@ -123,6 +123,34 @@ public sealed class OParlImportTests
     }
 
     [Fact]
+    public async Task ImportedTexts_LongerThanTheirColumns_AreCutBetweenWholeCharacters()
+    {
+        // A remote title of 1 000 characters and more with an emoji across the column's end: cut in the middle of the
+        // emoji, the name would hold half a character, which PostgreSQL's UTF-8 cannot store, and the import failed whole.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2026, 9, 1, 9));
+        var admin = test.ClientFor("admin-wf");
+        var folder = OParlFiles.NewScratchFolder();
+        try
+        {
+            var paper = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(OParlFiles.Karlsruhe, "papers", "51438.json")))!.AsObject();
+            var name = new string('a', 998) + "\U0001F3AD Seebühne";
+            paper["name"] = name;
+            paper["paperType"] = new string('b', 99) + "\U0001F3AD";
+            await File.WriteAllTextAsync(Path.Combine(folder, "51438.json"), paper.ToJsonString());
+
+            var report = await ImportAsync(admin, folder);
+            Assert.Equal(1, report.Counts["Paper"].Created);
+            var imported = (await admin.GetFromJsonAsync<PaperDetails>("/api/papers/by-reference/2024/0884/1"))!;
+            Assert.Equal(new string('a', 998) + "…", imported.Name);
+            Assert.Equal(new string('b', 99), imported.PaperType.TrimEnd('…'));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ReImport_OfAPaperDeletedAtTheSource_SoftDeletesIt_ListedOnlyWithModifiedSince()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2026, 9, 1, 9));
@@ -140,6 +168,14 @@ public sealed class OParlImportTests
             var papersUrl = (string)body["paper"]!;
             var paper = (await OParlInterfaceTests.GetAsync(client, papersUrl))["data"]!.AsArray().Single(p => (string)p!["reference"]! == "2025/0916")!;
             var paperUrl = (string)paper["id"]!;
+
+            // Karlsruhe's references hold a slash: the API finds the paper by it, written as it is or escaped.
+            foreach (var path in new[] { "/api/papers/by-reference/2025/0916", "/api/papers/by-reference/2025%2F0916" })
+            {
+                var found = await admin.GetAsync(path);
+                Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+                Assert.Equal(paperUrl.Split('/')[^1], (await found.Content.ReadFromJsonAsync<PaperDetails>())!.Id.ToString());
+            }
 
             // Karlsruhe depublishes the paper: its object now says deleted.
             await test.MoveClockToAsync(Berlin.At(2026, 9, 2, 9));
