@@ -1306,23 +1306,23 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127232151_BodyDigestDefault') THEN
-    ALTER TABLE council.notification_preferences ALTER COLUMN digest DROP NOT NULL;
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128003759_BodyDigestDefault') THEN
+    ALTER TABLE council.notification_preferences ADD digest_chosen boolean NOT NULL DEFAULT TRUE;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127232151_BodyDigestDefault') THEN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128003759_BodyDigestDefault') THEN
     ALTER TABLE council.bodies ADD digest_default boolean NOT NULL DEFAULT TRUE;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261127232151_BodyDigestDefault') THEN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128003759_BodyDigestDefault') THEN
     INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
-    VALUES ('20261127232151_BodyDigestDefault', '10.0.15');
+    VALUES ('20261128003759_BodyDigestDefault', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

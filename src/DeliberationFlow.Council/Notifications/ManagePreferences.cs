@@ -44,7 +44,11 @@ public sealed class ManagePreferences(ICouncilDb db, TimeProvider clock)
         errors.ThrowIfAny();
         var preference = await PreferenceOfAsync(db, caller.UserId, cancellationToken);
         preference.Language = request.Language ?? preference.Language;
-        preference.Digest = request.Digest ?? preference.Digest;
+        if (request.Digest is { } digest)
+        {
+            (preference.Digest, preference.DigestChosen) = (digest, true);
+        }
+
         preference.OptOut = request.OptOut is null ? preference.OptOut : [.. request.OptOut.Distinct()];
         preference.Modified = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
@@ -65,7 +69,7 @@ public sealed class ManagePreferences(ICouncilDb db, TimeProvider clock)
     }
 
     private static PreferencesView View(NotificationPreference preference, Model.Body body) => new(
-        preference.Language, preference.DigestIn(body), preference.Digest is null, preference.OptOut,
+        preference.Language, preference.DigestIn(body), !preference.DigestChosen, preference.OptOut,
         MailKinds.All.Where(k => !k.Mandatory).Select(k => k.Name).ToList(),
         MailKinds.All.Where(k => k.Mandatory).Select(k => k.Name).ToList());
 }

@@ -11,13 +11,20 @@ public sealed class NotificationPreference
     /// <summary>
     /// One message per meeting listing its items (true: an invitation states the meeting's agenda, § 59 Abs. 1 NKomVG,
     /// and twenty items are one invitation, not twenty) or one message per item (false, for a member who wants each
-    /// paper's invitation on its own). Null while the user has not chosen: the body's <see cref="Model.Body.DigestDefault"/>
-    /// applies, and follows it when an admin changes it. Rows saved before the default existed keep their value as chosen.
+    /// paper's invitation on its own), as the user chose; it counts only once <see cref="DigestChosen"/>.
     /// </summary>
-    public bool? Digest { get; set; }
+    public bool Digest { get; set; } = true;
+
+    /// <summary>
+    /// Whether the user chose <see cref="Digest"/>. Until then the body's <see cref="Model.Body.DigestDefault"/> applies,
+    /// and follows it when an admin changes it. Rows saved before the default existed count as chosen (the migration
+    /// BodyDigestDefault), as nothing tells a choice from the old default. A column of its own rather than a nullable
+    /// Digest: SQLite cannot make a column nullable without rebuilding its table.
+    /// </summary>
+    public bool DigestChosen { get; set; }
 
     /// <summary>The delivery that applies: the user's choice, else the body's default.</summary>
-    public bool DigestIn(Model.Body body) => Digest ?? body.DigestDefault;
+    public bool DigestIn(Model.Body body) => DigestChosen ? Digest : body.DigestDefault;
 
     /// <summary>Kinds of message the user does not want; only kinds that are not mandatory may be listed.</summary>
     public List<string> OptOut { get; set; } = [];

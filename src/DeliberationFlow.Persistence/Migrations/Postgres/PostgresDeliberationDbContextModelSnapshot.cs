@@ -1016,9 +1016,13 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("calendar_stamp");
 
-                    b.Property<bool?>("Digest")
+                    b.Property<bool>("Digest")
                         .HasColumnType("boolean")
                         .HasColumnName("digest");
+
+                    b.Property<bool>("DigestChosen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("digest_chosen");
 
                     b.Property<string>("Language")
                         .IsRequired()

@@ -1005,9 +1005,13 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("calendar_stamp");
 
-                    b.Property<bool?>("Digest")
+                    b.Property<bool>("Digest")
                         .HasColumnType("INTEGER")
                         .HasColumnName("digest");
+
+                    b.Property<bool>("DigestChosen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("digest_chosen");
 
                     b.Property<string>("Language")
                         .IsRequired()

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DeliberationFlow.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDeliberationDbContext))]
-    [Migration("20261127232151_BodyDigestDefault")]
+    [Migration("20261128003759_BodyDigestDefault")]
     partial class BodyDigestDefault
     {
         /// <inheritdoc />
@@ -1019,9 +1019,13 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("calendar_stamp");
 
-                    b.Property<bool?>("Digest")
+                    b.Property<bool>("Digest")
                         .HasColumnType("boolean")
                         .HasColumnName("digest");
+
+                    b.Property<bool>("DigestChosen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("digest_chosen");
 
                     b.Property<string>("Language")
                         .IsRequired()

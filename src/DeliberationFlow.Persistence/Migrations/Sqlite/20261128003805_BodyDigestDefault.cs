@@ -10,16 +10,16 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<bool>(
-                name: "digest",
+            // True for the rows stored so far: each keeps its value as chosen, as nothing tells a choice from the old
+            // default. A user saved from now on follows the body until choosing.
+            migrationBuilder.AddColumn<bool>(
+                name: "digest_chosen",
                 table: "notification_preferences",
                 type: "INTEGER",
-                nullable: true,
-                oldClrType: typeof(bool),
-                oldType: "INTEGER");
+                nullable: false,
+                defaultValue: true);
 
-            // True: every body keeps what its members got before (one message per meeting); the preferences already
-            // stored keep their value as chosen, as nothing tells a choice from the old default.
+            // True: every body keeps what its members got before (one message per meeting).
             migrationBuilder.AddColumn<bool>(
                 name: "digest_default",
                 table: "bodies",
@@ -32,18 +32,12 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropColumn(
+                name: "digest_chosen",
+                table: "notification_preferences");
+
+            migrationBuilder.DropColumn(
                 name: "digest_default",
                 table: "bodies");
-
-            migrationBuilder.AlterColumn<bool>(
-                name: "digest",
-                table: "notification_preferences",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: true,
-                oldClrType: typeof(bool),
-                oldType: "INTEGER",
-                oldNullable: true);
         }
     }
 }

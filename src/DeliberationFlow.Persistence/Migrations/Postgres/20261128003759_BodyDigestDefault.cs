@@ -10,17 +10,17 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<bool>(
-                name: "digest",
+            // True for the rows stored so far: each keeps its value as chosen, as nothing tells a choice from the old
+            // default. A user saved from now on follows the body until choosing.
+            migrationBuilder.AddColumn<bool>(
+                name: "digest_chosen",
                 schema: "council",
                 table: "notification_preferences",
                 type: "boolean",
-                nullable: true,
-                oldClrType: typeof(bool),
-                oldType: "boolean");
+                nullable: false,
+                defaultValue: true);
 
-            // True: every body keeps what its members got before (one message per meeting); the preferences already
-            // stored keep their value as chosen, as nothing tells a choice from the old default.
+            // True: every body keeps what its members got before (one message per meeting).
             migrationBuilder.AddColumn<bool>(
                 name: "digest_default",
                 schema: "council",
@@ -34,20 +34,14 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropColumn(
+                name: "digest_chosen",
+                schema: "council",
+                table: "notification_preferences");
+
+            migrationBuilder.DropColumn(
                 name: "digest_default",
                 schema: "council",
                 table: "bodies");
-
-            migrationBuilder.AlterColumn<bool>(
-                name: "digest",
-                schema: "council",
-                table: "notification_preferences",
-                type: "boolean",
-                nullable: false,
-                defaultValue: true,
-                oldClrType: typeof(bool),
-                oldType: "boolean",
-                oldNullable: true);
         }
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DeliberationFlow.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDeliberationDbContext))]
-    [Migration("20261127232209_BodyDigestDefault")]
+    [Migration("20261128003805_BodyDigestDefault")]
     partial class BodyDigestDefault
     {
         /// <inheritdoc />
@@ -1008,9 +1008,13 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("calendar_stamp");
 
-                    b.Property<bool?>("Digest")
+                    b.Property<bool>("Digest")
                         .HasColumnType("INTEGER")
                         .HasColumnName("digest");
+
+                    b.Property<bool>("DigestChosen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("digest_chosen");
 
                     b.Property<string>("Language")
                         .IsRequired()
