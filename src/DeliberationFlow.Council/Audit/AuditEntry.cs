@@ -5,7 +5,8 @@ namespace DeliberationFlow.Council.Audit;
 /// <summary>
 /// One change an admin made to the body's settings — an account, a committee's deadlines or reminders, a mail template,
 /// a workflow definition's versions (drafts, publication, retraction, running instances moved to another version), a person
-/// and their committee seats, an OParl import —
+/// and their committee seats, an OParl import; of a user's own changes, their password and how they are invited (one
+/// message per meeting or per item, or the body's default) —
 /// with who, when and what, written in the same save as the change. The papers' own story is in their journals; this is
 /// the story of the rules they ran under. Entries are never changed or deleted.
 /// </summary>

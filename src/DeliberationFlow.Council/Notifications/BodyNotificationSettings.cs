@@ -36,7 +36,7 @@ public sealed class BodyNotificationSettings(ICouncilDb db, TimeProvider clock)
             body.DigestDefault = digest;
             body.Modified = clock.GetUtcNow();
             db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Body, body.Key,
-                $"Voreinstellung der Zustellung für Mitglieder ohne eigene Wahl: {(digest ? "eine Sammelnachricht je Sitzung" : "eine Nachricht je Tagesordnungspunkt")}.", body.Modified));
+                $"Voreinstellung der Zustellung für Mitglieder ohne eigene Wahl: {ManagePreferences.DeliveryText(digest)}.", body.Modified));
             await db.SaveChangesAsync(cancellationToken);
         }
 

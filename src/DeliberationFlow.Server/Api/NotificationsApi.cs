@@ -37,7 +37,7 @@ public static class NotificationsApi
         var me = api.MapGroup("/me").WithTags("Notifications");
         me.MapGet("/notification-preferences", GetPreferencesAsync).WithSummary("Language, digest or single messages, kinds turned off");
         me.MapPut("/notification-preferences", SavePreferencesAsync)
-            .WithSummary("Changes the signed-in user's preferences; mandatory kinds (invitation, meeting change, escalation) cannot be turned off")
+            .WithSummary("Changes the signed-in user's preferences (null leaves one as it is; delivery \"bodyDefault\" returns to the body's default); mandatory kinds (invitation, meeting change, escalation) cannot be turned off")
             .ProducesValidationProblem();
         me.MapGet("/followed-papers", FollowedAsync).WithSummary("The papers the signed-in user follows");
         me.MapGet("/followed-committees", FollowedCommitteesAsync).WithSummary("The committees the signed-in user follows");

@@ -259,6 +259,72 @@ public sealed class NotificationTests
         Assert.Equal(9, test.Smtp.Messages.Count(m => (m.Subject ?? "").StartsWith(invitation, StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// Jana once chose the digest; the body's default is one message per item. A null digest leaves her choice as it is,
+    /// so she returns to the default with <c>delivery: "bodyDefault"</c>: she then gets one invitation per paper like
+    /// every member who never chose, and follows the default when the admin changes it again. Both changes of hers are in
+    /// the Änderungsprotokoll; a delivery that is none, or one given twice, is refused naming it and changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task AMemberWhoChose_ReturnsToTheBodysDefault_AndFollowsItFromThenOn()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var jana = test.ClientFor("ratsmitglied");
+        const string preferences = "/api/me/notification-preferences";
+        await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/notification-settings", new SaveBodyNotificationSettingsRequest(false)), HttpStatusCode.OK);
+        await Http.EnsureAsync(await jana.PutAsJsonAsync(preferences, new SavePreferencesRequest(null, true, null)), HttpStatusCode.OK);
+        var chosen = (await jana.GetFromJsonAsync<PreferencesView>(preferences))!;
+        Assert.Equal((true, false, false), (chosen.Digest, chosen.DigestFromBody, chosen.DigestDefault));
+
+        foreach (var (wrong, problem) in new (object Request, string Message)[]
+        {
+            (new { delivery = "sometimes" }, "'sometimes' is no delivery"),
+            (new { delivery = Deliveries.BodyDefault, digest = false }, "not both"),
+        })
+        {
+            var refused = await jana.PutAsJsonAsync(preferences, wrong);
+            await Http.EnsureAsync(refused, HttpStatusCode.BadRequest);
+            var errors = (await refused.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+            Assert.Equal(["delivery"], errors.Keys);
+            Assert.Contains(problem, errors["delivery"].Single(), StringComparison.Ordinal);
+        }
+
+        var unchanged = (await jana.GetFromJsonAsync<PreferencesView>(preferences))!;
+        Assert.Equal((true, false), (unchanged.Digest, unchanged.DigestFromBody));
+
+        var returned = await jana.PutAsJsonAsync(preferences, new SavePreferencesRequest(null, null, null, Deliveries.BodyDefault));
+        await Http.EnsureAsync(returned, HttpStatusCode.OK);
+        var following = (await returned.Content.ReadFromJsonAsync<PreferencesView>())!;
+        Assert.Equal((false, true), (following.Digest, following.DigestFromBody));
+        var stored = (await jana.GetFromJsonAsync<PreferencesView>(preferences))!;
+        Assert.Equal((false, true), (stored.Digest, stored.DigestFromBody));
+        var janasEntries = (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=account&q=ratsmitglied"))!.Entries
+            .Where(e => e.Subject == "ratsmitglied").Select(e => e.Message).ToList();
+        Assert.Contains("Zustellung selbst gewählt: eine Sammelnachricht je Sitzung.", janasEntries);
+        Assert.Contains("Zustellung folgt wieder der Voreinstellung der Körperschaft (derzeit eine Nachricht je Tagesordnungspunkt).", janasEntries);
+
+        // Saved again as she follows it (the portal sends the delivery each time): nothing changes, nothing more on record.
+        await Http.EnsureAsync(await jana.PutAsJsonAsync(preferences, new SavePreferencesRequest("de", null, null, Deliveries.BodyDefault)), HttpStatusCode.OK);
+        Assert.Equal(2, (await admin.GetFromJsonAsync<AuditPage>("/api/audit?area=account&q=ratsmitglied"))!.Entries.Count(e => e.Subject == "ratsmitglied"));
+
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-61021", "Haushalt", "Beschlussvorlage", "fb20", null, true, null, null));
+        await test.RegisterAsync("admin", new RegisterPaperRequest("21-61022", "Stellenplan", "Beschlussvorlage", "fb10", null, true, null, null));
+        await test.MoveClockToAsync(Berlin.At(2021, 4, 22, 15, 0, 1));
+        await test.ReconcileAsync();
+        const string invitation = "Einladung: Finanz- und Personalausschuss am 29.04.2021 – ";
+        var singles = await test.Smtp.WaitForAsync(m => m.Subject is invitation + "21-61021" or invitation + "21-61022", 10);
+        Assert.Equal(5, singles.Select(m => m.To.Mailboxes.Single().Address).Distinct().Count());
+        Assert.Equal(2, singles.Count(m => m.To.Mailboxes.Single().Address == Jana));
+        await test.WaitForMailOutAsync();
+        Assert.DoesNotContain(test.Smtp.Messages, m => m.Subject == invitation + "21-61021, 21-61022");
+
+        // She follows the default, so the admin's next change reaches her too.
+        await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/notification-settings", new SaveBodyNotificationSettingsRequest(true)), HttpStatusCode.OK);
+        var now = (await jana.GetFromJsonAsync<PreferencesView>(preferences))!;
+        Assert.Equal((true, true, true), (now.Digest, now.DigestFromBody, now.DigestDefault));
+    }
+
     [Fact]
     public async Task ByDefault_OneInvitationPerMeeting_AndASupplementForLateItems_WhileAMemberMayChooseEnglishSingleMessagesAndNoReminder()
     {

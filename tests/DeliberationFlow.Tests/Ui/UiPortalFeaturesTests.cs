@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
@@ -94,6 +97,41 @@ public sealed class UiPortalFeaturesTests(Chromium chromium) : IClassFixture<Chr
         // Unfollowing from the portal empties the list.
         await followed.Locator(".unfollow").ClickAsync();
         await Expect(page.Locator("#no-followed-papers")).ToBeVisibleAsync();
+    }
+
+    /// <summary>
+    /// Jana once chose one message per item. Her page offers to follow the body's setting and says what it is now; she
+    /// chooses it, saves, and it is stored and still chosen after a reload, where the admin's later change of the default
+    /// shows.
+    /// </summary>
+    [Fact]
+    public async Task Councillor_WhoChoseOneMessagePerItem_ChoosesToFollowTheBodysDefault()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        const string preferences = "/api/me/notification-preferences";
+        var jana = test.ClientFor("ratsmitglied");
+        await Http.EnsureAsync(await jana.PutAsJsonAsync(preferences, new SavePreferencesRequest(null, false, null)), HttpStatusCode.OK);
+        await using var councillor = await UiSession.SignInAsync(chromium, test, "ratsmitglied");
+        await councillor.GotoAsync("/portal");
+        var page = councillor.Page;
+        var followBody = page.Locator("[data-delivery=bodyDefault]");
+        await Expect(page.Locator("[data-delivery=perItem] input")).ToBeCheckedAsync();
+        await Expect(followBody.Locator("input")).Not.ToBeCheckedAsync();
+        await Expect(followBody).ToHaveTextAsync("Einstellung der Körperschaft folgen (derzeit: eine Sammelnachricht je Sitzung)");
+
+        await followBody.Locator("input").CheckAsync();
+        await page.Locator("#save-settings").ClickAsync();
+        await Expect(page.Locator("#settings-saved")).ToBeVisibleAsync();
+        await councillor.ScreenshotAsync("portal-delivery-body-default");
+        var stored = (await jana.GetFromJsonAsync<PreferencesView>(preferences))!;
+        Assert.Equal((true, true), (stored.Digest, stored.DigestFromBody));
+
+        await Http.EnsureAsync(await test.ClientFor("admin").PutAsJsonAsync("/api/notification-settings", new SaveBodyNotificationSettingsRequest(false)), HttpStatusCode.OK);
+        await page.ReloadAsync();
+        await councillor.WaitUntilInteractiveAsync();
+        await Expect(followBody.Locator("input")).ToBeCheckedAsync();
+        await Expect(followBody).ToHaveTextAsync("Einstellung der Körperschaft folgen (derzeit: eine Nachricht je Tagesordnungspunkt)");
+        await Expect(page.Locator("[data-delivery=perItem] input")).Not.ToBeCheckedAsync();
     }
 
     [Fact]

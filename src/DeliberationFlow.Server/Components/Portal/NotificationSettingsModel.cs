@@ -11,25 +11,25 @@ public sealed class NotificationSettingsModel
 {
     private readonly HashSet<string> _received;
 
-    // A member who has not chosen follows the body's default, also when an admin changes it later: the form sends the
-    // delivery only when it was chosen before or is switched now, so saving the language alone does not fix it.
-    private readonly bool _savedDigest;
-
     public NotificationSettingsModel(PreferencesView saved)
     {
         Language = saved.Language;
-        Digest = _savedDigest = saved.Digest;
-        DigestFromBody = saved.DigestFromBody;
+        Delivery = saved.DigestFromBody ? Deliveries.BodyDefault : saved.Digest ? Deliveries.Digest : Deliveries.PerItem;
+        DigestDefault = saved.DigestDefault;
         OptionalKinds = saved.OptionalKinds;
         MandatoryKinds = saved.MandatoryKinds;
         _received = [.. saved.OptionalKinds.Where(kind => !saved.OptOut.Contains(kind))];
     }
 
     public string Language { get; set; }
-    public bool Digest { get; set; }
+    /// <summary>
+    /// One of <see cref="Deliveries"/>, always sent: following the body's default is a choice of its own, so a member
+    /// who chose can return to it, and one who follows it keeps following when an admin changes it later.
+    /// </summary>
+    public string Delivery { get; set; }
 
-    /// <summary>The delivery shown is the body's default: the member has not chosen.</summary>
-    public bool DigestFromBody { get; }
+    /// <summary>The body's default as it is now, shown with the choice to follow it.</summary>
+    public bool DigestDefault { get; }
     public IReadOnlyList<string> OptionalKinds { get; }
     public IReadOnlyList<string> MandatoryKinds { get; }
 
@@ -53,8 +53,15 @@ public sealed class NotificationSettingsModel
         }
     }
 
-    public SavePreferencesRequest ToRequest() => new(
-        Language, DigestFromBody && Digest == _savedDigest ? null : Digest, [.. OptionalKinds.Where(kind => !_received.Contains(kind))]);
+    public SavePreferencesRequest ToRequest() => new(Language, null, [.. OptionalKinds.Where(kind => !_received.Contains(kind))], Delivery);
+
+    /// <summary>German label of a delivery (the key of its English resource).</summary>
+    public static string DeliveryLabel(bool digest) => digest ? "Eine Sammelnachricht je Sitzung" : "Eine Nachricht je Tagesordnungspunkt";
+
+    /// <summary>German label of following the body's default, saying what it is now (the key of its English resource).</summary>
+    public static string BodyDefaultLabel(bool digestDefault) => digestDefault
+        ? "Einstellung der Körperschaft folgen (derzeit: eine Sammelnachricht je Sitzung)"
+        : "Einstellung der Körperschaft folgen (derzeit: eine Nachricht je Tagesordnungspunkt)";
 
     /// <summary>German label of a kind (the key of its English resource).</summary>
     public static string Label(string kind) => kind switch

@@ -13,7 +13,7 @@ public sealed class NotificationSettingsFormTests : IAsyncDisposable
     private static readonly PreferencesView Saved = new(
         "de", false, false, ["deferral-notice"],
         ["reminder", "outcome-notice", "deferral-notice", "referral-notice"],
-        ["invitation", "meeting-change", "escalation"]);
+        ["invitation", "meeting-change", "escalation"], DigestDefault: true);
 
     private readonly BunitContext _context = new();
 
@@ -51,35 +51,40 @@ public sealed class NotificationSettingsFormTests : IAsyncDisposable
 
         form.Find("[data-kind='reminder'] input").Change(false);
         form.Find("[data-kind='deferral-notice'] input").Change(true);
-        form.Find("#digest input").Change(true);
+        form.Find("[data-delivery='digest'] input").Click();
         model.Language = "en";
         form.Find("form").Submit();
 
         Assert.NotNull(sent);
         Assert.Equal("en", sent.Language);
-        Assert.True(sent.Digest);
+        Assert.Equal((Deliveries.Digest, null), (sent.Delivery, sent.Digest));
         Assert.Equal(["reminder"], sent.OptOut);
     }
 
     /// <summary>
-    /// A member who never chose sees the body's default and a note saying so; saving other settings leaves the delivery
-    /// unchosen (it follows the default when an admin changes it), switching it sends the choice.
+    /// A member who never chose has "follow the body" chosen, and it says what the body's default is now; saving sends it
+    /// as such, so the member keeps following when an admin changes the default. A member who chose one message per item
+    /// sees that chosen, and returns to the body's default by choosing it.
     /// </summary>
     [Fact]
-    public void TheBodysDefaultDelivery_IsSentOnlyWhenSwitched()
+    public void FollowingTheBodysDefault_IsAChoiceOfItsOwn_ThatSaysWhatTheDefaultIsNow()
     {
-        var unchosen = Saved with { Digest = true, DigestFromBody = true };
+        var unchosen = Saved with { Digest = false, DigestFromBody = true, DigestDefault = false };
         SavePreferencesRequest? sent = null;
         var form = Render(new NotificationSettingsModel(unchosen), request => sent = request);
-        Assert.Contains("Voreinstellung", form.Find("#digest-from-body").TextContent);
-
+        Assert.True(form.Find("[data-delivery='bodyDefault'] input").HasAttribute("checked"));
+        Assert.Equal("Einstellung der Körperschaft folgen (derzeit: eine Nachricht je Tagesordnungspunkt)",
+            form.Find("[data-delivery='bodyDefault']").TextContent.Trim());
         form.Find("form").Submit();
-        Assert.Null(sent!.Digest);
+        Assert.Equal((Deliveries.BodyDefault, null), (sent!.Delivery, sent.Digest));
 
-        form.Find("#digest input").Change(false);
-        form.Find("form").Submit();
-        Assert.False(sent!.Digest);
-        Assert.Empty(Render(new NotificationSettingsModel(Saved), _ => { }).FindAll("#digest-from-body"));
+        var chosen = Render(new NotificationSettingsModel(Saved), request => sent = request);
+        Assert.True(chosen.Find("[data-delivery='perItem'] input").HasAttribute("checked"));
+        Assert.False(chosen.Find("[data-delivery='bodyDefault'] input").HasAttribute("checked"));
+        Assert.Contains("derzeit: eine Sammelnachricht je Sitzung", chosen.Find("[data-delivery='bodyDefault']").TextContent, StringComparison.Ordinal);
+        chosen.Find("[data-delivery='bodyDefault'] input").Click();
+        chosen.Find("form").Submit();
+        Assert.Equal(Deliveries.BodyDefault, sent!.Delivery);
     }
 
     [Fact]
