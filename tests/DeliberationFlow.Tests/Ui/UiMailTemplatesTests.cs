@@ -1,4 +1,6 @@
 using System.Net.Http.Json;
+using DeliberationFlow.Council.Audit;
+using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Notifications.Templates;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
@@ -46,5 +48,34 @@ public sealed class UiMailTemplatesTests(Chromium chromium) : IClassFixture<Chro
         await page.Locator("#template-reset").ClickAsync();
         await Expect(row.Locator(".template-state")).ToHaveTextAsync("Standard");
         await Expect(page.Locator("#template-subject input")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^Beratungsergebnis"));
+    }
+
+    /// <summary>
+    /// Above the templates, the admin switches what members who never chose get to one message per item: it is stored,
+    /// on record, still off after a reload, and what such a member's own page then says the body's default is.
+    /// </summary>
+    [Fact]
+    public async Task Admin_SwitchesTheBodysDefaultDelivery_ItIsStored_AndShownAfterAReload()
+    {
+        await using var test = await TestApp.StartForBrowserAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await using var admin = await UiSession.SignInAsync(chromium, test, "admin");
+        await admin.GotoAsync("/operations/templates");
+        var page = admin.Page;
+        var digestDefault = page.Locator("#digest-default input");
+        await Expect(digestDefault).ToBeCheckedAsync();
+
+        await digestDefault.UncheckAsync();
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Voreinstellung gespeichert");
+        await admin.ScreenshotAsync("mail-templates-digest-default");
+        var api = test.ClientFor("admin");
+        Assert.False((await api.GetFromJsonAsync<BodyNotificationSettingsView>("/api/notification-settings"))!.DigestDefault);
+        Assert.Contains((await api.GetFromJsonAsync<AuditPage>("/api/audit?area=body"))!.Entries,
+            e => e.Message == "Voreinstellung der Zustellung für Mitglieder ohne eigene Wahl: eine Nachricht je Tagesordnungspunkt.");
+        var member = (await test.ClientFor("ratsmitglied").GetFromJsonAsync<PreferencesView>("/api/me/notification-preferences"))!;
+        Assert.Equal((false, true, false), (member.Digest, member.DigestFromBody, member.DigestDefault));
+
+        await page.ReloadAsync();
+        await admin.WaitUntilInteractiveAsync();
+        await Expect(digestDefault).Not.ToBeCheckedAsync();
     }
 }
