@@ -479,6 +479,31 @@ public sealed class NotificationTests
         Assert.Equal(["21-62001"], (await jana.GetFromJsonAsync<List<FollowedPaper>>("/api/me/followed-papers"))!.Select(f => f.Reference));
     }
 
+    /// <summary>
+    /// The list of templates and each template describe an English template in English: no English entry carries the
+    /// German description of its kind, and the German entries keep theirs.
+    /// </summary>
+    [Fact]
+    public async Task EnglishTemplates_AreDescribedInEnglish_NotWithTheGermanDescription()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        var list = (await admin.GetFromJsonAsync<List<MailTemplateSummary>>("/api/mail-templates"))!;
+        Assert.Equal(MailKinds.All.Count, list.Count(t => t.Language == MailLanguages.English));
+        foreach (var kind in MailKinds.All)
+        {
+            var german = list.Single(t => t.Kind == kind.Name && t.Language == MailLanguages.German).Description;
+            var english = list.Single(t => t.Kind == kind.Name && t.Language == MailLanguages.English).Description;
+            Assert.Equal(kind.Description, german);
+            Assert.NotEqual(german, english);
+            Assert.DoesNotMatch("[äöüÄÖÜß]", english);
+            Assert.Equal(english, (await admin.GetFromJsonAsync<MailTemplateView>($"/api/mail-templates/{kind.Name}/en"))!.Description);
+        }
+
+        Assert.Equal("Reminder of the meeting (days before set per committee)",
+            list.Single(t => t.Kind == MailKinds.Reminder && t.Language == MailLanguages.English).Description);
+    }
+
     [Fact]
     public async Task MailTemplates_AreCheckedWhereTheyAreWrong_PreviewedWithSampleData_AndUsedOnceSaved()
     {

@@ -1,11 +1,16 @@
 namespace DeliberationFlow.Council.Notifications.Templates;
 
 /// <summary>
-/// A kind of message: its name, its short German label (as lists show it) and description, whether a recipient may opt out
-/// of it, and sample data. The sample is also the kind's model: a template may name exactly the fields the sample has
-/// (lists by their first element).
+/// A kind of message: its name, its short German label (as lists show it), its description in German and in English,
+/// whether a recipient may opt out of it, and sample data. The sample is also the kind's model: a template may name exactly
+/// the fields the sample has (lists by their first element).
 /// </summary>
-public sealed record MailKind(string Name, string Label, string Description, bool Mandatory, Func<Dictionary<string, object?>> Sample);
+public sealed record MailKind(
+    string Name, string Label, string Description, string EnglishDescription, bool Mandatory, Func<Dictionary<string, object?>> Sample)
+{
+    /// <summary>The description in a template's language: an English template is described in English.</summary>
+    public string DescriptionIn(string language) => language == MailLanguages.English ? EnglishDescription : Description;
+}
 
 public static class MailKinds
 {
@@ -21,15 +26,24 @@ public static class MailKinds
 
     public static readonly IReadOnlyList<MailKind> All =
     [
-        new(Invitation, "Einladung", "Einladung zur Sitzung mit Tagesordnung und Kalendereintrag (.ics); Pflicht", true, MeetingSample),
-        new(Reminder, "Erinnerung", "Erinnerung an die Sitzung (Tage vorher je Gremium einstellbar)", false, MeetingSample),
-        new(OutcomeNotice, "Beratungsergebnis", "Beratungsergebnis an das federführende Amt und an Folgende", false, OutcomeSample),
-        new(DeferralNotice, "Vertagung", "Vertagung an das federführende Amt und an Folgende", false, OutcomeSample),
-        new(ReferralNotice, "Verweisung", "Verweisung an das federführende Amt und an Folgende", false, OutcomeSample),
-        new(OutcomeCorrection, "Berichtigung", "Berichtigung eines Beratungsergebnisses (Protokollberichtigung) an das federführende Amt und an Folgende", false, CorrectionSample),
-        new(MeetingChange, "Sitzungsänderung", "Sitzung verlegt oder abgesagt; Pflicht", true, MeetingChangeSample),
-        new(Escalation, "Überfälliger Schritt", "Beratungsschritt überfällig: an Sitzungsdienst und federführendes Amt; Pflicht", true, EscalationSample),
-        new(AgendaNotice, "Tagesordnung", "Öffentliche Tagesordnung einer Sitzung, wenn eingeladen wird, an die, die dem Gremium folgen (Mitglieder erhalten die Einladung)", false, AgendaSample),
+        new(Invitation, "Einladung", "Einladung zur Sitzung mit Tagesordnung und Kalendereintrag (.ics); Pflicht",
+            "Invitation to the meeting with agenda and calendar entry (.ics); mandatory", true, MeetingSample),
+        new(Reminder, "Erinnerung", "Erinnerung an die Sitzung (Tage vorher je Gremium einstellbar)",
+            "Reminder of the meeting (days before set per committee)", false, MeetingSample),
+        new(OutcomeNotice, "Beratungsergebnis", "Beratungsergebnis an das federführende Amt und an Folgende",
+            "Outcome to the lead office and followers", false, OutcomeSample),
+        new(DeferralNotice, "Vertagung", "Vertagung an das federführende Amt und an Folgende",
+            "Deferral to the lead office and followers", false, OutcomeSample),
+        new(ReferralNotice, "Verweisung", "Verweisung an das federführende Amt und an Folgende",
+            "Referral to the lead office and followers", false, OutcomeSample),
+        new(OutcomeCorrection, "Berichtigung", "Berichtigung eines Beratungsergebnisses (Protokollberichtigung) an das federführende Amt und an Folgende",
+            "Correction of a recorded outcome (correction of the minutes) to the lead office and followers", false, CorrectionSample),
+        new(MeetingChange, "Sitzungsänderung", "Sitzung verlegt oder abgesagt; Pflicht",
+            "Meeting moved or cancelled; mandatory", true, MeetingChangeSample),
+        new(Escalation, "Überfälliger Schritt", "Beratungsschritt überfällig: an Sitzungsdienst und federführendes Amt; Pflicht",
+            "Consultation step overdue: to the secretariat and the lead office; mandatory", true, EscalationSample),
+        new(AgendaNotice, "Tagesordnung", "Öffentliche Tagesordnung einer Sitzung, wenn eingeladen wird, an die, die dem Gremium folgen (Mitglieder erhalten die Einladung)",
+            "Public agenda of a meeting when it is invited, to those who follow the committee (members receive the invitation)", false, AgendaSample),
     ];
 
     public static MailKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

@@ -33,7 +33,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         return MailKinds.All.SelectMany(kind => MailLanguages.All.Select(language =>
         {
             var stored = own.FirstOrDefault(t => t.Kind == kind.Name && t.Language == language);
-            return new MailTemplateSummary(kind.Name, language, kind.Description, kind.Mandatory, stored is not null, stored?.Modified);
+            return new MailTemplateSummary(kind.Name, language, kind.DescriptionIn(language), kind.Mandatory, stored is not null, stored?.Modified);
         })).ToList();
     }
 
@@ -43,7 +43,7 @@ public sealed class ManageMailTemplates(ICouncilDb db, TimeProvider clock)
         var mailKind = Find(kind, language);
         var stored = await StoredAsync(caller, kind, language, cancellationToken);
         var text = DefaultMailTemplates.InForce(stored, kind, language);
-        return new MailTemplateView(kind, language, mailKind.Description, mailKind.Mandatory, stored is not null, text.Subject, text.Text, text.Html,
+        return new MailTemplateView(kind, language, mailKind.DescriptionIn(language), mailKind.Mandatory, stored is not null, text.Subject, text.Text, text.Html,
             Fields(mailKind.Sample()));
     }
 
