@@ -9,7 +9,7 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
         api.MapGet("/audit", ListAsync).WithTags("Audit")
-            .WithSummary("The body's record of admin changes (accounts, committee deadlines and reminders, mail templates), newest first (admins)")
+            .WithSummary("The body's record of admin changes (accounts and members' own deliveries, committees, mail templates and the body's settings, workflows, persons, imports), newest first (admins)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
         return api;
