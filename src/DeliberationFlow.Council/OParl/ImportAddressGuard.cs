@@ -14,6 +14,13 @@ public sealed class OParlImportOptions
     /// the import may reach although they are not on the public internet: a council's RIS on its intranet. Empty: none.
     /// </summary>
     public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>
+    /// How long one import may read a server in all (<c>OParl:Import:TimeLimit</c>, e.g. <c>01:00:00</c>); then it stops
+    /// reading, imports what it read and says where it stopped (<see cref="OParlImportReport.CutShort"/>). Without it an
+    /// import may run for the 20,000 pages it reads at most, each up to two minutes.
+    /// </summary>
+    public TimeSpan TimeLimit { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>
@@ -204,6 +211,11 @@ public sealed class OParlImportOptionsValidator : IValidateOptions<OParlImportOp
     public ValidateOptionsResult Validate(string? name, OParlImportOptions options)
     {
         var failures = options.AllowedNetworks.Select(e => ImportAddressGuard.ParseEntry(e).Error).OfType<string>().ToList();
+        if (options.TimeLimit <= TimeSpan.Zero)
+        {
+            failures.Add($"OParl:Import:TimeLimit must be longer than zero (e.g. 01:00:00 for an hour); it is {options.TimeLimit}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -6,6 +6,7 @@ using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace DeliberationFlow.Council.OParl;
 
@@ -14,6 +15,8 @@ public sealed record ImportOParlRequest(string? Source);
 /// <summary>
 /// What one import did, per OParl type, what it could not map, and which pages of the source it could not read (each
 /// with its URL and why; what they hold is missing, and a later import brings it once the source has mended them).
+/// <paramref name="CutShort"/>: null when the source was read to its end; else where and why reading stopped early (the
+/// time limit, the bound of pages). What was read before is imported, whole, in the import's one transaction.
 /// </summary>
 public sealed record OParlImportReport(
     string Source,
@@ -21,7 +24,8 @@ public sealed record OParlImportReport(
     IReadOnlyList<string> Unmapped,
     IReadOnlyDictionary<string, int> UnmappedRoles,
     IReadOnlyDictionary<string, int> UnmappedResults,
-    IReadOnlyList<OParlNotRead> NotRead);
+    IReadOnlyList<OParlNotRead> NotRead,
+    string? CutShort);
 
 public sealed record OParlImportCounts(int Created, int Updated, int Unchanged, int Deleted);
 
@@ -31,7 +35,7 @@ public sealed record OParlImportCounts(int Created, int Updated, int Unchanged, 
 /// Raw role and result wording is kept and mapped to the normalised values. Each object is found again by its OParl id,
 /// so a second import of the same source changes nothing, and one of a newer state updates, adds and soft-deletes.
 /// </summary>
-public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimeProvider clock)
+public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimeProvider clock, IOptions<OParlImportOptions> options)
 {
     private readonly Dictionary<string, int[]> _counts = [];
     private readonly List<string> _unmapped = [];
@@ -51,7 +55,9 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
             throw RequestValidationException.For("source", "Name an OParl URL (its System, a Body, a list or an object) or a folder of OParl JSON files.");
         }
 
-        var source = await reader.ReadAsync(request.Source.Trim(), cancellationToken);
+        // The time limit ends reading the server, the part that waits on it; what was read is then saved in the one
+        // transaction below, whole or not at all, so an import cut short leaves every object it brought with its links.
+        var source = await reader.ReadAsync(request.Source.Trim(), options.Value.TimeLimit, cancellationToken);
         _unmapped.AddRange(source.Problems);
         _bodyId = bodyId;
         _now = clock.GetUtcNow();
@@ -73,23 +79,24 @@ public sealed class ImportOParl(ICouncilDb db, OParlSourceReader reader, TimePro
         _unmapped.AddRange(_problems.Select(p => $"{p.Key} ({p.Value.Count}): {string.Join(", ", p.Value.Take(5))}{(p.Value.Count > 5 ? ", …" : "")}"));
         var report = new OParlImportReport(request.Source.Trim(),
             _counts.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => new OParlImportCounts(c.Value[0], c.Value[1], c.Value[2], c.Value[3])),
-            _unmapped, _unmappedRoles, _unmappedResults, source.NotRead);
+            _unmapped, _unmappedRoles, _unmappedResults, source.NotRead, source.CutShort);
 
         // The import changes committees, persons and seats an admin could change by hand: the record says so, in its save.
-        db.AuditEntries.Add(AuditEntry.By(bodyId, actor, AuditAreas.Import, Texts.Cut(report.Source, 200), Summary(report), _now));
+        db.AuditEntries.Add(AuditEntry.By(bodyId, actor, AuditAreas.Import, Texts.Cut(report.Source, 200), Summary(report, source.CutShortAt), _now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return report;
     }
 
     /// <summary>One line of the record: per OParl type what was added, changed and deleted (unchanged ones left out), what was not mapped and not read.</summary>
-    private static string Summary(OParlImportReport report)
+    private static string Summary(OParlImportReport report, Uri? cutShortAt)
     {
         var changed = report.Counts.Where(c => c.Value.Created + c.Value.Updated + c.Value.Deleted > 0)
             .Select(c => $"{c.Key} {c.Value.Created} neu, {c.Value.Updated} geändert, {c.Value.Deleted} gelöscht").ToList();
         var text = $"OParl-Import: {(changed.Count == 0 ? "nichts geändert" : string.Join("; ", changed))}" +
                    $"{(report.Unmapped.Count == 0 ? "" : $"; nicht zugeordnet: {report.Unmapped.Count}")}" +
-                   $"{(report.NotRead.Count == 0 ? "" : $"; nicht gelesen: {report.NotRead.Count}")}.";
+                   $"{(report.NotRead.Count == 0 ? "" : $"; nicht gelesen: {report.NotRead.Count}")}" +
+                   $"{(cutShortAt is null ? "" : $"; vorzeitig beendet, ab {cutShortAt} nicht gelesen")}.";
         return Texts.Cut(text, 4000);
     }
 

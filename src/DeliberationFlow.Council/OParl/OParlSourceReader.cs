@@ -19,6 +19,15 @@ public sealed class OParlSource
     /// <summary>The pages of a server that could not be read; what they hold is missing, the rest is imported.</summary>
     public List<OParlNotRead> NotRead { get; } = [];
 
+    /// <summary>
+    /// Null when the source was read to its end (broken pages aside); else where and why reading stopped early (the time
+    /// limit, the bound of pages): the pages from there on, and the lists after it, were not read.
+    /// </summary>
+    public string? CutShort { get; set; }
+
+    /// <summary>The first page not read when reading stopped early.</summary>
+    public Uri? CutShortAt { get; set; }
+
     public IEnumerable<JsonObject> OfType(string type) =>
         Objects.Values.Where(o => Text(o["type"]) == OParlJson.TypeUrl(type));
 
@@ -96,11 +105,16 @@ public sealed class OParlSourceReader(HttpClient http, TimeProvider clock)
 
     private static readonly string[] BodyLists = ["organization", "person", "meeting", "paper"];
 
-    public async Task<OParlSource> ReadAsync(string source, CancellationToken cancellationToken)
+    /// <param name="timeLimit">
+    /// How long reading a server may take in all (<see cref="OParlImportOptions.TimeLimit"/>), from now on the service's
+    /// clock: then the page being read is cut off, no further page is read, and <see cref="OParlSource.CutShort"/> says where.
+    /// A folder is read whole.
+    /// </param>
+    public async Task<OParlSource> ReadAsync(string source, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
         if (Uri.TryCreate(source, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
         {
-            return await ReadUrlAsync(url, cancellationToken);
+            return await ReadUrlAsync(url, timeLimit, cancellationToken);
         }
 
         if (Directory.Exists(source))
@@ -149,29 +163,40 @@ public sealed class OParlSourceReader(HttpClient http, TimeProvider clock)
     }
 
     /// <summary>One reading of a server: what was found, and how many pages were fetched and failed so far.</summary>
-    private sealed class Reading
+    private sealed class Reading(TimeSpan timeLimit, DateTimeOffset deadline)
     {
         public OParlSource Source { get; } = new();
+
+        public TimeSpan TimeLimit { get; } = timeLimit;
+
+        /// <summary>When the import's <see cref="TimeLimit"/> ends reading, on the service's clock.</summary>
+        public DateTimeOffset Deadline { get; } = deadline;
+
+        public string TimeLimitReached => $"the import's time limit of {Span(TimeLimit)} (OParl:Import:TimeLimit) was reached";
 
         public int Pages { get; set; }
 
         public int Unread { get; set; }
 
-        /// <summary>Why no further page is read, once a bound is reached; said once, at the first page left out.</summary>
+        /// <summary>Why no further page is read, once a bound is reached; said once, at the first page left out (<see cref="StopAt"/>).</summary>
         public string? Stop { get; set; }
 
         public bool StopReported { get; set; }
     }
 
-    public async Task<OParlSource> ReadUrlAsync(Uri start, CancellationToken cancellationToken)
+    public async Task<OParlSource> ReadUrlAsync(Uri start, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
-        var reading = new Reading();
+        var reading = new Reading(timeLimit, clock.GetUtcNow() + timeLimit);
         var source = reading.Source;
         JsonObject first;
         try
         {
             reading.Pages++;
-            first = await GetAsync(start, cancellationToken);
+            first = await GetAsync(start, reading, cancellationToken);
+        }
+        catch (TimeLimitReachedException)
+        {
+            throw RequestValidationException.For("source", $"{start}: did not answer within the import's time limit of {Span(timeLimit)} (OParl:Import:TimeLimit)");
         }
         catch (PageUnreadableException ex)
         {
@@ -296,17 +321,17 @@ public sealed class OParlSourceReader(HttpClient http, TimeProvider clock)
     {
         if (reading.Stop is null && reading.Pages >= MaxPages)
         {
-            reading.Stop = $"not read, nor any page after it: the import reads at most {MaxPages} pages of one source";
+            reading.Stop = $"the import reads at most {MaxPages} pages of one source";
+        }
+
+        if (reading.Stop is null && clock.GetUtcNow() >= reading.Deadline)
+        {
+            reading.Stop = reading.TimeLimitReached;
         }
 
         if (reading.Stop is not null)
         {
-            if (!reading.StopReported)
-            {
-                reading.Source.NotRead.Add(new OParlNotRead(url.ToString(), reading.Stop));
-                reading.StopReported = true;
-            }
-
+            StopAt(url, reading);
             return null;
         }
 
@@ -314,13 +339,20 @@ public sealed class OParlSourceReader(HttpClient http, TimeProvider clock)
         string reason;
         try
         {
-            var page = await GetAsync(url, cancellationToken);
+            var page = await GetAsync(url, reading, cancellationToken);
             if (page["data"] is JsonArray)
             {
                 return page;
             }
 
             reason = "answered no OParl list page: it has no data array";
+        }
+        catch (TimeLimitReachedException)
+        {
+            // Cut off by the time limit, not broken: said as where the import stopped, not counted as an unreadable page.
+            reading.Stop = reading.TimeLimitReached;
+            StopAt(url, reading);
+            return null;
         }
         catch (PageUnreadableException ex)
         {
@@ -340,10 +372,30 @@ public sealed class OParlSourceReader(HttpClient http, TimeProvider clock)
         reading.Source.NotRead.Add(new OParlNotRead(url.ToString(), reason));
         if (++reading.Unread == MaxUnreadPages)
         {
-            reading.Stop = $"not read, nor any page after it: {MaxUnreadPages} pages of this source could not be read, and the import stops reading there";
+            reading.Stop = $"{MaxUnreadPages} pages of this source could not be read, and the import stops reading there";
         }
 
         return null;
+    }
+
+    /// <summary>A time limit as the report says it: in whole minutes, or in seconds where it is not.</summary>
+    private static string Span(TimeSpan span) => span.Ticks % TimeSpan.TicksPerMinute == 0
+        ? $"{span.TotalMinutes:0} minute{(span == TimeSpan.FromMinutes(1) ? "" : "s")}"
+        : $"{span.TotalSeconds:0.###} seconds";
+
+    /// <summary>Says once, at the first page left out, that reading stopped there and why; the report then calls the import cut short.</summary>
+    private static void StopAt(Uri url, Reading reading)
+    {
+        if (reading.StopReported)
+        {
+            return;
+        }
+
+        reading.Source.NotRead.Add(new OParlNotRead(url.ToString(), $"not read, nor any page after it: {reading.Stop}"));
+        reading.Source.CutShort = $"Reading stopped at {url}, as {reading.Stop}: that page, the rest of its list and the lists after it " +
+                                  "were not read. What was read before it is imported.";
+        reading.Source.CutShortAt = url;
+        reading.StopReported = true;
     }
 
     /// <summary>
@@ -351,9 +403,12 @@ public sealed class OParlSourceReader(HttpClient http, TimeProvider clock)
     /// to http); every hop connects through the address guard of the HttpClient. Whatever keeps the page from being read
     /// is a <see cref="PageUnreadableException"/> (or the guard's <see cref="ImportAddressRefusedException"/>) saying why.
     /// </summary>
-    private async Task<JsonObject> GetAsync(Uri url, CancellationToken cancellationToken)
+    private async Task<JsonObject> GetAsync(Uri url, Reading reading, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(RequestTimeout, clock);
+        // A page has its own two minutes, and no more than what is left of the import's time limit.
+        var left = reading.Deadline - clock.GetUtcNow();
+        var byTimeLimit = left < RequestTimeout;
+        using var timeout = new CancellationTokenSource(byTimeLimit ? left > TimeSpan.Zero ? left : TimeSpan.Zero : RequestTimeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -363,7 +418,7 @@ public sealed class OParlSourceReader(HttpClient http, TimeProvider clock)
                                    && (ex is OperationCanceledException || (timeout.IsCancellationRequested && ex is IOException or HttpRequestException)))
         {
             // The deadline cut the request or the reading of its body (which may surface as an I/O error).
-            throw new PageUnreadableException($"did not answer within {RequestTimeout.TotalMinutes:0} minutes");
+            throw byTimeLimit ? new TimeLimitReachedException() : new PageUnreadableException($"did not answer within {RequestTimeout.TotalMinutes:0} minutes");
         }
         catch (HttpRequestException ex)
         {
@@ -485,3 +540,6 @@ public sealed class OParlSourceReader(HttpClient http, TimeProvider clock)
 
 /// <summary>A page of the source could not be read; the message says why, as the report shows it after the page's URL.</summary>
 public sealed class PageUnreadableException(string message) : Exception(message);
+
+/// <summary>The import's time limit cut a page off: reading ends there, and the report says the import was cut short.</summary>
+public sealed class TimeLimitReachedException() : Exception("The import's time limit was reached.");

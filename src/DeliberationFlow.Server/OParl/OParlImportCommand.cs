@@ -14,6 +14,9 @@ public static class OParlImportCommand
 {
     public const string Verb = "import-oparl";
 
+    /// <summary>The import ended early (its time limit, the bound of pages): what was read is imported, the rest of the source is not.</summary>
+    public const int CutShortExitCode = 3;
+
     public static bool IsRequested(string[] args) => args.Length > 0 && args[0] == Verb;
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
@@ -96,6 +99,13 @@ public static class OParlImportCommand
         foreach (var (result, count) in report.UnmappedResults)
         {
             Console.WriteLine($"  result kept as written, no normalised outcome: \"{result}\" ({count}×)");
+        }
+
+        if (report.CutShort is not null)
+        {
+            // What was read is imported and consistent; a script running the import learns by the exit code that it is not all.
+            Console.WriteLine($"  cut short: {report.CutShort}");
+            return CutShortExitCode;
         }
 
         return 0;

@@ -76,4 +76,36 @@ public sealed class OParlImportCommandTests
             Directory.Delete(dataPath, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task ImportOParlVerb_CutShortByItsTimeLimit_ImportsWhatItRead_SaysWhereItStopped_AndEndsWith3()
+    {
+        // The process runs on the real clock: a limit of seconds, and a list that never answers.
+        await using var remote = await RemoteOParlServer.StartAsync();
+        remote.Serve("/oparl/body/1", Body(remote, remote.Url("/oparl/body/1/organizations"), remote.Url("/oparl/body/1/persons")));
+        remote.Serve("/oparl/body/1/organizations", ListPage(Organization(remote, "1", "Rat")));
+        remote.Hang("/oparl/body/1/persons");
+        var dataPath = Directory.CreateTempSubdirectory("deliberationflow-import-").FullName;
+        try
+        {
+            var (exitCode, output) = await ServerProcess.RunVerbAsync(dataPath,
+                ["import-oparl", remote.Url("/oparl/body/1"), "--body", "irgendwo", "--OParl:Import:AllowedNetworks:0", "127.0.0.0/8", "--OParl:Import:TimeLimit", "00:00:05"]);
+            Assert.True(exitCode == 3, output);
+            Assert.Matches(@"Organization\s+created\s+1\s", output);
+            Assert.Contains($"not read: {remote.Url("/oparl/body/1/persons")}: not read, nor any page after it: the import's time limit of 5 seconds (OParl:Import:TimeLimit) was reached",
+                output, StringComparison.Ordinal);
+            Assert.Contains($"cut short: Reading stopped at {remote.Url("/oparl/body/1/persons")}, as the import's time limit", output, StringComparison.Ordinal);
+
+            await using var db = new SqliteConnection($"Data Source={Path.Combine(dataPath, "deliberationflow.db")};Pooling=false");
+            await db.OpenAsync();
+            await using var command = db.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM organizations o JOIN bodies b ON b.id = o.body_id WHERE b.key = 'irgendwo' AND o.name = 'Rat'";
+            Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dataPath, recursive: true);
+        }
+    }
 }
