@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
@@ -95,6 +96,47 @@ public sealed class ShippedWorkflowTests
         Assert.Equal(("Settled", "erledigt durch Stellungnahme der Verwaltung"), (done.Consultations[^1].Outcome, done.Consultations[^1].ResultText));
         Assert.Equal(("Done", "Finished"), (done.Status, done.Workflow!.Status));
         Assert.Contains("Verwaltungsausschuss, 04.05.2021: erledigt durch Stellungnahme der Verwaltung (Vorberatung)", done.Timeline);
+    }
+
+    [Fact]
+    public async Task Antrag_SettledInTheVerwaltungsausschuss_IsServedAsErledigt_WithTheVaStepInPrivate_AndNoRatStep()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 3, 1, 9));
+        var motion = await test.RegisterAsync("admin", new RegisterPaperRequest(
+            "21-16101", "Mehr Sitzbänke in der Innenstadt", "Antrag", "fb10", null, true, null, null));
+
+        // The FPA (public) recommends; the VA (in private, 04.05.2021 15:00) declares it settled at 18:00: the procedure ends there.
+        var done = await RunToEndAsync(test, motion, c => c.Committee.Key == "va" ? ("Settled", "erledigt durch Stellungnahme der Verwaltung") : ("Adopted", "empfohlen"));
+
+        // Members (the paper's page in the portal) see the Beratungsfolge as it went, the VA's outcome included.
+        var member = await test.GetPaperAsync("ratsmitglied", done.Id);
+        Assert.Equal(("Done", "Erledigt", "Finished"), (member.Status, member.StatusLabel, member.Workflow!.Status));
+        Assert.Equal([("fpa", "Adopted"), ("va", "Settled")], member.Consultations.Select(c => (c.Committee.Key, c.Outcome)));
+        Assert.Equal(["Finanz- und Personalausschuss, 29.04.2021: empfohlen (Vorberatung)",
+            "Verwaltungsausschuss, 04.05.2021: erledigt durch Stellungnahme der Verwaltung (Vorberatung)"], member.Timeline);
+
+        // The public (OParl, anonymous): the paper is erledigt, which is true, and its Beratungsfolge has no Rat step that
+        // never comes. The VA step keeps committee, role and meeting, but neither agenda item, status nor outcome, and serves
+        // its meeting's start as modified. Only the paper's status is a change served since, stamped when it happened.
+        var client = test.App.CreateClient();
+        var paper = JsonNode.Parse(await client.GetStringAsync($"/oparl/paper/{done.Id}"))!.AsObject();
+        Assert.Equal(("Done", "Erledigt"), ((string)paper["deliberationflow:status"]!, (string)paper["deliberationflow:statusLabel"]!));
+        Assert.Equal("2021-05-04T18:00:00+02:00", (string)paper["modified"]!);
+        var steps = paper["consultation"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        Assert.Equal(2, steps.Count);
+        Assert.Equal(("Done", "Adopted"), ((string)steps[0]["deliberationflow:status"]!, (string)steps[0]["deliberationflow:outcome"]!));
+        var va = await client.GetStringAsync((string)steps[1]["id"]!);
+        string[] hidden = ["agendaItem", "deliberationflow:status", "deliberationflow:statusLabel", "deliberationflow:outcome"];
+        foreach (var step in new[] { steps[1], JsonNode.Parse(va)!.AsObject() })
+        {
+            Assert.Equal(("Vorberatung", "2021-05-04T15:00:00+02:00"), ((string)step["role"]!, (string)step["modified"]!));
+            Assert.NotNull(step["meeting"]);
+            Assert.All(hidden, field => Assert.Null(step[field]));
+        }
+
+        Assert.DoesNotContain("erledigt durch", va + paper.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        var schemas = new DeliberationFlow.Tests.OParl.OParlSchemas();
+        Assert.Empty(schemas.Problems(paper, "paper").Concat(schemas.Problems(JsonNode.Parse(va)!.AsObject(), "VA step")));
     }
 
     [Fact]
