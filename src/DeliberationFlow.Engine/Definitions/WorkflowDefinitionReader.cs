@@ -161,31 +161,32 @@ public static class WorkflowDefinitionReader
 
     /// <summary>
     /// The members of an object by their known names (matched regardless of case, as before); unknown ones are reported,
-    /// and so is a known one given more than once.
+    /// and so is a known one given more than once. With <paramref name="known"/> null every name is known as written:
+    /// the settings of a properties object, whose names the activity's type knows, not the reader.
     /// </summary>
-    private static Fields Members(JsonElement element, string path, string[] known, string what, List<DefinitionProblem> problems)
+    private static Fields Members(JsonElement element, string path, string[]? known, string what, List<DefinitionProblem> problems)
     {
         var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var unknown = new HashSet<string>(StringComparer.Ordinal);
         HashSet<string>? repeated = null;
         foreach (var (memberName, value) in ReadableMembers(element, path, problems))
         {
-            var name = known.FirstOrDefault(k => string.Equals(k, memberName, StringComparison.OrdinalIgnoreCase));
+            var name = known is null ? memberName : known.FirstOrDefault(k => string.Equals(k, memberName, StringComparison.OrdinalIgnoreCase));
             if (name is null)
             {
                 // A typo in a property name must not silently drop a setting. JSON lets a name occur twice in one object;
                 // the second occurrence of an unknown name would be the same report at the same path, so it is made once.
                 if (unknown.Add(memberName))
                 {
-                    problems.Add(new($"{path}.{memberName}", $"'{memberName}' is not a property of {what}; known properties: {string.Join(", ", known)}."));
+                    problems.Add(new($"{path}.{memberName}", $"'{memberName}' is not a property of {what}; known properties: {string.Join(", ", known!)}."));
                 }
 
                 continue;
             }
 
-            // A known name given twice ("type": "Start" … "type": "End") kept the last value without a word, so a
-            // document could say two things and be saved meaning one. Neither value is taken: which one is meant is the
-            // user's to say. Reported once at its path, however often it repeats.
+            // A known name given twice ("type": "Start" … "type": "End", "outcomes" twice in the properties) kept the
+            // last value without a word, so a document could say two things and be saved meaning one. Neither value is
+            // taken: which one is meant is the user's to say. Reported once at its path, however often it repeats.
             if (!members.TryAdd(name, value) && (repeated ??= new(StringComparer.Ordinal)).Add(name))
             {
                 problems.Add(new($"{path}.{name}", Repeated(memberName, name, what)));
@@ -207,6 +208,8 @@ public static class WorkflowDefinitionReader
     /// <summary>The known members of an object; a repeated one has no value here, and its problem is reported already.</summary>
     private sealed class Fields(Dictionary<string, JsonElement> values, HashSet<string>? repeated)
     {
+        public IReadOnlyDictionary<string, JsonElement> Values => values;
+
         public bool TryGetValue(string name, out JsonElement value) => values.TryGetValue(name, out value);
 
         public bool Repeats(string name) => repeated?.Contains(name) == true;
@@ -252,36 +255,21 @@ public static class WorkflowDefinitionReader
 
     private static Dictionary<string, JsonElement> PropertyBag(Fields members, string path, List<DefinitionProblem> problems)
     {
-        var bag = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         if (!members.TryGetValue("properties", out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            return bag;
+            return new(StringComparer.Ordinal);
         }
 
         if (value.ValueKind != JsonValueKind.Object)
         {
             problems.Add(new($"{path}.properties", $"Expected an object of settings here, not {Kind(value)}."));
-            return bag;
+            return new(StringComparer.Ordinal);
         }
 
-        HashSet<string>? repeated = null;
-        foreach (var (name, setting) in ReadableMembers(value, $"{path}.properties", problems))
-        {
-            // Cloned: the definition outlives the parsed document. A setting given twice ("outcomes" twice) is taken
-            // neither way, as a repeated member is (see Members); without it, the checks of meaning leave the activity's
-            // outcomes alone.
-            if (!bag.TryAdd(name, setting.Clone()) && (repeated ??= new(StringComparer.Ordinal)).Add(name))
-            {
-                problems.Add(new($"{path}.properties.{name}", Repeated(name, name, "these properties")));
-            }
-        }
-
-        foreach (var name in repeated ?? [])
-        {
-            bag.Remove(name);
-        }
-
-        return bag;
+        // Cloned: the definition outlives the parsed document. A setting given twice ("outcomes" twice) is taken neither
+        // way, as a repeated member is; without it, the checks of meaning leave the activity's outcomes alone.
+        return Members(value, $"{path}.properties", known: null, "these properties", problems).Values
+            .ToDictionary(setting => setting.Key, setting => setting.Value.Clone(), StringComparer.Ordinal);
     }
 
     private static string? Text(Fields members, string name, string path, List<DefinitionProblem> problems, bool required)
