@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DeliberationFlow.Engine.Activities;
@@ -71,8 +72,45 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
             return read.Problems;
         }
 
-        var unread = new Unread(read.Problems);
-        return InPathOrder([.. read.Problems, .. Check(read.Partial, context, unread).Where(p => !unread.Covers(p.Path))]);
+        var told = read.Problems.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+        List<DefinitionProblem> readProblems = [], unknownSettings = [];
+        foreach (var problem in read.Problems)
+        {
+            if (UnknownSetting(read.Partial, problem.Path, told) is { } unknown)
+            {
+                unknownSettings.Add(unknown);
+            }
+            else
+            {
+                readProblems.Add(problem);
+            }
+        }
+
+        // An unknown setting, once told as such, hides none of the activity's outcomes: the type reads none from it.
+        var unread = new Unread(readProblems);
+        return InPathOrder([.. readProblems, .. unknownSettings, .. Check(read.Partial, context, unread).Where(p => !unread.Covers(p.Path))]);
+    }
+
+    /// <summary>
+    /// What to tell instead of the reader's problem at <paramref name="path"/> when that is a setting the activity's type
+    /// does not have. The reader knows no activity types and reports at a setting's path only a setting given twice;
+    /// to the author, that the type has no such setting is the useful part: "keep one 'comittee'" would have them keep
+    /// a typo. Null when the path is no setting, the type has the setting, or the activity or its type did not read
+    /// (the type meant is then not known).
+    /// </summary>
+    private DefinitionProblem? UnknownSetting(WorkflowDefinition definition, string path, HashSet<string> told)
+    {
+        if (SettingPattern().Match(path) is not { Success: true } setting)
+        {
+            return null;
+        }
+
+        var i = int.Parse(setting.Groups[1].Value, CultureInfo.InvariantCulture);
+        var name = setting.Groups[2].Value;
+        return !told.Contains($"$.activities[{i}]") && activities.Find(definition.Activities[i].Type)?.Descriptor is { } descriptor
+               && descriptor.Properties.All(p => p.Name != name)
+            ? new(path, NoSuchProperty(descriptor, name))
+            : null;
     }
 
     private List<DefinitionProblem> Check(WorkflowDefinition definition, DefinitionValidationContext context, Unread unread)
@@ -356,13 +394,15 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
 
         foreach (var name in activity.Properties.Keys.Where(k => descriptor.Properties.All(p => p.Name != k)))
         {
-            var known = descriptor.Properties.Count == 0 ? "none" : string.Join(", ", descriptor.Properties.Select(p => p.Name));
-            problems.Add(new($"$.activities[{i}].properties.{name}", $"'{descriptor.Type}' has no property '{name}'; known properties: {known}."));
+            problems.Add(new($"$.activities[{i}].properties.{name}", NoSuchProperty(descriptor, name)));
             reported.Add($"$.activities[{i}].properties.{name}");
         }
 
         return reported;
     }
+
+    private static string NoSuchProperty(ActivityDescriptor descriptor, string name) =>
+        $"'{descriptor.Type}' has no property '{name}'; known properties: {(descriptor.Properties.Count == 0 ? "none" : string.Join(", ", descriptor.Properties.Select(p => p.Name)))}.";
 
     private static void ValidateReachability(List<DefinitionProblem> problems, WorkflowDefinition definition, string startId, HashSet<string> reachable)
     {
@@ -384,6 +424,10 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
     [GeneratedRegex(@"\[(\d+)\]", RegexOptions.CultureInvariant)]
     private static partial Regex IndexPattern();
 
+    /// <summary>The path of one of an activity's settings: the activity's index and the setting's name, as written.</summary>
+    [GeneratedRegex(@"^\$\.activities\[(\d+)\]\.properties\.(.+)\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex SettingPattern();
+
     /// <summary>Where the reader found a value of the wrong kind, so the checks of meaning neither repeat it nor guess around it.</summary>
     private sealed partial class Unread
     {
@@ -399,8 +443,8 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
             AnyActivityType = activityParts.Contains("") || activityParts.Contains(".type");
             AnyConnectionPort = connectionParts.Contains("") || connectionParts.Contains(".source") || connectionParts.Contains(".outcome");
             GraphIsComplete = !AnyActivityType && !AnyConnectionPort && !activityParts.Contains(".id") && !connectionParts.Contains(".target");
-            // A setting the reader did not take (given twice) may be the one that names the activity's outcomes.
-            _settingUnread = [.. _paths.Select(p => SettingPattern().Match(p)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+            // A setting of the type the reader did not take (given twice) may be the one that names the activity's outcomes.
+            _settingUnread = [.. _paths.Select(p => SettingPattern().Match(p)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
         }
 
         private readonly HashSet<int> _settingUnread;
@@ -453,8 +497,5 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
 
         [GeneratedRegex(@"^\$\.connections\[(\d+)\](\.source|\.outcome|\.target)?$", RegexOptions.CultureInvariant)]
         private static partial Regex ConnectionPattern();
-
-        [GeneratedRegex(@"^\$\.activities\[(\d+)\]\.properties\.", RegexOptions.CultureInvariant)]
-        private static partial Regex SettingPattern();
     }
 }

@@ -495,8 +495,10 @@ public sealed class WorkflowDefinitionMutationTests
     {
         var read = WorkflowDefinitionReader.Read(json);
         var problems = Validator.Validate(read, DefinitionValidationContext.Empty);
-        // The reader's findings are all in the answer, and a valid answer is the read definition.
-        var dropped = read.Problems.Except(problems).ToList();
+        // The reader's findings are all in the answer, and a valid answer is the read definition. A setting given twice
+        // that the activity's type does not have is told as unknown instead, at its path.
+        var dropped = read.Problems.Except(problems)
+            .Where(p => !problems.Any(q => q.Path == p.Path && q.Message.Contains("' has no property '", StringComparison.Ordinal))).ToList();
         Assert.True(dropped.Count == 0, $"The reader's findings are missing from the answer: {string.Join("; ", dropped)}{Environment.NewLine}for: {json}");
         Assert.True(problems.Count > 0 || read.Definition is not null, $"Nothing reported, but no definition, for: {json}");
         // Each problem once: the same path and words twice would be noise to the author, and point at a check that ran twice.

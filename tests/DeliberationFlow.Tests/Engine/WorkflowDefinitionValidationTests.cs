@@ -272,6 +272,38 @@ public sealed class WorkflowDefinitionValidationTests
     }
 
     /// <summary>
+    /// A setting the activity's type does not have, given twice (a typo copied: "comittee" twice), was reported only as
+    /// given twice: "Keep one 'comittee'" had the author keep the typo, and that the type has no such setting was lost.
+    /// It is reported as unknown, naming it and the known ones, as when given once, and not also as given twice; and as
+    /// no setting of the type it hides none of the activity's outcomes (the open one is reported). A known setting given
+    /// twice stays "given twice".
+    /// </summary>
+    [Fact]
+    public void Validate_AnUnknownSettingGivenTwice_IsReportedAsUnknown_NotAsGivenTwice()
+    {
+        var problems = ReadAndValidate("""
+            {"definitionId":"tippfehler","version":1,"name":"Tippfehler",
+             "activities":[
+               {"id":"start","type":"Start"},
+               {"id":"c0","type":"Consultation","properties":{"committee":"k1","comittee":"k1","role":"Entscheidung","comittee":"k2","outcomes":["Adopted","Rejected"]}},
+               {"id":"c1","type":"Consultation","properties":{"committee":"k1","role":"Anhörung","role":"Vorberatung","outcomes":["Adopted"]}},
+               {"id":"end","type":"End"}],
+             "connections":[
+               {"source":"start","outcome":"Done","target":"c0"},
+               {"source":"c0","outcome":"Adopted","target":"c1"},
+               {"source":"c1","outcome":"Adopted","target":"end"}]}
+            """, "k1");
+
+        Assert.Equal(
+            [
+                "$.activities[1]: Outcome 'Rejected' of 'c0' has no connection; connect it to the next activity (or to an 'End').",
+                "$.activities[1].properties.comittee: 'Consultation' has no property 'comittee'; known properties: committee, role, authoritative, reminder, outcomes.",
+                "$.activities[2].properties.role: 'role' is given twice in these properties; only one value can count. Keep one 'role' and remove the other.",
+            ],
+            problems.Select(p => p.ToString()));
+    }
+
+    /// <summary>
     /// Found by the mutation tests: a member name the reader does not know, given twice in one object (JSON allows it),
     /// was reported once per occurrence, with the same path and words.
     /// </summary>
