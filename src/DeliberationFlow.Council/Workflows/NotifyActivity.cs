@@ -125,6 +125,8 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
     {
         var recipients = new List<(string, string?)>();
         var withheld = new List<string>();
+        // The body's day, read once and only when a committee's members are written to.
+        DateOnly? today = null;
         foreach (var kind in kinds)
         {
             if (kind == "leadOffice" && paper.LeadOfficeId is { } lead)
@@ -147,7 +149,8 @@ public sealed class NotifyActivity(ICouncilDb db, ConsultationPlanner planner, P
                     continue;
                 }
 
-                var members = await db.ReachableOnAsync(committee.Id, BodyClock.LocalDay(now, (await db.Bodies.GetAsync(paper.BodyId, cancellationToken)).Zone), cancellationToken);
+                today ??= BodyClock.LocalDay(now, (await db.Bodies.GetAsync(paper.BodyId, cancellationToken)).Zone);
+                var members = await db.ReachableOnAsync(committee.Id, today.Value, cancellationToken);
                 recipients.AddRange(members.Select(p => (p.Email!, (string?)p.Name)));
             }
         }
