@@ -132,6 +132,7 @@ public sealed class TimestampInterceptor(TimeProvider clock) : SaveChangesInterc
     private void StampEntries(ChangeTracker tracker)
     {
         var now = clock.GetUtcNow();
+        var kept = tracker.Context is DeliberationDbContext council ? council.TakeKeptModified() : null;
         foreach (var entry in tracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified) || Find(entry, ModifiedProperty) is not { } modified)
@@ -156,6 +157,14 @@ public sealed class TimestampInterceptor(TimeProvider clock) : SaveChangesInterc
             }
 
             var stored = (DateTimeOffset)modified.OriginalValue!;
+            if (kept is not null && kept.Contains(entry.Entity))
+            {
+                // A change served nowhere (ICouncilDb.KeepModified): the row is written, its stamp stays.
+                modified.CurrentValue = stored;
+                modified.IsModified = false;
+                continue;
+            }
+
             var value = modified.IsModified ? (DateTimeOffset)modified.CurrentValue! : now;
             modified.CurrentValue = value < stored.AddSeconds(1) ? stored.AddSeconds(1) : value;
         }

@@ -82,6 +82,13 @@ public interface ICouncilDb
     /// </summary>
     Task TakeOrganizationAsync(Guid organizationId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The next save writes the entity's change but leaves its <c>Modified</c> as stored. OParl clients synchronise on
+    /// <c>modified</c>, so every change moves it (the timestamp interceptor); a change that nothing served shows (the
+    /// order of an agenda no one outside sees) must not, or a public object would say it changed when nothing public did.
+    /// </summary>
+    void KeepModified(object entity);
+
     /// <summary>True when the exception is the database refusing a duplicate of a unique key.</summary>
     bool IsUniqueViolation(DbUpdateException exception);
 

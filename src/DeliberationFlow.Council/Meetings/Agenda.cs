@@ -123,11 +123,20 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
 
         // Each paper whose place changed notes it in its journal, as adding and withdrawing do.
         var moved = consultations.Where(c => db.Entry(c).Property(x => x.AgendaOrder).IsModified).ToList();
-        var movedPaperIds = moved.Select(c => c.PaperId).ToList();
-        var movedPapers = await db.Papers.AsNoTracking().Where(p => movedPaperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var paperIds = consultations.Select(c => c.PaperId).ToList();
+        var papers = await db.Papers.AsNoTracking().Where(p => paperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+
+        // OParl serves an item's place only as the agenda item of a public paper in a meeting held in public (the item
+        // and its meeting move with the step's stamp). In a meeting held in private, or for a non-public paper, the order
+        // is served nowhere, so the step's modified, and with it its public paper's, stays as it was.
+        foreach (var consultation in consultations.Where(c => meeting.Publicity == MeetingPublicity.NonPublic || !papers[c.PaperId].IsPublic))
+        {
+            db.KeepModified(consultation);
+        }
+
         foreach (var consultation in moved)
         {
-            draft.Journal(movedPapers[consultation.PaperId], consultation, caller, now,
+            draft.Journal(papers[consultation.PaperId], consultation, caller, now,
                 $"{committee.Name}: Reihenfolge der Tagesordnung der Sitzung am {AgendaDraft.LocalTime(meeting.Start, body)} geändert.");
         }
 

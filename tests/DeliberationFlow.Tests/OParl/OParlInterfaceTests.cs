@@ -162,6 +162,56 @@ public sealed class OParlInterfaceTests
     }
 
     [Fact]
+    public async Task OrderingTheAgendaOfAPrivateMeeting_BeforeItBegins_MovesNoPublicModified()
+    {
+        // The Rat adds a meeting in private on 17.05.2021, the day before its public one, and the Ratsbüro takes
+        // 21-15813's decision into it (a Nachtrag): the step's meeting changes, which OParl serves.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 5, 9));
+        var secretary = test.ClientFor("sekretariat-va");
+        var (paperId, step) = await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var paper = await db.Papers.SingleAsync(p => p.Reference == "21-15813");
+            return (paper.Id, await db.Consultations.Where(c => c.PaperId == paper.Id).OrderBy(c => c.Position).LastAsync());
+        });
+        var scheduled = await secretary.PostAsJsonAsync("/api/committees/rat/meetings", new DeliberationFlow.Council.Meetings.ScheduleMeetingsRequest(
+            "2021-05-17T15:00", null, null, null, "Sondersitzung des Rates", null, "NonPublic", null));
+        var meetingId = Assert.Single((await scheduled.Content.ReadFromJsonAsync<DeliberationFlow.Council.Meetings.ScheduledMeetings>())!.Created).Id;
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items",
+            new DeliberationFlow.Council.Meetings.AddAgendaItemRequest(step.Id, LateAddition: true)), HttpStatusCode.OK);
+
+        var client = test.App.CreateClient();
+        var body = await BodyAsync(client);
+        var stepUrl = $"http://localhost/oparl/consultation/{step.Id}";
+        var paperUrl = $"http://localhost/oparl/paper/{paperId}";
+        var meetingUrl = $"http://localhost/oparl/meeting/{meetingId}";
+        Assert.Equal(meetingUrl, (string)(await GetAsync(client, stepUrl))["meeting"]!);
+        var stepBefore = (string)(await GetAsync(client, stepUrl))["modified"]!;
+        var paperBefore = (string)(await GetAsync(client, paperUrl))["modified"]!;
+        var meetingBefore = (string)(await GetAsync(client, meetingUrl))["modified"]!;
+
+        // An hour later the Ratsbüro orders the private meeting's draft agenda.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 5, 10));
+        var reordered = await secretary.PutAsJsonAsync($"/api/meetings/{meetingId}/agenda/order", new DeliberationFlow.Council.Meetings.ReorderAgendaRequest([step.Id]));
+        await Http.EnsureAsync(reordered, HttpStatusCode.OK);
+        Assert.Equal("N 1", Assert.Single((await reordered.Content.ReadFromJsonAsync<DeliberationFlow.Council.Meetings.AgendaView>())!.Items).Number);
+
+        // Nothing served changed: the step, its public paper and the meeting keep their modified, and no list filtered
+        // on modified_since names them.
+        Assert.Equal(stepBefore, (string)(await GetAsync(client, stepUrl))["modified"]!);
+        var paper = await GetAsync(client, paperUrl);
+        Assert.Equal(paperBefore, (string)paper["modified"]!);
+        Assert.Equal(stepBefore, (string)paper["consultation"]!.AsArray().Single(c => (string)c!["id"]! == stepUrl)!["modified"]!);
+        Assert.Equal(meetingBefore, (string)(await GetAsync(client, meetingUrl))["modified"]!);
+        var since = Uri.EscapeDataString("2021-05-05T09:30:00+02:00");
+        foreach (var list in new[] { "consultation", "paper", "meeting", "agendaItem" })
+        {
+            var changed = await GetAsync(client, $"{(string)body[list]!}?modified_since={since}");
+            Assert.True(changed["data"]!.AsArray().Count == 0, $"{list}: {changed["data"]!.ToJsonString()}");
+        }
+    }
+
+    [Fact]
     public async Task Lists_AreStablePages_WithNextOnEveryPageButTheLast_AndCarryTheirFilters()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
