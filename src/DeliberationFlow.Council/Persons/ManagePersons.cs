@@ -24,7 +24,17 @@ public sealed record CommitteeChoice(string Key, string Name);
 /// The body's persons and committees. <see cref="Today"/>: the body's calendar day the list was read on, so a page tells
 /// an ended seat by the body's day, not by UTC's (which is still yesterday from 00:00 to 01:00, 02:00 in summer).
 /// </summary>
-public sealed record PersonDirectory(IReadOnlyList<PersonView> Persons, IReadOnlyList<CommitteeChoice> Committees, DateOnly Today);
+/// <see cref="Total"/>: how many persons match in all, of which <see cref="Persons"/> is page <see cref="Page"/> of
+/// <see cref="PageSize"/> (the admins' page reads them all on one).
+/// </summary>
+public sealed record PersonDirectory(
+    IReadOnlyList<PersonView> Persons, IReadOnlyList<CommitteeChoice> Committees, DateOnly Today, int Total, int Page, int PageSize);
+
+/// <summary>
+/// Which persons to list: <see cref="Q"/> is found in the name, given name, family name or e-mail (case-insensitive).
+/// Pages count from 1; a page holds 25 persons unless <see cref="PageSize"/> says otherwise (at most 100), as the papers' list.
+/// </summary>
+public sealed record ListPersonsRequest(string? Q = null, int? Page = null, int? PageSize = null);
 
 /// <summary>A person's name and address as invitations use them; <see cref="Name"/> is how lists and mails show the person.</summary>
 public sealed record SavePersonRequest(string? Name, string? GivenName, string? FamilyName, string? FormOfAddress, string? Email);
@@ -45,19 +55,65 @@ public sealed class ManagePersons(ICouncilDb db, TimeProvider clock)
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
-    public async Task<PersonDirectory> ListAsync(Caller caller, CancellationToken cancellationToken)
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+
+    /// <summary>The whole directory on one page, for the admins' page, which filters it as one types (by committee too).</summary>
+    public Task<PersonDirectory> ListAsync(Caller caller, CancellationToken cancellationToken) => ReadAsync(caller, null, cancellationToken);
+
+    /// <summary>The persons matching <see cref="ListPersonsRequest.Q"/>, a page at a time (the API's list).</summary>
+    public Task<PersonDirectory> ListAsync(Caller caller, ListPersonsRequest request, CancellationToken cancellationToken) =>
+        ReadAsync(caller, request, cancellationToken);
+
+    private async Task<PersonDirectory> ReadAsync(Caller caller, ListPersonsRequest? request, CancellationToken cancellationToken)
     {
         RequireAdmin(caller);
+        var errors = new ValidationErrors();
+        if (request?.Page is < 1)
+        {
+            errors.Add("page", "Pages count from 1.");
+        }
+
+        if (request?.PageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"A page holds 1 to {MaxPageSize} persons.");
+        }
+
+        if (request?.Q is { Length: > 200 })
+        {
+            errors.Add("q", "Search for at most 200 characters.");
+        }
+
+        errors.ThrowIfAny();
         var committees = await CommitteesAsync(caller, cancellationToken);
-        var persons = await db.Persons.AsNoTracking().Where(p => p.BodyId == caller.BodyId).ToListAsync(cancellationToken);
-        var memberships = await db.Memberships.AsNoTracking().Where(m => m.BodyId == caller.BodyId).ToListAsync(cancellationToken);
+        var query = db.Persons.AsNoTracking().Where(p => p.BodyId == caller.BodyId);
+        if (request?.Q?.Trim() is { Length: > 0 } text)
+        {
+            // Lower-cased on both sides; on SQLite lower() is .NET's (SqliteUnicodeCase), so "KRÜGER" finds Krüger there too.
+            var needle = text.ToLowerInvariant();
+            query = query.Where(p => p.Name.ToLower().Contains(needle)
+                                     || (p.GivenName != null && p.GivenName.ToLower().Contains(needle))
+                                     || (p.FamilyName != null && p.FamilyName.ToLower().Contains(needle))
+                                     || (p.Email != null && p.Email.ToLower().Contains(needle)));
+        }
+
+        // Ordered here by German rules (Ö with O), which neither database's collation knows, and then cut into the page:
+        // a body's directory is a few hundred rows, read without their seats; only the page's seats are read.
+        var persons = (await query.ToListAsync(cancellationToken))
+            .OrderBy(p => p.FamilyName ?? p.Name, StringComparer.Create(German, false)).ThenBy(p => p.Name, StringComparer.Create(German, false)).ToList();
+        var page = request?.Page ?? 1;
+        var pageSize = request is null ? Math.Max(persons.Count, 1) : request.PageSize ?? DefaultPageSize;
+        var shown = persons.Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToList();
+        var ids = shown.Select(p => p.Id).ToList();
+        var memberships = await db.Memberships.AsNoTracking().Where(m => m.BodyId == caller.BodyId && (request == null || ids.Contains(m.PersonId)))
+            .ToListAsync(cancellationToken);
         var imported = await ImportedAsync(caller, cancellationToken);
         var names = committees.ToDictionary(c => c.Id);
         return new PersonDirectory(
-            persons.OrderBy(p => p.FamilyName ?? p.Name, StringComparer.Create(German, false)).ThenBy(p => p.Name, StringComparer.Create(German, false))
-                .Select(p => View(p, memberships.Where(m => m.PersonId == p.Id && names.ContainsKey(m.OrganizationId)).ToList(), names, imported)).ToList(),
+            shown.Select(p => View(p, memberships.Where(m => m.PersonId == p.Id && names.ContainsKey(m.OrganizationId)).ToList(), names, imported)).ToList(),
             committees.Select(c => new CommitteeChoice(c.Key, c.Name)).ToList(),
-            BodyClock.LocalDay(clock.GetUtcNow(), (await db.Bodies.GetAsync(caller.BodyId, cancellationToken)).Zone));
+            BodyClock.LocalDay(clock.GetUtcNow(), (await db.Bodies.GetAsync(caller.BodyId, cancellationToken)).Zone),
+            persons.Count, page, pageSize);
     }
 
     public async Task<PersonView> CreateAsync(Caller caller, SavePersonRequest request, CancellationToken cancellationToken)

@@ -10,7 +10,8 @@ public static class PersonsApi
     {
         var persons = api.MapGroup("/persons").WithTags("Persons").RequireAuthorization(SecurityExtensions.AdminPolicy);
         persons.MapGet("/", ListAsync)
-            .WithSummary("The body's persons with their committee seats, and the committees to choose from; imported ones marked");
+            .WithSummary("The body's persons with their committee seats, and the committees to choose from; imported ones marked. Search in name and e-mail (q), a page at a time (page, pageSize: 25, at most 100)")
+            .ProducesValidationProblem();
         persons.MapPost("/", CreateAsync)
             .WithSummary("Adds a person (name, e-mail for invitations)")
             .ProducesValidationProblem();
@@ -26,8 +27,9 @@ public static class PersonsApi
         return api;
     }
 
-    private static async Task<Ok<PersonDirectory>> ListAsync(ManagePersons persons, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await persons.ListAsync(http.User.ToCaller(), cancellationToken));
+    private static async Task<Ok<PersonDirectory>> ListAsync(
+        string? q, int? page, int? pageSize, ManagePersons persons, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await persons.ListAsync(http.User.ToCaller(), new ListPersonsRequest(q, page, pageSize), cancellationToken));
 
     private static async Task<Created<PersonView>> CreateAsync(SavePersonRequest request, ManagePersons persons, HttpContext http, CancellationToken cancellationToken)
     {

@@ -21,6 +21,46 @@ public sealed class PersonsTests
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Sqlite)]
+    public async Task ThePersonsList_FindsByNameOrEMailInAnyCase_APageAtATime_AndRefusesABadPageNamingIt(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
+        var admin = test.ClientFor("admin");
+        await ExpectAsync<PersonView>(await admin.PostAsJsonAsync("/api/persons",
+            new SavePersonRequest("Dr. Eva Meier", "Eva", "Meier", "Ratsfrau", "eva.meier@rat.braunschweig.example")), HttpStatusCode.Created);
+        await ExpectAsync<PersonView>(await admin.PostAsJsonAsync("/api/persons",
+            new SavePersonRequest("Ömer Yıldız", "Ömer", "Yıldız", null, "oe.yildiz@example.org")), HttpStatusCode.Created);
+        async Task<PersonDirectory> ListAsync(string query) => (await admin.GetFromJsonAsync<PersonDirectory>($"/api/persons?{query}"))!;
+
+        // ?q=Meier found everybody before.
+        Assert.Equal(["Dr. Eva Meier"], (await ListAsync("q=meier")).Persons.Select(p => p.Name));
+        Assert.Equal(["Sabine Krüger"], (await ListAsync("q=KRÜGER")).Persons.Select(p => p.Name));
+        Assert.Equal(["Ömer Yıldız"], (await ListAsync("q=%C3%B6mer")).Persons.Select(p => p.Name));
+        Assert.Equal(["Ömer Yıldız"], (await ListAsync("q=OE.Yildiz%40")).Persons.Select(p => p.Name));
+        var council = await ListAsync("q=@rat.braunschweig.example");
+        Assert.Equal((13, 13), (council.Total, council.Persons.Count));
+        Assert.Empty((await ListAsync("q=Niemand")).Persons);
+
+        // 14 in all, in the order of the admins' page, 5 a page.
+        var everyone = (await ListAsync("")).Persons.Select(p => p.Name).ToList();
+        Assert.Equal(14, everyone.Count);
+        var paged = new List<string>();
+        for (var page = 1; page <= 3; page++)
+        {
+            var list = await ListAsync($"page={page}&pageSize=5");
+            Assert.Equal((14, page, 5), (list.Total, list.Page, list.PageSize));
+            paged.AddRange(list.Persons.Select(p => p.Name));
+        }
+
+        Assert.Equal(everyone, paged);
+        Assert.Equal(4, (await ListAsync("page=3&pageSize=5")).Persons.Count);
+        var bad = await admin.GetAsync($"/api/persons?page=0&pageSize=101&q={new string('x', 201)}");
+        await Http.EnsureAsync(bad, HttpStatusCode.BadRequest);
+        Assert.Equal(["page", "pageSize", "q"], (await bad.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
     public async Task Admin_AddsAPersonWithASeat_TheCommitteeHasThemForItsMeetingsUntilTheSeatEnds(DatabaseProvider provider)
     {
         await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
