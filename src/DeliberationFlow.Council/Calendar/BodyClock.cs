@@ -14,17 +14,44 @@ public static class BodyClock
         return FromLocal(local, zone);
     }
 
-    /// <summary>The instant of a wall-clock time in the zone. A time skipped by the spring change moves forward by the gap.</summary>
+    /// <summary>
+    /// The instant of a wall-clock time in the zone, as RFC 5545 (3.3.5) reads a local time, so a calendar that imports
+    /// the meeting shows the same instant: a time skipped by the spring change (02:30 on the last Sunday of March in
+    /// Europe/Berlin) is read with the offset before the gap, which is the same wall-clock time moved forward by the gap
+    /// (03:30 summer time); a time the autumn change gives twice (02:30 on the last Sunday of October) is the first of the
+    /// two, still in summer time (00:30 UTC, not 01:30). Where a person types a single time, the use case refuses a
+    /// skipped one first (<see cref="IsSkipped"/>).
+    /// </summary>
     public static DateTimeOffset FromLocal(DateTime local, TimeZoneInfo zone)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(local))
         {
-            local = local.AddHours(1);
+            local = local.Add(Gap(local, zone));
         }
 
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+        // .NET's GetUtcOffset answers the standard offset for an ambiguous time, the second instant.
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
     }
+
+    /// <summary>True when the wall-clock time does not exist in the zone: the clocks jump over it in spring.</summary>
+    public static bool IsSkipped(DateTime local, TimeZoneInfo zone) => zone.IsInvalidTime(DateTime.SpecifyKind(local, DateTimeKind.Unspecified));
+
+    /// <summary>
+    /// Why a skipped time is refused, for the field that named it, with the time it would be in the zone's words:
+    /// "2027-03-28 02:30 does not exist in Europe/Berlin: …; did you mean 03:30?".
+    /// </summary>
+    public static string SkippedTimeMessage(DateTime local, TimeZoneInfo zone)
+    {
+        var moved = ToLocal(FromLocal(local, zone), zone).DateTime;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{local:yyyy-MM-dd HH:mm} does not exist in {zone.Id}: that night the clocks go forward by {Gap(local, zone).TotalMinutes:0} minutes and skip it; did you mean {moved:HH:mm}?");
+    }
+
+    // How far the clocks go forward across a skipped time: the offset after the change less the offset before it.
+    private static TimeSpan Gap(DateTime local, TimeZoneInfo zone) =>
+        zone.GetUtcOffset(local.AddHours(3)) - zone.GetUtcOffset(local.AddHours(-3));
 
     /// <summary>
     /// A local date and time of the body as a request or a workflow writes it ("2022-01-25T15:00"). A text that names

@@ -48,6 +48,11 @@ public sealed class ChangeMeeting(
             {
                 errors.Add("newStart", "Give the new start as a local date and time, e.g. \"2021-05-06T15:00\".");
             }
+            else if (BodyClock.IsSkipped(local, body.Zone))
+            {
+                // Typed by a person: moving it on silently would invite the members to a time they never saw.
+                errors.Add("newStart", BodyClock.SkippedTimeMessage(local, body.Zone));
+            }
             else if (errors.PlausibleYear("newStart", local.Year, "2021-05-06T15:00"))
             {
                 newStart = BodyClock.FromLocal(local, body.Zone);

@@ -23,16 +23,36 @@ public sealed record MeetingView(
         meeting.State.ToString(), meeting.Cancelled, meeting.Publicity.ToString());
 }
 
-/// <summary>Meetings of the caller's body, optionally of one committee and within a period.</summary>
-public sealed record ListMeetingsRequest(string? Committee, DateTimeOffset? From, DateTimeOffset? Until);
+/// <summary>
+/// Meetings of the caller's body, optionally of one committee (key or id) and starting within a period. Pages count from 1;
+/// a page holds 25 meetings unless <see cref="PageSize"/> says otherwise (at most 100), as the papers' list.
+/// </summary>
+public sealed record ListMeetingsRequest(string? Committee, DateTimeOffset? From, DateTimeOffset? Until, int? Page = null, int? PageSize = null);
+
+/// <summary>One page of meetings, earliest first, and how many match in all.</summary>
+public sealed record MeetingList(IReadOnlyList<MeetingView> Meetings, int Total, int Page, int PageSize);
 
 public sealed class ListMeetings(ICouncilDb db)
 {
-    public async Task<IReadOnlyList<MeetingView>> HandleAsync(Caller caller, ListMeetingsRequest request, CancellationToken cancellationToken)
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+
+    public async Task<MeetingList> HandleAsync(Caller caller, ListMeetingsRequest request, CancellationToken cancellationToken)
     {
+        var errors = new ValidationErrors();
         if (request.From is { } from && request.Until is { } until && until < from)
         {
-            throw RequestValidationException.For("until", "'until' lies before 'from'.");
+            errors.Add("until", "'until' lies before 'from'.");
+        }
+
+        if (request.Page is < 1)
+        {
+            errors.Add("page", "Pages count from 1.");
+        }
+
+        if (request.PageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"A page holds 1 to {MaxPageSize} meetings.");
         }
 
         var committees = await db.Organizations.AsNoTracking()
@@ -41,26 +61,33 @@ public sealed class ListMeetings(ICouncilDb db)
         var query = db.Meetings.AsNoTracking().Where(m => m.BodyId == caller.BodyId);
         if (request.Committee is { Length: > 0 } key)
         {
-            var committee = committees.Values.FirstOrDefault(c => c.Key == key || c.Id.ToString() == key)
-                ?? throw RequestValidationException.For("committee", $"No committee '{key}'; known: {string.Join(", ", committees.Values.Select(c => c.Key))}.");
-            query = query.Where(m => m.OrganizationId == committee.Id);
+            if (committees.Values.FirstOrDefault(c => c.Key == key || c.Id.ToString() == key) is { } committee)
+            {
+                query = query.Where(m => m.OrganizationId == committee.Id);
+            }
+            else
+            {
+                errors.Add("committee", $"No committee '{key}'; known: {string.Join(", ", committees.Values.Select(c => c.Key))}.");
+            }
         }
 
-        if (request.From is { } start)
+        errors.ThrowIfAny();
+        var page = request.Page ?? 1;
+        var pageSize = request.PageSize ?? DefaultPageSize;
+        // As UTC: Npgsql writes only offset 0 into timestamptz, so "from=2022-01-01T00:00:00+01:00" failed with 500.
+        if (request.From?.ToUniversalTime() is { } start)
         {
             query = query.Where(m => m.Start >= start);
         }
 
-        if (request.Until is { } end)
+        if (request.Until?.ToUniversalTime() is { } end)
         {
             query = query.Where(m => m.Start <= end);
         }
 
-        var meetings = await query.OrderBy(m => m.Start).Take(1000).ToListAsync(cancellationToken);
-        return meetings.Select(m =>
-        {
-            var committee = committees[m.OrganizationId];
-            return MeetingView.Of(m, committee);
-        }).ToList();
+        // By id after the start, so meetings at the same moment (two committees at 15:00) keep their page.
+        var total = await query.CountAsync(cancellationToken);
+        var meetings = await query.OrderBy(m => m.Start).ThenBy(m => m.Id).Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToListAsync(cancellationToken);
+        return new MeetingList(meetings.Select(m => MeetingView.Of(m, committees[m.OrganizationId])).ToList(), total, page, pageSize);
     }
 }

@@ -28,8 +28,17 @@ public sealed record ScheduleMeetingsRequest(
 /// <summary>
 /// What scheduling did: the meetings created, the days skipped (an exception, a day that already has a meeting of the
 /// committee, a day past, a public holiday), and of those the public holidays by name.
+/// <see cref="Moved"/>: the meetings of a series whose time did not exist on their day (the night the clocks go forward),
+/// each with the time it was moved to.
 /// </summary>
-public sealed record ScheduledMeetings(IReadOnlyList<MeetingView> Created, IReadOnlyList<string> Skipped, IReadOnlyList<SkippedHoliday> Holidays);
+public sealed record ScheduledMeetings(
+    IReadOnlyList<MeetingView> Created, IReadOnlyList<string> Skipped, IReadOnlyList<SkippedHoliday> Holidays, IReadOnlyList<MovedOccurrence> Moved);
+
+/// <summary>
+/// A meeting of a series at a local time the clocks skip on its day (02:30 on the last Sunday of March in Europe/Berlin):
+/// created at <see cref="Start"/>, the same time moved forward by the change (03:30), as calendars read such a time.
+/// </summary>
+public sealed record MovedOccurrence(string Date, string Requested, string Start);
 
 /// <summary>A day of a series left out because it is a public holiday of the body's state.</summary>
 public sealed record SkippedHoliday(string Date, string Name);
@@ -68,6 +77,13 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock, ILogger<
             errors.Add("until", $"The series ends before its first meeting ({start:yyyy-MM-dd HH:mm}); give an 'until' on or after the start.");
         }
 
+        // A single start is typed by a person, who is told rather than invited to a time they never wrote; a series'
+        // times come from its rule, and one the clocks skip is moved forward and named in the answer's moved.
+        if (start is { } typed && request.Recurrence is not { Length: > 0 } && BodyClock.IsSkipped(typed, body.Zone))
+        {
+            errors.Add("start", BodyClock.SkippedTimeMessage(typed, body.Zone));
+        }
+
         errors.MaxLength("name", request.Name, MaxNameLength, "A meeting's name");
         errors.MaxLength("location", request.Location, MaxLocationLength, "The location");
         var publicity = committee.MeetsInPrivate ? MeetingPublicity.NonPublic : MeetingPublicity.Public;
@@ -99,7 +115,7 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock, ILogger<
         }
 
         errors.ThrowIfAny();
-        var occurrences = Occurrences(start!.Value, request.Recurrence, until, body);
+        var occurrences = Occurrences(start!.Value, request.Recurrence, until);
         var now = clock.GetUtcNow();
         return await db.InTransactionAsync(logger, $"Adding meetings of '{committee.Key}'", async cancellationToken =>
         {
@@ -127,6 +143,7 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock, ILogger<
         var created = new List<Meeting>();
         var skipped = new List<string>();
         var holidays = new List<SkippedHoliday>();
+        var moved = new List<MovedOccurrence>();
         var series = request.Recurrence is { Length: > 0 };
         foreach (var local in occurrences)
         {
@@ -153,6 +170,12 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock, ILogger<
                 continue;
             }
 
+            if (BodyClock.IsSkipped(local, body.Zone))
+            {
+                moved.Add(new MovedOccurrence(dayText, local.ToString("HH:mm", CultureInfo.InvariantCulture),
+                    BodyClock.ToLocal(instant, body.Zone).ToString("HH:mm", CultureInfo.InvariantCulture)));
+            }
+
             // One meeting a day holds for the series itself too: a rule with two times a day (BYHOUR=9,15) or an
             // hourly one would otherwise put two meetings of the committee on one day, which a move refuses.
             existingDays.Add(day);
@@ -169,11 +192,12 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock, ILogger<
         return new ScheduledMeetings(
             created.Select(m => MeetingView.Of(m, committee)).ToList(),
             skipped,
-            holidays);
+            holidays,
+            moved);
     }
 
-    /// <summary>The local start times of the series, expanded by Ical.Net in the body's zone (so 15:00 stays 15:00 across DST).</summary>
-    private static List<DateTime> Occurrences(DateTime start, string? recurrence, DateTime? until, Body body)
+    /// <summary>The local start times of the series, expanded by Ical.Net as wall-clock times of the body (so 15:00 stays 15:00 across DST).</summary>
+    private static List<DateTime> Occurrences(DateTime start, string? recurrence, DateTime? until)
     {
         if (recurrence is not { Length: > 0 })
         {
@@ -183,7 +207,9 @@ public sealed class ScheduleMeetings(ICouncilDb db, TimeProvider clock, ILogger<
         List<DateTime> result;
         try
         {
-            var series = new CalendarEvent { DtStart = new CalDateTime(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, body.TimeZone) };
+            // Expanded in floating (wall-clock) time: in the body's zone Ical.Net would already have moved a time the
+            // clocks skip (02:30 → 03:30), and the answer could not name it; FromLocal moves it as Ical.Net does.
+            var series = new CalendarEvent { DtStart = new CalDateTime(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0) };
             series.RecurrenceRule = new RecurrencePattern(recurrence);
             result = series.GetOccurrences()
                 .Select(o => o.Period.StartTime)

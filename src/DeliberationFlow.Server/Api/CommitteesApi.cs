@@ -16,7 +16,7 @@ public static class CommitteesApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/meetings", ListMeetingsAsync).WithTags("Meetings")
-            .WithSummary("Meetings of your body; filter by committee key and period")
+            .WithSummary("Meetings of your body, earliest first: by committee key and a period of their start (from, until), a page at a time (page, pageSize: 25, at most 100)")
             .ProducesValidationProblem();
         api.MapPost("/committees/{key}/meetings", ScheduleMeetingsAsync).WithTags("Meetings")
             .WithSummary("Adds a meeting or a series (iCalendar RRULE, e.g. FREQ=MONTHLY;BYDAY=4TU, with exceptions) to a committee's calendar")
@@ -115,7 +115,8 @@ public static class CommitteesApi
         Guid id, ChangeMeetingRequest request, ChangeMeeting change, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await change.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
 
-    private static async Task<Ok<IReadOnlyList<MeetingView>>> ListMeetingsAsync(
-        string? committee, DateTimeOffset? from, DateTimeOffset? until, ListMeetings listMeetings, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await listMeetings.HandleAsync(http.User.ToCaller(), new ListMeetingsRequest(committee, from, until), cancellationToken));
+    private static async Task<Ok<MeetingList>> ListMeetingsAsync(
+        string? committee, DateTimeOffset? from, DateTimeOffset? until, int? page, int? pageSize, ListMeetings listMeetings, HttpContext http,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await listMeetings.HandleAsync(http.User.ToCaller(), new ListMeetingsRequest(committee, from, until, page, pageSize), cancellationToken));
 }

@@ -48,6 +48,20 @@ public sealed class CalendarAndVocabularyTests
         var instant = BodyClock.FromLocal(new DateTime(2021, 3, 28, 2, 30, 0), Berlin.Zone);
 
         Assert.Equal(new DateTime(2021, 3, 28, 3, 30, 0), BodyClock.ToLocal(instant, Berlin.Zone).DateTime);
+        Assert.True(BodyClock.IsSkipped(new DateTime(2021, 3, 28, 2, 30, 0), Berlin.Zone));
+        Assert.False(BodyClock.IsSkipped(new DateTime(2021, 3, 28, 3, 0, 0), Berlin.Zone));
+    }
+
+    [Fact]
+    public void LocalTime_GivenTwiceByTheAutumnChange_IsTheFirst_StillInSummerTime()
+    {
+        // 31.10.2021: at 03:00 CEST the clocks go back to 02:00 CET, so 02:30 comes twice. Taken as RFC 5545 reads it (and
+        // every calendar a meeting is exported to): the first, 00:30 UTC; .NET's offset for it alone would give 01:30 UTC.
+        var instant = BodyClock.FromLocal(new DateTime(2021, 10, 31, 2, 30, 0), Berlin.Zone);
+
+        Assert.Equal(new DateTimeOffset(2021, 10, 31, 0, 30, 0, TimeSpan.Zero), instant);
+        Assert.Equal(TimeSpan.FromHours(2), BodyClock.ToLocal(instant, Berlin.Zone).Offset);
+        Assert.False(BodyClock.IsSkipped(new DateTime(2021, 10, 31, 2, 30, 0), Berlin.Zone));
     }
 
     [Theory]

@@ -125,6 +125,84 @@ public sealed class MeetingCalendarTests
     }
 
     [Fact]
+    public async Task ATimeTheClocksSkip_IsRefusedWhenTyped_ForANewMeetingAndAMove_AndMovedAndNamedInASeries()
+    {
+        // 29.03.2026, the last Sunday of March: in Braunschweig the clocks go from 02:00 straight to 03:00.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
+        var secretary = test.ClientFor("sekretariat-fpa");
+        Task<int> CountAsync() => test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Meetings.CountAsync());
+        var before = await CountAsync();
+
+        var single = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest("2026-03-29T02:30", null, null, null, null, null, null, null));
+        await Http.EnsureAsync(single, HttpStatusCode.BadRequest);
+        var errors = (await single.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors;
+        Assert.Equal(["start"], errors.Keys);
+        Assert.Equal("2026-03-29 02:30 does not exist in Europe/Berlin: that night the clocks go forward by 60 minutes and skip it; did you mean 03:30?", Assert.Single(errors["start"]));
+        Assert.Equal(before, await CountAsync());
+
+        var planned = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest("2026-03-28T15:00", null, null, null, null, null, null, null));
+        var meeting = Assert.Single((await planned.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created);
+        var move = await secretary.PostAsJsonAsync($"/api/meetings/{meeting.Id}/change", new ChangeMeetingRequest("move", "2026-03-29T02:30", "Raum belegt"));
+        await Http.EnsureAsync(move, HttpStatusCode.BadRequest);
+        Assert.Contains("did you mean 03:30?", Assert.Single((await move.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors["newStart"]), StringComparison.Ordinal);
+        Assert.Equal(Berlin.At(2026, 3, 28, 15, 0), await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Meetings
+            .Where(m => m.Id == meeting.Id).Select(m => m.Start).SingleAsync()));
+
+        // A night session every Sunday at 02:30 (the Rat's election night, say): the one of 29.03. is at 03:30 and says so.
+        var series = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest(
+            "2026-03-22T02:30", "FREQ=WEEKLY;BYDAY=SU", "2026-03-29", null, null, null, null, null));
+        await Http.EnsureAsync(series, HttpStatusCode.OK);
+        var created = (await series.Content.ReadFromJsonAsync<ScheduledMeetings>())!;
+        Assert.Equal([Berlin.At(2026, 3, 22, 2, 30), Berlin.At(2026, 3, 29, 3, 30)], created.Created.Select(m => m.Start));
+        Assert.Equal([new MovedOccurrence("2026-03-29", "02:30", "03:30")], created.Moved);
+
+        // 25.10.2026 gives 02:30 twice; a meeting typed for it is the first, still in summer time (as calendars read it).
+        var twice = await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest("2026-10-25T02:30", null, null, null, null, null, null, null));
+        await Http.EnsureAsync(twice, HttpStatusCode.OK);
+        Assert.Equal(new DateTimeOffset(2026, 10, 25, 0, 30, 0, TimeSpan.Zero), Assert.Single((await twice.Content.ReadFromJsonAsync<ScheduledMeetings>())!.Created).Start);
+    }
+
+    [Fact]
+    public async Task TheMeetingsList_ComesAPageAtATime_ByCommitteeAndPeriod_AndRefusesABadPageNamingIt()
+    {
+        // Two years of the FPA's weekly Tuesdays: 104 meetings, which the list handed out whole before.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));
+        var secretary = test.ClientFor("sekretariat-fpa");
+        foreach (var year in new[] { 2022, 2023 })
+        {
+            await Http.EnsureAsync(await secretary.PostAsJsonAsync("/api/committees/fpa/meetings", new ScheduleMeetingsRequest(
+                $"{year}-01-04T15:00", "FREQ=WEEKLY;BYDAY=TU", $"{year}-12-31", null, null, null, null, null)), HttpStatusCode.OK);
+        }
+
+        var stored = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Meetings
+            .Where(m => m.Start >= Berlin.At(2022, 1, 1, 0) && sp.GetRequiredService<DeliberationDbContext>().Organizations.Any(o => o.Id == m.OrganizationId && o.Key == "fpa"))
+            .OrderBy(m => m.Start).Select(m => m.Start).ToListAsync());
+        var first = (await secretary.GetFromJsonAsync<MeetingList>("/api/meetings?committee=fpa&from=2022-01-01T00:00:00%2B01:00"))!;
+        Assert.Equal((stored.Count, 1, 25), (first.Total, first.Page, first.PageSize));
+        Assert.True(first.Total > 100, $"{first.Total} meetings");
+        Assert.Equal(stored.Take(25), first.Meetings.Select(m => m.Start));
+
+        var pages = new List<MeetingView>();
+        for (var page = 1; pages.Count < first.Total; page++)
+        {
+            var list = (await secretary.GetFromJsonAsync<MeetingList>($"/api/meetings?committee=fpa&from=2022-01-01T00:00:00%2B01:00&page={page}&pageSize=100"))!;
+            Assert.NotEmpty(list.Meetings);
+            pages.AddRange(list.Meetings);
+        }
+
+        Assert.Equal(stored, pages.Select(m => m.Start));
+        var past = (await secretary.GetFromJsonAsync<MeetingList>("/api/meetings?committee=fpa&from=2022-01-01T00:00:00%2B01:00&page=9"))!;
+        Assert.Equal((first.Total, 9), (past.Total, past.Page));
+        Assert.Empty(past.Meetings);
+        var march = (await secretary.GetFromJsonAsync<MeetingList>("/api/meetings?committee=fpa&from=2023-03-01T00:00:00%2B01:00&until=2023-03-31T23:59:00%2B02:00"))!;
+        Assert.Equal([Berlin.At(2023, 3, 7, 15), Berlin.At(2023, 3, 14, 15), Berlin.At(2023, 3, 21, 15), Berlin.At(2023, 3, 28, 15)], march.Meetings.Select(m => m.Start));
+
+        var bad = await secretary.GetAsync("/api/meetings?committee=xyz&page=0&pageSize=101");
+        await Http.EnsureAsync(bad, HttpStatusCode.BadRequest);
+        Assert.Equal(["committee", "page", "pageSize"], (await bad.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ASeriesWithTwoTimesADay_TakesTheFirstOfEachDay_AndSkipsTheOthers()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 12, 1, 9));

@@ -68,7 +68,7 @@ public sealed class OperationsTests
 
         var committees = (await client.GetFromJsonAsync<List<CommitteeView>>("/api/committees"))!;
         Assert.Equal(["fpa", "plua", "rat", "sbr-112", "sbr-120", "va"], committees.Select(c => c.Key).Order(StringComparer.Ordinal));
-        var fpaMeetings = (await client.GetFromJsonAsync<List<MeetingView>>("/api/meetings?committee=fpa&until=2021-07-01T00:00:00Z"))!;
+        var fpaMeetings = (await client.GetFromJsonAsync<MeetingList>("/api/meetings?committee=fpa&until=2021-07-01T00:00:00Z"))!.Meetings;
         Assert.Equal(["2021-03-11", "2021-04-29", "2021-06-10"], fpaMeetings.Select(m => m.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         var unknown = await client.GetAsync("/api/meetings?committee=xyz");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);

@@ -65,7 +65,7 @@ public sealed class UiMeetingChangeTests(Chromium chromium) : IClassFixture<Chro
 
         await Expect(fpa.Page.Locator("text=durchgeführt").First).ToBeVisibleAsync();
         await Expect(fpa.Page.Locator("#meeting-change")).ToHaveCountAsync(0);
-        var meetings = await test.ClientFor("admin").GetFromJsonAsync<List<MeetingView>>("/api/meetings?committee=fpa");
-        Assert.Equal("Held", meetings!.Single(m => m.Id == meetingId).State);
+        var meetings = await test.ClientFor("admin").GetFromJsonAsync<MeetingList>("/api/meetings?committee=fpa");
+        Assert.Equal("Held", meetings!.Meetings.Single(m => m.Id == meetingId).State);
     }
 }

@@ -40,7 +40,7 @@ public sealed class UiScheduleTests(Chromium chromium) : IClassFixture<Chromium>
         await Expect(page.Locator("#schedule-skipped")).ToContainTextAsync("10.05.2021");
         await fpa.ScreenshotAsync("schedule-series");
 
-        var meetings = (await test.ClientFor("admin").GetFromJsonAsync<List<MeetingView>>("/api/meetings?committee=fpa"))!
+        var meetings = (await test.ClientFor("admin").GetFromJsonAsync<MeetingList>("/api/meetings?committee=fpa"))!.Meetings
             .Where(m => m.Location == "Rathaus, Raum A1.65").Select(m => m.Start).Order().ToList();
         Assert.Equal([Berlin.At(2021, 5, 3, 17, 0), Berlin.At(2021, 5, 17, 17, 0), Berlin.At(2021, 5, 31, 17, 0)], meetings);
 
