@@ -1327,3 +1327,72 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128023106_PaperFiles') THEN
+    CREATE TABLE council.paper_files (
+        id uuid NOT NULL,
+        body_id uuid NOT NULL,
+        paper_id uuid NOT NULL,
+        role character varying(40) NOT NULL,
+        name character varying(300) NOT NULL,
+        file_name character varying(255) NOT NULL,
+        mime_type character varying(100) NOT NULL,
+        size bigint NOT NULL,
+        sha512_checksum character varying(128) NOT NULL,
+        date date NOT NULL,
+        uploaded_by character varying(200) NOT NULL,
+        created timestamp with time zone NOT NULL,
+        modified timestamp with time zone NOT NULL,
+        deleted boolean NOT NULL,
+        CONSTRAINT pk_paper_files PRIMARY KEY (id),
+        CONSTRAINT fk_paper_files_bodies_body_id FOREIGN KEY (body_id) REFERENCES council.bodies (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_paper_files_papers_paper_id FOREIGN KEY (paper_id) REFERENCES council.papers (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128023106_PaperFiles') THEN
+    CREATE TABLE council.paper_file_contents (
+        file_id uuid NOT NULL,
+        content bytea NOT NULL,
+        CONSTRAINT pk_paper_file_contents PRIMARY KEY (file_id),
+        CONSTRAINT fk_paper_file_contents_paper_files_file_id FOREIGN KEY (file_id) REFERENCES council.paper_files (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128023106_PaperFiles') THEN
+    CREATE INDEX ix_paper_files_body_id_modified ON council.paper_files (body_id, modified);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128023106_PaperFiles') THEN
+    CREATE UNIQUE INDEX ix_paper_files_main_file ON council.paper_files (paper_id) WHERE role = 'Main' AND NOT deleted;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128023106_PaperFiles') THEN
+    CREATE INDEX ix_paper_files_paper_id ON council.paper_files (paper_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128023106_PaperFiles') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261128023106_PaperFiles', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -51,6 +51,12 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Definitions.ListDefinitions>();
         services.TryAddScoped<DeliberationFlow.Council.Definitions.SaveDraft>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.EditPaper>();
+        services.AddOptions<DeliberationFlow.Council.Papers.Files.PaperFileOptions>();
+        services.TryAddScoped<DeliberationFlow.Council.Papers.Files.UploadPaperFile>();
+        services.TryAddScoped<DeliberationFlow.Council.Papers.Files.ReplaceMainFile>();
+        services.TryAddScoped<DeliberationFlow.Council.Papers.Files.DeletePaperFile>();
+        services.TryAddScoped<DeliberationFlow.Council.Papers.Files.ListPaperFiles>();
+        services.TryAddScoped<DeliberationFlow.Council.Papers.Files.DownloadPaperFile>();
         services.TryAddScoped<DeliberationFlow.Council.Meetings.MeetingAttendance>();
         services.TryAddScoped<DeliberationFlow.Council.Persons.ManagePersons>();
         services.TryAddScoped<DeliberationFlow.Council.Definitions.ChangeDefinitionState>();

@@ -40,6 +40,8 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
     public DbSet<Attendance> Attendances => Set<Attendance>();
     public DbSet<Paper> Papers => Set<Paper>();
     public DbSet<Consultation> Consultations => Set<Consultation>();
+    public DbSet<PaperFile> PaperFiles => Set<PaperFile>();
+    public DbSet<PaperFileContent> PaperFileContents => Set<PaperFileContent>();
     public DbSet<AgendaItem> AgendaItems => Set<AgendaItem>();
     public DbSet<LegislativeTerm> LegislativeTerms => Set<LegislativeTerm>();
     public DbSet<Council.OParl.OParlSourceLink> OParlSourceLinks => Set<Council.OParl.OParlSourceLink>();
@@ -199,6 +201,8 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
         modelBuilder.ApplyConfiguration(new MeetingConfiguration(council));
         modelBuilder.ApplyConfiguration(new PaperConfiguration(council));
         modelBuilder.ApplyConfiguration(new ConsultationConfiguration(council));
+        modelBuilder.ApplyConfiguration(new PaperFileConfiguration(council));
+        modelBuilder.ApplyConfiguration(new PaperFileContentConfiguration(council));
         modelBuilder.ApplyConfiguration(new UserAccountConfiguration(council));
         modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration(council));
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration(council));

@@ -23,6 +23,12 @@ public sealed class RequestValidationException(IDictionary<string, string[]> err
 
 public sealed class NotFoundException(string message) : CouncilException(message);
 
+/// <summary>What was sent is larger than allowed (a document over the size limit); <see cref="Field"/> names it.</summary>
+public sealed class PayloadTooLargeException(string field, string message) : CouncilException(message)
+{
+    public string Field { get; } = field;
+}
+
 public sealed class ForbiddenException(string message) : CouncilException(message);
 
 /// <summary>The request clashes with the current state (a finished step, a concurrent change, a duplicate).</summary>

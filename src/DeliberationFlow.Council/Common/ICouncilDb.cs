@@ -21,6 +21,8 @@ public interface ICouncilDb
     DbSet<Attendance> Attendances { get; }
     DbSet<Paper> Papers { get; }
     DbSet<Consultation> Consultations { get; }
+    DbSet<PaperFile> PaperFiles { get; }
+    DbSet<PaperFileContent> PaperFileContents { get; }
     DbSet<AgendaItem> AgendaItems { get; }
     DbSet<LegislativeTerm> LegislativeTerms { get; }
     DbSet<OParl.OParlSourceLink> OParlSourceLinks { get; }

@@ -108,6 +108,38 @@ internal sealed class PaperConfiguration(string? schema) : IEntityTypeConfigurat
     }
 }
 
+internal sealed class PaperFileConfiguration(string? schema) : IEntityTypeConfiguration<PaperFile>
+{
+    public void Configure(EntityTypeBuilder<PaperFile> builder)
+    {
+        builder.ToTable("paper_files", schema);
+        builder.HasKey(f => f.Id);
+        builder.Property(f => f.Name).HasMaxLength(300);
+        builder.Property(f => f.FileName).HasMaxLength(255);
+        builder.Property(f => f.MimeType).HasMaxLength(100);
+        builder.Property(f => f.Sha512Checksum).HasMaxLength(128).HasColumnName("sha512_checksum");
+        builder.Property(f => f.UploadedBy).HasMaxLength(200);
+        builder.HasOne<Body>().WithMany().HasForeignKey(f => f.BodyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Paper>().WithMany().HasForeignKey(f => f.PaperId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(f => f.PaperId);
+        // The OParl list of the body's files, in the order it pages them, and its modified_since.
+        builder.HasIndex(f => new { f.BodyId, f.Modified });
+        // One Vorlage per paper: two uploads of a main file at the same moment cannot both win.
+        builder.HasIndex(f => f.PaperId, "main_file").IsUnique().HasFilter("role = 'Main' AND NOT deleted").HasDatabaseName("ix_paper_files_main_file");
+        builder.HasQueryFilter(f => !f.Deleted);
+    }
+}
+
+internal sealed class PaperFileContentConfiguration(string? schema) : IEntityTypeConfiguration<PaperFileContent>
+{
+    public void Configure(EntityTypeBuilder<PaperFileContent> builder)
+    {
+        builder.ToTable("paper_file_contents", schema);
+        builder.HasKey(c => c.FileId);
+        builder.HasOne<PaperFile>().WithOne().HasForeignKey<PaperFileContent>(c => c.FileId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ConsultationConfiguration(string? schema) : IEntityTypeConfiguration<Consultation>
 {
     public void Configure(EntityTypeBuilder<Consultation> builder)

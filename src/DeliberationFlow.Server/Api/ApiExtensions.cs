@@ -20,6 +20,7 @@ public static class ApiExtensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddCalendarTokens();
+        builder.Services.AddPaperFiles();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;
     }
@@ -28,6 +29,7 @@ public static class ApiExtensions
     {
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapPapersApi();
+        api.MapPaperFilesApi();
         api.MapConsultationsApi();
         api.MapCommitteesApi();
         api.MapInstancesApi();
@@ -38,6 +40,7 @@ public static class ApiExtensions
         api.MapOrganizationsApi();
         api.MapAuditApi();
         app.MapCalendarFeed();
+        app.MapPaperFileDownloads();
         return app;
     }
 

@@ -22,6 +22,12 @@ internal sealed class ProblemMapping(IProblemDetailsService problems) : IExcepti
                 Title = "The request is invalid.",
                 Detail = "See 'errors' for each field and what is wrong with it.",
             },
+            PayloadTooLargeException tooLarge => new HttpValidationProblemDetails(new Dictionary<string, string[]> { [tooLarge.Field] = [tooLarge.Message] })
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "The request is too large.",
+                Detail = tooLarge.Message,
+            },
             NotFoundException => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = exception.Message },
             ForbiddenException => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Not allowed.", Detail = exception.Message },
             ConflictException or WorkflowStateException => new ProblemDetails

@@ -922,6 +922,111 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.ToTable("papers", "council");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.PaperFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("body_id");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deleted");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("MimeType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("mime_type");
+
+                    b.Property<DateTimeOffset>("Modified")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("modified");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("PaperId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("paper_id");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Sha512Checksum")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("sha512_checksum");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_paper_files");
+
+                    b.HasIndex("PaperId")
+                        .HasDatabaseName("ix_paper_files_paper_id");
+
+                    b.HasIndex("BodyId", "Modified")
+                        .HasDatabaseName("ix_paper_files_body_id_modified");
+
+                    b.HasIndex(new[] { "PaperId" }, "main_file")
+                        .IsUnique()
+                        .HasDatabaseName("ix_paper_files_main_file")
+                        .HasFilter("role = 'Main' AND NOT deleted");
+
+                    b.ToTable("paper_files", "council");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.PaperFileContent", b =>
+                {
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.HasKey("FileId")
+                        .HasName("pk_paper_file_contents");
+
+                    b.ToTable("paper_file_contents", "council");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Person", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1818,6 +1923,33 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasForeignKey("WorkflowInstanceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_papers_workflow_instances_workflow_instance_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.PaperFile", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_paper_files_bodies_body_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Paper", null)
+                        .WithMany()
+                        .HasForeignKey("PaperId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_paper_files_papers_paper_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.PaperFileContent", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.PaperFile", null)
+                        .WithOne()
+                        .HasForeignKey("DeliberationFlow.Council.Model.PaperFileContent", "FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_paper_file_contents_paper_files_file_id");
                 });
 
             modelBuilder.Entity("DeliberationFlow.Council.Model.Person", b =>

@@ -911,6 +911,111 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.ToTable("papers", (string)null);
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.PaperFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_id");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("MimeType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mime_type");
+
+                    b.Property<long>("Modified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("modified");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("PaperId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paper_id");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Sha512Checksum")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha512_checksum");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_paper_files");
+
+                    b.HasIndex("PaperId")
+                        .HasDatabaseName("ix_paper_files_paper_id");
+
+                    b.HasIndex("BodyId", "Modified")
+                        .HasDatabaseName("ix_paper_files_body_id_modified");
+
+                    b.HasIndex(new[] { "PaperId" }, "main_file")
+                        .IsUnique()
+                        .HasDatabaseName("ix_paper_files_main_file")
+                        .HasFilter("role = 'Main' AND NOT deleted");
+
+                    b.ToTable("paper_files", (string)null);
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.PaperFileContent", b =>
+                {
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content");
+
+                    b.HasKey("FileId")
+                        .HasName("pk_paper_file_contents");
+
+                    b.ToTable("paper_file_contents", (string)null);
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Person", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1800,6 +1905,33 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasForeignKey("WorkflowInstanceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_papers_workflow_instances_workflow_instance_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.PaperFile", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_paper_files_bodies_body_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Paper", null)
+                        .WithMany()
+                        .HasForeignKey("PaperId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_paper_files_papers_paper_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.PaperFileContent", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.PaperFile", null)
+                        .WithOne()
+                        .HasForeignKey("DeliberationFlow.Council.Model.PaperFileContent", "FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_paper_file_contents_paper_files_file_id");
                 });
 
             modelBuilder.Entity("DeliberationFlow.Council.Model.Person", b =>

@@ -1,0 +1,55 @@
+namespace DeliberationFlow.Council.Model;
+
+/// <summary>
+/// A paper's document (OParl File): the Vorlage itself (<see cref="PaperFileRole.Main"/>, OParl <c>mainFile</c>) or an
+/// attachment (<c>auxiliaryFile</c>). The bytes are a row of their own (<see cref="PaperFileContent"/>), so listing a
+/// paper's files, or the body's, never reads them.
+/// </summary>
+public sealed class PaperFile
+{
+    public Guid Id { get; init; }
+    public Guid BodyId { get; init; }
+    public Guid PaperId { get; init; }
+    public PaperFileRole Role { get; set; }
+
+    /// <summary>What the document is called on the paper's page ("Vorlage", "Lageplan"); OParl <c>name</c>.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>The file name a download is saved under, cleaned of paths and characters file systems refuse.</summary>
+    public required string FileName { get; set; }
+
+    /// <summary>Decided by the service from the file's type, never taken from the uploading browser.</summary>
+    public required string MimeType { get; set; }
+
+    public long Size { get; set; }
+
+    /// <summary>SHA-512 of the bytes, lower-case hex (OParl <c>sha512Checksum</c>); the download's ETag.</summary>
+    public required string Sha512Checksum { get; set; }
+
+    /// <summary>The day the document was uploaded, in the body's calendar (OParl <c>date</c>).</summary>
+    public DateOnly Date { get; set; }
+
+    public required string UploadedBy { get; set; }
+    public DateTimeOffset Created { get; init; }
+    public DateTimeOffset Modified { get; set; }
+
+    /// <summary>
+    /// Soft deletion (OParl): the row stays so that portals which mirrored the file learn it is gone; its bytes are
+    /// deleted with it (a document uploaded by mistake may hold what nobody should keep).
+    /// </summary>
+    public bool Deleted { get; set; }
+}
+
+/// <summary>The bytes of a <see cref="PaperFile"/>, read only to be downloaded.</summary>
+public sealed class PaperFileContent
+{
+    public Guid FileId { get; init; }
+    public required byte[] Content { get; set; }
+}
+
+public enum PaperFileRole
+{
+    /// <summary>The Vorlage itself; a paper has at most one.</summary>
+    Main,
+    Auxiliary,
+}
