@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Text.Json.Nodes;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Papers.Files;
 using Microsoft.EntityFrameworkCore;
 using static DeliberationFlow.Council.OParl.OParlJson;
 
@@ -123,9 +124,7 @@ public sealed class OParlReader(ICouncilDb db)
             "papers" => await PageAsync(listUrl, query, PaperIds(bodyId, query), ids => PapersAsync(urls, ids, query.OmitInternal, cancellationToken), cancellationToken),
             "consultations" => await PageAsync(listUrl, query, ConsultationIds(bodyId, query), ids => ConsultationsAsync(urls, ids, embedded: false, cancellationToken), cancellationToken),
             "locations" => await PageAsync(listUrl, query, LocationIds(bodyId, query), ids => LocationsAsync(urls, ids, cancellationToken), cancellationToken),
-
-            // Files are not kept by DeliberationFlow yet; the list exists (it is required) and is empty.
-            "files" => ListPage(listUrl, query, [], 0),
+            "files" => await PageAsync(listUrl, query, FileIds(bodyId, query), ids => FilesAsync(urls, ids, embedded: false, cancellationToken), cancellationToken),
             _ => throw OParlException.NotFound($"List '{list}'"),
         };
     }
@@ -159,6 +158,7 @@ public sealed class OParlReader(ICouncilDb db)
             "paper" => await PapersAsync(urls, ids, omitInternal: false, cancellationToken),
             "consultation" => await ConsultationsAsync(urls, ids, embedded: false, cancellationToken),
             "location" => await LocationsAsync(urls, ids, cancellationToken),
+            "file" => await FilesAsync(urls, ids, embedded: false, cancellationToken),
             _ => [],
         };
         return found.Count == 1 ? found[0] : throw OParlException.NotFound($"{kind} {id}");
@@ -698,6 +698,7 @@ public sealed class OParlReader(ICouncilDb db)
             .OrderBy(p => p.Id).Select(p => new { p.Id, Parent = p.SuperordinatedPaperId!.Value }).ToListAsync(cancellationToken);
         var relatedBack = await db.Papers.IgnoreQueryFilters().Where(p => p.IsPublic && p.RelatedPaperIds.Count > 0)
             .Select(p => new { p.Id, p.RelatedPaperIds }).ToListAsync(cancellationToken);
+        var files = await db.PaperFiles.AsNoTracking().Where(f => publicPaperIds.Contains(f.PaperId)).ToListAsync(cancellationToken);
 
         var result = new List<JsonObject>();
         foreach (var paper in Ordered(papers, ids, p => p.Id))
@@ -731,6 +732,9 @@ public sealed class OParlReader(ICouncilDb db)
                 ("superordinatedPaper", paper.SuperordinatedPaperId is { } parent && publicIds.Contains(parent) ? Urls([urls.Object("paper", parent)]) : null),
                 ("subordinatedPaper", Urls(subordinated.Where(s => s.Parent == paper.Id).Select(s => urls.Object("paper", s.Id)))),
                 ("underDirectionOf", paper.LeadOfficeId is { } lead ? Urls([urls.Object("organization", lead)]) : null),
+                ("mainFile", files.Where(f => f.PaperId == paper.Id && f.Role == PaperFileRole.Main).Select(f => FileObject(urls, f, zone, embedded: true)).FirstOrDefault()),
+                ("auxiliaryFile", Objects(files.Where(f => f.PaperId == paper.Id && f.Role == PaperFileRole.Auxiliary)
+                    .OrderBy(f => f.Created).ThenBy(f => f.Id).Select(f => FileObject(urls, f, zone, embedded: true)))),
                 ("consultation", omitInternal ? null : Objects(own.Select(c => c.ToJson(urls, zone, embedded: true)))),
                 ("created", Time(paper.Created, zone)),
                 ("modified", Time(modified, zone)));
@@ -745,6 +749,86 @@ public sealed class OParlReader(ICouncilDb db)
         }
 
         return result;
+    }
+
+    // ---------- Files ----------
+
+    /// <summary>
+    /// The documents of public papers, and, as deleted, those a withdrawn paper had while it was public (as
+    /// <see cref="ConsultationIds"/>); a document added while its paper was non-public is never mentioned. Withdrawing
+    /// a paper stamps its documents (<see cref="Papers.EditPaper"/>), so <c>modified</c> alone says what changed.
+    /// </summary>
+    private IQueryable<Guid> FileIds(Guid bodyId, OParlListQuery query)
+    {
+        var papers = db.Papers.IgnoreQueryFilters();
+        return Stamped(db.PaperFiles.IgnoreQueryFilters().Where(f => f.BodyId == bodyId
+                && papers.Any(p => p.Id == f.PaperId && (p.IsPublic || f.Created <= p.WithdrawnFromPublic))), query, f => f.Created,
+            ms => f => f.Modified >= ms, before => f => f.Modified < before,
+            f => !f.Deleted && papers.Any(p => p.Id == f.PaperId && p.IsPublic && !p.Deleted)).Select(f => f.Id);
+    }
+
+    private async Task<List<JsonObject>> FilesAsync(OParlUrls urls, List<Guid> ids, bool embedded, CancellationToken cancellationToken)
+    {
+        var files = await db.PaperFiles.IgnoreQueryFilters().AsNoTracking().Where(f => ids.Contains(f.Id))
+            .Join(db.Papers.IgnoreQueryFilters(), f => f.PaperId, p => p.Id, (f, p) => new { File = f, Paper = p })
+            .Where(x => x.Paper.IsPublic || x.File.Created <= x.Paper.WithdrawnFromPublic)
+            .ToListAsync(cancellationToken);
+        var result = new List<JsonObject>();
+        foreach (var (file, paper) in Ordered(files, ids, x => x.File.Id).Select(x => (x.File, x.Paper)))
+        {
+            var zone = await ZoneAsync(file.BodyId, cancellationToken);
+            if (file.Deleted || paper.Deleted || !paper.IsPublic)
+            {
+                // accessUrl is required of every File, a deleted one too; it answers 410.
+                var gone = Deleted(urls.Object("file", file.Id), "File", file.Created, Max(file.Modified, [paper.WithdrawnFromPublic ?? file.Modified]), zone);
+                gone["accessUrl"] = urls.Object("file", file.Id) + "/access";
+                result.Add(gone);
+                continue;
+            }
+
+            result.Add(FileObject(urls, file, zone, embedded));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A document as OParl's File: <c>accessUrl</c> serves it to be shown, <c>downloadUrl</c> as an attachment (OParl
+    /// 1.1, 2.7). An embedded copy leaves out the back-reference to its paper.
+    /// </summary>
+    private static JsonObject FileObject(OParlUrls urls, PaperFile file, TimeZoneInfo zone, bool embedded)
+    {
+        var url = urls.Object("file", file.Id);
+        return Object(url, "File",
+            ("name", file.Name),
+            ("fileName", file.FileName),
+            ("mimeType", file.MimeType.Split(';')[0]),
+            ("date", Date(file.Date)),
+            ("size", file.Size),
+            ("sha512Checksum", file.Sha512Checksum),
+            ("accessUrl", url + "/access"),
+            ("downloadUrl", url + "/download"),
+            ("paper", embedded ? null : Urls([urls.Object("paper", file.PaperId)])),
+            ("created", Time(file.Created, zone)),
+            ("modified", Time(file.Modified, zone)));
+    }
+
+    /// <summary>
+    /// The bytes of a public paper's document, for <c>accessUrl</c> and <c>downloadUrl</c>. A document deleted, or of a
+    /// paper withdrawn from the public, is gone (410, as OParl asks); one never public does not exist.
+    /// </summary>
+    public async Task<PaperFileDownload> FileContentAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var found = await db.PaperFiles.IgnoreQueryFilters().AsNoTracking().Where(f => f.Id == id)
+            .Join(db.Papers.IgnoreQueryFilters(), f => f.PaperId, p => p.Id, (f, p) => new { File = f, Paper = p })
+            .Where(x => x.Paper.IsPublic || x.File.Created <= x.Paper.WithdrawnFromPublic)
+            .SingleOrDefaultAsync(cancellationToken) ?? throw OParlException.NotFound($"File {id}");
+        if (found.File.Deleted || found.Paper.Deleted || !found.Paper.IsPublic)
+        {
+            throw new OParlException(410, $"File {id} was deleted.");
+        }
+
+        return await DownloadPaperFile.ReadAsync(db, found.Paper.Id, id, cancellationToken) ?? throw new OParlException(410, $"File {id} was deleted.");
     }
 
     /// <summary>The consultations of public papers, and, as deleted, those a withdrawn paper had while it was public (as <see cref="PaperIds"/>).</summary>

@@ -81,6 +81,12 @@ public sealed class EditPaper(ICouncilDb db, PaperReader reader, TimeProvider cl
         {
             await MarkMeetingsChangedAsync(paper, now, cancellationToken);
             await MarkLinkedPapersChangedAsync(paper, now, cancellationToken);
+
+            // OParl serves the paper's documents as deleted while it is non-public, and again when it is public.
+            foreach (var file in await db.PaperFiles.Where(f => f.PaperId == paper.Id).ToListAsync(cancellationToken))
+            {
+                file.Modified = now;
+            }
             paper.WithdrawnFromPublic = isPublic ? null : now;
         }
 

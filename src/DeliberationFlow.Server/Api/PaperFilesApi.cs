@@ -99,13 +99,24 @@ public static class PaperFilesApi
     /// <summary>
     /// A document as a download: an attachment under its file name (RFC 6266, with <c>filename*</c> for umlauts), its type,
     /// and its checksum as the ETag, so a client asking again with If-None-Match gets 304. A non-public paper's document
-    /// must not stay in shared caches, so it is private.
+    /// must not stay in shared caches, so it is private. Shown rather than saved (<paramref name="attachment"/> false,
+    /// OParl's accessUrl), it is sandboxed: whatever a document holds runs no script in the service's origin.
     /// </summary>
-    public static FileContentHttpResult Serve(HttpContext http, PaperFileDownload file, bool isPublic = false)
+    public static FileContentHttpResult Serve(HttpContext http, PaperFileDownload file, bool isPublic = false, bool attachment = true)
     {
         http.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
         http.Response.Headers.CacheControl = isPublic ? "public, no-cache" : "private, no-cache";
-        return TypedResults.File(file.Content, file.MimeType, file.FileName, entityTag: new EntityTagHeaderValue($"\"{file.Sha512Checksum}\""));
+        var tag = new EntityTagHeaderValue($"\"{file.Sha512Checksum}\"");
+        if (attachment)
+        {
+            return TypedResults.File(file.Content, file.MimeType, file.FileName, entityTag: tag);
+        }
+
+        http.Response.Headers[HeaderNames.ContentSecurityPolicy] = "sandbox";
+        var inline = new ContentDispositionHeaderValue("inline");
+        inline.SetHttpFileName(file.FileName);
+        http.Response.Headers.ContentDisposition = inline.ToString();
+        return TypedResults.File(file.Content, file.MimeType, entityTag: tag);
     }
 
     /// <summary>

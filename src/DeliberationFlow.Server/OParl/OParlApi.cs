@@ -74,6 +74,9 @@ public static class OParlApi
             Serve(http, id, async () => await reader.ListAsync(UrlsFor(http), Guid.Parse(id), list, Query(http), ct)));
         oparl.MapGet("/organization/{id}/meetings", (string id, HttpContext http, OParlReader reader, CancellationToken ct) =>
             Serve(http, id, async () => await reader.OrganizationMeetingsAsync(UrlsFor(http), Guid.Parse(id), Query(http), ct)));
+        // A public paper's document: accessUrl shows it, downloadUrl saves it (Content-Disposition: attachment).
+        oparl.MapGet("/file/{id}/access", (string id, HttpContext http, OParlReader reader, CancellationToken ct) => FileAsync(http, id, reader, attachment: false, ct));
+        oparl.MapGet("/file/{id}/download", (string id, HttpContext http, OParlReader reader, CancellationToken ct) => FileAsync(http, id, reader, attachment: true, ct));
         oparl.MapGet("/{kind}/{id}", (string kind, string id, HttpContext http, OParlReader reader, CancellationToken ct) =>
             ObjectKinds.FirstOrDefault(k => k.Equals(kind, StringComparison.OrdinalIgnoreCase)) switch
             {
@@ -181,6 +184,24 @@ public static class OParlApi
         catch (RequestValidationException ex)
         {
             return Error(StatusCodes.Status400BadRequest, ex.Message);
+        }
+    }
+
+    private static async Task<IResult> FileAsync(HttpContext http, string id, OParlReader reader, bool attachment, CancellationToken cancellationToken)
+    {
+        if (Canonical(http, id) is { } redirect)
+        {
+            return redirect;
+        }
+
+        try
+        {
+            var file = await reader.FileContentAsync(Guid.Parse(id), cancellationToken);
+            return Api.PaperFilesApi.Serve(http, file, isPublic: true, attachment);
+        }
+        catch (OParlException ex)
+        {
+            return Error(ex.Status, ex.Message);
         }
     }
 
