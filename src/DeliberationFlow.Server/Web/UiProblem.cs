@@ -11,6 +11,8 @@ public sealed record UiProblem(string Title, string Remedy, string Detail, bool 
         RequestValidationException validation => new UiProblem(
             "Die Eingabe ist unvollständig oder ungültig.", "Bitte die markierten Angaben prüfen und erneut speichern.",
             string.Join(" ", validation.Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))), false),
+        PayloadTooLargeException => new UiProblem(
+            "Die Datei ist zu groß.", "Nichts wurde gespeichert; verkleinern Sie das Dokument (z. B. als PDF mit geringerer Bildauflösung) oder teilen Sie es in Anlagen auf.", exception.Message, false),
         NotFoundException => new UiProblem(
             "Nicht gefunden.", "Prüfen Sie Aktenzeichen oder Link; nicht öffentliche Vorgänge sehen nur die beteiligten Gremien.", exception.Message, true),
         ForbiddenException => new UiProblem(
