@@ -64,8 +64,10 @@ public sealed class AccessTests
         Assert.Equal(HttpStatusCode.NotFound, (await wolfenbuettel.GetAsync("/api/papers/by-reference/21-15513-01")).StatusCode);
         var committees = (await wolfenbuettel.GetFromJsonAsync<List<CommitteeView>>("/api/committees"))!;
         Assert.Equal(["Rat der Stadt Wolfenbüttel"], committees.Select(c => c.Name));
-        var meetings = (await wolfenbuettel.GetFromJsonAsync<List<MeetingView>>("/api/meetings"))!;
-        Assert.All(meetings, m => Assert.Equal("Rat der Stadt Wolfenbüttel", m.CommitteeName));
+        var meetings = (await wolfenbuettel.GetFromJsonAsync<MeetingList>("/api/meetings?pageSize=100"))!;
+        Assert.Equal(meetings.Total, meetings.Meetings.Count);
+        Assert.NotEmpty(meetings.Meetings);
+        Assert.All(meetings.Meetings, m => Assert.Equal("Rat der Stadt Wolfenbüttel", m.CommitteeName));
         var outcome = await test.RecordAsync("admin-wf", braunschweig.Consultations[0].Id, new(null, "beschlossen", null));
         Assert.Equal(HttpStatusCode.NotFound, outcome.StatusCode);
     }
