@@ -104,6 +104,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<ScheduleMeetings>();
         services.TryAddScoped<Agenda>();
         services.TryAddScoped<MeetingMinutes>();
+        services.TryAddScoped<ExportMeetingArchive>();
         services.TryAddScoped<AgendaDraft>();
         services.TryAddScoped<ListAgendaCandidates>();
         services.TryAddScoped<AddAgendaItem>();

@@ -6,7 +6,8 @@ namespace DeliberationFlow.Council.Audit;
 /// One change an admin made to the body's settings — an account, a committee's deadlines or reminders, a mail template,
 /// a workflow definition's versions (drafts, publication, retraction, running instances moved to another version), a person
 /// and their committee seats, an OParl import; of a user's own changes, their password and how they are invited (one
-/// message per meeting or per item, or the body's default) —
+/// message per meeting or per item, or the body's default); and, though it changes nothing, a meeting exported for the
+/// archive, since it takes the non-public items' documents out of the service —
 /// with who, when and what, written in the same save as the change. The papers' own story is in their journals; this is
 /// the story of the rules they ran under. Entries are never changed or deleted.
 /// </summary>
@@ -47,5 +48,8 @@ public static class AuditAreas
     public const string Import = "import";
     public const string Body = "body";
 
-    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow, Person, Import, Body];
+    /// <summary>A meeting exported for the archive (Sitzungsarchiv): who took its minutes and documents out, and when.</summary>
+    public const string Archive = "archive";
+
+    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow, Person, Import, Body, Archive];
 }

@@ -32,6 +32,7 @@ public static class ApiExtensions
         api.MapPaperFilesApi();
         api.MapConsultationsApi();
         api.MapCommitteesApi();
+        api.MapMeetingArchiveApi();
         api.MapInstancesApi();
         api.MapDefinitionsApi();
         api.MapNotificationsApi();
@@ -41,6 +42,7 @@ public static class ApiExtensions
         api.MapAuditApi();
         app.MapCalendarFeed();
         app.MapPaperFileDownloads();
+        app.MapMeetingArchiveDownloads();
         return app;
     }
 
