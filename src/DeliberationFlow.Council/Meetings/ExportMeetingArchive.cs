@@ -47,7 +47,8 @@ public sealed record ArchiveDocument(string Path, string ItemNumber, string Pape
 /// folder of their own, and a manifest with every file's size and SHA-256. Archiving is the secretaries' job, so only the
 /// committee's secretaries and the admins export; the content rests on <see cref="MeetingMinutes"/> all the same, so an
 /// archive never holds an item, or a document, the caller could not see on the minutes page. A meeting not marked held
-/// (durchgeführt) may be exported, its minutes then marked vorläufig. Each export is in the audit trail.
+/// (durchgeführt) may be exported, its minutes then marked vorläufig (a cancelled one is marked abgesagt instead). Each
+/// export is in the audit trail.
 /// </summary>
 public sealed class ExportMeetingArchive(ICouncilDb db, MeetingMinutes minutes, TimeProvider clock)
 {
@@ -103,7 +104,8 @@ public sealed class ExportMeetingArchive(ICouncilDb db, MeetingMinutes minutes, 
         }
 
         var day = BodyClock.LocalDay(meeting.Start, zone);
-        var provisional = meeting.State != MeetingState.Held;
+        // A cancelled meeting's record is final as it stands (abgesagt); only one still to be held, or marked so, is provisional.
+        var provisional = !meeting.Cancelled && meeting.State != MeetingState.Held;
         db.AuditEntries.Add(AuditEntry.Of(caller, AuditAreas.Archive, $"{view.Committee} {BodyClock.LocalText(meeting.Start, zone)}",
             $"Sitzungsarchiv exportiert: {view.Items.Count} Tagesordnungspunkte, {documents.Count} Dokumente{(provisional ? ", Protokoll vorläufig" : "")}.", now));
         await db.SaveChangesAsync(cancellationToken);

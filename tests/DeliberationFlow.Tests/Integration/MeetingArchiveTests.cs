@@ -162,6 +162,34 @@ public sealed class MeetingArchiveTests
         }
     }
 
+    [Fact]
+    public async Task AnItemTakenOffIsMarkedAbgesetzt_ACancelledMeetingIsExportedAsAbgesagt_NotProvisional()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17704", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        var fpa = test.ClientFor("sekretariat-fpa");
+        // On a fixed agenda an item taken off stays, marked; on a draft it would simply be gone.
+        await Http.EnsureAsync(await fpa.PutAsync($"/api/meetings/{paper.Consultations[0].MeetingId}/agenda/lock", null), HttpStatusCode.OK);
+        await test.MoveClockToAsync(paper.Consultations[0].MeetingStart!.Value.AddHours(3));
+        var response = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, new RecordOutcomeRequest(null, "abgesetzt", null));
+        await Http.EnsureAsync(response, HttpStatusCode.OK);
+        var next = (await response.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Paper.Consultations[1].MeetingId!.Value;
+
+        var held = await ExportAsync(fpa, paper.Consultations[0].MeetingId!.Value);
+        var html = held.Text(ExportMeetingArchive.MinutesHtml);
+        var row = html[html.IndexOf("data-reference=\"21-17704\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains("<span class=\"mark\">abgesetzt</span>", row, StringComparison.Ordinal);
+        Assert.Contains("<i>abgesetzt</i>", row, StringComparison.Ordinal);
+        Assert.Contains("VORLÄUFIG", html, StringComparison.Ordinal);
+
+        await Http.EnsureAsync(await fpa.PostAsJsonAsync($"/api/meetings/{next}/change", new ChangeMeetingRequest("cancel", null, "Beschlussunfähigkeit erwartet")), HttpStatusCode.OK);
+        var cancelled = await ExportAsync(fpa, next);
+        Assert.Equal(("abgesagt", false), (cancelled.Manifest.GetProperty("meetingState").GetString(), cancelled.Manifest.GetProperty("provisional").GetBoolean()));
+        Assert.DoesNotContain("VORLÄUFIG", cancelled.Text(ExportMeetingArchive.MinutesHtml), StringComparison.Ordinal);
+        Assert.Contains("<td id=\"state\">abgesagt</td>", cancelled.Text(ExportMeetingArchive.MinutesHtml), StringComparison.Ordinal);
+    }
+
     private static async Task<Archive> ExportAsync(HttpClient client, Guid meetingId)
     {
         var response = await client.GetAsync($"/api/meetings/{meetingId}/archive");
