@@ -40,11 +40,17 @@ public sealed class PaperFile
     public bool Deleted { get; set; }
 }
 
-/// <summary>The bytes of a <see cref="PaperFile"/>, read only to be downloaded.</summary>
+/// <summary>The bytes of a <see cref="PaperFile"/>, read only to be downloaded, and its text.</summary>
 public sealed class PaperFileContent
 {
     public Guid FileId { get; init; }
     public required byte[] Content { get; set; }
+
+    /// <summary>
+    /// The document's text (OParl <c>text</c>), read when it was uploaded (<see cref="Papers.Files.PaperFileText"/>); empty
+    /// for a document without one. Kept here rather than on the file's row, so that lists of files never read it either.
+    /// </summary>
+    public string Text { get; set; } = "";
 }
 
 public enum PaperFileRole

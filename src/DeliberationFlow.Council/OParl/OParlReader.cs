@@ -773,6 +773,10 @@ public sealed class OParlReader(ICouncilDb db)
             .Join(db.Papers.IgnoreQueryFilters(), f => f.PaperId, p => p.Id, (f, p) => new { File = f, Paper = p })
             .Where(x => x.Paper.IsPublic || x.File.Created <= x.Paper.WithdrawnFromPublic)
             .ToListAsync(cancellationToken);
+        // Only the texts, never the bytes beside them; a deleted document has neither.
+        var served = files.Where(x => !x.File.Deleted && !x.Paper.Deleted && x.Paper.IsPublic).Select(x => x.File.Id).ToList();
+        var texts = await db.PaperFileContents.AsNoTracking().Where(c => served.Contains(c.FileId))
+            .Select(c => new { c.FileId, c.Text }).ToDictionaryAsync(c => c.FileId, c => c.Text, cancellationToken);
         var result = new List<JsonObject>();
         foreach (var (file, paper) in Ordered(files, ids, x => x.File.Id).Select(x => (x.File, x.Paper)))
         {
@@ -786,7 +790,7 @@ public sealed class OParlReader(ICouncilDb db)
                 continue;
             }
 
-            result.Add(FileObject(urls, file, zone, embedded));
+            result.Add(FileObject(urls, file, zone, embedded, texts.GetValueOrDefault(file.Id)));
         }
 
         return result;
@@ -794,9 +798,11 @@ public sealed class OParlReader(ICouncilDb db)
 
     /// <summary>
     /// A document as OParl's File: <c>accessUrl</c> serves it to be shown, <c>downloadUrl</c> as an attachment (OParl
-    /// 1.1, 2.7). An embedded copy leaves out the back-reference to its paper.
+    /// 1.1, 2.7), <c>text</c> its text when it has one (<see cref="PaperFileText"/>). A copy embedded in its paper leaves
+    /// out the back-reference to the paper and the text: a page of 100 papers would otherwise carry every Vorlage's text
+    /// (up to 1 MB each); the File's own URL and the body's files list serve it.
     /// </summary>
-    private static JsonObject FileObject(OParlUrls urls, PaperFile file, TimeZoneInfo zone, bool embedded)
+    private static JsonObject FileObject(OParlUrls urls, PaperFile file, TimeZoneInfo zone, bool embedded, string? text = null)
     {
         var url = urls.Object("file", file.Id);
         return Object(url, "File",
@@ -806,6 +812,7 @@ public sealed class OParlReader(ICouncilDb db)
             ("date", Date(file.Date)),
             ("size", file.Size),
             ("sha512Checksum", file.Sha512Checksum),
+            ("text", embedded ? null : text),
             ("accessUrl", url + "/access"),
             ("downloadUrl", url + "/download"),
             ("paper", embedded ? null : Urls([urls.Object("paper", file.PaperId)])),

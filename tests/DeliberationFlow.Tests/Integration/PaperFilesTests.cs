@@ -182,6 +182,20 @@ public sealed class PaperFilesTests
         Assert.Equal((PaperFileRules.MaxFileNameLength, ".docx"), (name.Length, Path.GetExtension(name)));
     }
 
+    /// <summary>A real PDF of one page with these lines, as a text processor writes it (Helvetica: no umlauts, but ß and „“).</summary>
+    public static byte[] RealPdf(params string[] lines)
+    {
+        var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica);
+        var page = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            page.AddText(lines[i], 11, new UglyToad.PdfPig.Core.PdfPoint(56, 780 - (16 * i)), font);
+        }
+
+        return builder.Build();
+    }
+
     public static MultipartFormDataContent Form(byte[] content, string fileName, string? role = null, string? name = null)
     {
         var form = new MultipartFormDataContent();

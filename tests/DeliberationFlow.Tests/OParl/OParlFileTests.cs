@@ -1,10 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Council.Papers.Files;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using DeliberationFlow.Tests.Integration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace DeliberationFlow.Tests.OParl;
 
@@ -81,5 +86,52 @@ public sealed class OParlFileTests
         Assert.Equal(HttpStatusCode.Gone, (await client.GetAsync($"/oparl/file/{main.Id}/download")).StatusCode);
         var withdrawn = await OParlInterfaceTests.GetAsync(client, $"{(string)(await OParlInterfaceTests.BodyAsync(client))["file"]!}?modified_since={Uri.EscapeDataString("2021-04-01T09:02:30+02:00")}");
         Assert.Equal([main.Id], withdrawn["data"]!.AsArray().Select(f => Guid.Parse(((string)f!["id"]!).Split('/')[^1])));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task ADocumentsText_IsTheFilesText_FromPdfAndTextFiles_CutAtItsLimit_AndADamagedPdfIsStoredWithoutIt(DatabaseProvider provider)
+    {
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9), services => services.AddLogging(logging => logging.AddFakeLogging()));
+        var log = test.App.Services.GetFakeLogCollector();
+        var admin = test.ClientFor("admin");
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17611", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        var url = $"/api/papers/{paper.Id}/files";
+        var pdf = PaperFilesTests.RealPdf("Sanierung des Stadtbads", "Der Rat beschließt den „Bauabschnitt 1“ – 4,2 Mio. Euro.");
+        var main = await PaperFilesTests.UploadAsync(admin, url, pdf, "Vorlage.pdf");
+        var notes = await PaperFilesTests.UploadAsync(admin, url, Encoding.UTF8.GetBytes("Öffnungszeiten während der Sanierung:\nnur Außenbecken.\n"), "Hinweise.txt");
+        // The old fixture: "%PDF-" and a catalogue, but no page tree and no cross-reference table.
+        var damaged = await PaperFilesTests.UploadAsync(admin, url, PaperFilesTests.Pdf, "Gutachten.pdf");
+        var protocol = await PaperFilesTests.UploadAsync(admin, url, Encoding.UTF8.GetBytes(new string('a', PaperFileText.MaxLength + 200_000)), "Protokoll.txt");
+
+        var client = test.App.CreateClient();
+        async Task<JsonObject> FileAsync(Guid id) => await OParlInterfaceTests.GetAsync(client, $"http://localhost/oparl/file/{id}");
+        var own = await FileAsync(main.Id);
+        Assert.Equal("Sanierung des Stadtbads\nDer Rat beschließt den „Bauabschnitt 1“ – 4,2 Mio. Euro.", (string)own["text"]!);
+        Assert.Equal("Öffnungszeiten während der Sanierung:\nnur Außenbecken.", (string)(await FileAsync(notes.Id))["text"]!);
+        var cut = (string)(await FileAsync(protocol.Id))["text"]!;
+        Assert.Equal((PaperFileText.MaxLength, "a…"), (cut.Length, cut[^2..]));
+
+        // The damaged PDF is stored and served as it came, without text, and the log says why.
+        var gutachten = await FileAsync(damaged.Id);
+        Assert.Null(gutachten["text"]);
+        Assert.Equal(PaperFilesTests.Pdf, await client.GetByteArrayAsync((string)gutachten["downloadUrl"]!));
+        Assert.Contains(log.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("Gutachten.pdf", StringComparison.Ordinal) && r.Exception is not null);
+
+        // The body's files list carries the texts, the paper's embedded copies do not (a page of papers would carry them all).
+        var list = await OParlInterfaceTests.GetAsync(client, (string)(await OParlInterfaceTests.BodyAsync(client))["file"]!);
+        var listed = list["data"]!.AsArray().Select(f => f!.AsObject()).ToDictionary(f => Guid.Parse(((string)f["id"]!).Split('/')[^1]));
+        Assert.Equal((string)own["text"]!, (string)listed[main.Id]["text"]!);
+        var served = await OParlInterfaceTests.GetAsync(client, $"http://localhost/oparl/paper/{paper.Id}");
+        Assert.Null(served["mainFile"]!["text"]);
+        Assert.All(served["auxiliaryFile"]!.AsArray(), f => Assert.Null(f!["text"]));
+        var schemas = new OParlSchemas();
+        Assert.Empty(schemas.Problems(own, "file").Concat(list["data"]!.AsArray().SelectMany((f, i) => schemas.Problems(f!.AsObject(), $"files data[{i}]"))));
+
+        // Replaced, the Vorlage keeps its id and has the new document's text.
+        var replaced = await admin.PutAsync($"{url}/main", PaperFilesTests.Form(PaperFilesTests.RealPdf("Sanierung des Stadtbads, zweite Fassung"), "Vorlage_v2.pdf"));
+        await Http.EnsureAsync(replaced, HttpStatusCode.OK);
+        Assert.Equal("Sanierung des Stadtbads, zweite Fassung", (string)(await FileAsync(main.Id))["text"]!);
     }
 }

@@ -3,6 +3,7 @@ using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DeliberationFlow.Council.Papers.Files;
@@ -12,12 +13,13 @@ namespace DeliberationFlow.Council.Papers.Files;
 /// keeps its id, so its OParl URL and the paper's <c>mainFile</c> stay; its bytes, name, size, checksum (the download's
 /// ETag) and <c>modified</c> change. The old bytes are not kept; the journal names both documents.
 /// </summary>
-public sealed class ReplaceMainFile(ICouncilDb db, PaperReader reader, TimeProvider clock, IOptions<PaperFileOptions> options)
+public sealed class ReplaceMainFile(ICouncilDb db, PaperReader reader, TimeProvider clock, IOptions<PaperFileOptions> options, ILogger<ReplaceMainFile> logger)
 {
     public async Task<PaperFileView> HandleAsync(Caller caller, Guid paperId, PaperFileUpload upload, CancellationToken cancellationToken)
     {
         var paper = await KeptPaper.FindAsync(db, reader, caller, paperId, "replacing its Vorlage", cancellationToken);
         var accepted = await PaperFileRules.CheckAsync(upload with { Role = null }, options.Value.MaxSizeBytes, PaperFileRole.Main, cancellationToken);
+        var text = PaperFileText.Extract(accepted.Content, accepted.MimeType, accepted.FileName, logger);
         var now = clock.GetUtcNow();
         var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
         var file = await db.PaperFiles.SingleOrDefaultAsync(f => f.PaperId == paper.Id && f.Role == PaperFileRole.Main, cancellationToken);
@@ -30,13 +32,15 @@ public sealed class ReplaceMainFile(ICouncilDb db, PaperReader reader, TimeProvi
                 FileName = accepted.FileName, MimeType = accepted.MimeType, Sha512Checksum = accepted.Sha512Checksum, UploadedBy = caller.UserName, Created = now,
             };
             db.PaperFiles.Add(file);
-            db.PaperFileContents.Add(new PaperFileContent { FileId = file.Id, Content = accepted.Content });
+            db.PaperFileContents.Add(new PaperFileContent { FileId = file.Id, Content = accepted.Content, Text = text });
         }
         else
         {
             before = PaperFileRules.Describe(file);
-            // Written by its key, without reading the old bytes first.
-            db.PaperFileContents.Attach(new PaperFileContent { FileId = file.Id, Content = accepted.Content }).Property(c => c.Content).IsModified = true;
+            // Written by its key, without reading the old bytes first; the old text goes with them.
+            var content = db.PaperFileContents.Attach(new PaperFileContent { FileId = file.Id, Content = accepted.Content, Text = text });
+            content.Property(c => c.Content).IsModified = true;
+            content.Property(c => c.Text).IsModified = true;
             (file.Name, file.FileName, file.MimeType, file.Sha512Checksum, file.UploadedBy) =
                 (accepted.Name, accepted.FileName, accepted.MimeType, accepted.Sha512Checksum, caller.UserName);
         }

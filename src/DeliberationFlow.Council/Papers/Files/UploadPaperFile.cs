@@ -3,6 +3,7 @@ using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DeliberationFlow.Council.Papers.Files;
@@ -13,7 +14,7 @@ namespace DeliberationFlow.Council.Papers.Files;
 /// paper may add (<see cref="KeptPaper"/>); the paper's journal records it, and the paper counts as changed, as OParl
 /// embeds its files.
 /// </summary>
-public sealed class UploadPaperFile(ICouncilDb db, PaperReader reader, TimeProvider clock, IOptions<PaperFileOptions> options)
+public sealed class UploadPaperFile(ICouncilDb db, PaperReader reader, TimeProvider clock, IOptions<PaperFileOptions> options, ILogger<UploadPaperFile> logger)
 {
     public async Task<PaperFileView> HandleAsync(Caller caller, Guid paperId, PaperFileUpload upload, CancellationToken cancellationToken)
     {
@@ -35,7 +36,10 @@ public sealed class UploadPaperFile(ICouncilDb db, PaperReader reader, TimeProvi
             Date = BodyClock.LocalDay(now, body.Zone), UploadedBy = caller.UserName, Created = now, Modified = now,
         };
         db.PaperFiles.Add(file);
-        db.PaperFileContents.Add(new PaperFileContent { FileId = file.Id, Content = accepted.Content });
+        db.PaperFileContents.Add(new PaperFileContent
+        {
+            FileId = file.Id, Content = accepted.Content, Text = PaperFileText.Extract(accepted.Content, accepted.MimeType, accepted.FileName, logger),
+        });
         paper.Modified = now;
         await PaperFileRules.JournalAsync(db, paper, caller, now, $"Dokument hinzugefügt: {PaperFileRules.Describe(file)}.", cancellationToken);
         try
