@@ -182,6 +182,30 @@ public sealed class PaperFilesTests
         Assert.Equal((PaperFileRules.MaxFileNameLength, ".docx"), (name.Length, Path.GetExtension(name)));
     }
 
+    [Fact]
+    public async Task OnPostgreSql_TheBytesAreStoredOutOfLineAndUncompressed_ForPdfsDoNotCompress()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17511", "Sanierung Stadtbad", "Beschlussvorlage", "fb10", null, true, null, null));
+        // 200 KB that would compress to nearly nothing: still stored as they came, as PostgreSQL does not try.
+        byte[] padded = [.. RealPdf("Sanierung Stadtbad"), .. Enumerable.Repeat((byte)' ', 200_000)];
+        var file = await UploadAsync(test.ClientFor("admin"), $"/api/papers/{paper.Id}/files", padded, "vorlage.pdf");
+
+        var (storage, compression, stored) = await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>().Database;
+            var storage = await db.SqlQueryRaw<string>(
+                "SELECT attstorage::text AS \"Value\" FROM pg_attribute WHERE attrelid = 'council.paper_file_contents'::regclass AND attname = 'content'").SingleAsync();
+            var compression = await db.SqlQuery<string?>($"SELECT pg_column_compression(content) AS \"Value\" FROM council.paper_file_contents WHERE file_id = {file.Id}").SingleAsync();
+            var stored = await db.SqlQuery<int>($"SELECT pg_column_size(content) AS \"Value\" FROM council.paper_file_contents WHERE file_id = {file.Id}").SingleAsync();
+            return (storage, compression, stored);
+        });
+        Assert.Equal(("e", null), (storage, compression));
+        Assert.True(stored >= padded.Length, $"{stored} bytes stored of {padded.Length}");
+        var download = await test.ClientFor("admin").GetByteArrayAsync(file.DownloadPath);
+        Assert.Equal(padded, download);
+    }
+
     /// <summary>A real PDF of one page with these lines, as a text processor writes it (Helvetica: no umlauts, but ß and „“).</summary>
     public static byte[] RealPdf(params string[] lines)
     {
