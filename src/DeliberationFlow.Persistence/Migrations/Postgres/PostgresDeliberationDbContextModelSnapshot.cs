@@ -1021,6 +1021,11 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("bytea")
                         .HasColumnName("content");
 
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
                     b.HasKey("FileId")
                         .HasName("pk_paper_file_contents");
 

@@ -1010,6 +1010,11 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("BLOB")
                         .HasColumnName("content");
 
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
                     b.HasKey("FileId")
                         .HasName("pk_paper_file_contents");
 
