@@ -11,7 +11,7 @@ namespace DeliberationFlow.Tests.Ui;
 
 /// <summary>
 /// Dokumente on the paper's page: the secretary of a committee the paper goes to uploads the Vorlage and an attachment
-/// and deletes one; a councillor sees and downloads them but may not change them; a document over the limit is refused.
+/// and replaces the Vorlage in place and deletes one; a councillor sees and downloads them but may not change them; a document over the limit is refused.
 /// </summary>
 [Collection(HostCollection.Name)]
 public sealed class UiPaperFilesTests(Chromium chromium) : IClassFixture<Chromium>
@@ -63,6 +63,32 @@ public sealed class UiPaperFilesTests(Chromium chromium) : IClassFixture<Chromiu
         Assert.Equal(200, download.Status);
         Assert.Equal(PaperFilesTests.Pdf, await download.BodyAsync());
         Assert.StartsWith("attachment", download.Headers["content-disposition"], StringComparison.Ordinal);
+        await Expect(councillor.Page.Locator(".paper-file-replace")).ToHaveCountAsync(0);
+
+        // The Vorlage replaced in place, a day later: the same document (its id, so its OParl URL) with the new file's
+        // name, size and date, and the attachment untouched. Over the limit, a replacement is refused unsent as an upload is.
+        var files = () => test.ClientFor("admin").GetFromJsonAsync<List<DeliberationFlow.Council.Papers.Files.PaperFileView>>($"/api/papers/{paper.Id}/files");
+        var before = (await files())!.Single(f => f.Role == "Main");
+        test.Clock.Advance(TimeSpan.FromDays(1));
+        var corrected = PaperFilesTests.RealPdf("Sanierung Stadtbad", "Zweite Fassung nach der Vorberatung");
+        await Expect(rows.Nth(1).Locator(".paper-file-replace")).ToHaveCountAsync(0);
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => rows.Nth(0).Locator(".paper-file-replace").ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload { Name = "Vorlage Stadtbad v2.pdf", MimeType = "application/pdf", Buffer = corrected });
+        await Expect(page.Locator("#paper-files-done")).ToContainTextAsync("Die Vorlage ist durch „Vorlage Stadtbad v2.pdf“ ersetzt.");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Nth(0)).ToContainTextAsync("Vorlage Stadtbad v2");
+        await Expect(rows.Nth(0)).ToContainTextAsync("02.04.2021");
+        await Expect(rows.Nth(0).Locator(".paper-file-role")).ToHaveTextAsync("Vorlage");
+        var after = (await files())!.Single(f => f.Role == "Main");
+        Assert.Equal((before.Id, corrected.LongLength, new DateOnly(2021, 4, 2), "Vorlage Stadtbad v2.pdf"), (after.Id, after.Size, after.Date, after.FileName));
+        Assert.Equal(corrected, await test.ClientFor("admin").GetByteArrayAsync(after.DownloadPath));
+        await page.Locator("#paper-file-replace-input").SetInputFilesAsync(new FilePayload
+        {
+            Name = "Vorlage Stadtbad v3.pdf", MimeType = "application/pdf", Buffer = [.. Encoding.ASCII.GetBytes("%PDF-1.4\n"), .. new byte[5000]],
+        });
+        await Expect(page.Locator("#paper-files-problem")).ToContainTextAsync("Die Datei ist zu groß.");
+        Assert.Equal(after.Sha512Checksum, (await files())!.Single(f => f.Role == "Main").Sha512Checksum);
+        await fpa.ScreenshotAsync("paper-files-replaced");
 
         // Deleting asks first; cancelled, the document stays; confirmed, it is gone from the list and from the paper.
         await rows.Nth(1).Locator(".paper-file-delete").ClickAsync();
@@ -72,10 +98,9 @@ public sealed class UiPaperFilesTests(Chromium chromium) : IClassFixture<Chromiu
         await rows.Nth(1).Locator(".paper-file-delete-confirm").ClickAsync();
         await Expect(page.Locator("#paper-files-done")).ToContainTextAsync("„Lageplan.png“ ist gelöscht.");
         await Expect(rows).ToHaveCountAsync(1);
-        var files = await test.ClientFor("admin").GetFromJsonAsync<List<DeliberationFlow.Council.Papers.Files.PaperFileView>>($"/api/papers/{paper.Id}/files");
-        Assert.Equal(["Vorlage Stadtbad.pdf"], files!.Select(f => f.FileName));
+        Assert.Equal(["Vorlage Stadtbad v2.pdf"], (await files())!.Select(f => f.FileName));
         var journal = (await test.GetPaperAsync("admin", paper.Id)).Journal.Where(j => j.Kind == "PaperEdited").Select(j => j.Message).ToList();
-        Assert.Equal(3, journal.Count);
-        Assert.All(journal, note => Assert.Contains("Dokument", note, StringComparison.Ordinal));
+        Assert.Equal(4, journal.Count);
+        Assert.Equal(["Dokument gelöscht", "Dokument hinzugefügt", "Dokument hinzugefügt", "Vorlage ersetzt"], journal.Select(note => note.Split(':')[0]).Order(StringComparer.Ordinal));
     }
 }
