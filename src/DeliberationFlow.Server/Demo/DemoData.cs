@@ -4,6 +4,7 @@ using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Definitions;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Papers;
+using DeliberationFlow.Council.Papers.Files;
 using DeliberationFlow.Engine.Runtime;
 using DeliberationFlow.Persistence;
 using Microsoft.AspNetCore.Identity;
@@ -240,6 +241,13 @@ public sealed class DemoData(DeliberationDbContext db, IPasswordHasher<UserAccou
         var decision = await register.HandleAsync(caller, new RegisterPaperRequest(
             "21-15813", "Smart City: Einrichtung einer Stabsstelle und Stellenplanänderung", "Beschlussvorlage", "fb10", ["fb01", "fb20"], true,
             new DateOnly(2021, 4, 1), null), cancellationToken);
+        // Its Vorlage, as the office uploads it with the paper: the page lists it, OParl serves it as the paper's mainFile.
+        var upload = ActivatorUtilities.CreateInstance<UploadPaperFile>(services, history);
+        await using (var vorlage = new MemoryStream(DemoVorlage.Build()))
+        {
+            await upload.HandleAsync(caller, decision.Id, new PaperFileUpload(DemoVorlage.FileName, "Beschlussvorlage", "main", vorlage), cancellationToken);
+        }
+
         history.Set(BodyClock.FromLocal(new DateTime(2021, 4, 29, 18, 0, 0), Berlin));
         var afterFpa = await record.HandleAsync(caller, decision.Consultations[0].Id,
             new RecordOutcomeRequest(nameof(Outcome.Adopted), "einstimmig beschlossen", null), null, cancellationToken);

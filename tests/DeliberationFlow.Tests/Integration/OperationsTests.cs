@@ -66,6 +66,16 @@ public sealed class OperationsTests
             [("fpa", "29.04.2021", "Erledigt"), ("va", "04.05.2021", "Erledigt"), ("rat", "18.05.2021", "Geplant")],
             decision.Consultations.Select(c => (c.Committee.Key, c.Date!, c.StatusLabel)));
 
+        // Its Vorlage, a real PDF, so the paper's page lists a document (OParl: OParlInterfaceTests).
+        var vorlage = Assert.Single((await client.GetFromJsonAsync<List<DeliberationFlow.Council.Papers.Files.PaperFileView>>($"/api/papers/{decision.Id}/files"))!);
+        Assert.Equal(("Main", "Beschlussvorlage", "application/pdf", new DateOnly(2021, 4, 1)), (vorlage.Role, vorlage.Name, vorlage.MimeType, vorlage.Date));
+        var pdf = await client.GetByteArrayAsync(vorlage.DownloadPath);
+        Assert.Equal(vorlage.Size, pdf.LongLength);
+        using (var document = UglyToad.PdfPig.PdfDocument.Open(pdf))
+        {
+            Assert.Contains("Smart City", Assert.Single(document.GetPages()).Text, StringComparison.Ordinal);
+        }
+
         var committees = (await client.GetFromJsonAsync<List<CommitteeView>>("/api/committees"))!;
         Assert.Equal(["fpa", "plua", "rat", "sbr-112", "sbr-120", "va"], committees.Select(c => c.Key).Order(StringComparer.Ordinal));
         var fpaMeetings = (await client.GetFromJsonAsync<MeetingList>("/api/meetings?committee=fpa&until=2021-07-01T00:00:00Z"))!.Meetings;

@@ -71,7 +71,8 @@ public sealed class PaperFilesTests
         var (rows, contents) = await test.App.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<DeliberationDbContext>();
-            return (await db.PaperFiles.IgnoreQueryFilters().CountAsync(f => f.PaperId == paper.Id), await db.PaperFileContents.CountAsync());
+            return (await db.PaperFiles.IgnoreQueryFilters().CountAsync(f => f.PaperId == paper.Id),
+                await db.PaperFileContents.CountAsync(c => db.PaperFiles.IgnoreQueryFilters().Any(f => f.Id == c.FileId && f.PaperId == paper.Id)));
         });
         Assert.Equal((2, 1), (rows, contents));
 
@@ -132,7 +133,11 @@ public sealed class PaperFilesTests
         Assert.Equal([main.Id], (await admin.GetFromJsonAsync<List<PaperFileView>>(url))!.Select(f => f.Id));
         Assert.Equal(Pdf, await admin.GetByteArrayAsync(main.DownloadPath));
         Assert.Single((await test.GetPaperAsync("admin", paper.Id)).Journal, j => j.Kind == "PaperEdited");
-        Assert.Equal(1, await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().PaperFileContents.CountAsync()));
+        Assert.Equal(1, await test.App.WithScopeAsync(sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            return db.PaperFileContents.CountAsync(c => db.PaperFiles.IgnoreQueryFilters().Any(f => f.Id == c.FileId && f.PaperId == paper.Id));
+        }));
     }
 
     [Fact]

@@ -143,7 +143,8 @@ public sealed record OParlWalk(Dictionary<string, JsonObject> Responses, Diction
 
     private static IEnumerable<string> Urls(JsonNode? node) => node switch
     {
-        JsonObject obj => obj.Where(p => p.Key != "type").SelectMany(p => Urls(p.Value)),
+        // A File's accessUrl and downloadUrl serve the document itself, no OParl JSON.
+        JsonObject obj => obj.Where(p => p.Key is not "type" and not "accessUrl" and not "downloadUrl").SelectMany(p => Urls(p.Value)),
         JsonArray array => array.SelectMany(Urls),
         JsonValue value when value.TryGetValue<string>(out var text) && text.StartsWith("http", StringComparison.Ordinal) => [text],
         _ => [],

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
@@ -35,10 +36,19 @@ public sealed class OParlInterfaceTests
         Assert.True(problems.Count == 0, string.Join("\n", problems.Take(40)));
 
         var types = walk.Objects.Values.GroupBy(o => ((string)o["type"]!).Split('/')[^1]).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(["AgendaItem", "Body", "Consultation", "LegislativeTerm", "Location", "Meeting", "Membership", "Organization", "Paper", "Person", "System"],
+        Assert.Equal(["AgendaItem", "Body", "Consultation", "File", "LegislativeTerm", "Location", "Meeting", "Membership", "Organization", "Paper", "Person", "System"],
             types.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(2, types["Body"]);
         Assert.Equal(["21-15513", "21-15513-01", "21-15813"], walk.Objects.Values.Where(o => o["reference"] is not null).Select(o => (string)o["reference"]!).Order(StringComparer.Ordinal));
+
+        // The demo's Vorlage of 21-15813: the paper's mainFile, a PDF whose text is served, and whose bytes are that PDF.
+        var vorlage = walk.Objects.Values.Single(o => (string?)o["type"] == "https://schema.oparl.org/1.1/File");
+        var decisionPaper = walk.Objects.Values.Single(o => (string?)o["reference"] == "21-15813");
+        Assert.Equal((string)vorlage["id"]!, (string)decisionPaper["mainFile"]!["id"]!);
+        Assert.Equal(("application/pdf", "2021-04-01"), ((string)vorlage["mimeType"]!, (string)vorlage["date"]!));
+        Assert.Contains("Einrichtung einer Stabsstelle", (string)vorlage["text"]!, StringComparison.Ordinal);
+        var pdf = await test.App.CreateClient().GetByteArrayAsync((string)vorlage["downloadUrl"]!);
+        Assert.Equal(((long)vorlage["size"]!, "%PDF-"), (pdf.LongLength, Encoding.ASCII.GetString(pdf, 0, 5)));
 
         // The non-public paper is not there: not its reference, not its name, not its id nor those of its consultation.
         var everything = string.Join("\n", walk.Texts);
