@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,12 @@ public static class PaperFileText
     /// of many hundred pages is cut, and an OParl page of files stays a size a portal can fetch.
     /// </summary>
     public const int MaxLength = 1_000_000;
+
+    /// <summary>
+    /// Reading stops after the page that passes this much time: the upload waits for it, and a hostile PDF (thousands of
+    /// pages of tiny glyphs) must not hold a request for minutes. A real Vorlage is read in well under a second.
+    /// </summary>
+    private static readonly TimeSpan ReadingBudget = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// The document's text, cut to <see cref="MaxLength"/>, or empty when it has none or it cannot be read. A damaged or
@@ -43,11 +50,15 @@ public static class PaperFileText
         }
     }
 
-    /// <summary>The pages' text in the order it was written, a blank line between pages; reading stops once enough is there.</summary>
+    /// <summary>
+    /// The pages' text in the order it was written, a blank line between pages; reading stops once enough is there, or
+    /// once the reading budget is spent (what was read is kept).
+    /// </summary>
     private static string FromPdf(byte[] content)
     {
         using var document = PdfDocument.Open(content);
         var text = new StringBuilder();
+        var started = Stopwatch.GetTimestamp();
         foreach (var page in document.GetPages())
         {
             if (text.Length > 0)
@@ -56,7 +67,7 @@ public static class PaperFileText
             }
 
             text.Append(ContentOrderTextExtractor.GetText(page));
-            if (text.Length > MaxLength)
+            if (text.Length > MaxLength || Stopwatch.GetElapsedTime(started) > ReadingBudget)
             {
                 break;
             }
