@@ -14,8 +14,6 @@ public sealed record ListAuditEntriesRequest(string? Area, string? Q, int? Page,
 /// <summary>The body's record of admin changes, for admins (Änderungsprotokoll).</summary>
 public sealed class ListAuditEntries(ICouncilDb db)
 {
-    private const int MaxPageSize = 200;
-
     public async Task<AuditPage> HandleAsync(Caller caller, ListAuditEntriesRequest request, CancellationToken cancellationToken)
     {
         if (!caller.IsAdmin)
@@ -29,19 +27,9 @@ public sealed class ListAuditEntries(ICouncilDb db)
             errors.Add("area", $"Use one of: {string.Join(", ", AuditAreas.All)}.");
         }
 
-        if (request.Page is < 1)
-        {
-            errors.Add("page", "Pages count from 1.");
-        }
-
-        if (request.PageSize is < 1 or > MaxPageSize)
-        {
-            errors.Add("pageSize", $"Between 1 and {MaxPageSize} entries a page.");
-        }
+        var (page, pageSize) = Paging.Check(errors, request.Page, request.PageSize, "entries", defaultPageSize: 50, maxPageSize: 200);
 
         errors.ThrowIfAny();
-        var page = request.Page ?? 1;
-        var pageSize = request.PageSize ?? 50;
         var entries = db.AuditEntries.AsNoTracking().Where(e => e.BodyId == caller.BodyId);
         if (request.Area is { Length: > 0 })
         {

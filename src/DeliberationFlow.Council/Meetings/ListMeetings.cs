@@ -34,9 +34,6 @@ public sealed record MeetingList(IReadOnlyList<MeetingView> Meetings, int Total,
 
 public sealed class ListMeetings(ICouncilDb db)
 {
-    public const int DefaultPageSize = 25;
-    public const int MaxPageSize = 100;
-
     public async Task<MeetingList> HandleAsync(Caller caller, ListMeetingsRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -45,15 +42,7 @@ public sealed class ListMeetings(ICouncilDb db)
             errors.Add("until", "'until' lies before 'from'.");
         }
 
-        if (request.Page is < 1)
-        {
-            errors.Add("page", "Pages count from 1.");
-        }
-
-        if (request.PageSize is < 1 or > MaxPageSize)
-        {
-            errors.Add("pageSize", $"A page holds 1 to {MaxPageSize} meetings.");
-        }
+        var (page, pageSize) = Paging.Check(errors, request.Page, request.PageSize, "meetings");
 
         var committees = await db.Organizations.AsNoTracking()
             .Where(o => o.BodyId == caller.BodyId && o.Kind == OrganizationKind.Committee)
@@ -72,8 +61,6 @@ public sealed class ListMeetings(ICouncilDb db)
         }
 
         errors.ThrowIfAny();
-        var page = request.Page ?? 1;
-        var pageSize = request.PageSize ?? DefaultPageSize;
         // As UTC: Npgsql writes only offset 0 into timestamptz, so "from=2022-01-01T00:00:00+01:00" failed with 500.
         if (request.From?.ToUniversalTime() is { } start)
         {

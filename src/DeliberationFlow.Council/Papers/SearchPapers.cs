@@ -30,9 +30,6 @@ public sealed record NextStep(OrganizationRef Committee, DateTimeOffset? Meeting
 /// </summary>
 public sealed class SearchPapers(ICouncilDb db, PaperReader reader)
 {
-    public const int DefaultPageSize = 25;
-    public const int MaxPageSize = 100;
-
     public async Task<PaperList> HandleAsync(Caller caller, SearchPapersRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -49,15 +46,7 @@ public sealed class SearchPapers(ICouncilDb db, PaperReader reader)
             }
         }
 
-        if (request.Page is < 1)
-        {
-            errors.Add("page", "Pages count from 1.");
-        }
-
-        if (request.PageSize is < 1 or > MaxPageSize)
-        {
-            errors.Add("pageSize", $"A page holds 1 to {MaxPageSize} papers.");
-        }
+        var (page, pageSize) = Paging.Check(errors, request.Page, request.PageSize, "papers");
 
         if (request.Q is { Length: > 200 })
         {
@@ -78,8 +67,6 @@ public sealed class SearchPapers(ICouncilDb db, PaperReader reader)
         }
 
         errors.ThrowIfAny();
-        var page = request.Page ?? 1;
-        var pageSize = request.PageSize ?? DefaultPageSize;
 
         var papers = await reader.VisiblePapersAsync(caller, cancellationToken);
         if (request.Q?.Trim() is { Length: > 0 } text)

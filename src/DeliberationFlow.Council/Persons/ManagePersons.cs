@@ -55,9 +55,6 @@ public sealed class ManagePersons(ICouncilDb db, TimeProvider clock)
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
-    public const int DefaultPageSize = 25;
-    public const int MaxPageSize = 100;
-
     /// <summary>The whole directory on one page, for the admins' page, which filters it as one types (by committee too).</summary>
     public Task<PersonDirectory> ListAsync(Caller caller, CancellationToken cancellationToken) => ReadAsync(caller, null, cancellationToken);
 
@@ -69,15 +66,7 @@ public sealed class ManagePersons(ICouncilDb db, TimeProvider clock)
     {
         RequireAdmin(caller);
         var errors = new ValidationErrors();
-        if (request?.Page is < 1)
-        {
-            errors.Add("page", "Pages count from 1.");
-        }
-
-        if (request?.PageSize is < 1 or > MaxPageSize)
-        {
-            errors.Add("pageSize", $"A page holds 1 to {MaxPageSize} persons.");
-        }
+        var (page, pageSize) = Paging.Check(errors, request?.Page, request?.PageSize, "persons");
 
         if (request?.Q is { Length: > 200 })
         {
@@ -101,8 +90,11 @@ public sealed class ManagePersons(ICouncilDb db, TimeProvider clock)
         // a body's directory is a few hundred rows, read without their seats; only the page's seats are read.
         var persons = (await query.ToListAsync(cancellationToken))
             .OrderBy(p => p.FamilyName ?? p.Name, StringComparer.Create(German, false)).ThenBy(p => p.Name, StringComparer.Create(German, false)).ToList();
-        var page = request?.Page ?? 1;
-        var pageSize = request is null ? Math.Max(persons.Count, 1) : request.PageSize ?? DefaultPageSize;
+        if (request is null)
+        {
+            pageSize = Math.Max(persons.Count, 1);
+        }
+
         var shown = persons.Skip(Paging.Offset(page, pageSize)).Take(pageSize).ToList();
         var ids = shown.Select(p => p.Id).ToList();
         var memberships = await db.Memberships.AsNoTracking().Where(m => m.BodyId == caller.BodyId && (request == null || ids.Contains(m.PersonId)))
