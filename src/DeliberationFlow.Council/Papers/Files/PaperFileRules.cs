@@ -252,6 +252,24 @@ public static class PaperFileRules
         }
     }
 
+    /// <summary>
+    /// A new document of <paramref name="paper"/> from an upload that passed <see cref="CheckAsync"/>, added to the unit of
+    /// work with its bytes and <paramref name="text"/> in their own row (so lists never read them); <paramref name="date"/>
+    /// is the body's day.
+    /// </summary>
+    public static PaperFile AddFile(ICouncilDb db, Paper paper, CheckedUpload accepted, string text, PaperFileRole role, Caller caller, DateOnly date, DateTimeOffset now)
+    {
+        var file = new PaperFile
+        {
+            Id = Guid.CreateVersion7(now), BodyId = paper.BodyId, PaperId = paper.Id, Role = role, Name = accepted.Name,
+            FileName = accepted.FileName, MimeType = accepted.MimeType, Size = accepted.Content.LongLength, Sha512Checksum = accepted.Sha512Checksum,
+            Date = date, UploadedBy = caller.UserName, Created = now, Modified = now,
+        };
+        db.PaperFiles.Add(file);
+        db.PaperFileContents.Add(new PaperFileContent { FileId = file.Id, Content = accepted.Content, Text = text });
+        return file;
+    }
+
     /// <summary>A line of the paper's journal naming the document.</summary>
     public static string Describe(PaperFile file) =>
         $"„{file.Name}“ ({file.FileName}, {SizeText(file.Size)}{(file.Role == PaperFileRole.Main ? ", Vorlage" : "")})";

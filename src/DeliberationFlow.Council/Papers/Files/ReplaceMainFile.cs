@@ -26,13 +26,7 @@ public sealed class ReplaceMainFile(ICouncilDb db, PaperReader reader, TimeProvi
         string? before = null;
         if (file is null)
         {
-            file = new PaperFile
-            {
-                Id = Guid.CreateVersion7(now), BodyId = paper.BodyId, PaperId = paper.Id, Role = PaperFileRole.Main, Name = accepted.Name,
-                FileName = accepted.FileName, MimeType = accepted.MimeType, Sha512Checksum = accepted.Sha512Checksum, UploadedBy = caller.UserName, Created = now,
-            };
-            db.PaperFiles.Add(file);
-            db.PaperFileContents.Add(new PaperFileContent { FileId = file.Id, Content = accepted.Content, Text = text });
+            file = PaperFileRules.AddFile(db, paper, accepted, text, PaperFileRole.Main, caller, BodyClock.LocalDay(now, body.Zone), now);
         }
         else
         {
@@ -43,11 +37,11 @@ public sealed class ReplaceMainFile(ICouncilDb db, PaperReader reader, TimeProvi
             content.Property(c => c.Text).IsModified = true;
             (file.Name, file.FileName, file.MimeType, file.Sha512Checksum, file.UploadedBy) =
                 (accepted.Name, accepted.FileName, accepted.MimeType, accepted.Sha512Checksum, caller.UserName);
+            file.Size = accepted.Content.LongLength;
+            file.Date = BodyClock.LocalDay(now, body.Zone);
+            file.Modified = now;
         }
 
-        file.Size = accepted.Content.LongLength;
-        file.Date = BodyClock.LocalDay(now, body.Zone);
-        file.Modified = now;
         paper.Modified = now;
         await PaperFileRules.JournalAsync(db, paper, caller, now, before is null
             ? $"Dokument hinzugefügt: {PaperFileRules.Describe(file)}."

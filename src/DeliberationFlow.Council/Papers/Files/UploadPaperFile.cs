@@ -29,17 +29,8 @@ public sealed class UploadPaperFile(ICouncilDb db, PaperReader reader, TimeProvi
 
         var now = clock.GetUtcNow();
         var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
-        var file = new PaperFile
-        {
-            Id = Guid.CreateVersion7(now), BodyId = paper.BodyId, PaperId = paper.Id, Role = role, Name = accepted.Name,
-            FileName = accepted.FileName, MimeType = accepted.MimeType, Size = accepted.Content.LongLength, Sha512Checksum = accepted.Sha512Checksum,
-            Date = BodyClock.LocalDay(now, body.Zone), UploadedBy = caller.UserName, Created = now, Modified = now,
-        };
-        db.PaperFiles.Add(file);
-        db.PaperFileContents.Add(new PaperFileContent
-        {
-            FileId = file.Id, Content = accepted.Content, Text = PaperFileText.Extract(accepted.Content, accepted.MimeType, accepted.FileName, logger),
-        });
+        var text = PaperFileText.Extract(accepted.Content, accepted.MimeType, accepted.FileName, logger);
+        var file = PaperFileRules.AddFile(db, paper, accepted, text, role, caller, BodyClock.LocalDay(now, body.Zone), now);
         paper.Modified = now;
         await PaperFileRules.JournalAsync(db, paper, caller, now, $"Dokument hinzugefügt: {PaperFileRules.Describe(file)}.", cancellationToken);
         try
