@@ -53,12 +53,13 @@ public static class WorkflowDefinitionReader
             }
 
             var problems = new List<DefinitionProblem>();
-            var definition = ReadDocument(root, problems);
-            return new DefinitionReadResult(definition, problems);
+            var repeatedSettings = new List<RepeatedSetting>();
+            var definition = ReadDocument(root, problems, repeatedSettings);
+            return new DefinitionReadResult(definition, problems) { RepeatedSettings = repeatedSettings };
         }
     }
 
-    private static WorkflowDefinition ReadDocument(JsonElement root, List<DefinitionProblem> problems)
+    private static WorkflowDefinition ReadDocument(JsonElement root, List<DefinitionProblem> problems, List<RepeatedSetting> repeatedSettings)
     {
         var members = Members(root, "$", DocumentMembers, "a workflow definition", problems);
         Text(members, "$schema", "$", problems, required: false);
@@ -92,13 +93,15 @@ public static class WorkflowDefinitionReader
             }
         }
 
-        var properties = PropertyBag(members, "$", problems);
+        var properties = PropertyBag(members, "$", problems, out _);
         // An element that is no object stays as an empty placeholder: the checks of meaning report at the
         // document's positions, and a dropped element would shift the index of every one after it.
         var activities = new List<ActivityDefinition>();
         foreach (var (element, path) in List(members, "activities", "$", "activity", problems))
         {
-            activities.Add(element is { } activity ? ReadActivity(activity, path, problems) : new ActivityDefinition { Id = "", Type = "" });
+            activities.Add(element is { } activity
+                ? ReadActivity(activity, activities.Count, path, problems, repeatedSettings)
+                : new ActivityDefinition { Id = "", Type = "" });
         }
 
         var connections = new List<Connection>();
@@ -130,13 +133,14 @@ public static class WorkflowDefinitionReader
         };
     }
 
-    private static ActivityDefinition ReadActivity(JsonElement element, string path, List<DefinitionProblem> problems)
+    private static ActivityDefinition ReadActivity(JsonElement element, int index, string path, List<DefinitionProblem> problems, List<RepeatedSetting> repeatedSettings)
     {
         var fields = Members(element, path, ActivityMembers, "an activity", problems);
         var id = Text(fields, "id", path, problems, required: true);
         var type = Text(fields, "type", path, problems, required: true);
         var displayName = Text(fields, "displayName", path, problems, required: false);
-        var properties = PropertyBag(fields, path, problems);
+        var properties = PropertyBag(fields, path, problems, out var repeated);
+        repeatedSettings.AddRange(repeated.Select(name => new RepeatedSetting(index, name, $"{path}.properties.{name}")));
         DesignerPosition? designer = null;
         if (fields.TryGetValue("designer", out var designerValue) && designerValue.ValueKind != JsonValueKind.Null)
         {
@@ -213,6 +217,9 @@ public static class WorkflowDefinitionReader
         public bool TryGetValue(string name, out JsonElement value) => values.TryGetValue(name, out value);
 
         public bool Repeats(string name) => repeated?.Contains(name) == true;
+
+        /// <summary>The names given more than once, as their problems name them.</summary>
+        public IReadOnlyCollection<string> Repeated => repeated ?? [];
     }
 
     /// <summary>
@@ -253,8 +260,10 @@ public static class WorkflowDefinitionReader
         return elements;
     }
 
-    private static Dictionary<string, JsonElement> PropertyBag(Fields members, string path, List<DefinitionProblem> problems)
+    /// <summary>The settings of a properties object; <paramref name="repeated"/> names those given twice (and left out).</summary>
+    private static Dictionary<string, JsonElement> PropertyBag(Fields members, string path, List<DefinitionProblem> problems, out IReadOnlyCollection<string> repeated)
     {
+        repeated = [];
         if (!members.TryGetValue("properties", out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return new(StringComparer.Ordinal);
@@ -268,8 +277,9 @@ public static class WorkflowDefinitionReader
 
         // Cloned: the definition outlives the parsed document. A setting given twice ("outcomes" twice) is taken neither
         // way, as a repeated member is; without it, the checks of meaning leave the activity's outcomes alone.
-        return Members(value, $"{path}.properties", known: null, "these properties", problems).Values
-            .ToDictionary(setting => setting.Key, setting => setting.Value.Clone(), StringComparer.Ordinal);
+        var settings = Members(value, $"{path}.properties", known: null, "these properties", problems);
+        repeated = settings.Repeated;
+        return settings.Values.ToDictionary(setting => setting.Key, setting => setting.Value.Clone(), StringComparer.Ordinal);
     }
 
     private static string? Text(Fields members, string name, string path, List<DefinitionProblem> problems, bool required)
@@ -399,5 +409,15 @@ public sealed record DefinitionReadResult(WorkflowDefinition? Partial, IReadOnly
     /// <summary>The definition, when the document read without a problem; null otherwise.</summary>
     public WorkflowDefinition? Definition => Problems.Count == 0 ? Partial : null;
 
+    /// <summary>
+    /// The settings given twice in an activity's properties, each also among <see cref="Problems"/> at its path: the
+    /// reader knows no activity types, so the validator decides whether the type has such a setting at all (and then
+    /// tells that instead).
+    /// </summary>
+    public IReadOnlyList<RepeatedSetting> RepeatedSettings { get; init; } = [];
+
     public static DefinitionReadResult Failed(DefinitionProblem problem) => new(null, [problem]);
 }
+
+/// <summary>A setting <paramref name="Name"/> given twice in the properties of activity <paramref name="Activity"/> (its index), reported at <paramref name="Path"/>.</summary>
+public sealed record RepeatedSetting(int Activity, string Name, string Path);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DeliberationFlow.Engine.Activities;
@@ -73,45 +72,26 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
         }
 
         var told = read.Problems.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
-        List<DefinitionProblem> readProblems = [], unknownSettings = [];
-        foreach (var problem in read.Problems)
-        {
-            if (UnknownSetting(read.Partial, problem.Path, told) is { } unknown)
-            {
-                unknownSettings.Add(unknown);
-            }
-            else
-            {
-                readProblems.Add(problem);
-            }
-        }
+        var unknownSettings = read.RepeatedSettings.Select(setting => (setting, Unknown: UnknownSetting(read.Partial, setting, told)))
+            .Where(s => s.Unknown is not null).ToDictionary(s => s.setting.Path, s => s.Unknown!, StringComparer.Ordinal);
+        var readProblems = read.Problems.Where(p => !unknownSettings.ContainsKey(p.Path)).ToList();
 
         // An unknown setting, once told as such, hides none of the activity's outcomes: the type reads none from it.
-        var unread = new Unread(readProblems);
-        return InPathOrder([.. readProblems, .. unknownSettings, .. Check(read.Partial, context, unread).Where(p => !unread.Covers(p.Path))]);
+        var unread = new Unread(readProblems, read.RepeatedSettings.Where(s => !unknownSettings.ContainsKey(s.Path)).Select(s => s.Activity));
+        return InPathOrder([.. readProblems, .. unknownSettings.Values, .. Check(read.Partial, context, unread).Where(p => !unread.Covers(p.Path))]);
     }
 
     /// <summary>
-    /// What to tell instead of the reader's problem at <paramref name="path"/> when that is a setting the activity's type
-    /// does not have. The reader knows no activity types and reports at a setting's path only a setting given twice;
-    /// to the author, that the type has no such setting is the useful part: "keep one 'comittee'" would have them keep
-    /// a typo. Null when the path is no setting, the type has the setting, or the activity or its type did not read
-    /// (the type meant is then not known).
+    /// What to tell instead of the reader's problem at a setting given twice when the activity's type does not have the
+    /// setting. The reader knows no activity types; to the author, that the type has no such setting is the useful part:
+    /// "keep one 'comittee'" would have them keep a typo. Null when the type has the setting, or the activity or its type
+    /// did not read (the type meant is then not known).
     /// </summary>
-    private DefinitionProblem? UnknownSetting(WorkflowDefinition definition, string path, HashSet<string> told)
-    {
-        if (SettingPattern().Match(path) is not { Success: true } setting)
-        {
-            return null;
-        }
-
-        var i = int.Parse(setting.Groups[1].Value, CultureInfo.InvariantCulture);
-        var name = setting.Groups[2].Value;
-        return !told.Contains($"$.activities[{i}]") && activities.Find(definition.Activities[i].Type)?.Descriptor is { } descriptor
-               && descriptor.Properties.All(p => p.Name != name)
-            ? new(path, NoSuchProperty(descriptor, name))
+    private DefinitionProblem? UnknownSetting(WorkflowDefinition definition, RepeatedSetting setting, HashSet<string> told) =>
+        !told.Contains($"$.activities[{setting.Activity}]") && activities.Find(definition.Activities[setting.Activity].Type)?.Descriptor is { } descriptor
+        && descriptor.Properties.All(p => p.Name != setting.Name)
+            ? new(setting.Path, NoSuchProperty(descriptor, setting.Name))
             : null;
-    }
 
     private List<DefinitionProblem> Check(WorkflowDefinition definition, DefinitionValidationContext context, Unread unread)
     {
@@ -424,18 +404,16 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
     [GeneratedRegex(@"\[(\d+)\]", RegexOptions.CultureInvariant)]
     private static partial Regex IndexPattern();
 
-    /// <summary>The path of one of an activity's settings: the activity's index and the setting's name, as written.</summary>
-    [GeneratedRegex(@"^\$\.activities\[(\d+)\]\.properties\.(.+)\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
-    private static partial Regex SettingPattern();
-
     /// <summary>Where the reader found a value of the wrong kind, so the checks of meaning neither repeat it nor guess around it.</summary>
     private sealed partial class Unread
     {
-        public static readonly Unread Nothing = new([]);
+        public static readonly Unread Nothing = new([], []);
 
         private readonly HashSet<string> _paths;
 
-        public Unread(IEnumerable<DefinitionProblem> problems)
+        /// <param name="problems">The reader's problems that stand.</param>
+        /// <param name="settingUnread">The activities with a setting given twice that the type has (so taken neither way).</param>
+        public Unread(IEnumerable<DefinitionProblem> problems, IEnumerable<int> settingUnread)
         {
             _paths = problems.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
             var activityParts = _paths.Select(p => p == "$.activities" ? "" : Part(ActivityPattern(), p)).OfType<string>().ToHashSet(StringComparer.Ordinal);
@@ -444,7 +422,7 @@ public sealed partial class WorkflowDefinitionValidator(IActivityRegistry activi
             AnyConnectionPort = connectionParts.Contains("") || connectionParts.Contains(".source") || connectionParts.Contains(".outcome");
             GraphIsComplete = !AnyActivityType && !AnyConnectionPort && !activityParts.Contains(".id") && !connectionParts.Contains(".target");
             // A setting of the type the reader did not take (given twice) may be the one that names the activity's outcomes.
-            _settingUnread = [.. _paths.Select(p => SettingPattern().Match(p)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
+            _settingUnread = [.. settingUnread];
         }
 
         private readonly HashSet<int> _settingUnread;
