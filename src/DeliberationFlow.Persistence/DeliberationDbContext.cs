@@ -93,8 +93,25 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
     }
 
     // Entities whose next save keeps their Modified (KeepModified); the timestamp interceptor takes them when it stamps.
-    // One left by a use case that never saved names an entity no later unit of work tracks, so it matches nothing there.
+    // One left by a use case that never saved names an entity no later unit of work tracks, so it matches nothing there;
+    // the set is emptied when the unit of work ends (Dispose), so a pooled context does not hold those entities.
     private readonly HashSet<object> _keepModified = new(ReferenceEqualityComparer.Instance);
+
+    // The pool resets the change tracker on return but knows nothing of this state (its reset is not overridable), and a
+    // pooled context is disposed by the scope at the end of every unit of work before it goes back: the place to drop it.
+    public override void Dispose()
+    {
+        _keepModified.Clear();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _keepModified.Clear();
+        GC.SuppressFinalize(this);
+        return base.DisposeAsync();
+    }
 
     public void KeepModified(object entity) => _keepModified.Add(entity);
 
