@@ -109,11 +109,16 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
                 unknown.Count > 0 ? $"Not on this agenda: {string.Join(", ", unknown)}." : "List each consultation of the agenda at most once, at least one.");
         }
 
+        // Only a step whose place changes is written: one kept in its place (the same order sent again) would otherwise be
+        // stamped, and OParl would serve it, its public paper and its meeting as changed though nothing served had.
         for (var i = 0; i < ids.Count; i++)
         {
             var consultation = consultations.Single(c => c.Id == ids[i]);
-            consultation.AgendaOrder = i + 1;
-            consultation.Revision++;
+            if (consultation.AgendaOrder != i + 1)
+            {
+                consultation.AgendaOrder = i + 1;
+                consultation.Revision++;
+            }
         }
 
         foreach (var other in consultations.Where(c => !ids.Contains(c.Id)))

@@ -420,33 +420,98 @@ public sealed class OParlInterfaceTests
         [.. (await GetAsync(client, url))["data"]!.AsArray().Select(p => (string)p!["reference"]!)];
 
     [Fact]
-    public async Task Modified_MovesWithEveryChange_EvenWithinTheSameSecond()
+    public async Task Modified_MovesWithEveryReorder_EvenWithinTheSameSecond_ButNotWithTheSameOrderSentAgain()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Sqlite, Berlin.Clock(2021, 4, 1, 9));
         var client = test.App.CreateClient();
         var decision = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Consultations
             .Join(sp.GetRequiredService<DeliberationDbContext>().Papers.Where(p => p.Reference == "21-15813"), c => c.PaperId, p => p.Id, (c, _) => c)
             .OrderBy(c => c.Position).FirstAsync());
+        var other = (await test.RegisterAsync("admin", new RegisterPaperRequest("21-17701", "Radverkehrskonzept", "Beschlussvorlage", "fb10", null, true, null, null))).Consultations[0];
+        Assert.Equal(decision.MeetingId, other.MeetingId);
         var meetingUrl = $"http://localhost/oparl/meeting/{decision.MeetingId}";
-        var itemUrl = $"http://localhost/oparl/agendaItem/{decision.Id}";
+        var itemUrls = new[] { $"http://localhost/oparl/agendaItem/{decision.Id}", $"http://localhost/oparl/agendaItem/{other.Id}" };
 
-        // The clock stands still; the agenda of the FPA meeting is arranged twice.
-        var seen = new List<(string Meeting, string Item)>();
-        for (var round = 0; round < 3; round++)
+        // The clock stands still; the FPA meeting's agenda is arranged, the same order is sent again, and then the
+        // other way round.
+        List<Guid>[] orders = [[other.Id, decision.Id], [other.Id, decision.Id], [decision.Id, other.Id]];
+        var seen = new List<string[]>();
+        for (var round = 0; round <= orders.Length; round++)
         {
             if (round > 0)
             {
                 var reordered = await test.ClientFor("sekretariat-fpa").PutAsJsonAsync($"/api/meetings/{decision.MeetingId}/agenda/order",
-                    new DeliberationFlow.Council.Meetings.ReorderAgendaRequest([decision.Id]));
+                    new DeliberationFlow.Council.Meetings.ReorderAgendaRequest(orders[round - 1]));
                 await Http.EnsureAsync(reordered, HttpStatusCode.OK);
             }
 
-            seen.Add(((string)(await GetAsync(client, meetingUrl))["modified"]!, (string)(await GetAsync(client, itemUrl))["modified"]!));
+            seen.Add(await ModifiedAsync(client, [meetingUrl, .. itemUrls]));
         }
 
-        Assert.Equal(3, seen.Select(s => s.Meeting).Distinct().Count());
-        Assert.Equal(3, seen.Select(s => s.Item).Distinct().Count());
-        Assert.Equal(seen.Select(s => s.Meeting), seen.Select(s => s.Meeting).Order(StringComparer.Ordinal));
+        // Each real reorder moves the meeting and both items past what they said before, within the same second; the
+        // same order sent again changes nothing served, so it moves nothing an OParl client would fetch again.
+        foreach (var round in new[] { 1, 3 })
+        {
+            Assert.All(seen[round].Zip(seen[round - 1]), pair => Assert.True(string.CompareOrdinal(pair.First, pair.Second) > 0, $"round {round}: {pair.First} after {pair.Second}"));
+        }
+
+        Assert.Equal(seen[1], seen[2]);
+    }
+
+    [Fact]
+    public async Task SendingAPublicMeetingsAgendaOrderAgain_Unchanged_MovesNoModified()
+    {
+        // The Rat adds a meeting in public on 17.05.2021 and the Ratsbüro takes 21-15813's decision into it and orders
+        // the draft agenda.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 5, 9));
+        var secretary = test.ClientFor("sekretariat-va");
+        var (paperId, step) = await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var paper = await db.Papers.SingleAsync(p => p.Reference == "21-15813");
+            return (paper.Id, await db.Consultations.Where(c => c.PaperId == paper.Id).OrderBy(c => c.Position).LastAsync());
+        });
+        var scheduled = await secretary.PostAsJsonAsync("/api/committees/rat/meetings", new DeliberationFlow.Council.Meetings.ScheduleMeetingsRequest(
+            "2021-05-17T15:00", null, null, null, "Sondersitzung des Rates", null, "Public", null));
+        var meetingId = Assert.Single((await scheduled.Content.ReadFromJsonAsync<DeliberationFlow.Council.Meetings.ScheduledMeetings>())!.Created).Id;
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items",
+            new DeliberationFlow.Council.Meetings.AddAgendaItemRequest(step.Id, LateAddition: true)), HttpStatusCode.OK);
+        var order = new DeliberationFlow.Council.Meetings.ReorderAgendaRequest([step.Id]);
+        await Http.EnsureAsync(await secretary.PutAsJsonAsync($"/api/meetings/{meetingId}/agenda/order", order), HttpStatusCode.OK);
+
+        var client = test.App.CreateClient();
+        var body = await BodyAsync(client);
+        var stepUrl = $"http://localhost/oparl/consultation/{step.Id}";
+        var paperUrl = $"http://localhost/oparl/paper/{paperId}";
+        var meetingUrl = $"http://localhost/oparl/meeting/{meetingId}";
+        var itemUrl = $"http://localhost/oparl/agendaItem/{step.Id}";
+        var before = await ModifiedAsync(client, [stepUrl, paperUrl, meetingUrl, itemUrl]);
+
+        // An hour later the agenda editor saves the same order again.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 5, 10));
+        var resent = await secretary.PutAsJsonAsync($"/api/meetings/{meetingId}/agenda/order", order);
+        await Http.EnsureAsync(resent, HttpStatusCode.OK);
+
+        // Nothing changed: the step, its paper, the meeting and its item keep their modified, and no list filtered on
+        // modified_since names them.
+        Assert.Equal(before, await ModifiedAsync(client, [stepUrl, paperUrl, meetingUrl, itemUrl]));
+        var since = Uri.EscapeDataString("2021-05-05T09:30:00+02:00");
+        foreach (var list in new[] { "consultation", "paper", "meeting", "agendaItem" })
+        {
+            var changed = await GetAsync(client, $"{(string)body[list]!}?modified_since={since}");
+            Assert.True(changed["data"]!.AsArray().Count == 0, $"{list}: {changed["data"]!.ToJsonString()}");
+        }
+    }
+
+    private static async Task<string[]> ModifiedAsync(HttpClient client, string[] urls)
+    {
+        var modified = new List<string>();
+        foreach (var url in urls)
+        {
+            modified.Add((string)(await GetAsync(client, url))["modified"]!);
+        }
+
+        return [.. modified];
     }
 
     /// <param name="systemUrl">The System's URL; the in-memory test host's unless the service runs on Kestrel.</param>
