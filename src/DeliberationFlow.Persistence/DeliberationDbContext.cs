@@ -38,6 +38,8 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<Meeting> Meetings => Set<Meeting>();
     public DbSet<Attendance> Attendances => Set<Attendance>();
+    public DbSet<Circulation> Circulations => Set<Circulation>();
+    public DbSet<CirculationVote> CirculationVotes => Set<CirculationVote>();
     public DbSet<Paper> Papers => Set<Paper>();
     public DbSet<Consultation> Consultations => Set<Consultation>();
     public DbSet<PaperFile> PaperFiles => Set<PaperFile>();
@@ -232,6 +234,8 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
         modelBuilder.ApplyConfiguration(new MailTemplateConfiguration(council));
         modelBuilder.ApplyConfiguration(new AuditEntryConfiguration(council));
         modelBuilder.ApplyConfiguration(new AttendanceConfiguration(council));
+        modelBuilder.ApplyConfiguration(new CirculationConfiguration(council));
+        modelBuilder.ApplyConfiguration(new CirculationVoteConfiguration(council));
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys", council);
     }
 

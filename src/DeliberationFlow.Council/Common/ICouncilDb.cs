@@ -19,6 +19,8 @@ public interface ICouncilDb
     DbSet<Membership> Memberships { get; }
     DbSet<Meeting> Meetings { get; }
     DbSet<Attendance> Attendances { get; }
+    DbSet<Circulation> Circulations { get; }
+    DbSet<CirculationVote> CirculationVotes { get; }
     DbSet<Paper> Papers { get; }
     DbSet<Consultation> Consultations { get; }
     DbSet<PaperFile> PaperFiles { get; }

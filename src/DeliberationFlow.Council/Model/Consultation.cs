@@ -35,6 +35,9 @@ public sealed class Consultation
 
     public int? Abstentions { get; set; }
     public DateTimeOffset? RecordedAt { get; set; }
+
+    /// <summary>Decided by Umlaufverfahren (§ 78(3) NKomVG) instead of in a meeting; <see cref="RecordedAt"/> is when it closed.</summary>
+    public bool DecidedByCirculation { get; set; }
     public string? RecordedBy { get; set; }
 
     /// <summary>Manual position on the meeting's agenda (within its public or non-public part); null keeps the planning order.</summary>

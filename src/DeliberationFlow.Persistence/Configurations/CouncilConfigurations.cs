@@ -161,6 +161,42 @@ internal sealed class ConsultationConfiguration(string? schema) : IEntityTypeCon
     }
 }
 
+internal sealed class CirculationConfiguration(string? schema) : IEntityTypeConfiguration<Circulation>
+{
+    public void Configure(EntityTypeBuilder<Circulation> builder)
+    {
+        builder.ToTable("circulations", schema);
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.ResolutionText).HasMaxLength(10_000);
+        builder.Property(c => c.StartedBy).HasMaxLength(200);
+        builder.Property(c => c.EndedBy).HasMaxLength(200);
+        builder.Property(c => c.EndReason).HasMaxLength(1000);
+        builder.HasOne<Body>().WithMany().HasForeignKey(c => c.BodyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Paper>().WithMany().HasForeignKey(c => c.PaperId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Consultation>().WithMany().HasForeignKey(c => c.ConsultationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(c => c.Votes).WithOne().HasForeignKey(v => v.CirculationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => c.ConsultationId);
+        // One open circulation per consultation: two secretaries starting one at the same moment cannot both win.
+        builder.HasIndex(c => c.ConsultationId, "open_circulation").IsUnique().HasFilter("status = 'Open'").HasDatabaseName("ix_circulations_open");
+        // The portal's list of open circulations of a committee.
+        builder.HasIndex(c => new { c.OrganizationId, c.Status });
+    }
+}
+
+internal sealed class CirculationVoteConfiguration(string? schema) : IEntityTypeConfiguration<CirculationVote>
+{
+    public void Configure(EntityTypeBuilder<CirculationVote> builder)
+    {
+        builder.ToTable("circulation_votes", schema);
+        builder.HasKey(v => new { v.CirculationId, v.PersonId });
+        builder.Property(v => v.Name).HasMaxLength(300);
+        builder.Property(v => v.AnsweredBy).HasMaxLength(200);
+        builder.HasOne<Person>().WithMany().HasForeignKey(v => v.PersonId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(v => v.PersonId);
+    }
+}
+
 internal sealed class UserAccountConfiguration(string? schema) : IEntityTypeConfiguration<UserAccount>
 {
     public void Configure(EntityTypeBuilder<UserAccount> builder)
