@@ -119,6 +119,14 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Instances.ResolveIncident>();
         services.AddScoped<ITimerHandler, InvitationTimerHandler>();
         services.AddScoped<ITimerHandler, ReminderTimerHandler>();
+        services.AddScoped<ITimerHandler, CirculationDeadlineTimerHandler>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.CirculationNotices>();
+        services.TryAddScoped<DeliberationFlow.Council.Circulations.CirculationSteps>();
+        services.TryAddScoped<DeliberationFlow.Council.Circulations.StartCirculation>();
+        services.TryAddScoped<DeliberationFlow.Council.Circulations.AnswerCirculation>();
+        services.TryAddScoped<DeliberationFlow.Council.Circulations.CancelCirculation>();
+        services.TryAddScoped<DeliberationFlow.Council.Circulations.GetCirculation>();
+        services.TryAddScoped<DeliberationFlow.Council.Circulations.ListMyCirculations>();
         services.AddScoped<ITimerHandler, WaitTimerHandler>();
         return services;
     }

@@ -91,10 +91,43 @@ public sealed class RecordOutcome(
         }
     }
 
+    /// <summary>
+    /// Records an outcome reached outside a meeting (the Umlaufverfahren) inside the transaction of the use case that reached
+    /// it: the same checks and step as an outcome recorded through the API, so the workflow advances and the journal, the
+    /// timeline and the outcome notice have it; <paramref name="marked"/> marks the consultation before the answer is built.
+    /// The caller commits, then hands <see cref="RunResult.Timers"/> to the scheduler and signals the outbox.
+    /// </summary>
+    internal async Task<(RecordOutcomeResponse Response, RunResult Run)> RecordWithinAsync(
+        Caller caller, Guid consultationId, RecordOutcomeRequest request, Action<Consultation> marked, CancellationToken cancellationToken)
+    {
+        var outcome = Validate(request, idempotencyKey: null);
+        var (result, run) = await RecordAsync(caller, consultationId, request, outcome, null, "", cancellationToken, marked);
+        return (result.Value, run);
+    }
+
+    /// <summary>
+    /// The outcomes the workflow waiting at <paramref name="bookmark"/> can take there, as recording one checks them; a use
+    /// case that will record one later (the Umlaufverfahren) asks before it starts.
+    /// </summary>
+    internal async Task<IReadOnlyCollection<Outcome>> AcceptedOutcomesAsync(Bookmark bookmark, CancellationToken cancellationToken)
+    {
+        var instance = await db.WorkflowInstances.GetAsync(bookmark.InstanceId, cancellationToken);
+        var definition = await definitions.FindPinnedAsync(instance.TenantId, instance.DefinitionId, instance.DefinitionVersion, cancellationToken);
+        if (definition is null)
+        {
+            return [];
+        }
+
+        var activityDefinition = definition.GetActivity(bookmark.ActivityId);
+        return activities.Find(activityDefinition.Type) is IOutcomeActivity waiting
+            ? waiting.AcceptedOutcomes(definition, activityDefinition, bookmark).ToList()
+            : [];
+    }
+
     /// <summary>The step inside its transaction: loads, checks, runs the workflow and saves; the caller commits.</summary>
     private async Task<(IdempotentResult<RecordOutcomeResponse> Result, RunResult Run)> RecordAsync(
         Caller caller, Guid consultationId, RecordOutcomeRequest request, Outcome outcome, string? idempotencyKey, string requestHash,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<Consultation>? marked = null)
     {
         var step = await LoadStepAsync(caller, consultationId, cancellationToken);
         if (step is null || !await reader.MaySeeAsync(caller, step.Paper, cancellationToken))
@@ -172,6 +205,7 @@ public sealed class RecordOutcome(
                 new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim(), request.ReferTo?.Trim()) { Tally = tally }),
             cancellationToken);
 
+        marked?.Invoke(consultation);
         var now = clock.GetUtcNow();
         PaperProgress.Apply(paper, run.Instance, now);
         var queued = await notices.QueueAsync(consultation, committee, paper, request.ReferTo?.Trim(), now, step.HasFollowers, cancellationToken);

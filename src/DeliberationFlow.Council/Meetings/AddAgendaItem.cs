@@ -53,6 +53,12 @@ public sealed class AddAgendaItem(ICouncilDb db, AgendaDraft draft, Agenda agend
             throw RequestValidationException.For("consultationId", problem);
         }
 
+        // An Umlaufverfahren under way decides it without a meeting: call it off first (it then comes to a meeting by itself).
+        if (await db.Circulations.AnyAsync(c => c.ConsultationId == consultation.Id && c.Status == CirculationStatus.Open, cancellationToken))
+        {
+            throw new ConflictException($"{paper.Reference} is being decided by Umlaufverfahren; call that off first (POST /api/consultations/{consultation.Id}/circulation/cancel).");
+        }
+
         var candidate = await ListAgendaCandidates.CandidateAsync(db, consultation, paper, committee, meeting, body, cancellationToken);
         if (candidate.EarlierStepAfter is not null)
         {

@@ -36,7 +36,8 @@ public sealed class ListAgendaCandidates(ICouncilDb db, AgendaDraft draft, Paper
         var laterIds = later.Keys.ToList();
         var consultations = await db.Consultations.AsNoTracking()
             .Where(c => c.OrganizationId == committee.Id && c.Status == ConsultationStatus.Planned
-                        && (c.MeetingId == null || laterIds.Contains(c.MeetingId.Value)))
+                        && (c.MeetingId == null || laterIds.Contains(c.MeetingId.Value))
+                        && !db.Circulations.Any(u => u.ConsultationId == c.Id && u.Status == CirculationStatus.Open))
             .ToListAsync(cancellationToken);
         var result = new List<AgendaCandidate>();
         foreach (var consultation in consultations)

@@ -74,6 +74,23 @@ public static class MailModels
         };
     }
 
+    /// <summary>
+    /// In place of the meeting, for a step decided by Umlaufverfahren: the day it closed, told as "03.05.2021 (Umlaufverfahren)",
+    /// so a template's "am {{ meeting.date }}" reads right without a meeting.
+    /// </summary>
+    public static Dictionary<string, object?> Circulation(Consultation consultation, Body body, string language)
+    {
+        var closed = BodyClock.ToLocal(consultation.RecordedAt ?? consultation.Modified, body.Zone);
+        var english = language == MailLanguages.English;
+        var culture = Culture(language);
+        return new()
+        {
+            ["name"] = english ? "decision by circulation" : "Umlaufverfahren",
+            ["date"] = closed.ToString(english ? "dd/MM/yyyy" : "dd.MM.yyyy", culture) + (english ? " (by circulation)" : " (Umlaufverfahren)"),
+            ["time"] = "", ["weekday"] = closed.ToString("dddd", culture), ["location"] = "", ["publicity"] = english ? "closed" : "nichtöffentlich",
+        };
+    }
+
     public static Dictionary<string, object?> Paper(Paper paper) => new()
     {
         ["reference"] = paper.Reference,

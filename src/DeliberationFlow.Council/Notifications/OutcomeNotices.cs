@@ -112,7 +112,9 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
             {
                 ["recipient"] = recipient,
                 ["committee"] = MailModels.Committee(committee),
-                ["meeting"] = MailModels.Meeting(meeting, body, language),
+                ["meeting"] = meeting is null && consultation.DecidedByCirculation
+                    ? MailModels.Circulation(consultation, body, language)
+                    : MailModels.Meeting(meeting, body, language),
                 ["paper"] = MailModels.Paper(paper),
                 ["consultation"] = MailModels.Consultation(consultation, referredTo),
                 ["finished"] = paper.Status == PaperStatus.Done,

@@ -200,7 +200,10 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
                 VoteTallyView.Of(c), c.RecordedAt, c.RecordedBy);
         }).ToList();
 
-        var timeline = views.Select(v => $"{v.Committee.Name}, {v.Date ?? "ohne Termin"}: {v.ResultText ?? v.StatusLabel} ({v.RoleText})").ToList();
+        var byCirculation = consultations.Where(c => c.DecidedByCirculation && c.RecordedAt is not null).ToDictionary(c => c.Id);
+        var timeline = views.Select(v => byCirculation.TryGetValue(v.Id, out var circulated)
+            ? CirculationLine(v, circulated, body)
+            : $"{v.Committee.Name}, {v.Date ?? "ohne Termin"}: {v.ResultText ?? v.StatusLabel} ({v.RoleText})").ToList();
 
         WorkflowSummary? workflow = null;
         if (paper.WorkflowInstanceId is { } instanceId)
@@ -226,6 +229,20 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
             paper.LeadOfficeId is { } lead && organizations.TryGetValue(lead, out var leadOffice) ? Ref(leadOffice) : null,
             paper.ParticipatingOfficeIds.Where(organizations.ContainsKey).Select(id => Ref(organizations[id])).ToList(),
             workflow, superordinated, subordinated, views, timeline, journal);
+    }
+
+    /// <summary>
+    /// A step the committee decided by Umlaufverfahren has no meeting: the line says so, when it closed and how the members
+    /// answered, "Verwaltungsausschuss, Umlaufverfahren (abgeschlossen 12.05.2021): beschlossen (7 Ja, 0 Nein, 1 Enthaltung)".
+    /// </summary>
+    private static string CirculationLine(ConsultationView view, Consultation consultation, Body body)
+    {
+        var closed = BodyClock.ToLocal(consultation.RecordedAt!.Value, body.Zone).ToString("dd.MM.yyyy", German);
+        var abstentions = consultation.Abstentions ?? 0;
+        var tally = consultation.VotesFor is { } yes
+            ? $"{yes} Ja, {consultation.VotesAgainst ?? 0} Nein, {abstentions} {(abstentions == 1 ? "Enthaltung" : "Enthaltungen")}"
+            : view.RoleText;
+        return $"{view.Committee.Name}, Umlaufverfahren (abgeschlossen {closed}): {view.ResultText} ({tally})";
     }
 
     /// <summary>Whether the answer lists the technical journal, which names the recipients of every notice.</summary>

@@ -1,3 +1,4 @@
+using DeliberationFlow.Council.Circulations;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,8 +25,52 @@ public static class ConsultationsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        // The Umlaufverfahren (§ 78(3) NKomVG) of a Verwaltungsausschuss consultation: the VA sits in private, so each answer
+        // reaches only the circulation's members, the committee's secretaries and admins (a 404 for anyone else).
+        consultations.MapGet("/{id}/circulation", GetCirculationAsync)
+            .WithSummary("The consultation's Umlaufverfahren (the open one, else the last): state, proposed resolution, Frist, answers so far")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        consultations.MapPost("/{id}/circulation", StartCirculationAsync)
+            .WithSummary("Starts an Umlaufverfahren for a consultation waiting in a Hauptausschuss (Verwaltungsausschuss); its members are asked by mail")
+            .WithDescription("Body: resolutionText (the Beschlussvorschlag) and deadline, a local date and time of the body at least a day ahead. " +
+                             "A consultation on a draft agenda is taken off it; one on a fixed or sent agenda, or in a meeting begun, is a 409.")
+            .ProducesChangeProblems();
+        consultations.MapPost("/{id}/circulation/answer", AnswerCirculationAsync)
+            .WithSummary("A member answers the open Umlaufverfahren, once: For, Against, Abstention or Objection (Widerspruch gegen das Verfahren)")
+            .WithDescription("An objection makes it fail and the paper goes to the committee's next meeting; the last answer without one records the outcome.")
+            .ProducesChangeProblems();
+        consultations.MapPost("/{id}/circulation/cancel", CancelCirculationAsync)
+            .WithSummary("The committee's secretary or an admin calls off the open Umlaufverfahren; the paper goes to the committee's next meeting")
+            .ProducesChangeProblems();
+        api.MapGet("/me/circulations", ListMyCirculationsAsync).WithTags("Consultations")
+            .WithSummary("The open Umlaufverfahren the caller is asked in (or, for secretaries and admins, keeps), unanswered first");
         return api;
     }
+
+    private static async Task<Ok<CirculationView>> GetCirculationAsync(Guid id, GetCirculation get, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await get.HandleAsync(http.User.ToCaller(), id, cancellationToken));
+
+    private static async Task<Created<CirculationView>> StartCirculationAsync(
+        Guid id, StartCirculationRequest request, StartCirculation start, HttpContext http, CancellationToken cancellationToken)
+    {
+        var view = await start.HandleAsync(http.User.ToCaller(), id, request, AnswerUrl(http), cancellationToken);
+        return TypedResults.Created($"/api/consultations/{id}/circulation", view);
+    }
+
+    private static async Task<Ok<CirculationView>> AnswerCirculationAsync(
+        Guid id, AnswerCirculationRequest request, AnswerCirculation answer, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await answer.HandleAsync(http.User.ToCaller(), id, request, cancellationToken));
+
+    private static async Task<Ok<CirculationView>> CancelCirculationAsync(
+        Guid id, CancelCirculationRequest? request, CancelCirculation cancel, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await cancel.HandleAsync(http.User.ToCaller(), id, request ?? new CancelCirculationRequest(null), cancellationToken));
+
+    private static async Task<Ok<IReadOnlyList<CirculationView>>> ListMyCirculationsAsync(ListMyCirculations list, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await list.HandleAsync(http.User.ToCaller(), cancellationToken));
+
+    /// <summary>Where a member answers, as the mail links it: the portal of this service as the starting secretary reached it.</summary>
+    private static string AnswerUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/portal";
 
     private static async Task<Ok<RecordOutcomeResponse>> CorrectAsync(
         Guid id, CorrectOutcomeRequest request, CorrectOutcome correct, HttpContext http, CancellationToken cancellationToken) =>

@@ -23,6 +23,8 @@ public static class MailKinds
     public const string MeetingChange = "meeting-change";
     public const string Escalation = "escalation";
     public const string AgendaNotice = "agenda-notice";
+    public const string CirculationRequest = "circulation-request";
+    public const string CirculationFailed = "circulation-failed";
 
     public static readonly IReadOnlyList<MailKind> All =
     [
@@ -44,6 +46,10 @@ public static class MailKinds
             "Consultation step overdue: to the secretariat and the lead office; mandatory", true, EscalationSample),
         new(AgendaNotice, "Tagesordnung", "Öffentliche Tagesordnung einer Sitzung, wenn eingeladen wird, an die, die dem Gremium folgen (Mitglieder erhalten die Einladung)",
             "Public agenda of a meeting when it is invited, to those who follow the committee (members receive the invitation)", false, AgendaSample),
+        new(CirculationRequest, "Umlaufverfahren", "Bitte um Abstimmung im Umlaufverfahren (§ 78 Abs. 3 NKomVG) an die Mitglieder des Gremiums, mit Beschlussvorschlag, Frist und Link; Pflicht",
+            "Request to vote by circulation (section 78(3) NKomVG) to the committee's members, with the proposed resolution, deadline and link; mandatory", true, CirculationSample),
+        new(CirculationFailed, "Umlaufverfahren gescheitert", "Umlaufverfahren gescheitert (Widerspruch oder Frist abgelaufen) an den Sitzungsdienst, mit der Sitzung, in die die Vorlage nun geht; Pflicht",
+            "Circulation failed (objection or deadline passed) to the secretariat, with the meeting the paper now goes to; mandatory", true, CirculationSample),
     ];
 
     public static MailKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
@@ -155,6 +161,30 @@ public static class MailKinds
         ["meeting"] = new Dictionary<string, object?>(Meeting()) { ["oldDate"] = "22.04.2021", ["oldTime"] = "15:00", ["cancelled"] = false, ["reason"] = "Raum belegt" },
         ["paper"] = Paper(),
         ["replannedTo"] = "29.04.2021 15:00",
+        ["body"] = Body(),
+    };
+
+    private static Dictionary<string, object?> CirculationSample() => new()
+    {
+        ["recipient"] = Recipient(),
+        ["committee"] = new Dictionary<string, object?> { ["key"] = "va", ["name"] = "Verwaltungsausschuss", ["shortName"] = "VA" },
+        ["meeting"] = Meeting(),
+        ["paper"] = Paper(),
+        ["consultation"] = new Dictionary<string, object?>
+        {
+            ["role"] = "Vorberatung", ["result"] = "", ["resolution"] = "", ["votesFor"] = "", ["votesAgainst"] = "", ["abstentions"] = "", ["referredTo"] = "",
+            ["status"] = "geplant",
+        },
+        ["circulation"] = new Dictionary<string, object?>
+        {
+            ["resolution"] = "Der Verwaltungsausschuss beschließt die Sanierung der Grundschule Lehndorf.",
+            ["deadlineDate"] = "12.05.2021",
+            ["deadlineTime"] = "12:00",
+            ["members"] = 10,
+            ["link"] = "https://ratsinfo.example.org/papers/21-15513",
+            ["reason"] = "Widerspruch von Klaus Hartmann gegen das Umlaufverfahren",
+            ["startedBy"] = "sekretariat-va",
+        },
         ["body"] = Body(),
     };
 
