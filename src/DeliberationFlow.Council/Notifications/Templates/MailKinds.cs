@@ -167,7 +167,7 @@ public static class MailKinds
     private static Dictionary<string, object?> CirculationSample() => new()
     {
         ["recipient"] = Recipient(),
-        ["committee"] = new Dictionary<string, object?> { ["key"] = "va", ["name"] = "Verwaltungsausschuss", ["shortName"] = "VA" },
+        ["committee"] = Committee(),
         ["meeting"] = Meeting(),
         ["paper"] = Paper(),
         ["consultation"] = new Dictionary<string, object?>
