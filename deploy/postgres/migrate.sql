@@ -1432,3 +1432,106 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    ALTER TABLE council.consultations ADD decided_by_circulation boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    CREATE TABLE council.circulations (
+        id uuid NOT NULL,
+        body_id uuid NOT NULL,
+        paper_id uuid NOT NULL,
+        consultation_id uuid NOT NULL,
+        organization_id uuid NOT NULL,
+        resolution_text character varying(10000) NOT NULL,
+        deadline timestamp with time zone NOT NULL,
+        status character varying(40) NOT NULL,
+        started_at timestamp with time zone NOT NULL,
+        started_by character varying(200) NOT NULL,
+        ended_at timestamp with time zone,
+        ended_by character varying(200),
+        end_reason character varying(1000),
+        CONSTRAINT pk_circulations PRIMARY KEY (id),
+        CONSTRAINT fk_circulations_bodies_body_id FOREIGN KEY (body_id) REFERENCES council.bodies (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_circulations_consultations_consultation_id FOREIGN KEY (consultation_id) REFERENCES council.consultations (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_circulations_organizations_organization_id FOREIGN KEY (organization_id) REFERENCES council.organizations (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_circulations_papers_paper_id FOREIGN KEY (paper_id) REFERENCES council.papers (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    CREATE TABLE council.circulation_votes (
+        circulation_id uuid NOT NULL,
+        person_id uuid NOT NULL,
+        name character varying(300) NOT NULL,
+        answer character varying(40),
+        answered_at timestamp with time zone,
+        answered_by character varying(200),
+        CONSTRAINT pk_circulation_votes PRIMARY KEY (circulation_id, person_id),
+        CONSTRAINT fk_circulation_votes_circulations_circulation_id FOREIGN KEY (circulation_id) REFERENCES council.circulations (id) ON DELETE CASCADE,
+        CONSTRAINT fk_circulation_votes_persons_person_id FOREIGN KEY (person_id) REFERENCES council.persons (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    CREATE INDEX ix_circulation_votes_person_id ON council.circulation_votes (person_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    CREATE INDEX ix_circulations_body_id ON council.circulations (body_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    CREATE INDEX ix_circulations_consultation_id ON council.circulations (consultation_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    CREATE UNIQUE INDEX ix_circulations_open ON council.circulations (consultation_id) WHERE status = 'Open';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    CREATE INDEX ix_circulations_organization_id_status ON council.circulations (organization_id, status);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    CREATE INDEX ix_circulations_paper_id ON council.circulations (paper_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128062233_Circulations') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261128062233_Circulations', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

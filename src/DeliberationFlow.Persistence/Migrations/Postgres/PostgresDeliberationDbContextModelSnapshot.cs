@@ -393,6 +393,131 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.ToTable("bodies", "council");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.Circulation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("body_id");
+
+                    b.Property<Guid>("ConsultationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("consultation_id");
+
+                    b.Property<DateTimeOffset>("Deadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("ended_by");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PaperId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("paper_id");
+
+                    b.Property<string>("ResolutionText")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)")
+                        .HasColumnName("resolution_text");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_circulations");
+
+                    b.HasIndex("BodyId")
+                        .HasDatabaseName("ix_circulations_body_id");
+
+                    b.HasIndex("ConsultationId")
+                        .HasDatabaseName("ix_circulations_consultation_id");
+
+                    b.HasIndex("PaperId")
+                        .HasDatabaseName("ix_circulations_paper_id");
+
+                    b.HasIndex("OrganizationId", "Status")
+                        .HasDatabaseName("ix_circulations_organization_id_status");
+
+                    b.HasIndex(new[] { "ConsultationId" }, "open_circulation")
+                        .IsUnique()
+                        .HasDatabaseName("ix_circulations_open")
+                        .HasFilter("status = 'Open'");
+
+                    b.ToTable("circulations", "council");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.CirculationVote", b =>
+                {
+                    b.Property<Guid>("CirculationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("circulation_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("answer");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("answered_by");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.HasKey("CirculationId", "PersonId")
+                        .HasName("pk_circulation_votes");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_circulation_votes_person_id");
+
+                    b.ToTable("circulation_votes", "council");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Consultation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -424,6 +549,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");
+
+                    b.Property<bool>("DecidedByCirculation")
+                        .HasColumnType("boolean")
+                        .HasColumnName("decided_by_circulation");
 
                     b.Property<bool>("Deleted")
                         .HasColumnType("boolean")
@@ -1811,6 +1940,54 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_attendances_persons_person_id");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.Circulation", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulations_bodies_body_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Consultation", null)
+                        .WithMany()
+                        .HasForeignKey("ConsultationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulations_consultations_consultation_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulations_organizations_organization_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Paper", null)
+                        .WithMany()
+                        .HasForeignKey("PaperId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulations_papers_paper_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.CirculationVote", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Circulation", null)
+                        .WithMany("Votes")
+                        .HasForeignKey("CirculationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulation_votes_circulations_circulation_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulation_votes_persons_person_id");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Consultation", b =>
                 {
                     b.HasOne("DeliberationFlow.Council.Model.Body", null)
@@ -1975,6 +2152,11 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_oparl_source_links_bodies_body_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.Circulation", b =>
+                {
+                    b.Navigation("Votes");
                 });
 #pragma warning restore 612, 618
         }

@@ -382,6 +382,131 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.ToTable("bodies", (string)null);
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.Circulation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BodyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_id");
+
+                    b.Property<Guid>("ConsultationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consultation_id");
+
+                    b.Property<long>("Deadline")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ended_by");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PaperId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paper_id");
+
+                    b.Property<string>("ResolutionText")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution_text");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_circulations");
+
+                    b.HasIndex("BodyId")
+                        .HasDatabaseName("ix_circulations_body_id");
+
+                    b.HasIndex("ConsultationId")
+                        .HasDatabaseName("ix_circulations_consultation_id");
+
+                    b.HasIndex("PaperId")
+                        .HasDatabaseName("ix_circulations_paper_id");
+
+                    b.HasIndex("OrganizationId", "Status")
+                        .HasDatabaseName("ix_circulations_organization_id_status");
+
+                    b.HasIndex(new[] { "ConsultationId" }, "open_circulation")
+                        .IsUnique()
+                        .HasDatabaseName("ix_circulations_open")
+                        .HasFilter("status = 'Open'");
+
+                    b.ToTable("circulations", (string)null);
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.CirculationVote", b =>
+                {
+                    b.Property<Guid>("CirculationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("circulation_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("answer");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("answered_at");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("answered_by");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.HasKey("CirculationId", "PersonId")
+                        .HasName("pk_circulation_votes");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_circulation_votes_person_id");
+
+                    b.ToTable("circulation_votes", (string)null);
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Consultation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -413,6 +538,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                     b.Property<long>("Created")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created");
+
+                    b.Property<bool>("DecidedByCirculation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_by_circulation");
 
                     b.Property<bool>("Deleted")
                         .HasColumnType("INTEGER")
@@ -1793,6 +1922,54 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_attendances_persons_person_id");
                 });
 
+            modelBuilder.Entity("DeliberationFlow.Council.Model.Circulation", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Body", null)
+                        .WithMany()
+                        .HasForeignKey("BodyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulations_bodies_body_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Consultation", null)
+                        .WithMany()
+                        .HasForeignKey("ConsultationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulations_consultations_consultation_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulations_organizations_organization_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Paper", null)
+                        .WithMany()
+                        .HasForeignKey("PaperId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulations_papers_paper_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.CirculationVote", b =>
+                {
+                    b.HasOne("DeliberationFlow.Council.Model.Circulation", null)
+                        .WithMany("Votes")
+                        .HasForeignKey("CirculationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulation_votes_circulations_circulation_id");
+
+                    b.HasOne("DeliberationFlow.Council.Model.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_circulation_votes_persons_person_id");
+                });
+
             modelBuilder.Entity("DeliberationFlow.Council.Model.Consultation", b =>
                 {
                     b.HasOne("DeliberationFlow.Council.Model.Body", null)
@@ -1957,6 +2134,11 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_oparl_source_links_bodies_body_id");
+                });
+
+            modelBuilder.Entity("DeliberationFlow.Council.Model.Circulation", b =>
+                {
+                    b.Navigation("Votes");
                 });
 #pragma warning restore 612, 618
         }
