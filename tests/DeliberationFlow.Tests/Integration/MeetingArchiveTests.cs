@@ -1,3 +1,4 @@
+using DeliberationFlow.Council.Papers.Files;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
@@ -56,6 +57,10 @@ public sealed class MeetingArchiveTests
         var radweg = minutes.Items.Single(i => i.PaperReference == "21-17701").Number;
         var ankauf = minutes.Items.Single(i => i.PaperReference == "21-17702").Number;
         Assert.StartsWith("N ", ankauf, StringComparison.Ordinal);
+        // The demo's paper on this meeting brings its own Vorlage; it belongs in the archive as much as the new ones.
+        var demo = minutes.Items.Single(i => i.PaperReference == "21-15813");
+        var demoVorlage = (await fpa.GetFromJsonAsync<List<PaperFileView>>($"/api/papers/{demo.PaperId}/files"))!.Single(f => f.Role == "Main");
+        var demoPdf = await fpa.GetByteArrayAsync(demoVorlage.DownloadPath);
 
         var response = await fpa.GetAsync($"/api/meetings/{meetingId}/archive");
         await Http.EnsureAsync(response, HttpStatusCode.OK);
@@ -71,6 +76,7 @@ public sealed class MeetingArchiveTests
             [$"TOP {radweg} - 21-17701/Anlage 1 - Lageplan.png"] = Png,
             [$"TOP {radweg} - 21-17701/Anlage 2 - Lageplan.png"] = Png,
             [$"TOP {ankauf} - 21-17702/Vorlage - Kaufvertrag.pdf"] = ankaufPdf,
+            [$"TOP {demo.Number} - 21-15813/Vorlage - {demoVorlage.FileName}"] = demoPdf,
         };
         Assert.Equal(
             new[] { ExportMeetingArchive.MinutesHtml, ExportMeetingArchive.MinutesJson, ExportMeetingArchive.Manifest }.Concat(documents.Keys).Order(StringComparer.Ordinal),
@@ -98,9 +104,10 @@ public sealed class MeetingArchiveTests
         }
 
         Assert.Equal(
-            ["minutes-html", "minutes-json", "main-file", "auxiliary-file", "auxiliary-file", "main-file"],
+            ["minutes-html", "minutes-json", "main-file", "main-file", "auxiliary-file", "auxiliary-file", "main-file"],
             files.Select(f => f.GetProperty("kind").GetString()));
-        Assert.Equal("Anlage „Lageplan (alt)“ zu TOP " + radweg + " (21-17701)", files[4].GetProperty("description").GetString());
+        Assert.Equal("Anlage „Lageplan (alt)“ zu TOP " + radweg + " (21-17701)",
+            files.Single(f => f.GetProperty("path").GetString() == $"TOP {radweg} - 21-17701/Anlage 2 - Lageplan.png").GetProperty("description").GetString());
 
         // The JSON is the minutes as the API answers them; the HTML is readable German with the result and its tally.
         var json = JsonSerializer.Deserialize<MinutesView>(archive.Entries[ExportMeetingArchive.MinutesJson], Web)!;
@@ -122,7 +129,7 @@ public sealed class MeetingArchiveTests
         var audit = (await test.ClientFor("admin").GetFromJsonAsync<AuditPage>($"/api/audit?area={AuditAreas.Archive}"))!;
         Assert.Equal(2, audit.Total);
         Assert.All(audit.Entries, e => Assert.Equal(("sekretariat-fpa", "Finanz- und Personalausschuss 29.04.2021 15:00"), (e.Actor, e.Subject)));
-        Assert.Equal($"Sitzungsarchiv exportiert: {minutes.Items.Count} Tagesordnungspunkte, 4 Dokumente.", audit.Entries[0].Message);
+        Assert.Equal($"Sitzungsarchiv exportiert: {minutes.Items.Count} Tagesordnungspunkte, {documents.Count} Dokumente.", audit.Entries[0].Message);
         Assert.EndsWith("Protokoll vorläufig.", audit.Entries[1].Message, StringComparison.Ordinal);
     }
 

@@ -93,27 +93,4 @@ public sealed class TimestampInterceptorTests
         var stored = await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Consultations.AsNoTracking().SingleAsync(c => c.Id == id, ct));
         Assert.Equal("Vorberatung (zweiter Versuch)", stored.RoleText);
     }
-
-    [Fact]
-    public async Task A_unit_of_work_that_marks_an_entity_and_never_saves_leaves_it_to_the_collector()
-    {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
-        var marked = await MarkWithoutSavingAsync(test.App.Services);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-
-        // The context went back to the pool; holding the committee there would keep every such entity for the process's life.
-        Assert.False(marked.IsAlive);
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static async Task<WeakReference> MarkWithoutSavingAsync(IServiceProvider services)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<DeliberationDbContext>();
-        var committee = await db.Organizations.SingleAsync(o => o.Key == "fpa", TestContext.Current.CancellationToken);
-        db.KeepModified(committee);
-        return new WeakReference(committee);
-    }
 }
