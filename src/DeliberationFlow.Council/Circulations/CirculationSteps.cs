@@ -67,7 +67,7 @@ public sealed class CirculationSteps(ICouncilDb db, MeetingPlanner meetings, Age
 
     public static string Label(CirculationStatus status) => status switch
     {
-        CirculationStatus.Open => "läuft",
+        CirculationStatus.Open => "offen",
         CirculationStatus.Decided => "abgeschlossen",
         CirculationStatus.Failed => "gescheitert",
         _ => "abgebrochen",

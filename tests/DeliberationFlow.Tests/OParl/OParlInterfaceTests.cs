@@ -177,18 +177,7 @@ public sealed class OParlInterfaceTests
         // The Rat adds a meeting in private on 17.05.2021, the day before its public one, and the Ratsbüro takes
         // 21-15813's decision into it (a Nachtrag): the step's meeting changes, which OParl serves.
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 5, 9));
-        var secretary = test.ClientFor("sekretariat-va");
-        var (paperId, step) = await test.App.WithScopeAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<DeliberationDbContext>();
-            var paper = await db.Papers.SingleAsync(p => p.Reference == "21-15813");
-            return (paper.Id, await db.Consultations.Where(c => c.PaperId == paper.Id).OrderBy(c => c.Position).LastAsync());
-        });
-        var scheduled = await secretary.PostAsJsonAsync("/api/committees/rat/meetings", new DeliberationFlow.Council.Meetings.ScheduleMeetingsRequest(
-            "2021-05-17T15:00", null, null, null, "Sondersitzung des Rates", null, "NonPublic", null));
-        var meetingId = Assert.Single((await scheduled.Content.ReadFromJsonAsync<DeliberationFlow.Council.Meetings.ScheduledMeetings>())!.Created).Id;
-        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items",
-            new DeliberationFlow.Council.Meetings.AddAgendaItemRequest(step.Id, LateAddition: true)), HttpStatusCode.OK);
+        var (secretary, paperId, step, meetingId) = await RatSpecialMeetingWith15813Async(test, "NonPublic");
 
         var client = test.App.CreateClient();
         var body = await BodyAsync(client);
@@ -464,18 +453,7 @@ public sealed class OParlInterfaceTests
         // The Rat adds a meeting in public on 17.05.2021 and the Ratsbüro takes 21-15813's decision into it and orders
         // the draft agenda.
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 5, 5, 9));
-        var secretary = test.ClientFor("sekretariat-va");
-        var (paperId, step) = await test.App.WithScopeAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<DeliberationDbContext>();
-            var paper = await db.Papers.SingleAsync(p => p.Reference == "21-15813");
-            return (paper.Id, await db.Consultations.Where(c => c.PaperId == paper.Id).OrderBy(c => c.Position).LastAsync());
-        });
-        var scheduled = await secretary.PostAsJsonAsync("/api/committees/rat/meetings", new DeliberationFlow.Council.Meetings.ScheduleMeetingsRequest(
-            "2021-05-17T15:00", null, null, null, "Sondersitzung des Rates", null, "Public", null));
-        var meetingId = Assert.Single((await scheduled.Content.ReadFromJsonAsync<DeliberationFlow.Council.Meetings.ScheduledMeetings>())!.Created).Id;
-        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items",
-            new DeliberationFlow.Council.Meetings.AddAgendaItemRequest(step.Id, LateAddition: true)), HttpStatusCode.OK);
+        var (secretary, paperId, step, meetingId) = await RatSpecialMeetingWith15813Async(test, "Public");
         var order = new DeliberationFlow.Council.Meetings.ReorderAgendaRequest([step.Id]);
         await Http.EnsureAsync(await secretary.PutAsJsonAsync($"/api/meetings/{meetingId}/agenda/order", order), HttpStatusCode.OK);
 
@@ -528,5 +506,26 @@ public sealed class OParlInterfaceTests
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{url} answered {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!.AsObject();
+    }
+
+    /// <summary>
+    /// The Ratsbüro adds a Sondersitzung des Rates on 17.05.2021 (public or not) and takes 21-15813's decision into it as a
+    /// Nachtrag: the step's meeting changes, which OParl serves.
+    /// </summary>
+    private static async Task<(HttpClient Secretary, Guid PaperId, DeliberationFlow.Council.Model.Consultation Step, Guid MeetingId)> RatSpecialMeetingWith15813Async(TestApp test, string publicity)
+    {
+        var secretary = test.ClientFor("sekretariat-va");
+        var (paperId, step) = await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationDbContext>();
+            var paper = await db.Papers.SingleAsync(p => p.Reference == "21-15813");
+            return (paper.Id, await db.Consultations.Where(c => c.PaperId == paper.Id).OrderBy(c => c.Position).LastAsync());
+        });
+        var scheduled = await secretary.PostAsJsonAsync("/api/committees/rat/meetings", new DeliberationFlow.Council.Meetings.ScheduleMeetingsRequest(
+            "2021-05-17T15:00", null, null, null, "Sondersitzung des Rates", null, publicity, null));
+        var meetingId = Assert.Single((await scheduled.Content.ReadFromJsonAsync<DeliberationFlow.Council.Meetings.ScheduledMeetings>())!.Created).Id;
+        await Http.EnsureAsync(await secretary.PostAsJsonAsync($"/api/meetings/{meetingId}/agenda/items",
+            new DeliberationFlow.Council.Meetings.AddAgendaItemRequest(step.Id, LateAddition: true)), HttpStatusCode.OK);
+        return (secretary, paperId, step, meetingId);
     }
 }
