@@ -40,6 +40,24 @@ public sealed class Consultation
     public bool DecidedByCirculation { get; set; }
     public string? RecordedBy { get; set; }
 
+    /// <summary>
+    /// Eilentscheidung (§ 89 NKomVG): the committee this step was taken from because it could not be asked in time (the
+    /// Rat); the step now lies with the Verwaltungsausschuss (<see cref="OrganizationId"/>). Null for every ordinary step.
+    /// </summary>
+    public Guid? UrgentDecisionInsteadOfId { get; set; }
+
+    /// <summary>Who moved the step to the Verwaltungsausschuss (§ 89), when, and the reason of urgency given.</summary>
+    public string? UrgentDecisionBy { get; set; }
+
+    public DateTimeOffset? UrgentDecisionAt { get; set; }
+    public string? UrgentDecisionReason { get; set; }
+
+    /// <summary>
+    /// An Unterrichtung (§ 89 Satz 2 NKomVG): this step informs its committee (the Rat) of the Eilentscheidung taken in the
+    /// consultation with this id. No workflow activity plans or waits for it; it is recorded as "zur Kenntnis genommen".
+    /// </summary>
+    public Guid? InformsOfUrgentDecisionId { get; set; }
+
     /// <summary>Manual position on the meeting's agenda (within its public or non-public part); null keeps the planning order.</summary>
     public int? AgendaOrder { get; set; }
 

@@ -151,6 +151,9 @@ internal sealed class ConsultationConfiguration(string? schema) : IEntityTypeCon
         builder.Property(c => c.ResolutionText).HasMaxLength(10_000);
         builder.Property(c => c.RecordedBy).HasMaxLength(200);
         builder.Property(c => c.ActivityId).HasMaxLength(100);
+        // The § 89 columns without foreign keys: adding one would make SQLite rebuild the table.
+        builder.Property(c => c.UrgentDecisionBy).HasMaxLength(200);
+        builder.Property(c => c.UrgentDecisionReason).HasMaxLength(1000);
         builder.Property(c => c.Revision).IsConcurrencyToken();
         builder.HasOne<Body>().WithMany().HasForeignKey(c => c.BodyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Paper>().WithMany().HasForeignKey(c => c.PaperId).OnDelete(DeleteBehavior.Restrict);
