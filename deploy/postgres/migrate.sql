@@ -1535,3 +1535,49 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128081956_UrgentDecisions') THEN
+    ALTER TABLE council.consultations ADD informs_of_urgent_decision_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128081956_UrgentDecisions') THEN
+    ALTER TABLE council.consultations ADD urgent_decision_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128081956_UrgentDecisions') THEN
+    ALTER TABLE council.consultations ADD urgent_decision_by character varying(200);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128081956_UrgentDecisions') THEN
+    ALTER TABLE council.consultations ADD urgent_decision_instead_of_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128081956_UrgentDecisions') THEN
+    ALTER TABLE council.consultations ADD urgent_decision_reason character varying(1000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128081956_UrgentDecisions') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261128081956_UrgentDecisions', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -558,6 +558,10 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("deleted");
 
+                    b.Property<Guid?>("InformsOfUrgentDecisionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("informs_of_urgent_decision_id");
+
                     b.Property<bool>("LateAddition")
                         .HasColumnType("boolean")
                         .HasColumnName("late_addition");
@@ -628,6 +632,24 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("UrgentDecisionAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("urgent_decision_at");
+
+                    b.Property<string>("UrgentDecisionBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("urgent_decision_by");
+
+                    b.Property<Guid?>("UrgentDecisionInsteadOfId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("urgent_decision_instead_of_id");
+
+                    b.Property<string>("UrgentDecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("urgent_decision_reason");
 
                     b.Property<int?>("VotesAgainst")
                         .HasColumnType("integer")

@@ -547,6 +547,10 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("deleted");
 
+                    b.Property<Guid?>("InformsOfUrgentDecisionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("informs_of_urgent_decision_id");
+
                     b.Property<bool>("LateAddition")
                         .HasColumnType("INTEGER")
                         .HasColumnName("late_addition");
@@ -617,6 +621,24 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
+
+                    b.Property<long?>("UrgentDecisionAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("urgent_decision_at");
+
+                    b.Property<string>("UrgentDecisionBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("urgent_decision_by");
+
+                    b.Property<Guid?>("UrgentDecisionInsteadOfId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("urgent_decision_instead_of_id");
+
+                    b.Property<string>("UrgentDecisionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("urgent_decision_reason");
 
                     b.Property<int?>("VotesAgainst")
                         .HasColumnType("INTEGER")
