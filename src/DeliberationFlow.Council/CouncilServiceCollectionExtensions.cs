@@ -123,6 +123,9 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<DeliberationFlow.Council.Notifications.CirculationNotices>();
         services.TryAddScoped<DeliberationFlow.Council.Circulations.CirculationSteps>();
         services.TryAddScoped<DeliberationFlow.Council.Circulations.StartCirculation>();
+        services.TryAddScoped<DeliberationFlow.Council.Notifications.UrgentDecisionNotices>();
+        services.TryAddScoped<UrgentDecisionSteps>();
+        services.TryAddScoped<StartUrgentDecision>();
         services.TryAddScoped<DeliberationFlow.Council.Circulations.AnswerCirculation>();
         services.TryAddScoped<DeliberationFlow.Council.Circulations.CancelCirculation>();
         services.TryAddScoped<DeliberationFlow.Council.Circulations.GetCirculation>();

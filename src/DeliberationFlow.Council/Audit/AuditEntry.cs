@@ -51,5 +51,8 @@ public static class AuditAreas
     /// <summary>A meeting exported for the archive (Sitzungsarchiv): who took its minutes and documents out, and when.</summary>
     public const string Archive = "archive";
 
-    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow, Person, Import, Body, Archive];
+    /// <summary>An Eilentscheidung (§ 89 NKomVG): who had the Verwaltungsausschuss decide in the Rat's place, and why.</summary>
+    public const string UrgentDecision = "urgent-decision";
+
+    public static readonly IReadOnlyList<string> All = [Account, Committee, MailTemplate, Workflow, Person, Import, Body, Archive, UrgentDecision];
 }

@@ -11,9 +11,13 @@ namespace DeliberationFlow.Council.Calendar;
 public static class Deadlines
 {
     /// <summary>The moment by which the paper must be final for the meeting.</summary>
-    public static DateTimeOffset SubmissionDeadline(Meeting meeting, Organization committee, Paper paper, Body body)
+    public static DateTimeOffset SubmissionDeadline(Meeting meeting, Organization committee, Paper paper, Body body) =>
+        SubmissionDeadline(meeting, committee, paper.IsUrgent, body);
+
+    /// <summary>The Vorlagenfrist, the urgent one or the normal one (an Eilentscheidung asks for the urgent one of any paper).</summary>
+    public static DateTimeOffset SubmissionDeadline(Meeting meeting, Organization committee, bool urgent, Body body)
     {
-        var days = paper.IsUrgent ? committee.UrgentSubmissionDeadlineDays : committee.SubmissionDeadlineDays;
+        var days = urgent ? committee.UrgentSubmissionDeadlineDays : committee.SubmissionDeadlineDays;
         return committee.SubmissionDeadlineInWorkingDays
             ? WorkingDaysBefore(meeting.Start, days, body)
             : BodyClock.LocalDaysBefore(meeting.Start, days, body.Zone);

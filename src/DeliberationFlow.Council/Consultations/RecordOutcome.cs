@@ -43,6 +43,7 @@ public sealed class RecordOutcome(
     IOutboxSignal outbox,
     OutcomeNotices notices,
     MeetingAttendance attendance,
+    UrgentDecisionSteps urgentDecisions,
     TimeProvider clock,
     ILogger<RecordOutcome> logger)
 {
@@ -152,6 +153,68 @@ public sealed class RecordOutcome(
                 $"The consultation in '{committee.Name}' is already {Vocabulary.Label(consultation.Status)} ({consultation.ResultText}, recorded{recordedAt} by {consultation.RecordedBy}); its outcome cannot be recorded again.");
         }
 
+        // The Rat's Unterrichtung of an Eilentscheidung (§ 89 NKomVG) is no step of the workflow: it is recorded on its own.
+        var run = step.Bookmark is null && consultation.InformsOfUrgentDecisionId is not null && step.Instance is { } informed
+            ? urgentDecisions.RecordInformed(consultation, committee, step.Meeting, step.Body, informed, request, outcome, caller.UserName, clock.GetUtcNow())
+            : await ResumeWorkflowAsync(caller, step, request, outcome, cancellationToken);
+
+        marked?.Invoke(consultation);
+        var now = clock.GetUtcNow();
+        PaperProgress.Apply(paper, run.Instance, now);
+        var informing = await urgentDecisions.AfterOutcomeAsync(consultation, paper, step.Body, now, cancellationToken);
+        if (informing.Count > 0)
+        {
+            run = run with { Timers = [.. run.Timers, .. informing] };
+        }
+
+        var queued = await notices.QueueAsync(consultation, committee, paper, request.ReferTo?.Trim(), now, step.HasFollowers, cancellationToken);
+        if (queued.Count > 0)
+        {
+            db.Journal.Add(WorkflowJournal.Entry(run.Instance, JournalEventKind.NotificationQueued, now, caller.UserName,
+                $"Beratungsergebnis an {string.Join(", ", queued.Select(n => $"{n.RecipientName} <{n.RecipientAddress}>"))}."));
+        }
+
+        timers.HandToWaitingJob(run.Timers);
+
+        // The journal lines first (on PostgreSQL one statement, with the timers' call-off), so the answer lists them with
+        // their numbers; then the step's other rows and the stored answer go in one save. The answer is built from the unit
+        // of work: what this step loaded and changed is not read again. Whoever sees the journal in the answer gets it read
+        // back with the write (on PostgreSQL in the same round trip).
+        IReadOnlyList<JournalView>? journal = null;
+        if (PaperReader.ShowsJournalTo(caller))
+        {
+            journal = await db.WriteJournalAsync(run.Instance.Id, cancellationToken);
+        }
+        else
+        {
+            await db.WriteJournalAsync(cancellationToken);
+        }
+
+        var details = await reader.DescribeAsync(
+            caller, paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, step.HasSubordinated, cancellationToken, journal);
+        var response = new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
+        if (idempotencyKey is not null)
+        {
+            db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                Key = idempotencyKey,
+                UserId = caller.UserId,
+                Operation = Operation,
+                RequestHash = requestHash,
+                StatusCode = 200,
+                ResponseJson = JsonSerializer.Serialize(response, JsonSerializerOptions.Web),
+                CreatedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return (new IdempotentResult<RecordOutcomeResponse>(response, Replayed: false), run);
+    }
+
+    /// <summary>The workflow's side of the step: what it waits for and can take here, checked, then resumed with the outcome.</summary>
+    private async Task<RunResult> ResumeWorkflowAsync(Caller caller, StepRows step, RecordOutcomeRequest request, Outcome outcome, CancellationToken cancellationToken)
+    {
+        var committee = step.Committee;
         var bookmark = step.Bookmark
             ?? throw new ConflictException("The paper's workflow is not waiting for this consultation's outcome.");
         var instance = await db.WorkflowInstances.GetAsync(bookmark.InstanceId, cancellationToken);
@@ -200,56 +263,10 @@ public sealed class RecordOutcome(
             }
         }
 
-        var run = await runner.ResumeAsync(definition, instance, bookmark,
+        return await runner.ResumeAsync(definition, instance, bookmark,
             new Stimulus(caller.UserName, clock.GetUtcNow(),
                 new OutcomeStimulus(outcome, request.ResultText!.Trim(), request.ResolutionText?.Trim(), request.ReferTo?.Trim()) { Tally = tally }),
             cancellationToken);
-
-        marked?.Invoke(consultation);
-        var now = clock.GetUtcNow();
-        PaperProgress.Apply(paper, run.Instance, now);
-        var queued = await notices.QueueAsync(consultation, committee, paper, request.ReferTo?.Trim(), now, step.HasFollowers, cancellationToken);
-        if (queued.Count > 0)
-        {
-            db.Journal.Add(WorkflowJournal.Entry(run.Instance, JournalEventKind.NotificationQueued, now, caller.UserName,
-                $"Beratungsergebnis an {string.Join(", ", queued.Select(n => $"{n.RecipientName} <{n.RecipientAddress}>"))}."));
-        }
-
-        timers.HandToWaitingJob(run.Timers);
-
-        // The journal lines first (on PostgreSQL one statement, with the timers' call-off), so the answer lists them with
-        // their numbers; then the step's other rows and the stored answer go in one save. The answer is built from the unit
-        // of work: what this step loaded and changed is not read again. Whoever sees the journal in the answer gets it read
-        // back with the write (on PostgreSQL in the same round trip).
-        IReadOnlyList<JournalView>? journal = null;
-        if (PaperReader.ShowsJournalTo(caller))
-        {
-            journal = await db.WriteJournalAsync(run.Instance.Id, cancellationToken);
-        }
-        else
-        {
-            await db.WriteJournalAsync(cancellationToken);
-        }
-
-        var details = await reader.DescribeAsync(
-            caller, paper, await planner.AllConsultationsAsync(paper.Id, cancellationToken), run.Instance, step.HasSubordinated, cancellationToken, journal);
-        var response = new RecordOutcomeResponse(details.Consultations.Single(c => c.Id == consultationId), details);
-        if (idempotencyKey is not null)
-        {
-            db.IdempotencyRecords.Add(new IdempotencyRecord
-            {
-                Key = idempotencyKey,
-                UserId = caller.UserId,
-                Operation = Operation,
-                RequestHash = requestHash,
-                StatusCode = 200,
-                ResponseJson = JsonSerializer.Serialize(response, JsonSerializerOptions.Web),
-                CreatedAt = now,
-            });
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return (new IdempotentResult<RecordOutcomeResponse>(response, Replayed: false), run);
     }
 
     /// <summary>

@@ -51,7 +51,15 @@ public sealed record ConsultationView(
     string? ResolutionText,
     VoteTallyView? Votes,
     DateTimeOffset? RecordedAt,
-    string? RecordedBy);
+    string? RecordedBy,
+    UrgentDecisionView? UrgentDecision = null,
+    Guid? InformsOfUrgentDecision = null);
+
+/// <summary>
+/// The step was moved from the Rat to the Verwaltungsausschuss as an Eilentscheidung (§ 89 NKomVG): the committee it was
+/// taken from, who moved it, when, and the reason of urgency.
+/// </summary>
+public sealed record UrgentDecisionView(Guid InsteadOfId, string InsteadOf, string By, DateTimeOffset At, string Reason);
 
 /// <summary>The vote: yes, no, abstentions, and whether it was unanimous (no votes against or abstentions).</summary>
 public sealed record VoteTallyView(int For, int Against, int Abstentions, bool Unanimous)
@@ -178,7 +186,9 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
     {
         var body = db.Bodies.FindTracked(paper.BodyId)
                    ?? await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == paper.BodyId, cancellationToken);
-        var organizationIds = consultations.Select(c => c.OrganizationId).Concat(paper.ParticipatingOfficeIds);
+        var organizationIds = consultations.Select(c => c.OrganizationId)
+            .Concat(consultations.Where(c => c.UrgentDecisionInsteadOfId != null).Select(c => c.UrgentDecisionInsteadOfId!.Value))
+            .Concat(paper.ParticipatingOfficeIds);
         if (paper.LeadOfficeId is { } leadOfficeId)
         {
             // Only a real id: an empty placeholder would never be in the unit of work and always cost a query.
@@ -197,13 +207,16 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
                 meeting is null ? null : BodyClock.ToLocal(meeting.Start, body.Zone).ToString("dd.MM.yyyy", German),
                 c.Role.ToString(), c.RoleText, c.Authoritative, c.Status.ToString(), Vocabulary.Label(c.Status),
                 c.Outcome?.ToString(), c.ResultText, c.ResolutionText,
-                VoteTallyView.Of(c), c.RecordedAt, c.RecordedBy);
+                VoteTallyView.Of(c), c.RecordedAt, c.RecordedBy,
+                c.UrgentDecisionInsteadOfId is { } insteadOf
+                    ? new UrgentDecisionView(insteadOf, organizations.TryGetValue(insteadOf, out var council) ? council.Name : "", c.UrgentDecisionBy ?? "",
+                        c.UrgentDecisionAt ?? c.Modified, c.UrgentDecisionReason ?? "")
+                    : null,
+                c.InformsOfUrgentDecisionId);
         }).ToList();
 
-        var byCirculation = consultations.Where(c => c.DecidedByCirculation && c.RecordedAt is not null).ToDictionary(c => c.Id);
-        var timeline = views.Select(v => byCirculation.TryGetValue(v.Id, out var circulated)
-            ? CirculationLine(v, circulated, body)
-            : $"{v.Committee.Name}, {v.Date ?? "ohne Termin"}: {v.ResultText ?? v.StatusLabel} ({v.RoleText})").ToList();
+        var byId = consultations.DistinctBy(c => c.Id).ToDictionary(c => c.Id);
+        var timeline = views.Select(v => TimelineLine(v, byId[v.Id], body)).ToList();
 
         WorkflowSummary? workflow = null;
         if (paper.WorkflowInstanceId is { } instanceId)
@@ -232,17 +245,39 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
     }
 
     /// <summary>
+    /// One step of the business timeline: "FPA, 29.04.2021: beschlossen (Vorberatung)". An Eilentscheidung names itself in
+    /// place of the role, "Verwaltungsausschuss (Eilentscheidung nach § 89 NKomVG anstelle des Rates), 04.05.2021: beschlossen",
+    /// and the Rat's Unterrichtung reads "Rat, 18.05.2021: Unterrichtung über die Eilentscheidung – zur Kenntnis genommen".
+    /// </summary>
+    private static string TimelineLine(ConsultationView view, Consultation consultation, Body body)
+    {
+        if (consultation.InformsOfUrgentDecisionId is not null)
+        {
+            return $"{view.Committee.Name}, {view.Date ?? "ohne Termin"}: Unterrichtung über die Eilentscheidung – {view.ResultText ?? view.StatusLabel}";
+        }
+
+        var committee = consultation.UrgentDecisionInsteadOfId is null ? view.Committee.Name : $"{view.Committee.Name} ({Consultations.StartUrgentDecision.Marking})";
+        if (consultation.DecidedByCirculation && consultation.RecordedAt is not null)
+        {
+            return CirculationLine(committee, view, consultation, body);
+        }
+
+        var role = consultation.UrgentDecisionInsteadOfId is null ? $" ({view.RoleText})" : "";
+        return $"{committee}, {view.Date ?? "ohne Termin"}: {view.ResultText ?? view.StatusLabel}{role}";
+    }
+
+    /// <summary>
     /// A step the committee decided by Umlaufverfahren has no meeting: the line says so, when it closed and how the members
     /// answered, "Verwaltungsausschuss, Umlaufverfahren (abgeschlossen 12.05.2021): beschlossen (7 Ja, 0 Nein, 1 Enthaltung)".
     /// </summary>
-    private static string CirculationLine(ConsultationView view, Consultation consultation, Body body)
+    private static string CirculationLine(string committee, ConsultationView view, Consultation consultation, Body body)
     {
         var closed = BodyClock.ToLocal(consultation.RecordedAt!.Value, body.Zone).ToString("dd.MM.yyyy", German);
         var abstentions = consultation.Abstentions ?? 0;
         var tally = consultation.VotesFor is { } yes
             ? $"{yes} Ja, {consultation.VotesAgainst ?? 0} Nein, {abstentions} {(abstentions == 1 ? "Enthaltung" : "Enthaltungen")}"
             : view.RoleText;
-        return $"{view.Committee.Name}, Umlaufverfahren (abgeschlossen {closed}): {view.ResultText} ({tally})";
+        return $"{committee}, Umlaufverfahren (abgeschlossen {closed}): {view.ResultText} ({tally})";
     }
 
     /// <summary>Whether the answer lists the technical journal, which names the recipients of every notice.</summary>

@@ -21,7 +21,8 @@ public sealed record ProjectedStep(
     string? SubmissionDeadline,
     string? InvitationDate,
     string Reason,
-    Guid? MeetingId = null);
+    Guid? MeetingId = null,
+    string? Marking = null);
 
 public sealed record Projection(string? Reference, string DefinitionId, int Version, IReadOnlyList<ProjectedStep> Steps);
 
@@ -45,7 +46,8 @@ public sealed class ProjectBeratungsfolge(ICouncilDb db, IWorkflowDefinitionStor
         var instance = paper.WorkflowInstanceId is { } id ? await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == id, cancellationToken) : null;
         var steps = details.Consultations.Select(c => new ProjectedStep(
             c.Committee.Key, c.Committee.Name, c.RoleText, c.StatusLabel, c.Date, c.ResultText, null, null,
-            c.Status == nameof(ConsultationStatus.Planned) ? "eingeplant" : "erfasst", c.MeetingId)).ToList();
+            c.Status == nameof(ConsultationStatus.Planned) ? "eingeplant" : "erfasst", c.MeetingId,
+            c.UrgentDecision is not null ? Consultations.StartUrgentDecision.Marking : null)).ToList();
         if (instance is null)
         {
             return new Projection(paper.Reference, "", 0, steps);

@@ -31,6 +31,7 @@ public static class ApiExtensions
         api.MapPapersApi();
         api.MapPaperFilesApi();
         api.MapConsultationsApi();
+        api.MapUrgentDecisionsApi();
         api.MapCommitteesApi();
         api.MapMeetingArchiveApi();
         api.MapInstancesApi();

@@ -25,6 +25,7 @@ public static class MailKinds
     public const string AgendaNotice = "agenda-notice";
     public const string CirculationRequest = "circulation-request";
     public const string CirculationFailed = "circulation-failed";
+    public const string UrgentDecision = "urgent-decision";
 
     public static readonly IReadOnlyList<MailKind> All =
     [
@@ -50,6 +51,8 @@ public static class MailKinds
             "Request to vote by circulation (section 78(3) NKomVG) to the committee's members, with the proposed resolution, deadline and link; mandatory", true, CirculationSample),
         new(CirculationFailed, "Umlaufverfahren gescheitert", "Umlaufverfahren gescheitert (Widerspruch oder Frist abgelaufen) an den Sitzungsdienst, mit der Sitzung, in die die Vorlage nun geht; Pflicht",
             "Circulation failed (objection or deadline passed) to the secretariat, with the meeting the paper now goes to; mandatory", true, CirculationSample),
+        new(UrgentDecision, "Eilentscheidung", "Eilentscheidung nach § 89 NKomVG: der Verwaltungsausschuss entscheidet anstelle des Rates; an das federführende Amt und den Sitzungsdienst des Verwaltungsausschusses, mit Grund und Sitzung; Pflicht",
+            "Urgent decision (section 89 NKomVG): the main committee decides in place of the council; to the lead office and the main committee's secretariat, with the reason and the meeting; mandatory", true, UrgentDecisionSample),
     ];
 
     public static MailKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
@@ -184,6 +187,22 @@ public static class MailKinds
             ["link"] = "https://ratsinfo.example.org/papers/21-15513",
             ["reason"] = "Widerspruch von Klaus Hartmann gegen das Umlaufverfahren",
             ["startedBy"] = "sekretariat-va",
+        },
+        ["body"] = Body(),
+    };
+
+    private static Dictionary<string, object?> UrgentDecisionSample() => new()
+    {
+        ["recipient"] = new Dictionary<string, object?> { ["name"] = "Fachbereich 10", ["address"] = "fb10@example.org", ["role"] = "Federführung", ["deputy"] = false, ["votingRight"] = false },
+        ["committee"] = new Dictionary<string, object?> { ["key"] = "va", ["name"] = "Verwaltungsausschuss", ["shortName"] = "VA" },
+        ["meeting"] = new Dictionary<string, object?>(Meeting()) { ["name"] = "Sitzung des Verwaltungsausschusses", ["date"] = "04.05.2021", ["publicity"] = "nichtöffentlich" },
+        ["paper"] = Paper(),
+        ["urgent"] = new Dictionary<string, object?>
+        {
+            ["council"] = "Rat der Stadt Braunschweig",
+            ["reason"] = "Der Förderantrag muss bis zum 10.05.2021 gestellt sein; der Rat tagt erst am 18.05.2021.",
+            ["by"] = "admin",
+            ["date"] = "21.04.2021",
         },
         ["body"] = Body(),
     };

@@ -1,0 +1,145 @@
+using System.Globalization;
+using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Common;
+using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Workflows;
+using DeliberationFlow.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeliberationFlow.Council.Consultations;
+
+/// <summary>
+/// What follows an Eilentscheidung (§ 89 NKomVG, <see cref="StartUrgentDecision"/>) once the Verwaltungsausschuss has
+/// decided: the Rat is informed (Unterrichtung, § 89 Satz 2) by a Kenntnisnahme item in its next meeting, a consultation of
+/// its own that no workflow activity plans or waits for — so it neither blocks nor re-runs the paper's workflow — and that
+/// is recorded "zur Kenntnis genommen" through the outcome endpoint like any other.
+/// </summary>
+public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
+{
+    /// <summary>The role of the Rat's item, as the Beratungsfolge and the agenda show it.</summary>
+    public const string InformingRole = "Unterrichtung über die Eilentscheidung nach § 89 NKomVG";
+
+    /// <summary>
+    /// Marks the Unterrichtung as no activity of the workflow: not null, so a later step of the Rat never adopts it as an
+    /// imported paper's step and a decision on the Rat's outcome (OutcomeDecision) never counts it.
+    /// </summary>
+    public const string InformingActivityId = "§89-unterrichtung";
+
+    /// <summary>
+    /// After an outcome was recorded on an Eilentscheidung, in the same unit of work: decided, the Rat's Unterrichtung is
+    /// planned (its invitation and reminder returned to be scheduled after the commit); deferred or taken off the agenda,
+    /// the VA's next consultation the workflow planned keeps the marking.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkflowTimer>> AfterOutcomeAsync(Consultation consultation, Paper paper, Body body, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (consultation.UrgentDecisionInsteadOfId is not { } councilId)
+        {
+            return [];
+        }
+
+        if (consultation.Status == ConsultationStatus.Deferred)
+        {
+            foreach (var next in db.Consultations.Tracked().Where(c => c.PaperId == paper.Id && c.Id != consultation.Id
+                         && c.Status == ConsultationStatus.Planned && c.ActivityId == consultation.ActivityId && c.UrgentDecisionInsteadOfId is null))
+            {
+                next.UrgentDecisionInsteadOfId = councilId;
+                next.UrgentDecisionBy = consultation.UrgentDecisionBy;
+                next.UrgentDecisionAt = consultation.UrgentDecisionAt;
+                next.UrgentDecisionReason = consultation.UrgentDecisionReason;
+            }
+
+            return [];
+        }
+
+        if (consultation.Status != ConsultationStatus.Done || paper.WorkflowInstanceId is not { } instanceId)
+        {
+            return [];
+        }
+
+        var council = await db.Organizations.GetAsync(councilId, cancellationToken);
+        var meeting = await meetings.FindNextAsync(council, paper, now, cancellationToken);
+        // After every step of the paper, soft-deleted ones (of an imported paper) and those this unit of work added included.
+        var stored = await db.Consultations.IgnoreQueryFilters().Where(c => c.PaperId == paper.Id).MaxAsync(c => (int?)c.Position, cancellationToken) ?? 0;
+        var position = Math.Max(stored, db.Consultations.Tracked().Where(c => c.PaperId == paper.Id).Select(c => c.Position).DefaultIfEmpty(0).Max()) + 1;
+        var informing = new Consultation
+        {
+            Id = Guid.CreateVersion7(now),
+            BodyId = paper.BodyId,
+            PaperId = paper.Id,
+            OrganizationId = council.Id,
+            MeetingId = meeting?.Id,
+            Position = position,
+            Role = ConsultationRole.Noting,
+            RoleText = InformingRole,
+            Authoritative = false,
+            LateAddition = meeting?.AgendaLocked == true,
+            ActivityId = InformingActivityId,
+            InformsOfUrgentDecisionId = consultation.Id,
+            Created = now,
+            Modified = now,
+        };
+        db.Consultations.Add(informing);
+
+        var where = meeting is null ? "noch ohne Termin" : $"in der Sitzung am {BodyClock.LocalText(meeting.Start, body.Zone)}";
+        db.Journal.Add(new JournalEntry
+        {
+            InstanceId = instanceId, Timestamp = now, Kind = JournalEventKind.ActivityExecuted, ActivityId = InformingActivityId, Actor = consultation.RecordedBy ?? "",
+            Message = $"{council.Name}: Unterrichtung über die Eilentscheidung nach § 89 NKomVG eingeplant, {where} (Kenntnisnahme).",
+        });
+        if (meeting is null)
+        {
+            return [];
+        }
+
+        var created = ConsultationPlanner.TimersOf(meeting, council, paper, body).Select(t => new WorkflowTimer
+        {
+            Id = Guid.CreateVersion7(now),
+            InstanceId = instanceId,
+            ActivityId = InformingActivityId,
+            Kind = t.Kind,
+            Key = informing.Id.ToString(),
+            DueAt = t.DueAt,
+            CreatedAt = now,
+        }).ToList();
+        db.Timers.AddRange(created);
+        return created;
+    }
+
+    /// <summary>
+    /// Records the Rat's Unterrichtung: only "zur Kenntnis genommen" (a 400 naming the outcome for anything else), from the
+    /// meeting's start on; no workflow resumes. Returns the paper's instance as it is, with no new timers.
+    /// </summary>
+    public RunResult RecordInformed(
+        Consultation consultation, Organization committee, Meeting? meeting, Body body, WorkflowInstance instance, RecordOutcomeRequest request, Outcome outcome,
+        string actor, DateTimeOffset now)
+    {
+        if (outcome != Outcome.Noted)
+        {
+            throw RequestValidationException.For("outcome",
+                $"The Rat is informed of an Eilentscheidung, it does not decide it again: record '{Outcome.Noted}' (zur Kenntnis genommen).");
+        }
+
+        if (!OutcomeTiming.MayRecord(outcome, meeting?.Start, now))
+        {
+            throw new ConflictException(
+                $"The meeting of '{committee.Name}' begins {BodyClock.LocalText(meeting!.Start, body.Zone)}; the Unterrichtung can be recorded from then on.");
+        }
+
+        consultation.Outcome = outcome;
+        consultation.ResultText = request.ResultText!.Trim();
+        consultation.ResolutionText = request.ResolutionText?.Trim();
+        consultation.RecordedAt = now;
+        consultation.RecordedBy = actor;
+        consultation.Status = ConsultationStatus.Done;
+        consultation.Modified = now;
+        consultation.Revision++;
+        db.CallOffPendingTimers(consultation.Id.ToString(), $"Abgebrochen: Ergebnis erfasst am {now:O}.");
+        db.Journal.Add(new JournalEntry
+        {
+            InstanceId = instance.Id, Timestamp = now, Kind = JournalEventKind.ActivityCompleted, ActivityId = InformingActivityId, Actor = actor,
+            Outcome = outcome.ToString(),
+            Message = $"{committee.Name}{(meeting is null ? "" : ", " + meeting.Start.ToString("O", CultureInfo.InvariantCulture))}: Unterrichtung über die Eilentscheidung – {consultation.ResultText}",
+        });
+        return new RunResult(instance, []);
+    }
+}
