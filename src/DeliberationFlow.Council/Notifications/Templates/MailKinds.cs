@@ -194,8 +194,8 @@ public static class MailKinds
     private static Dictionary<string, object?> UrgentDecisionSample() => new()
     {
         ["recipient"] = new Dictionary<string, object?> { ["name"] = "Fachbereich 10", ["address"] = "fb10@example.org", ["role"] = "Federführung", ["deputy"] = false, ["votingRight"] = false },
-        ["committee"] = new Dictionary<string, object?> { ["key"] = "va", ["name"] = "Verwaltungsausschuss", ["shortName"] = "VA" },
-        ["meeting"] = new Dictionary<string, object?>(Meeting()) { ["name"] = "Sitzung des Verwaltungsausschusses", ["date"] = "04.05.2021", ["publicity"] = "nichtöffentlich" },
+        ["committee"] = Committee(),
+        ["meeting"] = Meeting(),
         ["paper"] = Paper(),
         ["urgent"] = new Dictionary<string, object?>
         {

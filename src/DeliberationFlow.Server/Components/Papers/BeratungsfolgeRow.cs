@@ -6,7 +6,7 @@ namespace DeliberationFlow.Server.Components.Papers;
 /// <remarks>Words (status, role, "open", "expected") are left to the page to translate; <see cref="Reason"/> and the dates come from the projection.</remarks>
 public sealed record BeratungsfolgeRow(
     string Status, string? Date, string Committee, string CommitteeKey, string Role, string Decision, bool Projected, string? Reason,
-    string? SubmissionDeadline, string? InvitationDate, Guid? MeetingId = null)
+    string? SubmissionDeadline, string? InvitationDate, Guid? MeetingId = null, string? Marking = null)
 {
     /// <summary>Recorded and planned steps as they stand; the steps ahead with their projected dates, marked as such.</summary>
     public static IReadOnlyList<BeratungsfolgeRow> From(Projection projection) =>
@@ -24,6 +24,7 @@ public sealed record BeratungsfolgeRow(
                 projected ? step.Reason : null,
                 projected ? step.SubmissionDeadline : null,
                 projected ? step.InvitationDate : null,
-                projected ? null : step.MeetingId);
+                projected ? null : step.MeetingId,
+                step.Marking);
         }).ToList();
 }
