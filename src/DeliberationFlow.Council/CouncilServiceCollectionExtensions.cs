@@ -79,6 +79,7 @@ public static class CouncilServiceCollectionExtensions
         services.TryAddScoped<CorrectOutcome>();
         services.TryAddScoped<PruneIdempotencyRecords>();
         services.TryAddSingleton(DeliberationFlow.Council.Notifications.MailIdentity.Default);
+        services.TryAddSingleton(DeliberationFlow.Council.Notifications.MailLinks.Default);
         services.TryAddScoped<DeliberationFlow.Council.Notifications.Templates.MailRenderer>();
         services.TryAddSingleton<DeliberationFlow.Council.Notifications.Templates.MailTemplateCache>();
         services.TryAddSingleton<DeliberationFlow.Council.Committees.OrganizationDirectory>();

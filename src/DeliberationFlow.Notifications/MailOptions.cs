@@ -12,6 +12,12 @@ public sealed class MailOptions
 
     public string FromName { get; set; } = "DeliberationFlow Sitzungsdienst";
 
+    /// <summary>
+    /// The service's address as recipients reach it (behind a proxy: the proxy's), under which mails link to papers,
+    /// meetings and the portal. Timers and jobs write most mails, with no request to take a host from.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = DeliberationFlow.Council.Notifications.MailLinks.DefaultBaseUrl;
+
     /// <summary>The SMTP server. Without a host, mail is written as .eml files to <see cref="PickupDirectory"/>.</summary>
     public SmtpSettings Smtp { get; set; } = new();
 

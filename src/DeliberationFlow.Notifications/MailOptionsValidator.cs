@@ -23,6 +23,11 @@ public sealed class MailOptionsValidator : IValidateOptions<MailOptions>
             failures.Add("Mail:FromName must be one line of text.");
         }
 
+        if (DeliberationFlow.Council.Notifications.MailLinks.Problem(options.PublicBaseUrl) is { } publicBaseUrl)
+        {
+            failures.Add($"Mail:PublicBaseUrl {publicBaseUrl}");
+        }
+
         if (options.MaxAttempts is < 1 or > 50)
         {
             failures.Add($"Mail:MaxAttempts {options.MaxAttempts} is out of range (1–50).");

@@ -14,6 +14,9 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(new DeliberationFlow.Council.Notifications.MailIdentity(options.FromAddress, options.FromName));
 
+        // Built from the validated options: a bad address stops the start with the validator's words, not this constructor's.
+        services.TryAddSingleton(sp => new DeliberationFlow.Council.Notifications.MailLinks(sp.GetRequiredService<IOptions<MailOptions>>().Value.PublicBaseUrl));
+
         // Checked when the host starts: a bad setting stops start-up with every problem named.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailOptions>, MailOptionsValidator>());
         services.AddOptions<MailOptions>()
@@ -21,6 +24,7 @@ public static class NotificationsServiceCollectionExtensions
             {
                 o.FromAddress = options.FromAddress;
                 o.FromName = options.FromName;
+                o.PublicBaseUrl = options.PublicBaseUrl;
                 o.Smtp = options.Smtp;
                 o.PickupDirectory = options.PickupDirectory;
                 o.MaxAttempts = options.MaxAttempts;

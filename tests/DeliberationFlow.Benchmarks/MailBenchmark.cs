@@ -78,7 +78,7 @@ public static class MailBenchmark
         {
             var model = MailKinds.Find(MailKinds.Invitation)!.Sample();
             model["recipient"] = MailModels.Recipient($"Ratsmitglied {i}", $"mitglied{i}@rat.example", "Mitglied", false, true);
-            model["meeting"] = MailModels.Meeting(meeting, body, MailLanguages.German);
+            model["meeting"] = MailModels.Meeting(meeting, body, MailLanguages.German, MailLinks.Default);
             model["committee"] = MailModels.Committee(committee);
             var mail = await MailRenderer.RenderAsync(template, MailLanguages.German, model);
             db.OutboxMessages.Add(Notices.Create(MailKinds.Invitation, $"benchmark:{run}:{i}", body.Id, $"mitglied{i}@rat.example", $"Ratsmitglied {i}",

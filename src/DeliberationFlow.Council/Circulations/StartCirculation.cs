@@ -45,7 +45,7 @@ public sealed class StartCirculation(
     public static readonly TimeSpan MinimumNotice = TimeSpan.FromDays(1);
 
     public async Task<CirculationView> HandleAsync(
-        Caller caller, Guid consultationId, StartCirculationRequest request, string? answerUrl, CancellationToken cancellationToken)
+        Caller caller, Guid consultationId, StartCirculationRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var consultation = await db.Consultations.AsNoTracking().SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
@@ -65,14 +65,14 @@ public sealed class StartCirculation(
         var (resolution, deadline) = Validate(request, committee, body.Zone, now);
 
         var (view, created) = await db.InTransactionAsync(logger, $"The Umlaufverfahren for consultation {consultationId}",
-            ct => StartAsync(caller, consultationId, resolution, deadline, answerUrl, now, ct), cancellationToken);
+            ct => StartAsync(caller, consultationId, resolution, deadline, now, ct), cancellationToken);
         await timers.ScheduleAsync(created, cancellationToken);
         outbox.MessagesQueued();
         return view;
     }
 
     private async Task<(CirculationView View, List<WorkflowTimer> Timers)> StartAsync(
-        Caller caller, Guid consultationId, string resolution, DateTimeOffset deadline, string? answerUrl, DateTimeOffset now, CancellationToken cancellationToken)
+        Caller caller, Guid consultationId, string resolution, DateTimeOffset deadline, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var consultation = await db.Consultations.GetAsync(consultationId, cancellationToken);
         var paper = await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
@@ -152,7 +152,7 @@ public sealed class StartCirculation(
         db.Timers.Add(timer);
         created.Add(timer);
 
-        var queued = await notices.QueueRequestAsync(circulation, committee, paper, consultation, body, answerUrl, now, cancellationToken);
+        var queued = await notices.QueueRequestAsync(circulation, committee, paper, consultation, body, now, cancellationToken);
         steps.Journal(paper, consultation, caller.UserName, now,
             $"{committee.Name}: Umlaufverfahren begonnen, Frist {BodyClock.LocalText(deadline, body.Zone)}; gefragt: {string.Join(", ", members.Select(m => m.Name))}.");
         if (queued.Count > 0)

@@ -28,7 +28,7 @@ public sealed record MeetingChangeReport(MeetingView Meeting, IReadOnlyList<stri
 /// </summary>
 public sealed class ChangeMeeting(
     ICouncilDb db, MeetingPlanner planner, ConsultationPlanner consultationPlanner, ITimerScheduler timers, IOutboxSignal outbox, TimeProvider clock,
-    NotificationRecipients recipients, Notifications.Templates.MailRenderer renderer, MailIdentity sender, ILogger<ChangeMeeting> logger)
+    NotificationRecipients recipients, Notifications.Templates.MailRenderer renderer, MailIdentity sender, MailLinks links, ILogger<ChangeMeeting> logger)
 {
     public async Task<MeetingChangeReport> HandleAsync(Caller caller, Guid meetingId, ChangeMeetingRequest request, CancellationToken cancellationToken)
     {
@@ -239,7 +239,7 @@ public sealed class ChangeMeeting(
         }
 
         var model = Model(MailModels.Recipient(office.Name, office.Email, "Federführung"), committee, meeting, oldStart, body, MailLanguages.German);
-        model["paper"] = MailModels.Paper(paper);
+        model["paper"] = MailModels.Paper(paper, links);
         model["replannedTo"] = replannedTo;
         var mail = await renderer.RenderAsync(body, Notifications.Templates.MailKinds.MeetingChange, MailLanguages.German, model, cancellationToken);
         db.OutboxMessages.Add(Notices.Create(Notifications.Templates.MailKinds.MeetingChange,
@@ -282,12 +282,12 @@ public sealed class ChangeMeeting(
         }
     }
 
-    private static Dictionary<string, object?> Model(
+    private Dictionary<string, object?> Model(
         Dictionary<string, object?> recipient, Organization committee, Meeting meeting, DateTimeOffset oldStart, Body body, string language)
     {
         var culture = MailModels.Culture(language);
         var old = BodyClock.ToLocal(oldStart, body.Zone);
-        var details = MailModels.Meeting(meeting, body, language);
+        var details = MailModels.Meeting(meeting, body, language, links);
         details["oldDate"] = old.ToString(language == MailLanguages.English ? "dd/MM/yyyy" : "dd.MM.yyyy", culture);
         details["oldTime"] = old.ToString("HH:mm", culture);
         details["cancelled"] = meeting.Cancelled;
@@ -298,6 +298,7 @@ public sealed class ChangeMeeting(
             ["committee"] = MailModels.Committee(committee),
             ["meeting"] = details,
             ["body"] = MailModels.Body(body),
+            ["links"] = links.Model(),
         };
     }
 }

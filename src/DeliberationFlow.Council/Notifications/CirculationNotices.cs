@@ -9,15 +9,14 @@ namespace DeliberationFlow.Council.Notifications;
 
 /// <summary>
 /// The mails of an Umlaufverfahren, through the outbox like every other: the request to answer, to each member asked (in
-/// the member's language, with the link to where they answer), and the notice that it failed, to the committee's
+/// the member's language, with the links to where they answer), and the notice that it failed, to the committee's
 /// secretaries. Both are mandatory: a member cannot opt out of being asked to decide.
 /// </summary>
-public sealed class CirculationNotices(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer)
+public sealed class CirculationNotices(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailLinks links)
 {
     /// <summary>Queues the request to every member of the circulation who has an e-mail address; returns their names and addresses.</summary>
     public async Task<List<OutboxMessage>> QueueRequestAsync(
-        Circulation circulation, Organization committee, Paper paper, Consultation consultation, Body body, string? answerUrl, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        Circulation circulation, Organization committee, Paper paper, Consultation consultation, Body body, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var asked = circulation.Votes.Select(v => v.PersonId).ToHashSet();
         var members = (await recipients.MembersAsync(committee.Id, BodyClock.LocalDay(now, body.Zone), cancellationToken))
@@ -26,7 +25,7 @@ public sealed class CirculationNotices(ICouncilDb db, NotificationRecipients rec
         foreach (var member in members.DistinctBy(m => m.Person.Email!.ToUpperInvariant()))
         {
             var language = member.Preference.Language;
-            var model = Model(circulation, committee, paper, consultation, body, language, answerUrl);
+            var model = Model(circulation, committee, paper, consultation, body, language);
             model["recipient"] = member.Model();
             var mail = await renderer.RenderAsync(body, MailKinds.CirculationRequest, language, model, cancellationToken);
             var message = Notices.Create(MailKinds.CirculationRequest, $"{MailKinds.CirculationRequest}:{circulation.Id}:{member.Person.Id}", body.Id,
@@ -49,24 +48,23 @@ public sealed class CirculationNotices(ICouncilDb db, NotificationRecipients rec
         var consultation = await db.Consultations.GetAsync(circulation.ConsultationId, cancellationToken);
         foreach (var secretary in secretaries)
         {
-            var model = Model(circulation, committee, paper, consultation, body, MailLanguages.German, null);
+            var model = Model(circulation, committee, paper, consultation, body, MailLanguages.German);
             model["recipient"] = MailModels.Recipient(secretary.DisplayName, secretary.Email!, "Sitzungsdienst");
-            model["meeting"] = MailModels.Meeting(next, body, MailLanguages.German);
+            model["meeting"] = MailModels.Meeting(next, body, MailLanguages.German, links);
             var mail = await renderer.RenderAsync(body, MailKinds.CirculationFailed, MailLanguages.German, model, cancellationToken);
             db.OutboxMessages.Add(Notices.Create(MailKinds.CirculationFailed, $"{MailKinds.CirculationFailed}:{circulation.Id}:user:{secretary.Id}", body.Id,
                 secretary.Email!, secretary.DisplayName, mail, paper.Id, now));
         }
     }
 
-    private static Dictionary<string, object?> Model(
-        Circulation circulation, Organization committee, Paper paper, Consultation consultation, Body body, string language, string? answerUrl)
+    private Dictionary<string, object?> Model(Circulation circulation, Organization committee, Paper paper, Consultation consultation, Body body, string language)
     {
         var culture = MailModels.Culture(language);
         var deadline = BodyClock.ToLocal(circulation.Deadline, body.Zone);
         return new()
         {
             ["committee"] = MailModels.Committee(committee),
-            ["paper"] = MailModels.Paper(paper),
+            ["paper"] = MailModels.Paper(paper, links),
             ["consultation"] = MailModels.Consultation(consultation),
             ["circulation"] = new Dictionary<string, object?>
             {
@@ -74,11 +72,13 @@ public sealed class CirculationNotices(ICouncilDb db, NotificationRecipients rec
                 ["deadlineDate"] = deadline.ToString(language == MailLanguages.English ? "dd/MM/yyyy" : "dd.MM.yyyy", culture),
                 ["deadlineTime"] = deadline.ToString("HH:mm", culture),
                 ["members"] = circulation.Votes.Count,
-                ["link"] = answerUrl ?? "",
+                // Where a member answers: the portal lists every open Umlaufverfahren of theirs (so does the paper's page, paper.link).
+                ["link"] = links.Portal,
                 ["reason"] = circulation.EndReason ?? "",
                 ["startedBy"] = circulation.StartedBy,
             },
             ["body"] = MailModels.Body(body),
+            ["links"] = links.Model(),
         };
     }
 }

@@ -14,7 +14,7 @@ public sealed record AgendaLine(string Number, Consultation Consultation, Paper 
 /// non-public reaches them: a meeting held in private sends nothing, and of a mixed one only the public part. Members of
 /// the committee get the invitation instead, deactivated accounts nothing, and a follower who turned the kind off nothing.
 /// </summary>
-public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer renderer)
+public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer renderer, MailLinks links)
 {
     /// <returns>
     /// The addresses whose agenda notice names the item fired for: written to now, or earlier under another item's timer
@@ -76,11 +76,12 @@ public sealed class CommitteeFollowerNotices(ICouncilDb db, MailRenderer rendere
             {
                 ["recipient"] = MailModels.Recipient(name, address),
                 ["committee"] = MailModels.Committee(committee),
-                ["meeting"] = MailModels.Meeting(meeting, body, preference.Language),
-                ["items"] = items.Select(i => (object?)MailModels.Item(i.Number, i.Consultation, i.Paper)).ToList(),
+                ["meeting"] = MailModels.Meeting(meeting, body, preference.Language, links),
+                ["items"] = items.Select(i => (object?)MailModels.Item(i.Number, i.Consultation, i.Paper, links)).ToList(),
                 ["references"] = string.Join(", ", items.Select(i => i.Paper.Reference)),
                 ["supplement"] = earlier > 0,
                 ["body"] = MailModels.Body(body),
+                ["links"] = links.Model(),
             };
             var mail = await renderer.RenderAsync(body, MailKinds.AgendaNotice, preference.Language, model, cancellationToken);
             db.OutboxMessages.Add(Notices.Create(MailKinds.AgendaNotice, earlier == 0 ? prefix : $"{prefix}:{firedFor}", body.Id, address, name, mail,

@@ -12,7 +12,7 @@ namespace DeliberationFlow.Council.Notifications;
 /// ago without an outcome is reported once to the committee's secretaries and the paper's lead office. Run by the every-minute
 /// reconciliation; the message keys make a second report of the same step impossible.
 /// </summary>
-public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, TimeProvider clock)
+public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, MailLinks links, TimeProvider clock)
 {
     public async Task<int> HandleAsync(CancellationToken cancellationToken)
     {
@@ -59,11 +59,12 @@ public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, T
                 {
                     ["recipient"] = MailModels.Recipient(recipient.Name, recipient.Address, recipient.Role),
                     ["committee"] = MailModels.Committee(step.committee),
-                    ["meeting"] = MailModels.Meeting(step.meeting, body, MailLanguages.German),
-                    ["paper"] = MailModels.Paper(paper),
+                    ["meeting"] = MailModels.Meeting(step.meeting, body, MailLanguages.German, links),
+                    ["paper"] = MailModels.Paper(paper, links),
                     ["consultation"] = MailModels.Consultation(step.consultation),
                     ["daysOverdue"] = daysOverdue,
                     ["body"] = MailModels.Body(body),
+                    ["links"] = links.Model(),
                 };
                 var mail = await renderer.RenderAsync(body, MailKinds.Escalation, MailLanguages.German, model, cancellationToken);
                 db.OutboxMessages.Add(Notices.Create(MailKinds.Escalation, $"{MailKinds.Escalation}:{step.consultation.Id}:{recipient.Key}",

@@ -45,7 +45,11 @@ public static class MailModels
         _ => $"in {days} Tagen",
     };
 
-    public static Dictionary<string, object?> Meeting(Meeting? meeting, Body body, string language)
+    /// <summary>
+    /// The meeting with <c>link</c>, its page for every reader (agenda, then results), and <c>workspaceLink</c>, its page in
+    /// the Sitzungsdienst's workspace; both empty without a meeting.
+    /// </summary>
+    public static Dictionary<string, object?> Meeting(Meeting? meeting, Body body, string language, MailLinks links)
     {
         var culture = Culture(language);
         if (meeting is null)
@@ -53,7 +57,7 @@ public static class MailModels
             var none = language == MailLanguages.English ? "without a meeting" : "ohne Sitzung";
             return new()
             {
-                ["name"] = none, ["date"] = none, ["time"] = "", ["weekday"] = "", ["location"] = "", ["publicity"] = "",
+                ["name"] = none, ["date"] = none, ["time"] = "", ["weekday"] = "", ["location"] = "", ["publicity"] = "", ["link"] = "", ["workspaceLink"] = "",
             };
         }
 
@@ -71,6 +75,8 @@ public static class MailModels
                 MeetingPublicity.Mixed => language == MailLanguages.English ? "partly public" : "gemischt",
                 _ => language == MailLanguages.English ? "public" : "öffentlich",
             },
+            ["link"] = links.Meeting(meeting),
+            ["workspaceLink"] = links.MeetingWorkspace(meeting),
         };
     }
 
@@ -88,19 +94,23 @@ public static class MailModels
             ["name"] = english ? "decision by circulation" : "Umlaufverfahren",
             ["date"] = closed.ToString(english ? "dd/MM/yyyy" : "dd.MM.yyyy", culture) + (english ? " (by circulation)" : " (Umlaufverfahren)"),
             ["time"] = "", ["weekday"] = closed.ToString("dddd", culture), ["location"] = "", ["publicity"] = english ? "closed" : "nichtöffentlich",
+            ["link"] = "", ["workspaceLink"] = "",
         };
     }
 
-    public static Dictionary<string, object?> Paper(Paper paper) => new()
+    /// <summary>The paper with <c>link</c>, its page (which checks access: a non-public paper's link shows nothing to others).</summary>
+    public static Dictionary<string, object?> Paper(Paper paper, MailLinks links) => new()
     {
         ["reference"] = paper.Reference,
         ["name"] = paper.Name,
         ["paperType"] = paper.PaperType,
         ["public"] = paper.IsPublic,
         ["status"] = Vocabulary.Label(paper.Status),
+        ["link"] = links.Paper(paper),
     };
 
-    public static Dictionary<string, object?> Item(string number, Consultation consultation, Paper paper) => new()
+    /// <summary>An agenda item with <c>link</c>, its paper's page.</summary>
+    public static Dictionary<string, object?> Item(string number, Consultation consultation, Paper paper, MailLinks links) => new()
     {
         ["number"] = number,
         ["reference"] = paper.Reference,
@@ -109,6 +119,7 @@ public static class MailModels
         ["role"] = consultation.RoleText,
         ["public"] = paper.IsPublic,
         ["lateAddition"] = consultation.LateAddition,
+        ["link"] = links.Paper(paper),
     };
 
     public static Dictionary<string, object?> Consultation(Consultation consultation, string? referredTo = null) => new()

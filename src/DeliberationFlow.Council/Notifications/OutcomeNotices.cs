@@ -12,7 +12,7 @@ namespace DeliberationFlow.Council.Notifications;
 /// a deferral and a referral have their own wording, every other outcome the outcome notice. A correction of the recorded
 /// outcome (Protokollberichtigung) goes to the same people.
 /// </summary>
-public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer)
+public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailLinks links)
 {
     public static string KindOf(Outcome? outcome) => outcome switch
     {
@@ -114,12 +114,13 @@ public sealed class OutcomeNotices(ICouncilDb db, NotificationRecipients recipie
                 ["committee"] = MailModels.Committee(committee),
                 ["meeting"] = meeting is null && consultation.DecidedByCirculation
                     ? MailModels.Circulation(consultation, body, language)
-                    : MailModels.Meeting(meeting, body, language),
-                ["paper"] = MailModels.Paper(paper),
+                    : MailModels.Meeting(meeting, body, language, links),
+                ["paper"] = MailModels.Paper(paper, links),
                 ["consultation"] = MailModels.Consultation(consultation, referredTo),
                 ["finished"] = paper.Status == PaperStatus.Done,
                 ["withdrawn"] = paper.Status == PaperStatus.Withdrawn,
                 ["body"] = MailModels.Body(body),
+                ["links"] = links.Model(),
             };
             notice.Extend(model, language);
             var mail = await renderer.RenderAsync(body, notice.Kind, language, model, cancellationToken);

@@ -12,8 +12,8 @@ namespace DeliberationFlow.Council.Timers;
 
 /// <summary>The Ladungsfrist has come: invite the committee's members, with the agenda and the meeting as a calendar entry.</summary>
 public sealed class InvitationTimerHandler(
-    ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender, CommitteeFollowerNotices followers)
-    : MemberNoticeTimerHandler(db, recipients, renderer, sender)
+    ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender, MailLinks links, CommitteeFollowerNotices followers)
+    : MemberNoticeTimerHandler(db, recipients, renderer, sender, links)
 {
     public override string Kind => ConsultationPlanner.InvitationTimer;
 
@@ -29,8 +29,8 @@ public sealed class InvitationTimerHandler(
 }
 
 /// <summary>Some days before the meeting (per committee): remind the members of what is on the agenda.</summary>
-public sealed class ReminderTimerHandler(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender)
-    : MemberNoticeTimerHandler(db, recipients, renderer, sender)
+public sealed class ReminderTimerHandler(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender, MailLinks links)
+    : MemberNoticeTimerHandler(db, recipients, renderer, sender, links)
 {
     public override string Kind => ConsultationPlanner.ReminderTimer;
 
@@ -52,7 +52,8 @@ public sealed class ReminderTimerHandler(ICouncilDb db, NotificationRecipients r
 /// gets one per item; everyone else one per meeting listing its items (a later one lists only what was added since).
 /// Each message's key makes a second one for the same cause impossible, so a repeated firing queues nothing new.
 /// </summary>
-public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender) : ITimerHandler
+public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipients recipients, MailRenderer renderer, MailIdentity sender, MailLinks links)
+    : ITimerHandler
 {
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
@@ -135,13 +136,14 @@ public abstract class MemberNoticeTimerHandler(ICouncilDb db, NotificationRecipi
             {
                 ["recipient"] = member.Model(),
                 ["committee"] = MailModels.Committee(committee),
-                ["meeting"] = MailModels.Meeting(meeting, body, language),
-                ["items"] = items.Select(i => (object?)MailModels.Item(i.Number, i.Consultation, i.Paper)).ToList(),
+                ["meeting"] = MailModels.Meeting(meeting, body, language, links),
+                ["items"] = items.Select(i => (object?)MailModels.Item(i.Number, i.Consultation, i.Paper, links)).ToList(),
                 ["references"] = string.Join(", ", items.Select(i => i.Paper.Reference)),
                 ["supplement"] = supplement,
                 ["daysBefore"] = daysBefore,
                 ["daysBeforeText"] = MailModels.DaysBefore(daysBefore, language),
                 ["body"] = MailModels.Body(body),
+                ["links"] = links.Model(),
             };
             var mail = await renderer.RenderAsync(body, NoticeKind, language, model, cancellationToken);
             var paperId = items.Count == 1 ? items[0].Paper.Id : consultation.PaperId;

@@ -54,7 +54,7 @@ public static class ConsultationsApi
     private static async Task<Created<CirculationView>> StartCirculationAsync(
         Guid id, StartCirculationRequest request, StartCirculation start, HttpContext http, CancellationToken cancellationToken)
     {
-        var view = await start.HandleAsync(http.User.ToCaller(), id, request, AnswerUrl(http), cancellationToken);
+        var view = await start.HandleAsync(http.User.ToCaller(), id, request, cancellationToken);
         return TypedResults.Created($"/api/consultations/{id}/circulation", view);
     }
 
@@ -68,9 +68,6 @@ public static class ConsultationsApi
 
     private static async Task<Ok<IReadOnlyList<CirculationView>>> ListMyCirculationsAsync(ListMyCirculations list, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await list.HandleAsync(http.User.ToCaller(), cancellationToken));
-
-    /// <summary>Where a member answers, as the mail links it: the portal of this service as the starting secretary reached it.</summary>
-    private static string AnswerUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/portal";
 
     private static async Task<Ok<RecordOutcomeResponse>> CorrectAsync(
         Guid id, CorrectOutcomeRequest request, CorrectOutcome correct, HttpContext http, CancellationToken cancellationToken) =>

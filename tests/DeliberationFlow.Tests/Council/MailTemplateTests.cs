@@ -38,6 +38,111 @@ public sealed class MailTemplateTests
         Assert.Contains("Finanz- und Personalausschuss", mail.Subject + mail.Text, StringComparison.Ordinal);
         Assert.Contains("<html", mail.Html, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', mail.Subject);
+
+        // Every kind links its reader onward (the sample's links are under https://ratsinfo.example.org/), in both parts.
+        Assert.Contains(" https://ratsinfo.example.org/", mail.Text, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://ratsinfo.example.org/", mail.Html, StringComparison.Ordinal);
+    }
+
+    /// <summary>Which page each kind's shipped wording links: the one its reader needs next.</summary>
+    [Theory]
+    [InlineData(MailKinds.Invitation, "meeting.link", "items[].link")]
+    [InlineData(MailKinds.Reminder, "meeting.link", "items[].link")]
+    [InlineData(MailKinds.AgendaNotice, "meeting.link", "items[].link")]
+    [InlineData(MailKinds.OutcomeNotice, "paper.link", null)]
+    [InlineData(MailKinds.DeferralNotice, "paper.link", null)]
+    [InlineData(MailKinds.ReferralNotice, "paper.link", null)]
+    [InlineData(MailKinds.OutcomeCorrection, "paper.link", null)]
+    [InlineData(MailKinds.Escalation, "paper.link", null)]
+    [InlineData(MailKinds.CirculationRequest, "circulation.link", "paper.link")]
+    [InlineData(MailKinds.CirculationFailed, "meeting.workspaceLink", "paper.link")]
+    public async Task EachShippedTemplate_LinksThePagesItsReaderNeeds_InTextAndHtml(string kind, string first, string? second)
+    {
+        var model = MailKinds.Find(kind)!.Sample();
+        foreach (var language in MailLanguages.All)
+        {
+            var mail = await MailRenderer.RenderAsync(DefaultMailTemplates.Get(kind, language), language, model);
+            foreach (var field in new[] { first, second }.OfType<string>())
+            {
+                var link = Lookup(model, field);
+                Assert.StartsWith("https://ratsinfo.example.org/", link, StringComparison.Ordinal);
+                Assert.Contains(link, mail.Text, StringComparison.Ordinal);
+                Assert.Contains($"href=\"{link}\"", mail.Html, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AMeetingChange_LinksTheMeetingForMembers_AndThePaperForTheLeadOffice()
+    {
+        var model = MailKinds.Find(MailKinds.MeetingChange)!.Sample();
+        var paperLink = Lookup(model, "paper.link");
+        var meetingLink = Lookup(model, "meeting.link");
+        var office = await MailRenderer.RenderAsync(DefaultMailTemplates.Get(MailKinds.MeetingChange, MailLanguages.German), MailLanguages.German, model);
+        Assert.Contains($"Die Vorlage in DeliberationFlow: {paperLink}", office.Text, StringComparison.Ordinal);
+
+        model["paper"] = null;
+        var member = await MailRenderer.RenderAsync(DefaultMailTemplates.Get(MailKinds.MeetingChange, MailLanguages.English), MailLanguages.English, model);
+        Assert.Contains($"The meeting in DeliberationFlow: {meetingLink}", member.Text, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{meetingLink}\"", member.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/papers/", member.Text + member.Html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Links are built under the configured address, its own path kept and escaped; a paper is linked by its id, so the
+    /// link of a non-public paper names nothing of it.
+    /// </summary>
+    [Fact]
+    public void Links_AreBuiltUnderThePublicAddress_EscapedAndKeepingItsPath_NamingAPaperOnlyByItsId()
+    {
+        var links = new MailLinks("https://rat.example.org/sitzungs dienst");
+        var paper = new Paper { Id = Guid.Parse("0190a1b2-0000-7000-8000-000000015600"), Reference = "N 12/2021", Name = "Grundstücksverkauf Am Ring", PaperType = "Beschlussvorlage", IsPublic = false };
+        var meeting = new Meeting { Id = Guid.Parse("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"), Name = "Sitzung" };
+
+        Assert.Equal("https://rat.example.org/sitzungs%20dienst/", links.Home);
+        Assert.Equal("https://rat.example.org/sitzungs%20dienst/portal", links.Portal);
+        Assert.Equal("https://rat.example.org/sitzungs%20dienst/papers/0190a1b2-0000-7000-8000-000000015600", links.Paper(paper));
+        Assert.Equal("https://rat.example.org/sitzungs%20dienst/meetings/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/minutes", links.Meeting(meeting));
+        Assert.Equal("https://rat.example.org/sitzungs%20dienst/workspace/meetings/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", links.MeetingWorkspace(meeting));
+        Assert.Equal("http://localhost:5000/portal", MailLinks.Default.Portal);
+        Assert.Equal(links.Paper(paper), MailModels.Paper(paper, links)["link"]);
+        Assert.Equal("", MailModels.Meeting(null, new Body { Key = "bs", Name = "Stadt" }, MailLanguages.German, links)["link"]);
+    }
+
+    [Theory]
+    [InlineData("", "is not an absolute http or https URL")]
+    [InlineData("ratsinfo.stadt.example", "is not an absolute http or https URL")]
+    [InlineData("/ratsinfo", "is not an absolute http or https URL")]
+    [InlineData("ftp://ratsinfo.stadt.example", "is not an absolute http or https URL")]
+    [InlineData("https://ratsinfo.stadt.example/?body=bs", "has a query or fragment")]
+    [InlineData("https://ratsinfo.stadt.example/#top", "has a query or fragment")]
+    [InlineData("https://admin:geheim@ratsinfo.stadt.example", "contains a user name or password")]
+    public void APublicAddressThatCannotCarryLinks_IsRefused_NamingTheKey(string value, string problem)
+    {
+        var failure = new MailOptionsValidator().Validate(null, new MailOptions { PublicBaseUrl = value });
+
+        Assert.True(failure.Failed);
+        Assert.Contains($"Mail:PublicBaseUrl '{value}' {problem}", Assert.Single(failure.Failures!), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new MailLinks(value));
+    }
+
+    [Theory]
+    [InlineData("http://localhost:5000")]
+    [InlineData("https://ratsinfo.stadt.example/rat/")]
+    public void APublicAddress_IsAccepted(string value) =>
+        Assert.True(new MailOptionsValidator().Validate(null, new MailOptions { PublicBaseUrl = value }).Succeeded);
+
+    private static string Lookup(Dictionary<string, object?> model, string path)
+    {
+        object? current = model;
+        foreach (var segment in path.Split('.'))
+        {
+            current = segment.EndsWith("[]", StringComparison.Ordinal)
+                ? ((List<object?>)((Dictionary<string, object?>)current!)[segment[..^2]]!)[0]
+                : ((Dictionary<string, object?>)current!)[segment];
+        }
+
+        return (string)current!;
     }
 
     [Fact]
@@ -136,7 +241,7 @@ public sealed class MailTemplateTests
                 Start = new DateTimeOffset(2021, 4, 29, 13, 0, 0, TimeSpan.Zero), Created = now, Modified = now,
             };
             var model = MailKinds.Find(MailKinds.Invitation)!.Sample();
-            model["meeting"] = MailModels.Meeting(meeting, body, MailLanguages.German);
+            model["meeting"] = MailModels.Meeting(meeting, body, MailLanguages.German, MailLinks.Default);
             var mail = await MailRenderer.RenderAsync(DefaultMailTemplates.Get(MailKinds.Invitation, MailLanguages.German), MailLanguages.German, model);
             var row = Notices.Create(MailKinds.Invitation, "k", body.Id, "erika@example.org", "Erika Müller", mail, null, now,
                 MeetingCalendar.Invitation(meeting, committee, body, ["Ö 1 21-15513"], MailIdentity.Default));

@@ -60,7 +60,9 @@ public sealed class CirculationTests
             Assert.Equal("Umlaufverfahren: 21-16101 im Verwaltungsausschuss – Antwort bis 12.05.2021", m.Subject);
             Assert.Contains("Der Verwaltungsausschuss empfiehlt dem Rat die Neuordnung der Stabsstelle.", m.TextBody, StringComparison.Ordinal);
             Assert.Contains("bis 12.05.2021, 12:00 Uhr", m.TextBody, StringComparison.Ordinal);
-            Assert.Contains("/portal", m.TextBody, StringComparison.Ordinal);
+            // Under the configured address (not the host the secretary's request came by; a start from the web UI had no link at all).
+            Assert.Contains("Hier antworten Sie: http://localhost:5000/portal", m.TextBody, StringComparison.Ordinal);
+            Assert.Contains($"Die Vorlage mit ihren Unterlagen: http://localhost:5000/papers/{paper.Id}", m.TextBody, StringComparison.Ordinal);
         });
 
         // A member sees the open circulation in the portal's list, with no tally while it runs.

@@ -26,7 +26,9 @@ public sealed class NotificationTests
     [Fact]
     public async Task Invitation_CarriesTheAgendaAsTextAndHtml_AndAnIcsThatKeepsItsUidWhenTheMeetingMoves()
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        // Behind a proxy, under a path of its own: the links a timer writes come from the configured address.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            settings: new Dictionary<string, string> { ["Mail:PublicBaseUrl"] = "https://ratsinfo.braunschweig.example/rat" });
         var paper = await test.RegisterAsync("admin", new RegisterPaperRequest("21-60001", "Grünflächen an der Oker", "Beschlussvorlage", "fb10", null, true, null, null));
         var meetingId = paper.Consultations[0].MeetingId!.Value;
 
@@ -38,6 +40,14 @@ public sealed class NotificationTests
 
         Assert.Contains("Ö 1  21-60001 – Grünflächen an der Oker (Beschlussvorlage, Vorberatung)", invitation.TextBody, StringComparison.Ordinal);
         Assert.Contains("<td>Grünflächen an der Oker</td>", invitation.HtmlBody, StringComparison.Ordinal);
+
+        // From the invitation to the meeting's page and to each item's paper.
+        var meetingPage = $"https://ratsinfo.braunschweig.example/rat/meetings/{meetingId}/minutes";
+        var paperPage = $"https://ratsinfo.braunschweig.example/rat/papers/{paper.Id}";
+        Assert.Contains($"Tagesordnung online: {meetingPage}", invitation.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"(Beschlussvorlage, Vorberatung)\n        {paperPage}\n", invitation.TextBody!.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"{meetingPage}\">", invitation.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains($"<td><a href=\"{paperPage}\">21-60001</a></td>", invitation.HtmlBody, StringComparison.Ordinal);
         Assert.Contains(invitation.BodyParts, p => p.ContentType.MimeType == "text/plain");
         Assert.Contains(invitation.BodyParts, p => p.ContentType.MimeType == "text/html");
         var calendar = ParseIcs(invitation);
@@ -60,6 +70,7 @@ public sealed class NotificationTests
         Assert.True(moved.Sequence > entry.Sequence);
         Assert.Equal(new DateTime(2021, 5, 6, 15, 0, 0), moved.DtStart!.Value);
         Assert.Contains("wird verlegt auf 06.05.2021 15:00 Uhr", notice.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"Die Sitzung in DeliberationFlow: {meetingPage}", notice.TextBody, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -465,7 +476,12 @@ public sealed class NotificationTests
         Assert.Equal(
             ["Beratungsergebnis 21-62001: Finanz- und Personalausschuss am 29.04.2021 – beschlossen", "Vertagt 21-62002: Finanz- und Personalausschuss am 29.04.2021 – vertagt"],
             fpa.Select(m => m.Subject).Order(StringComparer.Ordinal));
-        Assert.Single(await test.Smtp.WaitForAsync(m => m.Subject == "Vertagt 21-62002: Finanz- und Personalausschuss am 29.04.2021 – vertagt" && m.To.Mailboxes.Single().Address == "fb61@braunschweig.example", 1));
+        var office = Assert.Single(await test.Smtp.WaitForAsync(m => m.Subject == "Vertagt 21-62002: Finanz- und Personalausschuss am 29.04.2021 – vertagt" && m.To.Mailboxes.Single().Address == "fb61@braunschweig.example", 1));
+
+        // Each notice links its paper's page, under the embedded default address, by id (the page checks who may see it).
+        Assert.Contains($"Die Vorlage in DeliberationFlow: http://localhost:5000/papers/{open.Id}", office.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"http://localhost:5000/papers/{open.Id}\">", office.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains($"http://localhost:5000/papers/{closed.Id}", fpa.Single(m => m.Subject!.StartsWith("Beratungsergebnis 21-62001", StringComparison.Ordinal)).TextBody, StringComparison.Ordinal);
 
         // The Verwaltungsausschuss sits without Jana: its outcome on the non-public paper reaches the lead office only.
         await test.MoveClockToAsync(Berlin.At(2021, 5, 4, 18));
@@ -515,6 +531,7 @@ public sealed class NotificationTests
         Assert.All(list, t => Assert.False(t.Customized));
         var shipped = (await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/invitation/de"))!;
         Assert.Contains("items[].reference", shipped.Fields);
+        Assert.Superset(new HashSet<string> { "items[].link", "meeting.link", "meeting.workspaceLink", "links.portal", "links.home" }, shipped.Fields.ToHashSet());
 
         var unknown = await admin.PutAsJsonAsync("/api/mail-templates/invitation/de", new SaveMailTemplateRequest("Ladung {{ committee.name }}", "Hallo\n{{ meeting.dat }}", shipped.Html));
         await Http.EnsureAsync(unknown, HttpStatusCode.BadRequest);
@@ -530,7 +547,7 @@ public sealed class NotificationTests
 
         var own = new SaveMailTemplateRequest(
             "Ladung {{ committee.shortName }} {{ meeting.date }} – {{ references }}",
-            "Liebe/r {{ recipient.name }},\n{% for item in items %}{{ item.number }}: {{ item.name }}\n{% endfor %}",
+            "Liebe/r {{ recipient.name }},\n{% for item in items %}{{ item.number }}: {{ item.name }} {{ item.link }}\n{% endfor %}",
             "<p>Liebe/r {{ recipient.name }}</p>");
         await Http.EnsureAsync(await admin.PutAsJsonAsync("/api/mail-templates/invitation/de", own), HttpStatusCode.OK);
         await test.RegisterAsync("admin", new RegisterPaperRequest("21-63001", "Neue Schulmensa", "Beschlussvorlage", "fb10", null, true, null, null));
@@ -538,7 +555,7 @@ public sealed class NotificationTests
         await test.ReconcileAsync();
         var received = await test.Smtp.WaitForAsync(m => m.Subject == "Ladung FPA 29.04.2021 – 21-63001", 5);
         Assert.Equal(5, received.Count);
-        Assert.Contains("Ö 1: Neue Schulmensa", received[0].TextBody, StringComparison.Ordinal);
+        Assert.Contains("Ö 1: Neue Schulmensa http://localhost:5000/papers/", received[0].TextBody, StringComparison.Ordinal);
 
         await Http.EnsureAsync(await admin.DeleteAsync("/api/mail-templates/invitation/de"), HttpStatusCode.OK);
         Assert.False((await admin.GetFromJsonAsync<MailTemplateView>("/api/mail-templates/invitation/de"))!.Customized);
@@ -722,7 +739,8 @@ public sealed class NotificationTests
                 .UseSetting("Mail:Smtp:Port", "70000")
                 .UseSetting("Mail:Smtp:Security", "Tls13Please")
                 .UseSetting("Mail:Smtp:UserName", "sitzungsdienst")
-                .UseSetting("Mail:FromAddress", "kein Absender"));
+                .UseSetting("Mail:FromAddress", "kein Absender")
+                .UseSetting("Mail:PublicBaseUrl", "ratsinfo.braunschweig.example"));
 
         var failure = Assert.ThrowsAny<Exception>(() => app.Server);
         var message = failure is Microsoft.Extensions.Options.OptionsValidationException ? failure.Message : failure.ToString();
@@ -730,6 +748,7 @@ public sealed class NotificationTests
         Assert.Contains("Mail:Smtp:Security 'Tls13Please' is unknown", message, StringComparison.Ordinal);
         Assert.Contains("Mail:Smtp:UserName and Mail:Smtp:Password go together", message, StringComparison.Ordinal);
         Assert.Contains("Mail:FromAddress 'kein Absender' is not an e-mail address", message, StringComparison.Ordinal);
+        Assert.Contains("Mail:PublicBaseUrl 'ratsinfo.braunschweig.example' is not an absolute http or https URL", message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dataPath, "test.db")), "start-up stopped before the database was touched");
     }
 

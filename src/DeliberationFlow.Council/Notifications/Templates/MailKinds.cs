@@ -57,6 +57,19 @@ public static class MailKinds
 
     public static MailKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
 
+    // The samples' links, shaped as MailLinks builds them (papers by id, meetings by id) under an example address.
+    private const string SampleBase = "https://ratsinfo.example.org/";
+    private const string SampleMeetingId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+
+    private static string SamplePaperLink(string id) => $"{SampleBase}papers/{id}";
+
+    private static Dictionary<string, object?> Links() => new()
+    {
+        ["home"] = SampleBase,
+        ["portal"] = SampleBase + "portal",
+        ["workspace"] = SampleBase + "workspace",
+    };
+
     private static Dictionary<string, object?> Recipient() => new()
     {
         ["name"] = "Erika Mustermann",
@@ -78,6 +91,8 @@ public static class MailKinds
         ["weekday"] = "Donnerstag",
         ["location"] = "Rathaus, Großer Sitzungssaal",
         ["publicity"] = "öffentlich",
+        ["link"] = $"{SampleBase}meetings/{SampleMeetingId}/minutes",
+        ["workspaceLink"] = $"{SampleBase}workspace/meetings/{SampleMeetingId}",
     };
 
     private static Dictionary<string, object?> Paper() => new()
@@ -87,6 +102,7 @@ public static class MailKinds
         ["paperType"] = "Beschlussvorlage",
         ["public"] = true,
         ["status"] = "in Beratung",
+        ["link"] = SamplePaperLink("0190a1b2-0000-7000-8000-000000015513"),
     };
 
     private static Dictionary<string, object?> Item() => new()
@@ -98,6 +114,7 @@ public static class MailKinds
         ["role"] = "Vorberatung",
         ["public"] = true,
         ["lateAddition"] = false,
+        ["link"] = SamplePaperLink("0190a1b2-0000-7000-8000-000000015513"),
     };
 
     private static Dictionary<string, object?> MeetingSample() => new()
@@ -105,12 +122,13 @@ public static class MailKinds
         ["recipient"] = Recipient(),
         ["committee"] = Committee(),
         ["meeting"] = Meeting(),
-        ["items"] = new List<object?> { Item(), new Dictionary<string, object?>(Item()) { ["number"] = "N 1", ["reference"] = "21-15600", ["name"] = "Grundstücksangelegenheit", ["public"] = false } },
+        ["items"] = new List<object?> { Item(), new Dictionary<string, object?>(Item()) { ["number"] = "N 1", ["reference"] = "21-15600", ["name"] = "Grundstücksangelegenheit", ["public"] = false, ["link"] = SamplePaperLink("0190a1b2-0000-7000-8000-000000015600") } },
         ["references"] = "21-15513, 21-15600",
         ["supplement"] = false,
         ["daysBefore"] = 1,
         ["daysBeforeText"] = "morgen",
         ["body"] = Body(),
+        ["links"] = Links(),
     };
 
     private static Dictionary<string, object?> AgendaSample() => new()
@@ -122,6 +140,7 @@ public static class MailKinds
         ["references"] = "21-15513",
         ["supplement"] = false,
         ["body"] = Body(),
+        ["links"] = Links(),
     };
 
     private static Dictionary<string, object?> OutcomeSample() => new()
@@ -143,6 +162,7 @@ public static class MailKinds
         ["finished"] = false,
         ["withdrawn"] = false,
         ["body"] = Body(),
+        ["links"] = Links(),
     };
 
     private static Dictionary<string, object?> CorrectionSample() => new(OutcomeSample())
@@ -165,6 +185,7 @@ public static class MailKinds
         ["paper"] = Paper(),
         ["replannedTo"] = "29.04.2021 15:00",
         ["body"] = Body(),
+        ["links"] = Links(),
     };
 
     private static Dictionary<string, object?> CirculationSample() => new()
@@ -184,11 +205,12 @@ public static class MailKinds
             ["deadlineDate"] = "12.05.2021",
             ["deadlineTime"] = "12:00",
             ["members"] = 10,
-            ["link"] = "https://ratsinfo.example.org/papers/21-15513",
+            ["link"] = SampleBase + "portal",
             ["reason"] = "Widerspruch von Klaus Hartmann gegen das Umlaufverfahren",
             ["startedBy"] = "sekretariat-va",
         },
         ["body"] = Body(),
+        ["links"] = Links(),
     };
 
     private static Dictionary<string, object?> UrgentDecisionSample() => new()
@@ -216,5 +238,6 @@ public static class MailKinds
         ["consultation"] = new Dictionary<string, object?> { ["role"] = "Vorberatung", ["status"] = "geplant" },
         ["daysOverdue"] = 15,
         ["body"] = Body(),
+        ["links"] = Links(),
     };
 }
