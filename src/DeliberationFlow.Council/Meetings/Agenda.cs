@@ -54,19 +54,26 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
         var paperIds = consultations.Select(c => c.PaperId).ToList();
         var paperRows = await db.Papers.AsNoTracking().Where(p => paperIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
 
-        var entries = new List<(Consultation Consultation, Paper Paper, bool Public, bool Removed)>();
+        // A draft agenda leaves out what was taken off it. Once the meeting has begun it is a draft no more (no change is
+        // accepted, see AgendaDraft.EnsureDraft): it is the record of what was dealt with, and an item recorded abgesetzt
+        // in the meeting stays in it, in its place. Items already off the draft when the meeting began had no place on
+        // it; they follow their part unnumbered, marked abgesetzt, so the numbers stay those the meeting went by.
+        var begun = meeting.Start <= clock.GetUtcNow();
+        var entries = new List<(Consultation Consultation, Paper Paper, bool Public, bool Removed, bool Unnumbered)>();
         foreach (var consultation in consultations)
         {
             var paper = paperRows[consultation.PaperId];
             var removed = consultation.Status is ConsultationStatus.Withdrawn or ConsultationStatus.Skipped
                           || consultation.Outcome == Outcome.RemovedFromAgenda
                           || (consultation.Status == ConsultationStatus.Deferred && consultation.RecordedAt < meeting.Start);
-            if ((removed && !locked) || !await papers.MaySeeAsync(caller, paper, cancellationToken))
+            var offTheDraft = removed && !locked;
+            if ((offTheDraft && !begun) || !await papers.MaySeeAsync(caller, paper, cancellationToken))
             {
                 continue;
             }
 
-            entries.Add((consultation, paper, paper.IsPublic && meeting.Publicity != MeetingPublicity.NonPublic, removed));
+            var unnumbered = offTheDraft && (consultation.RecordedAt ?? consultation.Modified) < meeting.Start;
+            entries.Add((consultation, paper, paper.IsPublic && meeting.Publicity != MeetingPublicity.NonPublic, removed, unnumbered));
         }
 
         var items = new List<AgendaItemView>();
@@ -74,13 +81,13 @@ public sealed class Agenda(ICouncilDb db, PaperReader papers, AgendaDraft draft,
         {
             var number = 0;
             foreach (var entry in entries.Where(e => e.Public == part)
-                         .OrderBy(e => e.Consultation.LateAddition)
+                         .OrderBy(e => e.Unnumbered)
+                         .ThenBy(e => e.Consultation.LateAddition)
                          .ThenBy(e => e.Consultation.AgendaOrder ?? int.MaxValue)
                          .ThenBy(e => e.Consultation.Created))
             {
-                number++;
                 items.Add(new AgendaItemView(
-                    $"{(part ? "Ö" : "N")} {number}", part, entry.Consultation.Id, entry.Paper.Id, entry.Paper.Reference, entry.Paper.Name,
+                    entry.Unnumbered ? "" : $"{(part ? "Ö" : "N")} {++number}", part, entry.Consultation.Id, entry.Paper.Id, entry.Paper.Reference, entry.Paper.Name,
                     entry.Consultation.RoleText, Vocabulary.Label(entry.Consultation.Status), entry.Consultation.LateAddition, entry.Removed,
                     entry.Consultation.Status == ConsultationStatus.Planned));
             }

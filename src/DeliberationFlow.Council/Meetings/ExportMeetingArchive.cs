@@ -153,7 +153,7 @@ public sealed class ExportMeetingArchive(ICouncilDb db, MeetingMinutes minutes, 
             // Documents (PDF, office files, images) are compressed already; deflating them again costs time for nothing.
             await AddFileAsync(
                 new ArchiveFileView(document.Path, document.Role == PaperFileRole.Main ? "main-file" : "auxiliary-file",
-                    $"{(document.Role == PaperFileRole.Main ? "Vorlage" : "Anlage")} „{document.Name}“ zu TOP {document.ItemNumber} ({document.PaperReference})",
+                    $"{(document.Role == PaperFileRole.Main ? "Vorlage" : "Anlage")} „{document.Name}“ {(document.ItemNumber.Length == 0 ? "zum abgesetzten Punkt" : $"zu TOP {document.ItemNumber}")} ({document.PaperReference})",
                     0, "", document.MimeType, document.ItemNumber, document.PaperReference, document.FileId),
                 content, CompressionLevel.Fastest);
             included.Add(document);
@@ -179,7 +179,9 @@ public sealed class ExportMeetingArchive(ICouncilDb db, MeetingMinutes minutes, 
     {
         // A reference may hold a slash (21/0123); in a path it would open a folder of its own.
         var reference = item.PaperReference.Replace('/', '-').Replace('\\', '-');
-        var folder = PaperFileRules.Sanitize($"TOP {item.Number} - {reference}") ?? $"TOP {item.Number}";
+        // An item taken off a draft agenda before the meeting has no number (see Agenda).
+        var top = item.Number.Length == 0 ? "abgesetzt" : $"TOP {item.Number}";
+        var folder = PaperFileRules.Sanitize($"{top} - {reference}") ?? top;
         return folder.Length > MaxFolderLength ? Texts.Cut(folder, MaxFolderLength) : folder;
     }
 

@@ -46,4 +46,50 @@ public sealed class MeetingMinutesTests
         Assert.DoesNotContain(plua.Items, i => i.PaperReference == "21-17602");
         Assert.Equal(HttpStatusCode.NotFound, (await test.ClientFor("admin-wf").GetAsync($"/api/meetings/{meetingId}/minutes")).StatusCode);
     }
+
+    /// <summary>
+    /// A meeting whose draft agenda was never fixed (no invitation went out): the draft leaves out what is taken off it,
+    /// but once the meeting has begun an item recorded abgesetzt in it stays in the minutes, in its place and with the
+    /// number the meeting went by; one taken off before the meeting follows, unnumbered, marked abgesetzt. So does the archive.
+    /// </summary>
+    [Fact]
+    public async Task AnItemRecordedAbgesetzt_OnAMeetingWhoseDraftAgendaWasNeverFixed_StaysInTheMinutes_InItsPlace()
+    {
+        // No reconciliation runs the invitation behind the test's back: the agenda stays a draft until the meeting.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9), settings: TestApp.ReconcileOnlyAtStart);
+        var first = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17611", "Spielplatz Westpark", "Beschlussvorlage", "fb61", null, true, null, null));
+        var second = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17612", "Parkgebühren", "Beschlussvorlage", "fb10", null, true, null, null));
+        var third = await test.RegisterAsync("admin", new RegisterPaperRequest("21-17613", "Baumschutzsatzung", "Beschlussvorlage", "fb61", null, true, null, null));
+        var meetingId = first.Consultations[0].MeetingId!.Value;
+        Assert.All(new[] { second, third }, p => Assert.Equal(meetingId, p.Consultations[0].MeetingId));
+        var fpa = test.ClientFor("sekretariat-fpa");
+
+        // Taken off the draft a week before: the draft (never fixed, no invitation) leaves it out, as drafts do.
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 20, 10, 0));
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", third.Consultations[0].Id, new RecordOutcomeRequest("RemovedFromAgenda", "abgesetzt", null)), HttpStatusCode.OK);
+        var draft = (await fpa.GetFromJsonAsync<AgendaView>($"/api/meetings/{meetingId}/agenda"))!;
+        Assert.False(draft.Locked);
+        Assert.DoesNotContain(draft.Items, i => i.PaperReference == "21-17613");
+        var numbers = draft.Items.ToDictionary(i => i.PaperReference, i => i.Number);
+
+        // In the meeting the first is abgesetzt, the second decided.
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", first.Consultations[0].Id, new RecordOutcomeRequest("RemovedFromAgenda", "abgesetzt", null)), HttpStatusCode.OK);
+        await Http.EnsureAsync(await test.RecordAsync("sekretariat-fpa", second.Consultations[0].Id, new RecordOutcomeRequest("Adopted", "beschlossen", null)), HttpStatusCode.OK);
+
+        var minutes = (await fpa.GetFromJsonAsync<MinutesView>($"/api/meetings/{meetingId}/minutes"))!;
+        var removed = Assert.Single(minutes.Items, i => i.PaperReference == "21-17611");
+        Assert.True(removed.RemovedFromAgenda);
+        Assert.Equal(numbers["21-17611"], removed.Number);
+        Assert.Equal(numbers["21-17612"], Assert.Single(minutes.Items, i => i.PaperReference == "21-17612").Number);
+        var before = Assert.Single(minutes.Items, i => i.PaperReference == "21-17613");
+        Assert.Equal(("", true), (before.Number, before.RemovedFromAgenda));
+        Assert.Equal("21-17613", minutes.Items.Last(i => i.Public).PaperReference);
+        Assert.Equal(minutes.Items.Count(i => i.ResultText is null && !i.RemovedFromAgenda), minutes.Open);
+
+        var archive = MeetingArchiveTests.Archive.Of(await fpa.GetByteArrayAsync($"/api/meetings/{meetingId}/archive"));
+        var html = archive.Text(ExportMeetingArchive.MinutesHtml);
+        Assert.Contains("<tr class=\"item removed\" data-reference=\"21-17611\">", html, StringComparison.Ordinal);
+        Assert.Contains("<tr class=\"item removed\" data-reference=\"21-17613\">", html, StringComparison.Ordinal);
+    }
 }
