@@ -12,7 +12,7 @@ namespace DeliberationFlow.Council.Notifications;
 /// meeting) hear that the VA decides in the Rat's place, why, and in which meeting. Mandatory, through the outbox, in German
 /// (both are offices of the administration).
 /// </summary>
-public sealed class UrgentDecisionNotices(ICouncilDb db, MailRenderer renderer)
+public sealed class UrgentDecisionNotices(ICouncilDb db, MailRenderer renderer, MailLinks links)
 {
     public async Task<List<OutboxMessage>> QueueStartedAsync(
         Consultation consultation, Organization va, Organization council, Paper paper, Body body, Meeting? meeting, DateTimeOffset now, CancellationToken cancellationToken)
@@ -35,8 +35,8 @@ public sealed class UrgentDecisionNotices(ICouncilDb db, MailRenderer renderer)
             {
                 ["recipient"] = recipient,
                 ["committee"] = MailModels.Committee(va),
-                ["meeting"] = MailModels.Meeting(meeting, body, MailLanguages.German),
-                ["paper"] = MailModels.Paper(paper),
+                ["meeting"] = MailModels.Meeting(meeting, body, MailLanguages.German, links),
+                ["paper"] = MailModels.Paper(paper, links),
                 ["urgent"] = new Dictionary<string, object?>
                 {
                     ["council"] = council.Name,
@@ -45,6 +45,7 @@ public sealed class UrgentDecisionNotices(ICouncilDb db, MailRenderer renderer)
                     ["date"] = BodyClock.ToLocal(now, body.Zone).ToString("dd.MM.yyyy", MailModels.Culture(MailLanguages.German)),
                 },
                 ["body"] = MailModels.Body(body),
+                ["links"] = links.Model(),
             };
             var mail = await renderer.RenderAsync(body, MailKinds.UrgentDecision, MailLanguages.German, model, cancellationToken);
             var message = Notices.Create(MailKinds.UrgentDecision, $"{MailKinds.UrgentDecision}:{consultation.Id}:{now.UtcTicks}:{key}", body.Id, address, name, mail, paper.Id, now);

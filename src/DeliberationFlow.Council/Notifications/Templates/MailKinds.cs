@@ -227,6 +227,7 @@ public static class MailKinds
             ["date"] = "21.04.2021",
         },
         ["body"] = Body(),
+        ["links"] = Links(),
     };
 
     private static Dictionary<string, object?> EscalationSample() => new()
