@@ -42,6 +42,9 @@ public sealed record CirculationView(
 
 public sealed record CirculationTallyView(int For, int Against, int Abstentions, int Objections);
 
+/// <summary>What a circulation's view shows of its paper.</summary>
+public sealed record CirculationPaper(Guid Id, string Reference, string Name);
+
 public sealed record CirculationVoteView(Guid PersonId, string Name, string? Answer, DateTimeOffset? AnsweredAt);
 
 /// <summary>
@@ -160,9 +163,16 @@ public sealed class CirculationSteps(ICouncilDb db, MeetingPlanner meetings, Age
 
     public async Task<CirculationView> ViewAsync(Caller caller, Circulation circulation, CancellationToken cancellationToken)
     {
-        var paper = await db.Papers.AsNoTracking().IgnoreQueryFilters().SingleAsync(p => p.Id == circulation.PaperId, cancellationToken);
+        var paper = await db.Papers.AsNoTracking().IgnoreQueryFilters().Where(p => p.Id == circulation.PaperId)
+            .Select(p => new CirculationPaper(p.Id, p.Reference, p.Name)).SingleAsync(cancellationToken);
         var committee = await db.Organizations.AsNoTracking().IgnoreQueryFilters().SingleAsync(o => o.Id == circulation.OrganizationId, cancellationToken);
         var zone = (await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == circulation.BodyId, cancellationToken)).Zone;
+        return View(caller, circulation, paper, new OrganizationRef(committee.Id, committee.Key, committee.Name), zone);
+    }
+
+    /// <summary>The view from rows read already: a list reads the papers, committees and the body's zone once for all its entries.</summary>
+    public static CirculationView View(Caller caller, Circulation circulation, CirculationPaper paper, OrganizationRef committee, TimeZoneInfo zone)
+    {
         var manages = MayManage(caller, circulation);
         var mine = caller.PersonId is { } personId ? circulation.Votes.FirstOrDefault(v => v.PersonId == personId) : null;
         var votes = circulation.Votes;
@@ -170,7 +180,7 @@ public sealed class CirculationSteps(ICouncilDb db, MeetingPlanner meetings, Age
             votes.Count(v => v.Answer == CirculationAnswer.For), votes.Count(v => v.Answer == CirculationAnswer.Against),
             votes.Count(v => v.Answer == CirculationAnswer.Abstention), votes.Count(v => v.Answer == CirculationAnswer.Objection));
         return new CirculationView(
-            circulation.Id, circulation.ConsultationId, paper.Id, paper.Reference, paper.Name, new OrganizationRef(committee.Id, committee.Key, committee.Name),
+            circulation.Id, circulation.ConsultationId, paper.Id, paper.Reference, paper.Name, committee,
             circulation.Status.ToString(), Label(circulation.Status), circulation.ResolutionText, circulation.Deadline,
             BodyClock.LocalText(circulation.Deadline, zone), circulation.StartedAt, circulation.StartedBy, circulation.EndedAt, circulation.EndReason,
             votes.Count, votes.Count(v => v.Answer is not null),

@@ -48,36 +48,35 @@ public sealed class StartCirculation(
         Caller caller, Guid consultationId, StartCirculationRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var consultation = await db.Consultations.AsNoTracking().SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
-        var paper = consultation is null ? null : await db.Papers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == consultation.PaperId, cancellationToken);
-        if (consultation is null || paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
-        {
-            throw new NotFoundException($"No consultation with id {consultationId}.");
-        }
-
-        var committee = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
-        if (!caller.MayRecordFor(committee.Id))
-        {
-            throw new ForbiddenException($"Only the secretaries of '{committee.Name}' and admins start an Umlaufverfahren for it.");
-        }
-
-        var body = await db.Bodies.AsNoTracking().SingleAsync(b => b.Id == caller.BodyId, cancellationToken);
-        var (resolution, deadline) = Validate(request, committee, body.Zone, now);
-
         var (view, created) = await db.InTransactionAsync(logger, $"The Umlaufverfahren for consultation {consultationId}",
-            ct => StartAsync(caller, consultationId, resolution, deadline, now, ct), cancellationToken);
+            ct => StartAsync(caller, consultationId, request, now, ct), cancellationToken);
         await timers.ScheduleAsync(created, cancellationToken);
         outbox.MessagesQueued();
         return view;
     }
 
+    /// <summary>
+    /// Who may start it and the input are checked here, on the rows the step goes on with: read once, in the transaction,
+    /// rather than once before it to check and again inside to change. A refused request rolls back having written nothing.
+    /// </summary>
     private async Task<(CirculationView View, List<WorkflowTimer> Timers)> StartAsync(
-        Caller caller, Guid consultationId, string resolution, DateTimeOffset deadline, DateTimeOffset now, CancellationToken cancellationToken)
+        Caller caller, Guid consultationId, StartCirculationRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var consultation = await db.Consultations.GetAsync(consultationId, cancellationToken);
-        var paper = await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
+        var consultation = await db.Consultations.SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
+        var paper = consultation is null ? null : await db.Papers.SingleOrDefaultAsync(p => p.Id == consultation.PaperId, cancellationToken);
+        if (consultation is null || paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
+        {
+            throw new NotFoundException($"No consultation with id {consultationId}.");
+        }
+
         var committee = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
+        if (!caller.MayRecordFor(committee.Id))
+        {
+            throw new ForbiddenException($"Only the secretaries of '{committee.Name}' and admins start an Umlaufverfahren for it.");
+        }
+
         var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
+        var (resolution, deadline) = Validate(request, committee, body.Zone, now);
         if (consultation.Status != ConsultationStatus.Planned)
         {
             throw new ConflictException(
