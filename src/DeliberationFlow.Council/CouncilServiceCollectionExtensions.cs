@@ -121,6 +121,8 @@ public static class CouncilServiceCollectionExtensions
         services.AddScoped<ITimerHandler, InvitationTimerHandler>();
         services.AddScoped<ITimerHandler, ReminderTimerHandler>();
         services.AddScoped<ITimerHandler, CirculationDeadlineTimerHandler>();
+        services.AddScoped<ITimerHandler, CirculationReminderTimerHandler>();
+        services.AddOptions<DeliberationFlow.Council.Circulations.CirculationOptions>();
         services.TryAddScoped<DeliberationFlow.Council.Notifications.CirculationNotices>();
         services.TryAddScoped<DeliberationFlow.Council.Circulations.CirculationSteps>();
         services.TryAddScoped<DeliberationFlow.Council.Circulations.StartCirculation>();

@@ -3,6 +3,7 @@ using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Model;
+using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Timers;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,7 @@ public sealed class AnswerCirculation(
     ICouncilDb db,
     CirculationSteps steps,
     RecordOutcome outcomes,
+    CirculationNotices notices,
     ITimerScheduler timers,
     IOutboxSignal outbox,
     TimeProvider clock,
@@ -126,6 +128,13 @@ public sealed class AnswerCirculation(
             adopted ? nameof(Outcome.Adopted) : nameof(Outcome.Rejected), adopted ? "beschlossen" : "abgelehnt", circulation.ResolutionText,
             VotesFor: yes, VotesAgainst: no, Abstentions: abstentions);
         var (_, run) = await outcomes.RecordWithinAsync(recorder, circulation.ConsultationId, request, c => c.DecidedByCirculation = true, cancellationToken);
+
+        // After the step, so the mail tells the outcome as recorded and where the workflow took the paper.
+        var consultation = await db.Consultations.GetAsync(circulation.ConsultationId, cancellationToken);
+        var paper = await db.Papers.GetAsync(circulation.PaperId, cancellationToken);
+        var body = await db.Bodies.GetAsync(circulation.BodyId, cancellationToken);
+        await notices.QueueEndedAsync(circulation, committee, paper, consultation, body, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         return run.Timers;
     }
 

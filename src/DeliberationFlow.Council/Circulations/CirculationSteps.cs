@@ -60,6 +60,9 @@ public sealed class CirculationSteps(ICouncilDb db, MeetingPlanner meetings, Age
 
     public const string DeadlineTimer = "circulation.deadline";
 
+    /// <summary>The reminder before the Frist; keyed by the circulation as the deadline's timer is, so ending it calls off both.</summary>
+    public const string ReminderTimer = "circulation.reminder";
+
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 
     /// <summary>The committee's secretaries and the admins start, cancel and read every answer.</summary>
@@ -132,6 +135,7 @@ public sealed class CirculationSteps(ICouncilDb db, MeetingPlanner meetings, Age
         if (consultation.Status != ConsultationStatus.Planned)
         {
             Journal(paper, consultation, actor, now, $"{committee.Name}: Umlaufverfahren {Label(status)}. {reason}");
+            await notices.QueueEndedAsync(circulation, committee, paper, consultation, body, now, cancellationToken);
             return [];
         }
 
@@ -145,7 +149,32 @@ public sealed class CirculationSteps(ICouncilDb db, MeetingPlanner meetings, Age
             await notices.QueueFailedAsync(circulation, committee, paper, body, next, now, cancellationToken);
         }
 
+        await notices.QueueEndedAsync(circulation, committee, paper, consultation, body, now, cancellationToken);
         return created;
+    }
+
+    /// <summary>
+    /// An outcome is recorded for the consultation otherwise (through the API: in a meeting, or the paper withdrawn) while a
+    /// circulation for it is open: the circulation is called off in the same transaction, with the outcome as its reason,
+    /// its timers with it, a line in the journal and the members told; it has nothing left to decide. Takes the row as an
+    /// answer does, so an answer waits for this step (and then finds it ended) or this step for the answer.
+    /// </summary>
+    public async Task CloseForOutcomeAsync(
+        Consultation consultation, Paper paper, Organization committee, Body body, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // One statement when none is open, as for nearly every step: the taking finds no row.
+        var open = db.Circulations.Where(c => c.ConsultationId == consultation.Id && c.Status == CirculationStatus.Open);
+        if (await open.ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, c => c.Status), cancellationToken) == 0)
+        {
+            return;
+        }
+
+        var circulation = await open.Include(c => c.Votes).SingleAsync(cancellationToken);
+        var reason = $"Ergebnis erfasst von {actor}: {consultation.ResultText}.";
+        (circulation.Status, circulation.EndedAt, circulation.EndedBy, circulation.EndReason) = (CirculationStatus.Cancelled, now, actor, Texts.Cut(reason, 1000));
+        db.CallOffPendingTimers(circulation.Id.ToString(), $"Abgebrochen am {now:O}: Umlaufverfahren {Label(CirculationStatus.Cancelled)}, Ergebnis erfasst.");
+        Journal(paper, consultation, actor, now, $"{committee.Name}: Umlaufverfahren {Label(CirculationStatus.Cancelled)}. {reason}");
+        await notices.QueueEndedAsync(circulation, committee, paper, consultation, body, now, cancellationToken);
     }
 
     /// <summary>A line in the paper's journal (its timeline for secretaries and admins), when a workflow instance carries the paper.</summary>

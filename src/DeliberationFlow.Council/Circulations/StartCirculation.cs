@@ -12,6 +12,7 @@ using DeliberationFlow.Council.Workflows;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DeliberationFlow.Council.Circulations;
 
@@ -27,7 +28,8 @@ public sealed record StartCirculationRequest(string? ResolutionText, string? Dea
 /// least a day ahead. A consultation on the draft agenda of a meeting not yet begun is taken off it (its invitation and
 /// reminder called off); one on a fixed or sent agenda, or in a meeting under way, is decided there. The voting members
 /// on the day (a full seat with voting right, as the quorum counts them) are asked, each by mail through the outbox; the
-/// Frist is a timer row, so it survives restarts and fires once. One transaction holds it all.
+/// Frist is a timer row, so it survives restarts and fires once, and so is the reminder before it
+/// (<see cref="CirculationOptions.ReminderBefore"/>). One transaction holds it all.
 /// </summary>
 public sealed class StartCirculation(
     ICouncilDb db,
@@ -38,6 +40,7 @@ public sealed class StartCirculation(
     CirculationNotices notices,
     ITimerScheduler timers,
     IOutboxSignal outbox,
+    IOptions<CirculationOptions> options,
     TimeProvider clock,
     ILogger<StartCirculation> logger)
 {
@@ -150,6 +153,21 @@ public sealed class StartCirculation(
         };
         db.Timers.Add(timer);
         created.Add(timer);
+        if (options.Value.ReminderDue(now, deadline) is { } remindAt)
+        {
+            var reminder = new WorkflowTimer
+            {
+                Id = Guid.CreateVersion7(now),
+                InstanceId = instanceId,
+                ActivityId = consultation.ActivityId ?? "",
+                Kind = CirculationSteps.ReminderTimer,
+                Key = circulation.Id.ToString(),
+                DueAt = remindAt,
+                CreatedAt = now,
+            };
+            db.Timers.Add(reminder);
+            created.Add(reminder);
+        }
 
         var queued = await notices.QueueRequestAsync(circulation, committee, paper, consultation, body, now, cancellationToken);
         steps.Journal(paper, consultation, caller.UserName, now,

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Calendar;
+using DeliberationFlow.Council.Circulations;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Meetings;
 using DeliberationFlow.Council.Model;
@@ -44,6 +45,7 @@ public sealed class RecordOutcome(
     OutcomeNotices notices,
     MeetingAttendance attendance,
     UrgentDecisionSteps urgentDecisions,
+    CirculationSteps circulations,
     TimeProvider clock,
     ILogger<RecordOutcome> logger)
 {
@@ -168,6 +170,13 @@ public sealed class RecordOutcome(
         }
 
         var queued = await notices.QueueAsync(consultation, committee, paper, request.ReferTo?.Trim(), now, step.HasFollowers, cancellationToken);
+        if (marked is null)
+        {
+            // Recorded otherwise than by the circulation (in the meeting, or the paper withdrawn): an open one for the step has
+            // nothing left to decide and ends here, not when its Frist passes. (The circulation's own decision marks the step.)
+            await circulations.CloseForOutcomeAsync(consultation, paper, committee, step.Body, caller.UserName, now, cancellationToken);
+        }
+
         if (queued.Count > 0)
         {
             db.Journal.Add(WorkflowJournal.Entry(run.Instance, JournalEventKind.NotificationQueued, now, caller.UserName,

@@ -21,6 +21,7 @@ public static class ApiExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddCalendarTokens();
         builder.Services.AddPaperFiles();
+        builder.Services.AddCirculations();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;
     }

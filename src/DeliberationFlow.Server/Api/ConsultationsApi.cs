@@ -11,6 +11,14 @@ public static class ConsultationsApi
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    public static IServiceCollection AddCirculations(this IServiceCollection services)
+    {
+        services.AddOptions<CirculationOptions>().BindConfiguration(CirculationOptions.Section)
+            .Validate(o => o.ReminderBefore >= TimeSpan.Zero, "Circulations:ReminderBefore is how long before the Frist the members without an answer are reminded, e.g. 1.00:00:00 for a day; 00:00:00 sends no reminder, a negative time is not one.")
+            .ValidateOnStart();
+        return services;
+    }
+
     public static RouteGroupBuilder MapConsultationsApi(this RouteGroupBuilder api)
     {
         var consultations = api.MapGroup("/consultations").WithTags("Consultations");

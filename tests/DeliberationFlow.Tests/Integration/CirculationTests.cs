@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using DeliberationFlow.Council.Access;
@@ -9,6 +10,7 @@ using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
@@ -25,7 +27,7 @@ public sealed class CirculationTests
     internal const string Password = "Umlaufverfahren-2021!";
 
     /// <summary>The VA's members in the demo (a full seat with voting right each), as their accounts are named here.</summary>
-    private static readonly (string User, string Name)[] VaMembers =
+    internal static readonly (string User, string Name)[] VaMembers =
     [
         ("tobias.muster", "Tobias Muster"), ("klaus.hartmann", "Klaus Hartmann"), ("jonas.weber", "Jonas Weber"),
         ("felix.schulz", "Felix Schulz"), ("murat.kaya", "Murat Kaya"),
@@ -100,6 +102,18 @@ public sealed class CirculationTests
         Assert.Contains("Verwaltungsausschuss, Umlaufverfahren (abgeschlossen 03.05.2021): beschlossen (3 Ja, 1 Nein, 1 Enthaltung)", after.Timeline);
         Assert.Contains(after.Journal, j => j.Kind == "ActivityCompleted" && j.ActivityId == "va" && j.Outcome == "Adopted" && j.Actor == "Umlaufverfahren");
 
+        // Every member asked hears the end: the outcome with the tally and the resolution, and where the paper is now.
+        var ended = await test.Smtp.WaitForAsync(m => Subject(m) == "Umlaufverfahren beendet (abgeschlossen): 21-16101 im Verwaltungsausschuss", VaMembers.Length);
+        Assert.Equal(VaMembers.Select(m => $"{m.User}@rat.braunschweig.example").Order(), ended.Select(Recipient).Order());
+        Assert.All(ended, m =>
+        {
+            Assert.Contains("Ergebnis: beschlossen (3 Ja, 1 Nein, 1 Enthaltungen).", m.TextBody, StringComparison.Ordinal);
+            Assert.Contains("Der Verwaltungsausschuss empfiehlt dem Rat die Neuordnung der Stabsstelle.", m.TextBody, StringComparison.Ordinal);
+            // (In two asserts: the test server keeps SMTP's dot-stuffing, and quoted-printable breaks this line before ".2021".)
+            Assert.Contains("Die Vorlage ist nun im Rat der Stadt Braunschweig: Sitzung des Rates, 18.05", m.TextBody, StringComparison.Ordinal);
+            Assert.Contains("2021 14:00.", m.TextBody, StringComparison.Ordinal);
+        });
+
         // Each answer is in the journal with who gave it, and when.
         Assert.Equal(VaMembers.Length, after.Journal.Count(j => j.Message.Contains("Umlaufverfahren, Antwort von", StringComparison.Ordinal)));
         Assert.Contains(after.Journal, j => j.Actor == "murat.kaya" && j.Message == "Verwaltungsausschuss: Umlaufverfahren, Antwort von Murat Kaya: Enthaltung."
@@ -114,6 +128,11 @@ public sealed class CirculationTests
         await test.WaitForDueTimersAsync();
         var deadline = await TimerAsync(test, last.Id);
         Assert.Equal(TimerStatus.Cancelled, deadline.Status);
+
+        // So was the reminder a day before the Frist (11.05. 12:00): nobody was left to remind.
+        var reminder = await TimerAsync(test, last.Id, CirculationSteps.ReminderTimer);
+        Assert.Equal((TimerStatus.Cancelled, Berlin.At(2021, 5, 11, 12, 0)), (reminder.Status, reminder.DueAt));
+        Assert.DoesNotContain(test.Smtp.Messages, m => Subject(m).StartsWith("Erinnerung Umlaufverfahren", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -146,6 +165,17 @@ public sealed class CirculationTests
         Assert.Equal("sekretariat-va@braunschweig.example", Recipient(told));
         Assert.Contains("04.05.2021 15:00", told.TextBody, StringComparison.Ordinal);
 
+        // Every member asked hears it too: why it failed and the meeting the paper goes to now.
+        var ended = await test.Smtp.WaitForAsync(m => Subject(m) == "Umlaufverfahren beendet (gescheitert): 21-16102 im Verwaltungsausschuss", VaMembers.Length);
+        Assert.Equal(VaMembers.Length, ended.Select(Recipient).Distinct().Count());
+        Assert.All(ended, m =>
+        {
+            Assert.Contains("Grund: Widerspruch von Klaus Hartmann gegen das Umlaufverfahren.", m.TextBody, StringComparison.Ordinal);
+            Assert.Contains("Die Vorlage ist nun im Verwaltungsausschuss: ", m.TextBody, StringComparison.Ordinal);
+            Assert.Contains("04.05.2021 15:00", m.TextBody, StringComparison.Ordinal);
+            Assert.DoesNotContain("Ergebnis:", m.TextBody, StringComparison.Ordinal);
+        });
+
         // It takes no more answers, and its Frist's timer is called off.
         Assert.Equal(HttpStatusCode.Conflict, (await Answer(test, "jonas.weber", va.Id, "For")).StatusCode);
         var deadline = await TimerAsync(test, failed.Id);
@@ -165,6 +195,17 @@ public sealed class CirculationTests
             await Http.EnsureAsync(await Answer(test, member.User, va.Id, "For"), HttpStatusCode.OK);
         }
 
+        // A day before the Frist the two who have not answered are reminded, and only they; once. (The clock stops after the
+        // invitation of the VA's meeting of 08.06. is due too, on 11.05. at 14:00: reconciled before it, its job would wait
+        // for the real time.)
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 11, 14, 0, 1));
+        await test.ReconcileAsync();
+        await test.WaitForDueTimersAsync();
+        var reminded = await test.Smtp.WaitForAsync(m => Subject(m).StartsWith("Erinnerung Umlaufverfahren: 21-16103", StringComparison.Ordinal), 2);
+        Assert.Equal(["felix.schulz@rat.braunschweig.example", "murat.kaya@rat.braunschweig.example"], reminded.Select(Recipient).Order());
+        Assert.All(reminded, m => Assert.Contains("Die Frist endet am 12.05.2021 um 12:00 Uhr; 3 von 5 Mitgliedern haben geantwortet.", m.TextBody, StringComparison.Ordinal));
+        Assert.Equal(TimerStatus.Fired, (await TimerAsync(test, (await GetAsync(test, "sekretariat-va", va.Id)).Id, CirculationSteps.ReminderTimer)).Status);
+
         // Until the Frist it stays open; after it the timer row fires once and the circulation has failed. (The test does
         // not reconcile before: a job scheduled a minute ahead would run a real minute later.)
         await test.MoveClockToAsync(Berlin.At(2021, 5, 12, 11, 59));
@@ -182,6 +223,9 @@ public sealed class CirculationTests
         var step = (await test.GetPaperAsync("sekretariat-va", paper.Id)).Consultations.Single(c => c.Id == va.Id);
         Assert.Equal(("Planned", "08.06.2021"), (step.Status, step.Date));
         await test.Smtp.WaitForAsync(m => Subject(m).StartsWith("Umlaufverfahren gescheitert", StringComparison.Ordinal), 1);
+        var ended = await test.Smtp.WaitForAsync(m => Subject(m) == "Umlaufverfahren beendet (gescheitert): 21-16103 im Verwaltungsausschuss", VaMembers.Length);
+        Assert.All(ended, m => Assert.Contains("Grund: Frist 12.05.2021 12:00 abgelaufen; keine Antwort von Felix Schulz, Murat Kaya.", m.TextBody, StringComparison.Ordinal));
+        Assert.Equal(2, test.Smtp.Messages.Count(m => Subject(m).StartsWith("Erinnerung Umlaufverfahren", StringComparison.Ordinal)));
 
         // A late answer is refused.
         Assert.Equal(HttpStatusCode.Conflict, (await Answer(test, "felix.schulz", va.Id, "For")).StatusCode);
@@ -258,6 +302,115 @@ public sealed class CirculationTests
         Assert.Equal("Cancelled", (await cancelled.Content.ReadFromJsonAsync<CirculationView>())!.Status);
         var after = await test.GetPaperByReferenceAsync("21-16104", "sekretariat-va");
         Assert.Equal("04.05.2021", after.Consultations.Single(c => c.Id == open.Id).Date);
+        var ended = await test.Smtp.WaitForAsync(m => Subject(m) == "Umlaufverfahren beendet (abgebrochen): 21-16104 im Verwaltungsausschuss", VaMembers.Length);
+        Assert.All(ended, m => Assert.Contains("Grund: Abgebrochen von sekretariat-va: Eilt nicht mehr", m.TextBody, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnOutcomeRecordedWhileACirculationIsOpen_EndsIt_TimersCalledOff_AndTheMembersAreTold()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var (paper, va) = await VaStepOnDraftAgendaAsync(test, "21-16105");
+        await AddMemberAccountsAsync(test);
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 30, 10, 0));
+
+        // A Frist less than two days ahead gets no reminder: the request itself is hardly older than a reminder would be.
+        await Http.EnsureAsync(await StartAsync(test, va.Id, "2021-05-01T14:00"), HttpStatusCode.Created);
+        var open = await GetAsync(test, "sekretariat-va", va.Id);
+        Assert.Equal([CirculationSteps.DeadlineTimer], (await TimersAsync(test, open.Id)).Select(t => t.Kind));
+        await Http.EnsureAsync(await Answer(test, "tobias.muster", va.Id, "For"), HttpStatusCode.OK);
+
+        // The paper is withdrawn while the members answer: recorded through the API as ever, and the circulation ends with it.
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 30, 16, 0));
+        var withdrawn = await test.RecordAsync("sekretariat-va", va.Id, new RecordOutcomeRequest("Withdrawn", "zurückgezogen", null));
+        await Http.EnsureAsync(withdrawn, HttpStatusCode.OK);
+        var recorded = (await withdrawn.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!;
+        Assert.Equal("Withdrawn", recorded.Consultation.Outcome);
+        Assert.Contains(recorded.Paper.Journal, j => j.Message == "Verwaltungsausschuss: Umlaufverfahren abgebrochen. Ergebnis erfasst von sekretariat-va: zurückgezogen."
+                                                     && j.Actor == "sekretariat-va");
+
+        var closed = await GetAsync(test, "sekretariat-va", va.Id);
+        Assert.Equal(("Cancelled", "Ergebnis erfasst von sekretariat-va: zurückgezogen.", Berlin.At(2021, 4, 30, 16, 0)), (closed.Status, closed.EndReason, closed.EndedAt));
+        Assert.All(await TimersAsync(test, open.Id), t => Assert.Equal(TimerStatus.Cancelled, t.Status));
+        Assert.Empty((await test.App.ClientFor("jonas.weber", Password).GetFromJsonAsync<List<CirculationView>>("/api/me/circulations"))!);
+        Assert.Equal(HttpStatusCode.Conflict, (await Answer(test, "jonas.weber", va.Id, "For")).StatusCode);
+
+        // Every member asked hears why, and that the paper waits for nothing more; the secretaries get no failure notice.
+        var ended = await test.Smtp.WaitForAsync(m => Subject(m) == "Umlaufverfahren beendet (abgebrochen): 21-16105 im Verwaltungsausschuss", VaMembers.Length);
+        Assert.Equal(VaMembers.Select(m => $"{m.User}@rat.braunschweig.example").Order(), ended.Select(Recipient).Order());
+        Assert.All(ended, m =>
+        {
+            Assert.Contains("Grund: Ergebnis erfasst von sekretariat-va: zurückgezogen.", m.TextBody, StringComparison.Ordinal);
+            Assert.Contains("Die Vorlage wartet auf keine weitere Beratung.", m.TextBody, StringComparison.Ordinal);
+        });
+        Assert.DoesNotContain(test.Smtp.Messages, m => Subject(m).StartsWith("Umlaufverfahren gescheitert", StringComparison.Ordinal));
+        Assert.Equal("Withdrawn", (await test.GetPaperAsync("sekretariat-va", paper.Id)).Consultations.Single(c => c.Id == va.Id).Outcome);
+    }
+
+    [Fact]
+    public async Task TheListOfOpenCirculations_ReadsPapersCommitteesAndTheZoneOnce_NotForEachEntry()
+    {
+        var commands = new CommandCounter();
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9),
+            services => services.ConfigureDbContext<PostgresDeliberationDbContext>(options => options.AddInterceptors(commands)));
+        var steps = await VaStepsOnDraftAgendaAsync(test, "21-16106", "21-16107", "21-16108");
+        var (first, second, third) = (steps[0], steps[1], steps[2]);
+        await AddMemberAccountsAsync(test);
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 30, 10, 0));
+        await Http.EnsureAsync(await StartAsync(test, first.Id, "2021-05-12T12:00"), HttpStatusCode.Created);
+
+        // The statements of one listing by the secretary's use case, counted on its own unit of work (the service's jobs
+        // run meanwhile on theirs).
+        async Task<(int Entries, int Statements)> ListAsync() => await test.App.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<DeliberationFlow.Council.Common.ICouncilDb>();
+            var va = await db.Organizations.AsNoTracking().SingleAsync(o => o.Key == "va");
+            var caller = new Caller(Guid.NewGuid(), "sekretariat-va", va.BodyId, UserRole.Secretary, new HashSet<Guid> { va.Id }, null);
+            using var counting = commands.CountOn(db.Context);
+            var list = await sp.GetRequiredService<ListMyCirculations>().HandleAsync(caller, TestContext.Current.CancellationToken);
+            return (list.Count, counting.Count);
+        });
+
+        await ListAsync(); // the node's directory of organizations is read once, as on any first request
+        var one = await ListAsync();
+        await Http.EnsureAsync(await StartAsync(test, second.Id, "2021-05-12T12:00"), HttpStatusCode.Created);
+        await Http.EnsureAsync(await StartAsync(test, third.Id, "2021-05-13T12:00"), HttpStatusCode.Created);
+        var three = await ListAsync();
+
+        Assert.Equal((1, 3), (one.Entries, three.Entries));
+        Assert.Equal(one.Statements, three.Statements);
+        var figure = $"GET /api/me/circulations (ListMyCirculations): {one.Statements} statements for 1 entry, {three.Statements} for 3 entries";
+        TestContext.Current.TestOutputHelper?.WriteLine(figure);
+        File.AppendAllText(Path.Combine(Path.GetDirectoryName(UiSession.ScreenshotFolder)!, "circulation-list-statements.txt"), figure + Environment.NewLine);
+    }
+
+    /// <summary>Counts the statements run on one context while a count is open.</summary>
+    private sealed class CommandCounter : DbCommandInterceptor
+    {
+        private Counting? _open;
+
+        public Counting CountOn(DbContext context) => _open = new Counting(context, () => _open = null);
+
+        public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (_open is { } open && ReferenceEquals(open.Context, eventData.Context))
+            {
+                Interlocked.Increment(ref open.Statements);
+            }
+
+            return base.ReaderExecutedAsync(command, eventData, result, cancellationToken);
+        }
+
+        public sealed class Counting(DbContext context, Action closed) : IDisposable
+        {
+            public int Statements;
+
+            public DbContext Context { get; } = context;
+
+            public int Count => Volatile.Read(ref Statements);
+
+            public void Dispose() => closed();
+        }
     }
 
     /// <summary>
@@ -288,6 +441,39 @@ public sealed class CirculationTests
         return (paper, next);
     }
 
+    /// <summary>As <see cref="VaStepOnDraftAgendaAsync"/> for several papers at once (the clock only moves on).</summary>
+    private static async Task<List<ConsultationView>> VaStepsOnDraftAgendaAsync(TestApp test, params string[] references)
+    {
+        var papers = new List<PaperDetails>();
+        foreach (var reference in references)
+        {
+            papers.Add(await test.RegisterAsync("sekretariat-fpa", new RegisterPaperRequest(
+                reference, "Neuordnung der Stabsstelle Digitalisierung", "Beschlussvorlage", "fb10", null, true, null, null)));
+        }
+
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 0));
+        var vas = new List<ConsultationView>();
+        foreach (var paper in papers)
+        {
+            var fpa = await test.RecordAsync("sekretariat-fpa", paper.Consultations[0].Id, new RecordOutcomeRequest("Adopted", "beschlossen", null));
+            await Http.EnsureAsync(fpa, HttpStatusCode.OK);
+            vas.Add((await fpa.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Paper.Consultations[1]);
+        }
+
+        await test.WaitForDueTimersAsync();
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 29, 18, 30));
+        var next = new List<ConsultationView>();
+        foreach (var va in vas)
+        {
+            var off = await test.RecordAsync("sekretariat-va", va.Id, new RecordOutcomeRequest("RemovedFromAgenda", "abgesetzt", null));
+            await Http.EnsureAsync(off, HttpStatusCode.OK);
+            next.Add((await off.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Paper.Consultations[^1]);
+        }
+
+        Assert.All(next, n => Assert.Equal(("va", "08.06.2021", "Planned"), (n.Committee.Key, n.Date, n.Status)));
+        return next;
+    }
+
     /// <summary>Councillor accounts for the VA's members (the demo has none), created by the admin as the users page does.</summary>
     internal static async Task AddMemberAccountsAsync(TestApp test)
     {
@@ -311,9 +497,13 @@ public sealed class CirculationTests
     private static async Task<CirculationView> GetAsync(TestApp test, string user, Guid consultationId) =>
         (await test.ClientFor(user).GetFromJsonAsync<CirculationView>($"/api/consultations/{consultationId}/circulation"))!;
 
-    private static Task<WorkflowTimer> TimerAsync(TestApp test, Guid circulationId) =>
+    private static Task<WorkflowTimer> TimerAsync(TestApp test, Guid circulationId, string kind = CirculationSteps.DeadlineTimer) =>
         test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking()
-            .SingleAsync(t => t.Kind == CirculationSteps.DeadlineTimer && t.Key == circulationId.ToString()));
+            .SingleAsync(t => t.Kind == kind && t.Key == circulationId.ToString()));
+
+    private static Task<List<WorkflowTimer>> TimersAsync(TestApp test, Guid circulationId) =>
+        test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().Timers.AsNoTracking()
+            .Where(t => t.Key == circulationId.ToString()).OrderBy(t => t.Kind).ToListAsync());
 
     private static bool IsRequest(MimeMessage message) => Subject(message).StartsWith("Umlaufverfahren:", StringComparison.Ordinal);
 

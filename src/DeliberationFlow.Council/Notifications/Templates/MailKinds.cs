@@ -26,6 +26,8 @@ public static class MailKinds
     public const string CirculationRequest = "circulation-request";
     public const string CirculationFailed = "circulation-failed";
     public const string UrgentDecision = "urgent-decision";
+    public const string CirculationReminder = "circulation-reminder";
+    public const string CirculationEnded = "circulation-ended";
 
     public static readonly IReadOnlyList<MailKind> All =
     [
@@ -53,6 +55,10 @@ public static class MailKinds
             "Circulation failed (objection or deadline passed) to the secretariat, with the meeting the paper now goes to; mandatory", true, CirculationSample),
         new(UrgentDecision, "Eilentscheidung", "Eilentscheidung nach § 89 NKomVG: der Verwaltungsausschuss entscheidet anstelle des Rates; an das federführende Amt und den Sitzungsdienst des Verwaltungsausschusses, mit Grund und Sitzung; Pflicht",
             "Urgent decision (section 89 NKomVG): the main committee decides in place of the council; to the lead office and the main committee's secretariat, with the reason and the meeting; mandatory", true, UrgentDecisionSample),
+        new(CirculationReminder, "Erinnerung Umlaufverfahren", "Erinnerung vor der Frist eines Umlaufverfahrens an die Mitglieder, die noch nicht geantwortet haben; Pflicht",
+            "Reminder before a circulation's deadline to the members who have not answered yet; mandatory", true, CirculationSample),
+        new(CirculationEnded, "Umlaufverfahren beendet", "Ende eines Umlaufverfahrens (beschlossen mit Ergebnis und Stimmen, gescheitert oder abgebrochen mit Grund) an alle gefragten Mitglieder, mit dem Schritt, in dem die Vorlage nun ist; Pflicht",
+            "End of a circulation (decided with outcome and votes, failed or called off with the reason) to every member asked, with the step the paper is at now; mandatory", true, CirculationEndedSample),
     ];
 
     public static MailKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
@@ -208,6 +214,9 @@ public static class MailKinds
             ["link"] = SampleBase + "portal",
             ["reason"] = "Widerspruch von Klaus Hartmann gegen das Umlaufverfahren",
             ["startedBy"] = "sekretariat-va",
+            ["status"] = "gescheitert",
+            ["decided"] = false,
+            ["answered"] = 4,
         },
         ["body"] = Body(),
         ["links"] = Links(),
@@ -228,6 +237,12 @@ public static class MailKinds
         },
         ["body"] = Body(),
         ["links"] = Links(),
+    };
+
+    /// <summary>The circulation's sample, and where the paper is now: the step's committee ("" once no step waits) and its meeting.</summary>
+    private static Dictionary<string, object?> CirculationEndedSample() => new(CirculationSample())
+    {
+        ["next"] = new Dictionary<string, object?> { ["committee"] = "Finanz- und Personalausschuss", ["meeting"] = Meeting() },
     };
 
     private static Dictionary<string, object?> EscalationSample() => new()
