@@ -133,6 +133,57 @@ public sealed class OParlInterfaceTests
     }
 
     [Fact]
+    public async Task AStepDecidedByCirculation_IsServedSchemaValid_AsAStepOfTheVa_AndNothingOfTheCirculationLeaks()
+    {
+        // The VA decides a public Beschlussvorlage by Umlaufverfahren (§ 78(3) NKomVG). OParl's anonymous readers see that the
+        // VA had it, as for any of its steps, and the Rat's step that followed; not the proposal, the Frist, the tally, who
+        // was asked or answered, nor that it was decided without a meeting.
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        var (paper, va) = await Integration.CirculationTests.VaStepOnDraftAgendaAsync(test, "21-16120");
+        await Integration.CirculationTests.AddMemberAccountsAsync(test);
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 30, 10, 0));
+        const string Proposal = "Der Verwaltungsausschuss empfiehlt dem Rat die Neuordnung der Stabsstelle (Umlauf).";
+        await Http.EnsureAsync(await test.ClientFor("sekretariat-va").PostAsJsonAsync($"/api/consultations/{va.Id}/circulation",
+            new DeliberationFlow.Council.Circulations.StartCirculationRequest(Proposal, "2021-05-12T12:00")), HttpStatusCode.Created);
+        test.Clock.SetUtcNow(Berlin.At(2021, 5, 3, 9, 0));
+        foreach (var (user, _) in Integration.CirculationTests.VaMembers)
+        {
+            await Http.EnsureAsync(await test.App.ClientFor(user, Integration.CirculationTests.Password).PostAsJsonAsync(
+                $"/api/consultations/{va.Id}/circulation/answer", new DeliberationFlow.Council.Circulations.AnswerCirculationRequest("For")), HttpStatusCode.OK);
+        }
+
+        var decided = await test.GetPaperAsync("sekretariat-va", paper.Id);
+        Assert.Equal(("Done", "beschlossen"), (decided.Consultations.Single(c => c.Id == va.Id).Status, decided.Consultations.Single(c => c.Id == va.Id).ResultText));
+        var rat = decided.Consultations[^1];
+
+        var client = test.App.CreateClient();
+        var served = await GetAsync(client, $"http://localhost/oparl/paper/{paper.Id}");
+        var own = await GetAsync(client, $"http://localhost/oparl/consultation/{va.Id}");
+        var schemas = new OParlSchemas();
+        Assert.Empty(schemas.Problems(served, "paper decided by circulation in the VA"));
+        Assert.Empty(schemas.Problems(own, "consultation decided by circulation"));
+
+        // The paper's Beratungsfolge holds the VA's step (no meeting: there was none) and the Rat's that followed.
+        var steps = served["consultation"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        var embedded = steps.Single(c => (string)c["id"]! == $"http://localhost/oparl/consultation/{va.Id}");
+        Assert.Contains(steps, c => (string)c["id"]! == $"http://localhost/oparl/consultation/{rat.Id}");
+        foreach (var step in new[] { embedded, own })
+        {
+            Assert.Null(step["meeting"] ?? step["agendaItem"]);
+            Assert.Contains("/oparl/organization/", step["organization"]!.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        var everything = served.ToJsonString() + own.ToJsonString();
+        foreach (var secret in new[] { Proposal, "Umlauf", "circulation", "12.05.2021", "2021-05-12", "Tobias Muster", "Murat Kaya" })
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // How the VA decided stays in private, as for a step decided in its meetings (the FPA's public one is served).
+        Assert.All(new[] { embedded, own }, step => Assert.DoesNotContain("beschlossen", step.ToJsonString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AStepDeliberatedInPrivate_ItsModifiedTellsNeitherWhenItWasDecidedNorWhenItsMinutesWereCorrected()
     {
         // 21-15813's VA step: the VA met in private on 04.05.2021 at 15:00; the outcome was recorded at 17:00.
