@@ -162,7 +162,8 @@ public sealed class CirculationSteps(ICouncilDb db, MeetingPlanner meetings, Age
     public async Task CloseForOutcomeAsync(
         Consultation consultation, Paper paper, Organization committee, Body body, string actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // One statement when none is open, as for nearly every step: the taking finds no row.
+        // Called when the step's query saw one open; taken with a conditional update, so an answer deciding it at the same
+        // moment and this outcome do not both end it.
         var open = db.Circulations.Where(c => c.ConsultationId == consultation.Id && c.Status == CirculationStatus.Open);
         if (await open.ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, c => c.Status), cancellationToken) == 0)
         {

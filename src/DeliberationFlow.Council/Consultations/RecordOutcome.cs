@@ -170,7 +170,7 @@ public sealed class RecordOutcome(
         }
 
         var queued = await notices.QueueAsync(consultation, committee, paper, request.ReferTo?.Trim(), now, step.HasFollowers, cancellationToken);
-        if (marked is null)
+        if (marked is null && step.HasOpenCirculation)
         {
             // Recorded otherwise than by the circulation (in the meeting, or the paper withdrawn): an open one for the step has
             // nothing left to decide and ends here, not when its Frist passes. (The circulation's own decision marks the step.)
@@ -323,13 +323,17 @@ public sealed class RecordOutcome(
                   select new PaperConsultation(c, m)).ToList(),
                  db.Set<Paper>().Any(p => p.SuperordinatedPaperId == paper.Id && !p.Deleted),
                  db.Set<PaperFollower>().Any(f => f.PaperId == paper.Id),
-                 db.Set<Attendance>().Any(a => a.MeetingId == consultation.MeetingId)))
+                 db.Set<Attendance>().Any(a => a.MeetingId == consultation.MeetingId),
+                 db.Set<Circulation>().Any(c => c.ConsultationId == consultation.Id && c.Status == CirculationStatus.Open)))
             .SingleOrDefault()));
 
-    /// <summary>What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked), and whether the paper has follow-ups and followers.</summary>
+    /// <summary>
+    /// What <see cref="LoadStepAsync"/> brings into the unit of work (all tracked), whether the paper has follow-ups and
+    /// followers, and whether an Umlaufverfahren is open for the step (nearly never: asked here, not in a statement of its own).
+    /// </summary>
     private sealed record StepRows(
         Consultation Consultation, Paper Paper, Organization Committee, Body Body, Meeting? Meeting, WorkflowInstance? Instance, Organization? LeadOffice,
-        Bookmark? Bookmark, List<PaperConsultation> PaperConsultations, bool HasSubordinated, bool HasFollowers, bool HasAttendance);
+        Bookmark? Bookmark, List<PaperConsultation> PaperConsultations, bool HasSubordinated, bool HasFollowers, bool HasAttendance, bool HasOpenCirculation);
 
     private async Task ValidateReferralAsync(Caller caller, string? referTo, Organization from, CancellationToken cancellationToken)
     {
