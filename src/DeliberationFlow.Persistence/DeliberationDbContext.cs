@@ -180,6 +180,54 @@ public abstract class DeliberationDbContext : DbContext, ICouncilDb, IDataProtec
         .SetProperty(t => t.Note, t => t.Status == TimerStatus.Pending ? note : t.Note)
         .SetProperty(t => t.Status, t => t.Status == TimerStatus.Pending ? TimerStatus.Cancelled : t.Status);
 
+    public abstract IQueryable<Guid> PapersWithDocumentText(DocumentTextSearch search);
+
+    public abstract Task<IReadOnlyList<DocumentTextHit>> DocumentTextHitsAsync(IReadOnlyCollection<Guid> paperIds, DocumentTextSearch search, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The providers' passage query, read by hand: its columns are paper id, file id, file name and the passage. A passage
+    /// that holds no hit (it lies beyond <see cref="PassageSearchLength"/>) is left out.
+    /// </summary>
+    private protected async Task<IReadOnlyList<DocumentTextHit>> ReadDocumentTextHitsAsync(
+        string sql, IReadOnlyList<(string Name, object Value)> parameters, CancellationToken cancellationToken)
+    {
+        var hits = new List<DocumentTextHit>();
+        await Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
+            foreach (var (name, value) in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var passage = reader.IsDBNull(3) ? null : reader.GetString(3);
+                hits.Add(new DocumentTextHit(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2),
+                    passage is not null && passage.Contains(DocumentTextSearch.HitStart, StringComparison.Ordinal) ? passage : null));
+            }
+        }
+        finally
+        {
+            await Database.CloseConnectionAsync();
+        }
+
+        return hits;
+    }
+
+    /// <summary>
+    /// Passages are looked for in this many characters of a text at most (about 30 pages): PostgreSQL's ts_headline reads
+    /// the text it is given whole, some 150 ms for the longest text kept (1,000,000 characters), for each paper of a page.
+    /// </summary>
+    private protected const int PassageSearchLength = 100_000;
+
     /// <summary>SQLite has no schemas; its subclass returns false and every table lives in the one file.</summary>
     protected virtual bool SupportsSchemas => true;
 

@@ -30,6 +30,30 @@ public sealed class PostgresDeliberationDbContext(DbContextOptions<PostgresDelib
         return false;
     }
 
+    // The column text_search (to_tsvector('german', text), kept by a trigger) has a GIN index: see the migration
+    // PaperDocumentSearch. Each word is a prefix of a German stem ('strategi':*), so "Strategien" finds "Strategie" and
+    // what is still being typed finds the word; the words are letters and digits only (DocumentTextSearch), never syntax.
+    public override IQueryable<Guid> PapersWithDocumentText(DocumentTextSearch search) => Database.SqlQuery<Guid>($"""
+        SELECT f.paper_id AS "Value"
+        FROM council.paper_file_contents c JOIN council.paper_files f ON f.id = c.file_id
+        WHERE c.text_search @@ to_tsquery('german', {TsQuery(search)}) AND NOT f.deleted
+        """);
+
+    // The first matching document of each paper is chosen before its passage is cut: ts_headline reads the whole text.
+    public override Task<IReadOnlyList<DocumentTextHit>> DocumentTextHitsAsync(IReadOnlyCollection<Guid> paperIds, DocumentTextSearch search, CancellationToken cancellationToken) =>
+        paperIds.Count == 0 ? Task.FromResult<IReadOnlyList<DocumentTextHit>>([]) : ReadDocumentTextHitsAsync("""
+            SELECT h.paper_id, h.file_id, h.file_name,
+                   ts_headline('german', left(c.text, @length), to_tsquery('german', @query),
+                               'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=1')
+            FROM (SELECT DISTINCT ON (f.paper_id) f.paper_id, f.id AS file_id, f.file_name
+                  FROM council.paper_file_contents c JOIN council.paper_files f ON f.id = c.file_id
+                  WHERE f.paper_id = ANY(@ids) AND NOT f.deleted AND c.text_search @@ to_tsquery('german', @query)
+                  ORDER BY f.paper_id, f.role <> 'Main', f.created) h
+            JOIN council.paper_file_contents c ON c.file_id = h.file_id
+            """, [("length", PassageSearchLength), ("query", TsQuery(search)), ("ids", paperIds.ToArray())], cancellationToken);
+
+    private static string TsQuery(DocumentTextSearch search) => string.Join(" & ", search.Words.Select(w => w + ":*"));
+
     protected override bool SaveWritesTimerCallOffs => true;
 
     public override async Task WriteJournalAsync(CancellationToken cancellationToken) =>

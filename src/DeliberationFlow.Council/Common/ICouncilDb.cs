@@ -93,6 +93,20 @@ public interface ICouncilDb
     /// </summary>
     void KeepModified(object entity);
 
+    /// <summary>
+    /// The ids of the papers with a document (not deleted) whose text holds every word of <paramref name="search"/>, found
+    /// through the database's full-text index (PostgreSQL: a <c>tsvector</c> with German stems and a GIN index; SQLite:
+    /// FTS5), never by reading the texts. A query to compose into another: it does not ask who may see the papers, so it
+    /// only ever narrows a query that does (<see cref="Papers.PaperReader.VisiblePapersAsync"/>).
+    /// </summary>
+    IQueryable<Guid> PapersWithDocumentText(Papers.DocumentTextSearch search);
+
+    /// <summary>
+    /// For each of <paramref name="paperIds"/> (papers the caller may see, checked before) one of its documents (not deleted)
+    /// whose text matches, with the passage around the hit (PostgreSQL <c>ts_headline</c>, SQLite FTS5 <c>snippet</c>).
+    /// </summary>
+    Task<IReadOnlyList<Papers.DocumentTextHit>> DocumentTextHitsAsync(IReadOnlyCollection<Guid> paperIds, Papers.DocumentTextSearch search, CancellationToken cancellationToken);
+
     /// <summary>True when the exception is the database refusing a duplicate of a unique key.</summary>
     bool IsUniqueViolation(DbUpdateException exception);
 

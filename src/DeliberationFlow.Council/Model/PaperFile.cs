@@ -51,6 +51,13 @@ public sealed class PaperFileContent
     /// for a document without one. Kept here rather than on the file's row, so that lists of files never read it either.
     /// </summary>
     public string Text { get; set; } = "";
+
+    /// <summary>
+    /// When <see cref="Text"/> was read from the bytes, also when that found none (a scan, an image), so a document is
+    /// read once. None for a document stored before texts were read: <see cref="Papers.Files.ExtractMissingPaperTexts"/>
+    /// reads those in the background.
+    /// </summary>
+    public DateTimeOffset? TextExtractedAt { get; set; }
 }
 
 public enum PaperFileRole

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace DeliberationFlow.Council.Papers;
 
 /// <summary>
-/// Which papers to list: <see cref="Q"/> is found in the reference or the title (case-insensitive), the others narrow
+/// Which papers to list: <see cref="Q"/> is found in the reference or the title (case-insensitive, anywhere in them) or in
+/// the text of one of the paper's documents (word by word, see <see cref="DocumentTextSearch"/>), the others narrow
 /// by status (<see cref="PaperStatus"/>), paper type and a committee the paper is (or was) consulted in, by its key.
 /// Pages count from 1; a page holds 25 papers unless <see cref="PageSize"/> says otherwise (at most 100).
 /// </summary>
@@ -15,9 +16,44 @@ public sealed record SearchPapersRequest(string? Q = null, string? Status = null
 /// <summary>One page of papers, newest first, and how many match in all.</summary>
 public sealed record PaperList(IReadOnlyList<PaperSummary> Papers, int Total, int Page, int PageSize);
 
-/// <summary>A paper as a list shows it: what it is, where it stands, and its next step if one is planned.</summary>
+/// <summary>
+/// A paper as a list shows it: what it is, where it stands, and its next step if one is planned. Found by a search
+/// (<c>q</c>), it says where the search matched (<c>reference</c>, <c>title</c>, <c>document</c>) and, for a document, which
+/// one with the passage around the hit.
+/// </summary>
 public sealed record PaperSummary(
-    Guid Id, string Reference, string Name, string PaperType, DateOnly Date, string Status, string StatusLabel, bool IsPublic, NextStep? Next);
+    Guid Id, string Reference, string Name, string PaperType, DateOnly Date, string Status, string StatusLabel, bool IsPublic, NextStep? Next,
+    IReadOnlyList<string>? MatchedIn = null, DocumentMatch? Document = null);
+
+/// <summary>
+/// The document of a paper whose text the search matched, and the passage around the hit in parts (<see cref="SnippetPart.Hit"/>
+/// marks the words found), so a page marks them without reading markup out of a document's text. The snippet is empty
+/// when the hit lies far into a long text (beyond some 30 pages), where no passage is looked for.
+/// </summary>
+public sealed record DocumentMatch(Guid FileId, string FileName, IReadOnlyList<SnippetPart> Snippet)
+{
+    /// <summary>The database's passage cut into parts at its hit marks, each run of white space (line breaks of a PDF) one space.</summary>
+    public static DocumentMatch Of(DocumentTextHit hit)
+    {
+        var passage = string.Join(' ', (hit.Passage ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var parts = new List<SnippetPart>();
+        var isHit = false;
+        foreach (var piece in passage.Split(DocumentTextSearch.HitStart, DocumentTextSearch.HitEnd))
+        {
+            if (piece.Length > 0)
+            {
+                parts.Add(new SnippetPart(piece, isHit));
+            }
+
+            isHit = !isHit;
+        }
+
+        return new DocumentMatch(hit.FileId, hit.FileName, parts);
+    }
+}
+
+/// <summary>A piece of a passage: words found by the search (<see cref="Hit"/>) or the text around them.</summary>
+public sealed record SnippetPart(string Text, bool Hit);
 
 /// <summary>The consultation a paper waits for: its committee and, when planned into one, the meeting's start.</summary>
 public sealed record NextStep(OrganizationRef Committee, DateTimeOffset? MeetingStart);
@@ -69,11 +105,25 @@ public sealed class SearchPapers(ICouncilDb db, PaperReader reader)
         errors.ThrowIfAny();
 
         var papers = await reader.VisiblePapersAsync(caller, cancellationToken);
+        string? needle = null;
+        DocumentTextSearch? inDocuments = null;
         if (request.Q?.Trim() is { Length: > 0 } text)
         {
             // Lower-cased on both sides; on SQLite lower() is .NET's (SqliteUnicodeCase), so "über" finds "Überplanung" there too.
-            var needle = text.ToLowerInvariant();
-            papers = papers.Where(p => p.Reference.ToLower().Contains(needle) || p.Name.ToLower().Contains(needle));
+            needle = text.ToLowerInvariant();
+            inDocuments = DocumentTextSearch.Of(text);
+            var lowered = needle;
+            if (inDocuments is null)
+            {
+                papers = papers.Where(p => p.Reference.ToLower().Contains(lowered) || p.Name.ToLower().Contains(lowered));
+            }
+            else
+            {
+                // The documents' index only narrows the papers the caller may see: a non-public paper's text finds it for
+                // no one who could not open it.
+                var withText = db.PapersWithDocumentText(inDocuments);
+                papers = papers.Where(p => p.Reference.ToLower().Contains(lowered) || p.Name.ToLower().Contains(lowered) || withText.Contains(p.Id));
+            }
         }
 
         if (status is { } wanted)
@@ -108,10 +158,41 @@ public sealed class SearchPapers(ICouncilDb db, PaperReader reader)
             .GroupBy(c => c.PaperId)
             .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Start ?? DateTimeOffset.MaxValue).ThenBy(c => c.Position).First());
 
+        // Why each paper of the page matched; the passages only for these papers, which the caller may see.
+        var hits = inDocuments is null
+            ? new Dictionary<Guid, DocumentTextHit>()
+            : (await db.DocumentTextHitsAsync(ids, inDocuments, cancellationToken)).ToDictionary(h => h.PaperId);
+        List<string>? MatchedIn(Paper paper)
+        {
+            if (needle is null)
+            {
+                return null;
+            }
+
+            var where = new List<string>();
+            if (paper.Reference.ToLowerInvariant().Contains(needle, StringComparison.Ordinal))
+            {
+                where.Add("reference");
+            }
+
+            if (paper.Name.ToLowerInvariant().Contains(needle, StringComparison.Ordinal))
+            {
+                where.Add("title");
+            }
+
+            if (hits.ContainsKey(paper.Id))
+            {
+                where.Add("document");
+            }
+
+            return where;
+        }
+
         return new PaperList(
             rows.Select(p => new PaperSummary(
                 p.Id, p.Reference, p.Name, p.PaperType, p.Date, p.Status.ToString(), Vocabulary.Label(p.Status), p.IsPublic,
-                next.TryGetValue(p.Id, out var step) ? new NextStep(step.Committee, step.Start) : null)).ToList(),
+                next.TryGetValue(p.Id, out var step) ? new NextStep(step.Committee, step.Start) : null,
+                MatchedIn(p), hits.TryGetValue(p.Id, out var hit) ? DocumentMatch.Of(hit) : null)).ToList(),
             total, page, pageSize);
     }
 }

@@ -137,6 +137,13 @@ internal sealed class PaperFileContentConfiguration(string? schema) : IEntityTyp
         builder.ToTable("paper_file_contents", schema);
         builder.HasKey(c => c.FileId);
         builder.HasOne<PaperFile>().WithOne().HasForeignKey<PaperFileContent>(c => c.FileId).OnDelete(DeleteBehavior.Cascade);
+        // The documents whose text is still to be read (stored before texts were read): few, and soon none.
+        builder.HasIndex(c => c.FileId, "text_pending").HasFilter("text_extracted_at IS NULL").HasDatabaseName("ix_paper_file_contents_text_pending");
+
+        // The full-text index of the texts is no part of the model: its own SQL in the migration PaperDocumentSearch (on
+        // PostgreSQL the column text_search, kept by a trigger, with a GIN index; on SQLite the FTS5 table
+        // paper_file_search, kept by triggers), read by ICouncilDb.PapersWithDocumentText. On SQLite a migration that
+        // rebuilds this table would drop its triggers with it: it must create them again.
     }
 }
 

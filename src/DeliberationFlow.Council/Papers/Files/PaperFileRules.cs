@@ -266,7 +266,7 @@ public static class PaperFileRules
             Date = date, UploadedBy = caller.UserName, Created = now, Modified = now,
         };
         db.PaperFiles.Add(file);
-        db.PaperFileContents.Add(new PaperFileContent { FileId = file.Id, Content = accepted.Content, Text = text });
+        db.PaperFileContents.Add(new PaperFileContent { FileId = file.Id, Content = accepted.Content, Text = text, TextExtractedAt = now });
         return file;
     }
 

@@ -32,9 +32,10 @@ public sealed class ReplaceMainFile(ICouncilDb db, PaperReader reader, TimeProvi
         {
             before = PaperFileRules.Describe(file);
             // Written by its key, without reading the old bytes first; the old text goes with them.
-            var content = db.PaperFileContents.Attach(new PaperFileContent { FileId = file.Id, Content = accepted.Content, Text = text });
+            var content = db.PaperFileContents.Attach(new PaperFileContent { FileId = file.Id, Content = accepted.Content, Text = text, TextExtractedAt = now });
             content.Property(c => c.Content).IsModified = true;
             content.Property(c => c.Text).IsModified = true;
+            content.Property(c => c.TextExtractedAt).IsModified = true;
             (file.Name, file.FileName, file.MimeType, file.Sha512Checksum, file.UploadedBy) =
                 (accepted.Name, accepted.FileName, accepted.MimeType, accepted.Sha512Checksum, caller.UserName);
             file.Size = accepted.Content.LongLength;
