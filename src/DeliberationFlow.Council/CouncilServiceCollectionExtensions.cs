@@ -54,6 +54,7 @@ public static class CouncilServiceCollectionExtensions
         services.AddOptions<DeliberationFlow.Council.Papers.Files.PaperFileOptions>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.UploadPaperFile>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.ReplaceMainFile>();
+        services.TryAddScoped<DeliberationFlow.Council.Papers.Files.ExtractMissingPaperTexts>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.DeletePaperFile>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.ListPaperFiles>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.DownloadPaperFile>();

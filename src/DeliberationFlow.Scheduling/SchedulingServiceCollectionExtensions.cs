@@ -69,6 +69,7 @@ public static class SchedulingServiceCollectionExtensions
         services.AddSingleton<TimerDrainCoordinator>();
         services.AddScoped<TimerReconciler>();
         services.AddScoped<Reconciliation>();
+        services.AddScoped<PaperTextJob>();
         return services;
     }
 

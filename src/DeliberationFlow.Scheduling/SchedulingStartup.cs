@@ -5,7 +5,7 @@ namespace DeliberationFlow.Scheduling;
 
 /// <summary>
 /// Registers the recurring reconciliation and triggers it once at start-up, so timers and mail that were
-/// due while the service was down are picked up at once.
+/// due while the service was down are picked up at once; likewise the reading of documents' texts still missing.
 /// </summary>
 internal sealed class SchedulingStartup(IRecurringJobManager recurringJobs, SchedulingOptions options) : IHostedService
 {
@@ -18,6 +18,8 @@ internal sealed class SchedulingStartup(IRecurringJobManager recurringJobs, Sche
         recurringJobs.RemoveIfExists(FormerJobId);
         recurringJobs.AddOrUpdate<Reconciliation>(Reconciliation.JobId, r => r.RunAsync(CancellationToken.None), options.ReconciliationCron);
         recurringJobs.Trigger(Reconciliation.JobId);
+        recurringJobs.AddOrUpdate<PaperTextJob>(PaperTextJob.JobId, j => j.RunAsync(CancellationToken.None), PaperTextJob.Cron);
+        recurringJobs.Trigger(PaperTextJob.JobId);
         return Task.CompletedTask;
     }
 

@@ -34,7 +34,7 @@ public static class PaperFileText
     {
         try
         {
-            var text = mimeType.Split(';')[0] switch
+            var text = Kind(mimeType) switch
             {
                 "application/pdf" => FromPdf(content),
                 "text/plain" or "text/csv" => Encoding.UTF8.GetString(content, 0, (int)Math.Min(content.LongLength, MaxLength * 4L)),
@@ -49,6 +49,11 @@ public static class PaperFileText
             return "";
         }
     }
+
+    /// <summary>Whether a document of this type can have a text here (PDF, TXT, CSV); office formats and images have none.</summary>
+    public static bool CanHaveText(string mimeType) => Kind(mimeType) is "application/pdf" or "text/plain" or "text/csv";
+
+    private static string Kind(string mimeType) => mimeType.Split(';')[0];
 
     /// <summary>
     /// The pages' text in the order it was written, a blank line between pages; reading stops once enough is there, or
