@@ -39,6 +39,16 @@ public sealed class UiPaperListTests(Chromium chromium) : IClassFixture<Chromium
         await Expect(fpa.Page.Locator("#papers-table tbody tr")).ToHaveCountAsync(2);
         await Expect(fpa.Page.Locator("#papers-table tbody tr", new() { HasText = "21-70022" })).ToContainTextAsync("nicht öffentlich");
 
+        // A word of a document finds its paper (the demo's Vorlage of 21-15813), with the passage and the word marked.
+        await fpa.Page.Locator("#papers-search input").FillAsync("Demodaten");
+        var byText = fpa.Page.Locator("#papers-table tbody tr");
+        await Expect(byText).ToHaveCountAsync(1);
+        await Expect(byText.First).ToContainTextAsync("21-15813");
+        await Expect(byText.First.Locator(".paper-snippet")).ToContainTextAsync("Im Dokument 21-15813 Beschlussvorlage Smart City.pdf:");
+        await Expect(byText.First.Locator(".paper-snippet mark")).ToHaveTextAsync("Demodaten");
+        await fpa.Page.Locator("#papers-search input").FillAsync("Feuerwache");
+        await Expect(fpa.Page.Locator("#papers-table tbody tr")).ToHaveCountAsync(2);
+
         // A row opens its paper.
         await fpa.Page.Locator("[data-reference='21-70021']").ClickAsync();
         await Expect(fpa.Page).ToHaveURLAsync(new Regex("/papers/21-70021$"));
