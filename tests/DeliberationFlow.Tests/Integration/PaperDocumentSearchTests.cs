@@ -118,6 +118,25 @@ public sealed class PaperDocumentSearchTests
     }
 
     [Fact]
+    public async Task OnPostgreSql_ATextTooManyWordsForATsvector_IsStoredAndIndexedByItsBeginning()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9), settings: TestApp.ApiOnly);
+        var paper = await RegisterAsync(test, "21-70151", "Messwerte", isPublic: true);
+        // Some 110,000 distinct words in 1 MB: their tsvector would pass PostgreSQL's limit of 1 MB, which refuses it whole.
+        var words = new StringBuilder("Grundwassermessstelle ");
+        for (var i = 0; words.Length < 990_000; i++)
+        {
+            words.Append(Convert.ToHexStringLower(BitConverter.GetBytes(i * 2654435761L))).Append(' ');
+        }
+
+        words.Append("Schlusswort");
+        await UploadAsync(test.ClientFor("admin"), $"/api/papers/{paper.Id}/files", Encoding.UTF8.GetBytes(words.ToString()), "messwerte.txt");
+
+        Assert.Equal(["21-70151"], (await SearchAsync(test, "admin", "?q=Grundwassermessstelle")).Papers.Select(p => p.Reference));
+        Assert.Empty((await SearchAsync(test, "admin", "?q=Schlusswort")).Papers);
+    }
+
+    [Fact]
     public async Task DocumentsStoredBeforeTextsWereRead_AreReadByTheJob_InBatches_OnceEach()
     {
         await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9), settings: TestApp.ApiOnly);
