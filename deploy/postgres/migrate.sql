@@ -1581,3 +1581,92 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093227_PaperFileTextExtracted') THEN
+    ALTER TABLE council.paper_file_contents ADD text_extracted_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093227_PaperFileTextExtracted') THEN
+    CREATE INDEX ix_paper_file_contents_text_pending ON council.paper_file_contents (file_id) WHERE text_extracted_at IS NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093227_PaperFileTextExtracted') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261128093227_PaperFileTextExtracted', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093240_PaperDocumentSearch') THEN
+    ALTER TABLE council.paper_file_contents ADD COLUMN text_search tsvector;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093240_PaperDocumentSearch') THEN
+    CREATE FUNCTION council.paper_file_contents_text_search() RETURNS trigger LANGUAGE plpgsql AS $body$
+    BEGIN
+        BEGIN
+            NEW.text_search := to_tsvector('german', NEW.text);
+        EXCEPTION WHEN program_limit_exceeded THEN
+            NEW.text_search := to_tsvector('german', left(NEW.text, 200000));
+        END;
+        RETURN NEW;
+    END
+    $body$;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093240_PaperDocumentSearch') THEN
+    CREATE TRIGGER paper_file_contents_text_search BEFORE INSERT OR UPDATE OF text ON council.paper_file_contents
+    FOR EACH ROW EXECUTE FUNCTION council.paper_file_contents_text_search();
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093240_PaperDocumentSearch') THEN
+    UPDATE council.paper_file_contents SET text = text WHERE text <> '';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093240_PaperDocumentSearch') THEN
+    CREATE INDEX ix_paper_file_contents_text_search ON council.paper_file_contents USING gin (text_search);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093240_PaperDocumentSearch') THEN
+    UPDATE council.paper_file_contents c SET text_extracted_at = f.modified
+    FROM council.paper_files f WHERE f.id = c.file_id AND c.text <> '' AND c.text_extracted_at IS NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128093240_PaperDocumentSearch') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261128093240_PaperDocumentSearch', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1177,8 +1177,16 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("text");
 
+                    b.Property<DateTimeOffset?>("TextExtractedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("text_extracted_at");
+
                     b.HasKey("FileId")
                         .HasName("pk_paper_file_contents");
+
+                    b.HasIndex(new[] { "FileId" }, "text_pending")
+                        .HasDatabaseName("ix_paper_file_contents_text_pending")
+                        .HasFilter("text_extracted_at IS NULL");
 
                     b.ToTable("paper_file_contents", "council");
                 });

@@ -1166,10 +1166,20 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("text");
 
+                    b.Property<long?>("TextExtractedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("text_extracted_at");
+
                     b.HasKey("FileId")
                         .HasName("pk_paper_file_contents");
 
+                    b.HasIndex(new[] { "FileId" }, "text_pending")
+                        .HasDatabaseName("ix_paper_file_contents_text_pending")
+                        .HasFilter("text_extracted_at IS NULL");
+
                     b.ToTable("paper_file_contents", (string)null);
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });
 
             modelBuilder.Entity("DeliberationFlow.Council.Model.Person", b =>
