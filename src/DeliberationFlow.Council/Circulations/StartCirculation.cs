@@ -141,33 +141,26 @@ public sealed class StartCirculation(
         circulation.Votes.AddRange(members.Select(p => new CirculationVote { CirculationId = circulation.Id, PersonId = p.Id, Name = p.Name }));
         db.Circulations.Add(circulation);
 
-        var timer = new WorkflowTimer
+        // The Frist's timer and, when the Frist is far enough ahead, the reminder's: both keyed by the circulation, so ending
+        // it calls off whichever is still pending.
+        WorkflowTimer Timer(string kind, DateTimeOffset dueAt) => new()
         {
             Id = Guid.CreateVersion7(now),
             InstanceId = instanceId,
             ActivityId = consultation.ActivityId ?? "",
-            Kind = CirculationSteps.DeadlineTimer,
+            Kind = kind,
             Key = circulation.Id.ToString(),
-            DueAt = deadline,
+            DueAt = dueAt,
             CreatedAt = now,
         };
-        db.Timers.Add(timer);
-        created.Add(timer);
+
+        created.Add(Timer(CirculationSteps.DeadlineTimer, deadline));
         if (options.Value.ReminderDue(now, deadline) is { } remindAt)
         {
-            var reminder = new WorkflowTimer
-            {
-                Id = Guid.CreateVersion7(now),
-                InstanceId = instanceId,
-                ActivityId = consultation.ActivityId ?? "",
-                Kind = CirculationSteps.ReminderTimer,
-                Key = circulation.Id.ToString(),
-                DueAt = remindAt,
-                CreatedAt = now,
-            };
-            db.Timers.Add(reminder);
-            created.Add(reminder);
+            created.Add(Timer(CirculationSteps.ReminderTimer, remindAt));
         }
+
+        db.Timers.AddRange(created);
 
         var queued = await notices.QueueRequestAsync(circulation, committee, paper, consultation, body, now, cancellationToken);
         steps.Journal(paper, consultation, caller.UserName, now,
