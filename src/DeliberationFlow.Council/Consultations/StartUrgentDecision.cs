@@ -47,8 +47,25 @@ public sealed class StartUrgentDecision(
     public async Task<PaperDetails> HandleAsync(Caller caller, Guid consultationId, StartUrgentDecisionRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var consultation = await db.Consultations.AsNoTracking().SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
-        var paper = consultation is null ? null : await db.Papers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == consultation.PaperId, cancellationToken);
+        var (paperId, created) = await db.InTransactionAsync(logger, $"The Eilentscheidung for consultation {consultationId}",
+            ct => MoveAsync(caller, consultationId, request, now, ct), cancellationToken);
+        await timers.ScheduleAsync(created, cancellationToken);
+        outbox.MessagesQueued();
+        return await reader.ReadAsync(caller, paperId, cancellationToken);
+    }
+
+    public static bool IsCouncil(Organization committee) =>
+        committee.Kind == OrganizationKind.Committee && string.Equals(committee.Classification, CouncilClassification, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Who may ask for it and the input are checked here, on the rows the step goes on with: read once, in the transaction,
+    /// rather than once before it to check and again inside to change. A refused request rolls back having written nothing.
+    /// </summary>
+    private async Task<(Guid PaperId, IReadOnlyList<WorkflowTimer> Timers)> MoveAsync(
+        Caller caller, Guid consultationId, StartUrgentDecisionRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var consultation = await db.Consultations.SingleOrDefaultAsync(c => c.Id == consultationId && c.BodyId == caller.BodyId, cancellationToken);
+        var paper = consultation is null ? null : await db.Papers.SingleOrDefaultAsync(p => p.Id == consultation.PaperId, cancellationToken);
         if (consultation is null || paper is null || !await reader.MaySeeAsync(caller, paper, cancellationToken))
         {
             throw new NotFoundException($"No consultation with id {consultationId}.");
@@ -59,12 +76,12 @@ public sealed class StartUrgentDecision(
             throw new ForbiddenException("Only an admin (for the HVB) may have the Verwaltungsausschuss decide in the Rat's place (Eilentscheidung, § 89 NKomVG).");
         }
 
-        var committee = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == consultation.OrganizationId, cancellationToken);
+        var council = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
         var errors = new ValidationErrors();
-        if (!IsCouncil(committee))
+        if (!IsCouncil(council))
         {
             errors.Add("committee",
-                $"'{committee.Name}' is classified '{committee.Classification ?? "(none)"}'; the Verwaltungsausschuss decides urgently only in the place of the Rat " +
+                $"'{council.Name}' is classified '{council.Classification ?? "(none)"}'; the Verwaltungsausschuss decides urgently only in the place of the Rat " +
                 $"(classified '{CouncilClassification}', § 89 NKomVG).");
         }
 
@@ -73,21 +90,6 @@ public sealed class StartUrgentDecision(
         errors.ThrowIfAny();
         var reason = request.Reason!.Trim();
 
-        var created = await db.InTransactionAsync(logger, $"The Eilentscheidung for consultation {consultationId}",
-            ct => MoveAsync(caller, consultationId, reason, now, ct), cancellationToken);
-        await timers.ScheduleAsync(created, cancellationToken);
-        outbox.MessagesQueued();
-        return await reader.ReadAsync(caller, paper.Id, cancellationToken);
-    }
-
-    public static bool IsCouncil(Organization committee) =>
-        committee.Kind == OrganizationKind.Committee && string.Equals(committee.Classification, CouncilClassification, StringComparison.OrdinalIgnoreCase);
-
-    private async Task<IReadOnlyList<WorkflowTimer>> MoveAsync(Caller caller, Guid consultationId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var consultation = await db.Consultations.GetAsync(consultationId, cancellationToken);
-        var paper = await db.Papers.GetAsync(consultation.PaperId, cancellationToken);
-        var council = await db.Organizations.GetAsync(consultation.OrganizationId, cancellationToken);
         var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
         if (consultation.Status != ConsultationStatus.Planned)
         {
@@ -148,6 +150,6 @@ public sealed class StartUrgentDecision(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return created;
+        return (paper.Id, created);
     }
 }
