@@ -91,16 +91,7 @@ public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
             return [];
         }
 
-        var created = ConsultationPlanner.TimersOf(meeting, council, paper, body).Select(t => new WorkflowTimer
-        {
-            Id = Guid.CreateVersion7(now),
-            InstanceId = instanceId,
-            ActivityId = InformingActivityId,
-            Kind = t.Kind,
-            Key = informing.Id.ToString(),
-            DueAt = t.DueAt,
-            CreatedAt = now,
-        }).ToList();
+        var created = ConsultationPlanner.NewTimers(instanceId, informing, meeting, council, paper, body, now);
         db.Timers.AddRange(created);
         return created;
     }

@@ -134,16 +134,7 @@ public sealed class AgendaDraft(ICouncilDb db, ConsultationPlanner planner)
             return [];
         }
 
-        var created = ConsultationPlanner.TimersOf(target, committee, paper, body, await planner.RemindsAsync(consultation, paper, cancellationToken)).Select(t => new WorkflowTimer
-        {
-            Id = Guid.CreateVersion7(now),
-            InstanceId = instanceId,
-            ActivityId = consultation.ActivityId ?? "",
-            Kind = t.Kind,
-            Key = consultation.Id.ToString(),
-            DueAt = t.DueAt,
-            CreatedAt = now,
-        }).ToList();
+        var created = ConsultationPlanner.NewTimers(instanceId, consultation, target, committee, paper, body, now, await planner.RemindsAsync(consultation, paper, cancellationToken));
         db.Timers.AddRange(created);
         return created;
     }

@@ -134,7 +134,7 @@ public sealed class ChangeMeeting(
                 var where = target is null ? "noch ohne Termin" : BodyClock.LocalText(target.Start, body.Zone);
                 if (target is not null)
                 {
-                    created.AddRange(NewTimers(consultation, paper, committee, target, body, now,
+                    created.AddRange(ConsultationPlanner.NewTimers(paper.WorkflowInstanceId!.Value, consultation, target, committee, paper, body, now,
                         await consultationPlanner.RemindsAsync(consultation, paper, cancellationToken)));
                 }
 
@@ -212,21 +212,6 @@ public sealed class ChangeMeeting(
         return new MeetingChangeReport(
             MeetingView.Of(meeting, committee),
             []);
-    }
-
-    private static IEnumerable<WorkflowTimer> NewTimers(
-        Consultation consultation, Paper paper, Organization committee, Meeting meeting, Body body, DateTimeOffset now, bool withReminder)
-    {
-        return ConsultationPlanner.TimersOf(meeting, committee, paper, body, withReminder).Select(t => new WorkflowTimer
-        {
-            Id = Guid.CreateVersion7(now),
-            InstanceId = paper.WorkflowInstanceId!.Value,
-            ActivityId = consultation.ActivityId ?? "",
-            Kind = t.Kind,
-            Key = consultation.Id.ToString(),
-            DueAt = t.DueAt,
-            CreatedAt = now,
-        });
     }
 
     private async Task NotifyLeadOfficeAsync(

@@ -149,6 +149,25 @@ public sealed class ConsultationPlanner(ICouncilDb db, MeetingPlanner meetings, 
     }
 
     /// <summary>
+    /// The timer rows of <paramref name="consultation"/> in <paramref name="meeting"/> (<see cref="TimersOf"/>), for a use case
+    /// that plans it outside a workflow step (an item or meeting moved, the Unterrichtung of an Eilentscheidung): keyed on the
+    /// consultation, under its activity, in the paper's instance. The caller adds them to the unit of work and hands them to
+    /// the scheduler after the commit. One initialiser, so all of them fire and are called off alike.
+    /// </summary>
+    public static List<WorkflowTimer> NewTimers(
+        Guid instanceId, Consultation consultation, Meeting meeting, Organization committee, Paper paper, Body body, DateTimeOffset now, bool withReminder = true) =>
+        TimersOf(meeting, committee, paper, body, withReminder).Select(t => new WorkflowTimer
+        {
+            Id = Guid.CreateVersion7(now),
+            InstanceId = instanceId,
+            ActivityId = consultation.ActivityId ?? "",
+            Kind = t.Kind,
+            Key = consultation.Id.ToString(),
+            DueAt = t.DueAt,
+            CreatedAt = now,
+        }).ToList();
+
+    /// <summary>
     /// Whether the consultation's step reminds the members (the Consultation activity's <c>reminder</c>, default true), as
     /// the definition version its paper's workflow runs on says. A moved meeting or agenda item plans the timers anew
     /// outside the step, and a step set not to remind must not start reminding then.
