@@ -26,32 +26,16 @@ public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
     public const string InformingActivityId = "§89-unterrichtung";
 
     /// <summary>
-    /// After an outcome was recorded on an Eilentscheidung, in the same unit of work: decided, the Rat's Unterrichtung is
-    /// planned (its invitation and reminder returned to be scheduled after the commit); deferred or taken off the agenda,
-    /// the VA's next consultation the workflow planned keeps the marking.
+    /// After an outcome was recorded, in the same unit of work. A step the workflow planned anew in the VA for the activity
+    /// an Eilentscheidung took (the next meeting after a deferral, or the VA again when the committee it referred the paper to
+    /// has spoken) keeps the marking. Decided, the Rat's Unterrichtung is planned (its invitation and reminder returned to be
+    /// scheduled after the commit); a referral decides nothing yet, so the Rat is informed once the returning step is decided.
     /// </summary>
     public async Task<IReadOnlyList<WorkflowTimer>> AfterOutcomeAsync(Consultation consultation, Paper paper, Body body, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (consultation.UrgentDecisionInsteadOfId is not { } councilId)
-        {
-            return [];
-        }
-
-        if (consultation.Status == ConsultationStatus.Deferred)
-        {
-            foreach (var next in db.Consultations.Tracked().Where(c => c.PaperId == paper.Id && c.Id != consultation.Id
-                         && c.Status == ConsultationStatus.Planned && c.ActivityId == consultation.ActivityId && c.UrgentDecisionInsteadOfId is null))
-            {
-                next.UrgentDecisionInsteadOfId = councilId;
-                next.UrgentDecisionBy = consultation.UrgentDecisionBy;
-                next.UrgentDecisionAt = consultation.UrgentDecisionAt;
-                next.UrgentDecisionReason = consultation.UrgentDecisionReason;
-            }
-
-            return [];
-        }
-
-        if (consultation.Status != ConsultationStatus.Done || paper.WorkflowInstanceId is not { } instanceId)
+        KeepMarking(consultation, paper);
+        if (consultation.UrgentDecisionInsteadOfId is not { } councilId || consultation.Status != ConsultationStatus.Done
+            || consultation.Outcome == Outcome.Referred || paper.WorkflowInstanceId is not { } instanceId)
         {
             return [];
         }
@@ -94,6 +78,30 @@ public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
         var created = ConsultationPlanner.NewTimers(instanceId, informing, meeting, council, paper, body, now);
         db.Timers.AddRange(created);
         return created;
+    }
+
+    /// <summary>
+    /// Marks the step the workflow just planned for the activity of <paramref name="consultation"/> when an earlier step of
+    /// that activity in the same committee was an Eilentscheidung: the VA still decides in the Rat's place, whether the
+    /// paper comes back after a deferral or after the committee the VA referred it to has given its recommendation (that
+    /// committee's own step only advises and is not marked). The paper's steps are all in the unit of work (the outcome's
+    /// first query brings them), so this reads nothing.
+    /// </summary>
+    private void KeepMarking(Consultation consultation, Paper paper)
+    {
+        var steps = db.Consultations.Tracked().Where(c => c.PaperId == paper.Id && c.ActivityId == consultation.ActivityId && c.ActivityId != null).ToList();
+        foreach (var next in steps.Where(c => c.Status == ConsultationStatus.Planned && c.UrgentDecisionInsteadOfId is null))
+        {
+            var marked = steps.Where(c => c.Id != next.Id && c.OrganizationId == next.OrganizationId && c.UrgentDecisionInsteadOfId is not null)
+                .OrderByDescending(c => c.Position).FirstOrDefault();
+            if (marked is not null)
+            {
+                next.UrgentDecisionInsteadOfId = marked.UrgentDecisionInsteadOfId;
+                next.UrgentDecisionBy = marked.UrgentDecisionBy;
+                next.UrgentDecisionAt = marked.UrgentDecisionAt;
+                next.UrgentDecisionReason = marked.UrgentDecisionReason;
+            }
+        }
     }
 
     /// <summary>

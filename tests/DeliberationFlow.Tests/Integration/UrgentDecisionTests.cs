@@ -143,6 +143,97 @@ public sealed class UrgentDecisionTests
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
     }
 
+    [Fact]
+    public async Task DeferredInTheVa_TheNextVaStepStaysTheEilentscheidung_AndTheRatIsInformedOnlyOnceDecided()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 2, 20, 9));
+        var (_, rat) = await RatStepAsync(test, "21-16204");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 21, 10, 0));
+        await Http.EnsureAsync(await StartAsync(test, rat.Id, Reason), HttpStatusCode.OK);
+
+        // Vertagt on 04.05.: the VA takes it up on 08.06., still in the Rat's place; nothing is decided, so nobody informs the Rat.
+        var deferred = await DecideInVaAsync(test, rat.Id, Berlin.At(2021, 5, 4, 18, 0), new RecordOutcomeRequest("Deferred", "vertagt", null));
+        var next = deferred.Consultations[^1];
+        Assert.NotEqual(rat.Id, next.Id);
+        Assert.Equal(("va", "08.06.2021", "Planned"), (next.Committee.Key, next.Date, next.Status));
+        Assert.Equal(("Rat der Stadt Braunschweig", "admin", Reason), (next.UrgentDecision?.InsteadOf, next.UrgentDecision?.By, next.UrgentDecision?.Reason));
+        Assert.Contains("Verwaltungsausschuss (Eilentscheidung nach § 89 NKomVG anstelle des Rates), 08.06.2021: Geplant", deferred.Timeline);
+        Assert.DoesNotContain(deferred.Consultations, c => c.InformsOfUrgentDecision is not null);
+
+        var decided = await DecideInVaAsync(test, next.Id, Berlin.At(2021, 6, 8, 18, 0), new RecordOutcomeRequest("Adopted", "beschlossen", null));
+        Assert.Equal("Finished", decided.Workflow!.Status);
+        var informing = decided.Consultations[^1];
+        Assert.Equal(("rat", "22.06.2021", "Noting", next.Id), (informing.Committee.Key, informing.Date, informing.Role, informing.InformsOfUrgentDecision));
+        Assert.Single(decided.Consultations, c => c.InformsOfUrgentDecision is not null);
+    }
+
+    [Fact]
+    public async Task ReferredByTheVa_ComesBackToTheVaAsTheEilentscheidung_AndTheRatIsInformedOnlyOnceDecided()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 2, 20, 9));
+        var (_, rat) = await RatStepAsync(test, "21-16205");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 21, 10, 0));
+        await Http.EnsureAsync(await StartAsync(test, rat.Id, Reason), HttpStatusCode.OK);
+
+        // Verwiesen an den PlUA on 04.05.: a referral decides nothing, so the Rat is not informed yet; the PlUA only advises.
+        var referred = await DecideInVaAsync(test, rat.Id, Berlin.At(2021, 5, 4, 18, 0), new RecordOutcomeRequest("Referred", "verwiesen", null, "plua"));
+        var plua = referred.Consultations[^1];
+        Assert.Equal(("plua", "26.05.2021", (UrgentDecisionView?)null), (plua.Committee.Key, plua.Date, plua.UrgentDecision));
+        Assert.DoesNotContain(referred.Consultations, c => c.InformsOfUrgentDecision is not null);
+
+        // The PlUA recommends on 26.05.; the paper returns to the VA on 08.06., which still decides in the Rat's place.
+        await test.MoveClockToAsync(Berlin.At(2021, 5, 26, 18, 0));
+        await test.ReconcileAsync();
+        await test.WaitForDueTimersAsync();
+        var recommended = await test.RecordAsync("sekretariat-plua", plua.Id, new RecordOutcomeRequest("Recommended", "empfohlen", null));
+        await Http.EnsureAsync(recommended, HttpStatusCode.OK);
+        var back = (await recommended.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Paper;
+        var returned = back.Consultations[^1];
+        Assert.Equal(("va", "08.06.2021", "Planned"), (returned.Committee.Key, returned.Date, returned.Status));
+        Assert.Equal(("Rat der Stadt Braunschweig", Reason), (returned.UrgentDecision?.InsteadOf, returned.UrgentDecision?.Reason));
+        Assert.Contains("Verwaltungsausschuss (Eilentscheidung nach § 89 NKomVG anstelle des Rates), 08.06.2021: Geplant", back.Timeline);
+        Assert.DoesNotContain(back.Consultations, c => c.InformsOfUrgentDecision is not null);
+
+        var decided = await DecideInVaAsync(test, returned.Id, Berlin.At(2021, 6, 8, 18, 0), new RecordOutcomeRequest("Adopted", "beschlossen", null));
+        Assert.Equal("Finished", decided.Workflow!.Status);
+        var informing = Assert.Single(decided.Consultations, c => c.InformsOfUrgentDecision is not null);
+        Assert.Equal(("rat", "22.06.2021", returned.Id), (informing.Committee.Key, informing.Date, informing.InformsOfUrgentDecision));
+    }
+
+    /// <summary>
+    /// The Unterrichtung is an item the Rat's secretaries must record like any other (the law wants the Rat informed without
+    /// delay): left open past its meeting it is escalated as an overdue step, the mail naming it an Unterrichtung.
+    /// </summary>
+    [Fact]
+    public async Task AnUnterrichtungLeftOpenPastItsMeeting_IsEscalatedAsAnOverdueItem()
+    {
+        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 2, 20, 9));
+        var (_, rat) = await RatStepAsync(test, "21-16206");
+        test.Clock.SetUtcNow(Berlin.At(2021, 4, 21, 10, 0));
+        await Http.EnsureAsync(await StartAsync(test, rat.Id, Reason), HttpStatusCode.OK);
+        var decided = await DecideInVaAsync(test, rat.Id, Berlin.At(2021, 5, 4, 18, 0), new RecordOutcomeRequest("Adopted", "beschlossen", null));
+        Assert.Equal(("rat", "18.05.2021"), (decided.Consultations[^1].Committee.Key, decided.Consultations[^1].Date));
+
+        // Fourteen days after the Rat's meeting of 18.05. (its escalation days) the Unterrichtung is still not recorded.
+        await test.MoveClockToAsync(Berlin.At(2021, 6, 1, 16, 0));
+        await test.ReconcileAsync();
+        await test.ReconcileAsync();
+        var mails = await test.Smtp.WaitForAsync(m => m.Subject == "Überfällig: 21-16206 im Rat der Stadt Braunschweig (Sitzung 18.05.2021)", 2);
+        Assert.Equal(["fb10@braunschweig.example", "sekretariat-va@braunschweig.example"], mails.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
+        Assert.All(mails, m => Assert.Contains("(Unterrichtung über die Eilentscheidung nach § 89 NKomVG)", (m.TextBody ?? "").ReplaceLineEndings(" "), StringComparison.Ordinal));
+    }
+
+    /// <summary>Records the VA's outcome on <paramref name="consultationId"/> in its meeting, the invitation sent before.</summary>
+    private static async Task<PaperDetails> DecideInVaAsync(TestApp test, Guid consultationId, DateTimeOffset at, RecordOutcomeRequest outcome)
+    {
+        await test.MoveClockToAsync(at);
+        await test.ReconcileAsync();
+        await test.WaitForDueTimersAsync();
+        var recorded = await test.RecordAsync("sekretariat-va", consultationId, outcome);
+        await Http.EnsureAsync(recorded, HttpStatusCode.OK);
+        return (await recorded.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Paper;
+    }
+
     /// <summary>
     /// A Beschlussvorlage registered on 20.02.2021 whose step waits in the Rat: the FPA recommends on 11.03., the VA on 20.04.,
     /// and the Rat's next meeting is on 18.05.
