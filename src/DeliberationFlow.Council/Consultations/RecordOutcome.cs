@@ -157,7 +157,8 @@ public sealed class RecordOutcome(
 
         // The Rat's Unterrichtung of an Eilentscheidung (§ 89 NKomVG) is no step of the workflow: it is recorded on its own.
         var run = step.Bookmark is null && consultation.InformsOfUrgentDecisionId is not null && step.Instance is { } informed
-            ? urgentDecisions.RecordInformed(consultation, committee, step.Meeting, step.Body, informed, request, outcome, caller.UserName, clock.GetUtcNow())
+            ? await urgentDecisions.RecordInformedAsync(
+                consultation, paper, committee, step.Meeting, step.Body, informed, request, outcome, caller.UserName, clock.GetUtcNow(), cancellationToken)
             : await ResumeWorkflowAsync(caller, step, request, outcome, cancellationToken);
 
         marked?.Invoke(consultation);

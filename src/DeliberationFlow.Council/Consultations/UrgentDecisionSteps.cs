@@ -41,7 +41,18 @@ public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
         }
 
         var council = await db.Organizations.GetAsync(councilId, cancellationToken);
-        var meeting = await meetings.FindNextAsync(council, paper, now, cancellationToken);
+        return await PlanInformingAsync(council, paper, body, consultation.Id, instanceId, consultation.RecordedBy ?? "", now, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// Plans the Rat's Unterrichtung of the Eilentscheidung <paramref name="decidedId"/> into its next meeting from
+    /// <paramref name="notBefore"/> on (or none yet); returns its invitation and reminder, added to the unit of work.
+    /// </summary>
+    private async Task<IReadOnlyList<WorkflowTimer>> PlanInformingAsync(
+        Organization council, Paper paper, Body body, Guid decidedId, Guid instanceId, string actor, DateTimeOffset notBefore, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var meeting = await meetings.FindNextAsync(council, paper, notBefore, cancellationToken);
         // After every step of the paper, soft-deleted ones (of an imported paper) and those this unit of work added included.
         var stored = await db.Consultations.IgnoreQueryFilters().Where(c => c.PaperId == paper.Id).MaxAsync(c => (int?)c.Position, cancellationToken) ?? 0;
         var position = Math.Max(stored, db.Consultations.Tracked().Where(c => c.PaperId == paper.Id).Select(c => c.Position).DefaultIfEmpty(0).Max()) + 1;
@@ -58,7 +69,7 @@ public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
             Authoritative = false,
             LateAddition = meeting?.AgendaLocked == true,
             ActivityId = InformingActivityId,
-            InformsOfUrgentDecisionId = consultation.Id,
+            InformsOfUrgentDecisionId = decidedId,
             Created = now,
             Modified = now,
         };
@@ -67,7 +78,7 @@ public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
         var where = meeting is null ? "noch ohne Termin" : $"in der Sitzung am {BodyClock.LocalText(meeting.Start, body.Zone)}";
         db.Journal.Add(new JournalEntry
         {
-            InstanceId = instanceId, Timestamp = now, Kind = JournalEventKind.ActivityExecuted, ActivityId = InformingActivityId, Actor = consultation.RecordedBy ?? "",
+            InstanceId = instanceId, Timestamp = now, Kind = JournalEventKind.ActivityExecuted, ActivityId = InformingActivityId, Actor = actor,
             Message = $"{council.Name}: Unterrichtung über die Eilentscheidung nach § 89 NKomVG eingeplant, {where} (Kenntnisnahme).",
         });
         if (meeting is null)
@@ -105,17 +116,21 @@ public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
     }
 
     /// <summary>
-    /// Records the Rat's Unterrichtung: only "zur Kenntnis genommen" (a 400 naming the outcome for anything else), from the
-    /// meeting's start on; no workflow resumes. Returns the paper's instance as it is, with no new timers.
+    /// Records the Rat's Unterrichtung: "zur Kenntnis genommen", from the meeting's start on; or, when the Rat did not get
+    /// to it, "vertagt" (or "abgesetzt", also before the meeting), which plans it anew into the Rat's next meeting, as a
+    /// deferred step is, so the Rat is still informed and the secretary can act on an overdue one. Anything else is a 400
+    /// naming the outcome: the Rat does not decide the matter again. No workflow resumes; the returned timers are those of
+    /// an Unterrichtung planned anew.
     /// </summary>
-    public RunResult RecordInformed(
-        Consultation consultation, Organization committee, Meeting? meeting, Body body, WorkflowInstance instance, RecordOutcomeRequest request, Outcome outcome,
-        string actor, DateTimeOffset now)
+    public async Task<RunResult> RecordInformedAsync(
+        Consultation consultation, Paper paper, Organization committee, Meeting? meeting, Body body, WorkflowInstance instance, RecordOutcomeRequest request,
+        Outcome outcome, string actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (outcome != Outcome.Noted)
+        if (outcome is not (Outcome.Noted or Outcome.Deferred or Outcome.RemovedFromAgenda))
         {
             throw RequestValidationException.For("outcome",
-                $"The Rat is informed of an Eilentscheidung, it does not decide it again: record '{Outcome.Noted}' (zur Kenntnis genommen).");
+                $"The Rat is informed of an Eilentscheidung, it does not decide it again: record '{Outcome.Noted}' (zur Kenntnis genommen), " +
+                $"or '{Outcome.Deferred}' (vertagt) or '{Outcome.RemovedFromAgenda}' (abgesetzt) to inform it in its next meeting.");
         }
 
         if (!OutcomeTiming.MayRecord(outcome, meeting?.Start, now))
@@ -129,7 +144,7 @@ public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
         consultation.ResolutionText = request.ResolutionText?.Trim();
         consultation.RecordedAt = now;
         consultation.RecordedBy = actor;
-        consultation.Status = ConsultationStatus.Done;
+        consultation.Status = outcome == Outcome.Noted ? ConsultationStatus.Done : ConsultationStatus.Deferred;
         consultation.Modified = now;
         consultation.Revision++;
         db.CallOffPendingTimers(consultation.Id.ToString(), $"Abgebrochen: Ergebnis erfasst am {now:O}.");
@@ -139,6 +154,13 @@ public sealed class UrgentDecisionSteps(ICouncilDb db, MeetingPlanner meetings)
             Outcome = outcome.ToString(),
             Message = $"{committee.Name}{(meeting is null ? "" : ", " + meeting.Start.ToString("O", CultureInfo.InvariantCulture))}: Unterrichtung über die Eilentscheidung – {consultation.ResultText}",
         });
-        return new RunResult(instance, []);
+        if (outcome == Outcome.Noted || consultation.InformsOfUrgentDecisionId is not { } decidedId)
+        {
+            return new RunResult(instance, []);
+        }
+
+        // A meeting after this one (abgesetzt before it: not this one again).
+        var notBefore = meeting is null || meeting.Start < now ? now : meeting.Start;
+        return new RunResult(instance, await PlanInformingAsync(committee, paper, body, decidedId, instance.Id, actor, notBefore, now, cancellationToken));
     }
 }

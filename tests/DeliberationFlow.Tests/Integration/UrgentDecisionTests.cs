@@ -202,7 +202,8 @@ public sealed class UrgentDecisionTests
 
     /// <summary>
     /// The Unterrichtung is an item the Rat's secretaries must record like any other (the law wants the Rat informed without
-    /// delay): left open past its meeting it is escalated as an overdue step, the mail naming it an Unterrichtung.
+    /// delay): left open past its meeting it is escalated as an overdue step, the mail naming it an Unterrichtung; recorded
+    /// vertagt, it goes into the Rat's next meeting.
     /// </summary>
     [Fact]
     public async Task AnUnterrichtungLeftOpenPastItsMeeting_IsEscalatedAsAnOverdueItem()
@@ -221,6 +222,26 @@ public sealed class UrgentDecisionTests
         var mails = await test.Smtp.WaitForAsync(m => m.Subject == "Überfällig: 21-16206 im Rat der Stadt Braunschweig (Sitzung 18.05.2021)", 2);
         Assert.Equal(["fb10@braunschweig.example", "sekretariat-va@braunschweig.example"], mails.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
         Assert.All(mails, m => Assert.Contains("(Unterrichtung über die Eilentscheidung nach § 89 NKomVG)", (m.TextBody ?? "").ReplaceLineEndings(" "), StringComparison.Ordinal));
+
+        // The mail asks to record it or plan it anew: the Rat did not get to it, so the secretary records it vertagt, and it
+        // goes into the Rat's next meeting (22.06.) as a new Unterrichtung of the same decision; the Rat does not decide it.
+        var open = decided.Consultations[^1];
+        var deferred = await test.RecordAsync("sekretariat-va", open.Id, new RecordOutcomeRequest("Deferred", "vertagt", null));
+        await Http.EnsureAsync(deferred, HttpStatusCode.OK);
+        var after = (await deferred.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Paper;
+        Assert.Equal(("Deferred", "Deferred"), (after.Consultations.Single(c => c.Id == open.Id).Status, after.Consultations.Single(c => c.Id == open.Id).Outcome));
+        var again = after.Consultations[^1];
+        Assert.NotEqual(open.Id, again.Id);
+        Assert.Equal(("rat", "22.06.2021", "Planned", "Noting", rat.Id), (again.Committee.Key, again.Date, again.Status, again.Role, again.InformsOfUrgentDecision));
+        Assert.Contains("Rat der Stadt Braunschweig, 22.06.2021: Unterrichtung über die Eilentscheidung – Geplant", after.Timeline);
+        Assert.Equal("Finished", after.Workflow!.Status);
+
+        await test.MoveClockToAsync(Berlin.At(2021, 6, 22, 18, 0));
+        var noted = await test.RecordAsync("sekretariat-va", again.Id, new RecordOutcomeRequest("Noted", "zur Kenntnis genommen", null));
+        await Http.EnsureAsync(noted, HttpStatusCode.OK);
+        var final = (await noted.Content.ReadFromJsonAsync<RecordOutcomeResponse>())!.Paper;
+        Assert.Equal(2, final.Consultations.Count(c => c.InformsOfUrgentDecision == rat.Id));
+        Assert.Contains("Rat der Stadt Braunschweig, 22.06.2021: Unterrichtung über die Eilentscheidung – zur Kenntnis genommen", final.Timeline);
     }
 
     /// <summary>Records the VA's outcome on <paramref name="consultationId"/> in its meeting, the invitation sent before.</summary>
