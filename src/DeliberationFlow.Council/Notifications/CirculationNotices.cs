@@ -1,4 +1,3 @@
-using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Circulations;
 using DeliberationFlow.Council.Common;
@@ -93,19 +92,16 @@ public sealed class CirculationNotices(ICouncilDb db, NotificationRecipients rec
     public async Task QueueFailedAsync(
         Circulation circulation, Organization committee, Paper paper, Body body, Meeting? next, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var secretaries = (await db.Users.AsNoTracking()
-                .Where(u => u.BodyId == body.Id && u.Role == UserRole.Secretary && u.Email != null && u.DeactivatedAt == null).ToListAsync(cancellationToken))
-            .Where(u => u.CommitteeIds.Contains(committee.Id))
-            .DistinctBy(u => u.Email!.ToUpperInvariant());
+        var secretaries = await recipients.SecretariesAsync(body.Id, committee.Id, cancellationToken);
         var consultation = await db.Consultations.GetAsync(circulation.ConsultationId, cancellationToken);
         foreach (var secretary in secretaries)
         {
             var model = Model(circulation, committee, paper, consultation, body, MailLanguages.German);
-            model["recipient"] = MailModels.Recipient(secretary.DisplayName, secretary.Email!, "Sitzungsdienst");
+            model["recipient"] = secretary.Model();
             model["meeting"] = MailModels.Meeting(next, body, MailLanguages.German, links);
             var mail = await renderer.RenderAsync(body, MailKinds.CirculationFailed, MailLanguages.German, model, cancellationToken);
-            db.OutboxMessages.Add(Notices.Create(MailKinds.CirculationFailed, $"{MailKinds.CirculationFailed}:{circulation.Id}:user:{secretary.Id}", body.Id,
-                secretary.Email!, secretary.DisplayName, mail, paper.Id, now));
+            db.OutboxMessages.Add(Notices.Create(MailKinds.CirculationFailed, $"{MailKinds.CirculationFailed}:{circulation.Id}:user:{secretary.UserId}", body.Id,
+                secretary.Address, secretary.Name, mail, paper.Id, now));
         }
     }
 

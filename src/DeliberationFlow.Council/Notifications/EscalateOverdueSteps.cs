@@ -1,4 +1,3 @@
-using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
@@ -12,7 +11,7 @@ namespace DeliberationFlow.Council.Notifications;
 /// ago without an outcome is reported once to the committee's secretaries and the paper's lead office. Run by the every-minute
 /// reconciliation; the message keys make a second report of the same step impossible.
 /// </summary>
-public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, MailLinks links, TimeProvider clock)
+public sealed class EscalateOverdueSteps(ICouncilDb db, NotificationRecipients notificationRecipients, MailRenderer renderer, MailLinks links, TimeProvider clock)
 {
     public async Task<int> HandleAsync(CancellationToken cancellationToken)
     {
@@ -43,9 +42,8 @@ public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, M
         {
             var paper = await db.Papers.GetAsync(step.consultation.PaperId, cancellationToken);
             var body = await db.Bodies.GetAsync(paper.BodyId, cancellationToken);
-            var recipients = (await db.Users.AsNoTracking().Where(u => u.BodyId == body.Id && u.Role == UserRole.Secretary && u.Email != null && u.DeactivatedAt == null).ToListAsync(cancellationToken))
-                .Where(u => u.CommitteeIds.Contains(step.committee.Id))
-                .Select(u => (Key: $"user:{u.Id}", Address: u.Email!, Name: u.DisplayName, Role: "Sitzungsdienst"))
+            var recipients = (await notificationRecipients.SecretariesAsync(body.Id, step.committee.Id, cancellationToken))
+                .Select(s => (Key: $"user:{s.UserId}", s.Address, s.Name, Role: "Sitzungsdienst"))
                 .ToList();
             if (paper.LeadOfficeId is { } leadId && await db.Organizations.GetAsync(leadId, cancellationToken) is { Email: { } officeAddress } office)
             {
@@ -53,7 +51,7 @@ public sealed class EscalateOverdueSteps(ICouncilDb db, MailRenderer renderer, M
             }
 
             var daysOverdue = (int)(now - step.meeting.Start).TotalDays;
-            foreach (var recipient in recipients.DistinctBy(r => r.Address))
+            foreach (var recipient in recipients.DistinctBy(r => r.Address.ToUpperInvariant()))
             {
                 var model = new Dictionary<string, object?>
                 {

@@ -18,7 +18,13 @@ public sealed record MemberRecipient(Person Person, Membership Membership, Notif
 /// <summary>A user who follows a paper and may be told about it.</summary>
 public sealed record FollowerRecipient(Guid UserId, string Name, string Address, NotificationPreference Preference);
 
-/// <summary>Who receives what: the members of a committee (with their seats and preferences) and the followers of a paper.</summary>
+/// <summary>A secretary's account told of its committee's business (the Sitzungsdienst): always in German, never opted out.</summary>
+public sealed record SecretaryRecipient(Guid UserId, string Name, string Address)
+{
+    public Dictionary<string, object?> Model() => MailModels.Recipient(Name, Address, "Sitzungsdienst");
+}
+
+/// <summary>Who receives what: the members of a committee (with their seats and preferences), its secretaries and the followers of a paper.</summary>
 public sealed class NotificationRecipients(ICouncilDb db)
 {
     /// <summary>The persons with an e-mail address who sit in the committee on that day, each once with the seat <see cref="Seats"/> chooses.</summary>
@@ -32,6 +38,23 @@ public sealed class NotificationRecipients(ICouncilDb db)
         var personIds = active.Select(r => r.person.Id).ToList();
         var preferences = await PreferencesOfPersonsAsync(personIds, cancellationToken);
         return active.Select(r => new MemberRecipient(r.person, r.membership, preferences.GetValueOrDefault(r.person.Id) ?? new NotificationPreference())).ToList();
+    }
+
+    /// <summary>
+    /// The active secretary accounts of the body that look after the committee and have an address, each address once
+    /// (two accounts of one office share one message), ordered by user name.
+    /// </summary>
+    public async Task<List<SecretaryRecipient>> SecretariesAsync(Guid bodyId, Guid committeeId, CancellationToken cancellationToken)
+    {
+        // The committee is matched in the database (PostgreSQL: = ANY of the uuid[]; SQLite: json_each of the JSON array),
+        // not by reading every secretary of the body.
+        var rows = await db.Users.AsNoTracking()
+            .Where(u => u.BodyId == bodyId && u.Role == UserRole.Secretary && u.DeactivatedAt == null
+                        && u.Email != null && u.Email != "" && u.CommitteeIds.Contains(committeeId))
+            .OrderBy(u => u.UserName)
+            .Select(u => new SecretaryRecipient(u.Id, u.DisplayName, u.Email!))
+            .ToListAsync(cancellationToken);
+        return rows.DistinctBy(r => r.Address.ToUpperInvariant()).ToList();
     }
 
     /// <summary>

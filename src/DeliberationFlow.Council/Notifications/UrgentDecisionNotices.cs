@@ -1,9 +1,7 @@
-using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Calendar;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications.Templates;
-using Microsoft.EntityFrameworkCore;
 
 namespace DeliberationFlow.Council.Notifications;
 
@@ -12,7 +10,7 @@ namespace DeliberationFlow.Council.Notifications;
 /// meeting) hear that the VA decides in the Rat's place, why, and in which meeting. Mandatory, through the outbox, in German
 /// (both are offices of the administration).
 /// </summary>
-public sealed class UrgentDecisionNotices(ICouncilDb db, MailRenderer renderer, MailLinks links)
+public sealed class UrgentDecisionNotices(ICouncilDb db, NotificationRecipients notificationRecipients, MailRenderer renderer, MailLinks links)
 {
     public async Task<List<OutboxMessage>> QueueStartedAsync(
         Consultation consultation, Organization va, Organization council, Paper paper, Body body, Meeting? meeting, DateTimeOffset now, CancellationToken cancellationToken)
@@ -23,10 +21,8 @@ public sealed class UrgentDecisionNotices(ICouncilDb db, MailRenderer renderer, 
             recipients.Add(($"office:{office.Id}", officeAddress, office.Name, MailModels.Recipient(office.Name, officeAddress, "Federführung")));
         }
 
-        var secretaries = (await db.Users.AsNoTracking()
-                .Where(u => u.BodyId == body.Id && u.Role == UserRole.Secretary && u.Email != null && u.DeactivatedAt == null).ToListAsync(cancellationToken))
-            .Where(u => u.CommitteeIds.Contains(va.Id));
-        recipients.AddRange(secretaries.Select(u => ($"user:{u.Id}", u.Email!, u.DisplayName, MailModels.Recipient(u.DisplayName, u.Email!, "Sitzungsdienst"))));
+        var secretaries = await notificationRecipients.SecretariesAsync(body.Id, va.Id, cancellationToken);
+        recipients.AddRange(secretaries.Select(s => ($"user:{s.UserId}", s.Address, s.Name, s.Model())));
 
         var queued = new List<OutboxMessage>();
         foreach (var (key, address, name, recipient) in recipients.DistinctBy(r => r.Address.ToUpperInvariant()))

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Audit;
 using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Meetings;
@@ -676,11 +677,26 @@ public sealed class NotificationTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/me/calendar")).StatusCode);
     }
 
-    [Fact]
-    public async Task AStepOverdueAfterItsMeeting_IsReportedOnce_ToTheSecretariesAndTheLeadOffice()
+    [Theory]
+    [InlineData(DatabaseProvider.Postgres)]
+    [InlineData(DatabaseProvider.Sqlite)]
+    public async Task AStepOverdueAfterItsMeeting_IsReportedOnce_ToTheSecretariesAndTheLeadOffice(DatabaseProvider provider)
     {
-        await using var test = await TestApp.StartAsync(DatabaseProvider.Postgres, Berlin.Clock(2021, 4, 1, 9));
+        await using var test = await TestApp.StartAsync(provider, Berlin.Clock(2021, 4, 1, 9));
         await test.RegisterAsync("admin", new RegisterPaperRequest("21-64001", "Liegengebliebene Vorlage", "Beschlussvorlage", "fb10", null, true, null, null));
+
+        // Beside the demo's secretaries (sekretariat-fpa is the FPA's; sekretariat-va and sekretariat-plua look after
+        // other committees): one who keeps the VA and the FPA, whose report it is; the FPA's former one, deactivated; and
+        // one without an address. Only the first is written to.
+        var admin = test.ClientFor("admin");
+        await Http.EnsureAsync(await admin.PostAsJsonAsync("/api/users",
+            new CreateUserRequest("kasse", "Sitzungsdienst Kasse", "kasse@braunschweig.example", "Secretary", ["va", "fpa"], null, "Sitzungsdienst-2021!")), HttpStatusCode.Created);
+        var former = await admin.PostAsJsonAsync("/api/users",
+            new CreateUserRequest("ehemals-fpa", "Ehemals FPA", "ehemals-fpa@braunschweig.example", "Secretary", ["fpa"], null, "Sitzungsdienst-2021!"));
+        await Http.EnsureAsync(former, HttpStatusCode.Created);
+        await Http.EnsureAsync(await admin.PostAsync($"/api/users/{(await former.Content.ReadFromJsonAsync<UserView>())!.Id}/deactivate", null), HttpStatusCode.OK);
+        await Http.EnsureAsync(await admin.PostAsJsonAsync("/api/users",
+            new CreateUserRequest("ohne-adresse", "Ohne Adresse", null, "Secretary", ["fpa"], null, "Sitzungsdienst-2021!")), HttpStatusCode.Created);
 
         // A step no workflow waits for, as an import of another system's history leaves them (planned, never recorded).
         var imported = await test.RegisterAsync("admin", new RegisterPaperRequest("21-64002", "Aus dem Altsystem", "Beschlussvorlage", "fb10", null, true, null, null));
@@ -698,7 +714,8 @@ public sealed class NotificationTests
         await test.ReconcileAsync();
         await test.WaitForMailOutAsync();
         var escalations = test.Smtp.Messages.Where(m => (m.Subject ?? "").StartsWith("Überfällig: 21-64001", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["fb10@braunschweig.example", "sekretariat-fpa@braunschweig.example"], escalations.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
+        Assert.Equal(["fb10@braunschweig.example", "kasse@braunschweig.example", "sekretariat-fpa@braunschweig.example"],
+            escalations.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
         Assert.All(escalations, m => Assert.Equal("Überfällig: 21-64001 im Finanz- und Personalausschuss (Sitzung 29.04.2021)", m.Subject));
         Assert.Contains("liegt 14 Tage zurück", escalations[0].TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain(test.Smtp.Messages, m => (m.Subject ?? "").StartsWith("Überfällig: 21-64002", StringComparison.Ordinal));
