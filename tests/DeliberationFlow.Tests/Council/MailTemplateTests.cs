@@ -72,6 +72,23 @@ public sealed class MailTemplateTests
         }
     }
 
+    /// <summary>
+    /// A committee's follower is told where to stop following: the panel „Gremien, denen ich folge“ is in the portal
+    /// (/portal), linked; the notice sent them to the start page, which has no such panel.
+    /// </summary>
+    [Theory]
+    [InlineData(MailLanguages.German, "Beenden können Sie das in „Mein Portal“ unter „Gremien, denen ich folge“: https://ratsinfo.example.org/portal")]
+    [InlineData(MailLanguages.English, "To stop it, go to \"My portal\", under \"Committees I follow\": https://ratsinfo.example.org/portal")]
+    public async Task AnAgendaNotice_SaysWhereToStopFollowing_InThePortal_Linked(string language, string pointer)
+    {
+        var mail = await MailRenderer.RenderAsync(DefaultMailTemplates.Get(MailKinds.AgendaNotice, language), language, MailKinds.Find(MailKinds.AgendaNotice)!.Sample());
+
+        Assert.Contains(pointer, mail.Text, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://ratsinfo.example.org/portal\">", mail.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Startseite", mail.Text + mail.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("home page", mail.Text + mail.Html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AMeetingChange_LinksTheMeetingForMembers_AndThePaperForTheLeadOffice()
     {
