@@ -13,7 +13,7 @@ public sealed record RecordedOutcome(string? ResultText, string? ResolutionText,
         consultation.ResultText, consultation.ResolutionText, consultation.VotesFor, consultation.VotesAgainst, consultation.Abstentions);
 
     /// <summary>
-    /// One line in the reader's language, e.g. „geändert beschlossen“, Beschlusstext „…“, 9 Ja, 2 Nein, 1 Enthaltungen;
+    /// One line in the reader's language, e.g. „geändert beschlossen“, Beschlusstext „…“, 9 Ja, 2 Nein, 1 Enthaltung;
     /// with <paramref name="resolutionUpTo"/>, a longer resolution text is cut there and ends in "…".
     /// </summary>
     public string Describe(string language = MailLanguages.German, int? resolutionUpTo = null)
@@ -32,9 +32,10 @@ public sealed record RecordedOutcome(string? ResultText, string? ResolutionText,
 
         if (VotesFor is { } yes)
         {
+            var abstentions = Abstentions ?? 0;
             line += english
-                ? $", {yes} for, {VotesAgainst ?? 0} against, {Abstentions ?? 0} abstentions"
-                : $", {yes} Ja, {VotesAgainst ?? 0} Nein, {Abstentions ?? 0} Enthaltungen";
+                ? $", {yes} for, {VotesAgainst ?? 0} against, {abstentions} {(abstentions == 1 ? "abstention" : "abstentions")}"
+                : $", {yes} Ja, {VotesAgainst ?? 0} Nein, {abstentions} {(abstentions == 1 ? "Enthaltung" : "Enthaltungen")}";
         }
 
         return line;

@@ -1,3 +1,4 @@
+using DeliberationFlow.Council.Consultations;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
 using DeliberationFlow.Council.Notifications.Templates;
@@ -87,6 +88,51 @@ public sealed class MailTemplateTests
         Assert.Contains("<a href=\"https://ratsinfo.example.org/portal\">", mail.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("Startseite", mail.Text + mail.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("home page", mail.Text + mail.Html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every kind that prints a tally counts one abstention in the singular ("1 Enthaltung", "1 abstention") and more in the
+    /// plural; it printed "1 Enthaltungen". Ja/Nein, dafür/dagegen and for/against do not change.
+    /// </summary>
+    [Theory]
+    [InlineData(MailKinds.OutcomeNotice)]
+    [InlineData(MailKinds.DeferralNotice)]
+    [InlineData(MailKinds.ReferralNotice)]
+    [InlineData(MailKinds.OutcomeCorrection)]
+    [InlineData(MailKinds.CirculationEnded)]
+    public async Task ATally_CountsOneAbstention_InTheSingular_AndTwoInThePlural(string kind)
+    {
+        foreach (var (abstentions, german, english) in new[] { ("1", "1 Enthaltung", "1 abstention"), ("2", "2 Enthaltungen", "2 abstentions") })
+        {
+            var model = MailKinds.Find(kind)!.Sample();
+            var consultation = (Dictionary<string, object?>)model["consultation"]!;
+            (consultation["result"], consultation["votesFor"], consultation["votesAgainst"], consultation["abstentions"]) = ("beschlossen", "7", "2", abstentions);
+            if (model.GetValueOrDefault("circulation") is Dictionary<string, object?> circulation)
+            {
+                circulation["decided"] = true; // the tally of a circulation is told once it is decided
+            }
+
+            foreach (var (language, expected) in new[] { (MailLanguages.German, german), (MailLanguages.English, english) })
+            {
+                var mail = await MailRenderer.RenderAsync(DefaultMailTemplates.Get(kind, language), language, model);
+                foreach (var part in new[] { mail.Text, mail.Html })
+                {
+                    var at = part.IndexOf(expected, StringComparison.Ordinal);
+                    Assert.True(at >= 0, $"{kind} ({language}) does not print \"{expected}\":\n{part}");
+                    var next = at + expected.Length < part.Length ? part[at + expected.Length] : ' ';
+                    Assert.False(abstentions == "1" && char.IsLetter(next), $"{kind} ({language}) prints \"{expected}{next}…\" for one abstention.");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ACorrectedOutcome_DescribesOneAbstention_InTheSingular()
+    {
+        Assert.Equal("„beschlossen“, 7 Ja, 2 Nein, 1 Enthaltung", new RecordedOutcome("beschlossen", null, 7, 2, 1).Describe());
+        Assert.Equal("\"beschlossen\", 7 for, 2 against, 1 abstention", new RecordedOutcome("beschlossen", null, 7, 2, 1).Describe(MailLanguages.English));
+        Assert.Equal("„beschlossen“, 7 Ja, 2 Nein, 2 Enthaltungen", new RecordedOutcome("beschlossen", null, 7, 2, 2).Describe());
+        Assert.Equal("\"beschlossen\", 7 for, 2 against, 0 abstentions", new RecordedOutcome("beschlossen", null, 7, 2, 0).Describe(MailLanguages.English));
     }
 
     [Fact]

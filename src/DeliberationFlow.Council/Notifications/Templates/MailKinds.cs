@@ -177,7 +177,7 @@ public static class MailKinds
         {
             ["reason"] = "Stimmenzahl im Protokoll falsch übertragen",
             ["before"] = "„geändert beschlossen“, 9 Ja, 3 Nein, 0 Enthaltungen",
-            ["after"] = "„geändert beschlossen“, 9 Ja, 2 Nein, 1 Enthaltungen",
+            ["after"] = "„geändert beschlossen“, 9 Ja, 2 Nein, 1 Enthaltung",
             ["by"] = "sekretariat-fpa",
             ["date"] = "06.05.2021",
         },
