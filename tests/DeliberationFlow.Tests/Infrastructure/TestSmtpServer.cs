@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using MimeKit;
 using netDumbster.smtp;
 
 namespace DeliberationFlow.Tests.Infrastructure;
 
 /// <summary>A real SMTP server in the test process; MailKit delivers to it over TCP.</summary>
-public sealed class TestSmtpServer : IDisposable
+public sealed partial class TestSmtpServer : IDisposable
 {
     /// <summary>
     /// Ports of the servers alive in this process. A port the kernel hands out for port 0 is free again once that
@@ -84,7 +85,7 @@ public sealed class TestSmtpServer : IDisposable
             {
                 try
                 {
-                    return _server.ReceivedEmail.ToList().Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data)))).ToList();
+                    return _server.ReceivedEmail.ToList().Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(Unstuff(m.Data))))).ToList();
                 }
                 catch (Exception ex) when (attempt < 20 && ex is IndexOutOfRangeException or ArgumentException or InvalidOperationException)
                 {
@@ -93,6 +94,16 @@ public sealed class TestSmtpServer : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The message data as its sender wrote it. SMTP sends a line that begins with "." with a second dot before it
+    /// (dot-stuffing, RFC 5321 §4.5.2), and the receiver is to take the first dot off again; netDumbster keeps it, so a
+    /// line ".5 Mio." came out as "..5 Mio.", and a quoted-printable soft break before ".2021" as "18.05..2021".
+    /// </summary>
+    internal static string Unstuff(string data) => StuffedDot().Replace(data, "");
+
+    [GeneratedRegex(@"^\.", RegexOptions.Multiline)]
+    private static partial Regex StuffedDot();
 
     /// <summary>Waits (on real mail arriving, not on time passing in the service) until the predicate's messages have come.</summary>
     public async Task<IReadOnlyList<MimeMessage>> WaitForAsync(Func<MimeMessage, bool> predicate, int count, TimeSpan? timeout = null)

@@ -8,6 +8,7 @@ using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
 
 namespace DeliberationFlow.Tests.Integration;
 
@@ -153,6 +154,28 @@ public sealed class MailDeliveryTests
         Assert.True(notice.Subject!.Length <= subjectColumn, $"{notice.Subject.Length} characters");
         Assert.EndsWith("…", notice.Subject, StringComparison.Ordinal);
         Assert.StartsWith($"Beratungsergebnis 21-90003: {name}"[..(notice.Subject.Length - 1)], notice.Subject, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A line of a text body that begins with "." arrives as written: SMTP sends it as ".." (RFC 5321 §4.5.2) and the
+    /// receiving side takes the dot off again. The test server kept it, so a test saw "..5 Mio." where the mail said ".5 Mio.".
+    /// </summary>
+    [Fact]
+    public async Task ALineBeginningWithADot_ArrivesAsTheSenderWroteIt()
+    {
+        using var smtp = new TestSmtpServer();
+        const string text = "Haushaltsansatz:\n.5 Mio. EUR im Jahr 2021\n..und zwei Punkte\n.\nEnde der Aufstellung.\n";
+        var message = new MimeMessage { Subject = "Punkte am Zeilenanfang", Body = new TextPart("plain") { Text = text } };
+        message.From.Add(new MailboxAddress("Sitzungsdienst", "sitzungsdienst@braunschweig.example"));
+        message.To.Add(new MailboxAddress("Fachbereich 20", "fb20@braunschweig.example"));
+        var results = new List<DeliveryResult>();
+
+        await new SmtpMailTransport(new MailOptions { Smtp = { Host = "127.0.0.1", Port = smtp.Port, Security = "None" } })
+            .SendAsync([message], (_, result) => { results.Add(result); return Task.CompletedTask; }, TestContext.Current.CancellationToken);
+
+        Assert.Equal([DeliveryResult.Ok], results);
+        var received = Assert.Single(await smtp.WaitForAsync(m => m.Subject == "Punkte am Zeilenanfang", 1));
+        Assert.Equal(text, received.TextBody?.ReplaceLineEndings("\n"));
     }
 
     [Fact]
