@@ -120,7 +120,7 @@ public sealed class AnswerCirculation(
             circulation.Votes.Count(v => v.Answer == CirculationAnswer.Abstention));
         var adopted = yes > no;
         (circulation.Status, circulation.EndedAt, circulation.EndedBy) = (CirculationStatus.Decided, now, CirculationSteps.Actor);
-        circulation.EndReason = $"Alle {circulation.Votes.Count} Mitglieder haben geantwortet: {yes} Ja, {no} Nein, {abstentions} Enthaltungen.";
+        circulation.EndReason = $"Alle {circulation.Votes.Count} Mitglieder haben geantwortet: {yes} Ja, {no} Nein, {Tally.Abstentions(abstentions)}.";
         db.CallOffPendingTimers(circulation.Id.ToString(), $"Abgebrochen am {now:O}: Umlaufverfahren abgeschlossen.");
 
         var recorder = new Caller(Guid.Empty, CirculationSteps.Actor, circulation.BodyId, UserRole.Secretary, new HashSet<Guid> { committee.Id }, null);

@@ -1,3 +1,4 @@
+using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
 
@@ -34,8 +35,8 @@ public sealed record RecordedOutcome(string? ResultText, string? ResolutionText,
         {
             var abstentions = Abstentions ?? 0;
             line += english
-                ? $", {yes} for, {VotesAgainst ?? 0} against, {abstentions} {(abstentions == 1 ? "abstention" : "abstentions")}"
-                : $", {yes} Ja, {VotesAgainst ?? 0} Nein, {abstentions} {(abstentions == 1 ? "Enthaltung" : "Enthaltungen")}";
+                ? $", {yes} for, {VotesAgainst ?? 0} against, {Tally.Abstentions(abstentions, english: true)}"
+                : $", {yes} Ja, {VotesAgainst ?? 0} Nein, {Tally.Abstentions(abstentions)}";
         }
 
         return line;

@@ -308,7 +308,7 @@ public sealed class ExportMeetingArchive(ICouncilDb db, MeetingMinutes minutes, 
             else
             {
                 var votes = item.Votes is { } v
-                    ? v.Unanimous ? $" (einstimmig, {v.For} dafür)" : $" ({v.For} dafür, {v.Against} dagegen, {v.Abstentions} Enthaltungen)"
+                    ? v.Unanimous ? $" (einstimmig, {v.For} dafür)" : $" ({v.For} dafür, {v.Against} dagegen, {Tally.Abstentions(v.Abstentions)})"
                     : "";
                 result = $"<b>{E(item.ResultText)}</b>{votes}"
                          + (item.ResolutionText is { } resolution ? $"<div class=\"resolution\">{E(resolution)}</div>" : "");

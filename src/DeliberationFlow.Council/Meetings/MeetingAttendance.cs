@@ -57,7 +57,7 @@ public sealed class MeetingAttendance(ICouncilDb db, TimeProvider clock)
             return null;
         }
 
-        return $"The tally counts {cast} votes ({votesFor} for, {votesAgainst} against, {abstentions} abstentions), but the attendance recorded " +
+        return $"The tally counts {cast} votes ({votesFor} for, {votesAgainst} against, {Tally.Abstentions(abstentions, english: true)}), but the attendance recorded " +
                $"for the meeting has {attendance.VotingPresent} voting members present. Correct the tally, or record who else attended.";
     }
 

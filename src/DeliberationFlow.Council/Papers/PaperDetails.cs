@@ -275,7 +275,7 @@ public sealed class PaperReader(ICouncilDb db, TimeProvider clock, OrganizationD
         var closed = BodyClock.ToLocal(consultation.RecordedAt!.Value, body.Zone).ToString("dd.MM.yyyy", German);
         var abstentions = consultation.Abstentions ?? 0;
         var tally = consultation.VotesFor is { } yes
-            ? $"{yes} Ja, {consultation.VotesAgainst ?? 0} Nein, {abstentions} {(abstentions == 1 ? "Enthaltung" : "Enthaltungen")}"
+            ? $"{yes} Ja, {consultation.VotesAgainst ?? 0} Nein, {Tally.Abstentions(abstentions)}"
             : view.RoleText;
         return $"{committee}, Umlaufverfahren (abgeschlossen {closed}): {view.ResultText} ({tally})";
     }

@@ -223,7 +223,7 @@ public sealed class AttendanceTests
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var problem = (await refused.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
         Assert.Equal(
-            "The tally counts 5 votes (4 for, 0 against, 1 abstentions), but the attendance recorded for the meeting has 3 voting members present. " +
+            "The tally counts 5 votes (4 for, 0 against, 1 abstention), but the attendance recorded for the meeting has 3 voting members present. " +
             "Correct the tally, or record who else attended.",
             Assert.Single(problem.Errors["votesFor"]));
         Assert.Equal("Planned", (await test.GetPaperAsync("admin", second.Id)).Consultations[0].Status);
@@ -236,7 +236,7 @@ public sealed class AttendanceTests
             new CorrectOutcomeRequest("Zählfehler", VotesAgainst: 2));
         Assert.Equal(HttpStatusCode.BadRequest, correction.StatusCode);
         var corrected = (await correction.Content.ReadFromJsonAsync<ValidationProblemDetails>())!;
-        Assert.StartsWith("The tally counts 5 votes (2 for, 2 against, 1 abstentions)", Assert.Single(corrected.Errors["votesAgainst"]), StringComparison.Ordinal);
+        Assert.StartsWith("The tally counts 5 votes (2 for, 2 against, 1 abstention)", Assert.Single(corrected.Errors["votesAgainst"]), StringComparison.Ordinal);
         var tally = (await test.GetPaperAsync("admin", second.Id)).Consultations[0].Votes!;
         Assert.Equal((2, 0, 1), (tally.For, tally.Against, tally.Abstentions));
         await Http.EnsureAsync(await fpa.PostAsJsonAsync($"/api/consultations/{second.Consultations[0].Id}/outcome/correction",

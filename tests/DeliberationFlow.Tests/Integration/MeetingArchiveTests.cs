@@ -118,7 +118,7 @@ public sealed class MeetingArchiveTests
         Assert.DoesNotContain("VORLÄUFIG", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         foreach (var text in new[] { "Finanz- und Personalausschuss", "29.04.2021 15:00", "durchgeführt", "geändert beschlossen", "Mit Tempo 30 im Abschnitt Nord.",
-                     "9 dafür, 2 dagegen, 1 Enthaltungen", "Grundstücksankauf", "nicht öffentlich", $"beschlussfähig ({members.Count - 1} von {members.Count} stimmberechtigten Sitzen besetzt)",
+                     "9 dafür, 2 dagegen, 1 Enthaltung", "Grundstücksankauf", "nicht öffentlich", $"beschlussfähig ({members.Count - 1} von {members.Count} stimmberechtigten Sitzen besetzt)",
                      $"entschuldigt</th><td>{members[0].Name}</td>", $"href=\"TOP%20{Uri.EscapeDataString(radweg)}%20-%2021-17701/Vorlage%20-%20Vorlage%20Radweg.pdf\"",
                      "Exportiert von sekretariat-fpa am 29.04.2021 um 18:00 Uhr" })
         {

@@ -33,7 +33,7 @@ public sealed class UiMinutesTests(Chromium chromium) : IClassFixture<Chromium>
         await using var after = await UiSession.SignInAsync(chromium, test, "ratsmitglied");
         await after.GotoAsync($"/meetings/{meetingId}/minutes");
         var result = after.Page.Locator("#minutes-items tr[data-reference='21-17701'] .result");
-        await Expect(result).ToContainTextAsync("geändert beschlossen (9 dafür, 2 dagegen, 1 Enthaltungen)");
+        await Expect(result).ToContainTextAsync("geändert beschlossen (9 dafür, 2 dagegen, 1 Enthaltung)");
         await Expect(result.Locator(".resolution")).ToHaveTextAsync("Mit Tempo 30 im Abschnitt Nord.");
         await Expect(after.Page.Locator("#minutes-not-begun")).ToHaveCountAsync(0);
         await after.ScreenshotAsync("minutes");

@@ -58,7 +58,9 @@ public sealed class OutcomeEntry(AgendaItemView item)
         ? null
         : Unanimous == true
             ? new UiText("{0} Ja, {1} Nein, {2} Enthaltungen – einstimmig", VotesFor, VotesAgainst ?? 0, Abstentions ?? 0)
-            : new UiText("{0} Ja, {1} Nein, {2} Enthaltungen", VotesFor, VotesAgainst ?? 0, Abstentions ?? 0);
+            : Abstentions == 1
+                ? new UiText("{0} Ja, {1} Nein, {2} Enthaltung", VotesFor, VotesAgainst ?? 0, 1)
+                : new UiText("{0} Ja, {1} Nein, {2} Enthaltungen", VotesFor, VotesAgainst ?? 0, Abstentions ?? 0);
 
     /// <summary>A quick choice fills the wording and the outcome together.</summary>
     public void Choose(OutcomeKind outcome)
