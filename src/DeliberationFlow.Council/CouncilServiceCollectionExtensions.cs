@@ -54,7 +54,10 @@ public static class CouncilServiceCollectionExtensions
         services.AddOptions<DeliberationFlow.Council.Papers.Files.PaperFileOptions>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.UploadPaperFile>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.ReplaceMainFile>();
+        services.AddOptions<DeliberationFlow.Council.Papers.Files.PaperTextOptions>();
+        services.TryAddSingleton<DeliberationFlow.Council.Papers.Files.IPaperTextReader, DeliberationFlow.Council.Papers.Files.PaperTextReader>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.ExtractMissingPaperTexts>();
+        services.TryAddScoped<DeliberationFlow.Council.Papers.Files.ListUnreadablePaperTexts>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.DeletePaperFile>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.ListPaperFiles>();
         services.TryAddScoped<DeliberationFlow.Council.Papers.Files.DownloadPaperFile>();

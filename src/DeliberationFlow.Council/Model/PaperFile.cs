@@ -58,6 +58,22 @@ public sealed class PaperFileContent
     /// reads those in the background.
     /// </summary>
     public DateTimeOffset? TextExtractedAt { get; set; }
+
+    /// <summary>
+    /// How often the background job began reading this document's text, counted (and committed) before each reading, so
+    /// that a reading which takes the process down with it counts too; the job gives up after
+    /// <see cref="Papers.Files.PaperTextOptions.MaxAttempts"/>. Zero for a document read at upload.
+    /// </summary>
+    public int TextExtractionAttempts { get; set; }
+
+    /// <summary>
+    /// When the background job gave up reading the text (attempts used up, or a reading over its time limit): the document
+    /// stays without text, is no longer taken, and the admins see it on the Betrieb page until it is replaced or deleted.
+    /// </summary>
+    public DateTimeOffset? TextGivenUpAt { get; set; }
+
+    /// <summary>Why the last attempt failed (the error, or the time limit), for the admins; none while none failed.</summary>
+    public string? TextExtractionError { get; set; }
 }
 
 public enum PaperFileRole

@@ -2,6 +2,7 @@ using DeliberationFlow.Council.Access;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Council.Model;
 using DeliberationFlow.Council.Notifications;
+using DeliberationFlow.Council.Papers.Files;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -139,6 +140,7 @@ internal sealed class PaperFileContentConfiguration(string? schema) : IEntityTyp
         builder.HasOne<PaperFile>().WithOne().HasForeignKey<PaperFileContent>(c => c.FileId).OnDelete(DeleteBehavior.Cascade);
         // The documents whose text is still to be read (stored before texts were read): few, and soon none.
         builder.HasIndex(c => c.FileId, "text_pending").HasFilter("text_extracted_at IS NULL").HasDatabaseName("ix_paper_file_contents_text_pending");
+        builder.Property(c => c.TextExtractionError).HasMaxLength(PaperTextOptions.MaxErrorLength);
 
         // The full-text index of the texts is no part of the model: its own SQL in the migration PaperDocumentSearch (on
         // PostgreSQL the column text_search, kept by a trigger, with a GIN index; on SQLite the FTS5 table

@@ -19,6 +19,12 @@ public static class PaperFilesApi
         services.AddOptions<PaperFileOptions>().BindConfiguration(PaperFileOptions.Section)
             .Validate(o => o.MaxSizeBytes > 0, "Files:MaxSizeBytes is the largest document accepted, in bytes; give a positive number (20971520 is 20 MB).")
             .ValidateOnStart();
+        services.AddOptions<PaperTextOptions>().BindConfiguration(PaperTextOptions.Section)
+            .Validate(o => o.MaxAttempts is >= 1 and <= 100,
+                "PaperTexts:MaxAttempts is how often the background job tries a document's text before it gives up on it; give a number from 1 to 100 (default 3).")
+            .Validate(o => o.Timeout >= TimeSpan.FromSeconds(1) && o.Timeout <= TimeSpan.FromHours(1),
+                "PaperTexts:Timeout is the longest the background job reads one document's text; give a time from 00:00:01 to 01:00:00 (default 00:01:00).")
+            .ValidateOnStart();
         return services;
     }
 
