@@ -2,6 +2,8 @@ using System.Net;
 using DeliberationFlow.Council.Papers;
 using DeliberationFlow.Persistence;
 using DeliberationFlow.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Microsoft.Playwright.Assertions;
 
 namespace DeliberationFlow.Tests.Ui;
@@ -18,6 +20,10 @@ public sealed class UiOperationsTests(Chromium chromium) : IClassFixture<Chromiu
         await test.MoveClockToAsync(Berlin.At(2021, 4, 29, 18, 0));
         await Http.EnsureAsync(await test.RecordAsync("admin", paper.Consultations[0].Id, new("Adopted", "beschlossen", null)), HttpStatusCode.OK);
         await test.WaitForMailOutAsync();
+        // The background job gave up reading the text of the demo's Vorlage (a document stored before texts were read).
+        await test.App.WithScopeAsync(sp => sp.GetRequiredService<DeliberationDbContext>().PaperFileContents.ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.TextExtractedAt, (DateTimeOffset?)null).SetProperty(c => c.TextGivenUpAt, test.Clock.GetUtcNow())
+            .SetProperty(c => c.TextExtractionAttempts, 3).SetProperty(c => c.TextExtractionError, "OutOfMemoryException: Insufficient memory")));
         await using var admin = await UiSession.SignInAsync(chromium, test, "admin");
 
         await admin.Page.Locator("#nav-operations").ClickAsync();
@@ -32,6 +38,9 @@ public sealed class UiOperationsTests(Chromium chromium) : IClassFixture<Chromiu
         var outcomeNotice = admin.Page.Locator("#delivery-log tbody tr", new() { HasText = "Beratungsergebnis 21-20001" });
         await Expect(outcomeNotice.First).ToContainTextAsync("zugestellt");
         await Expect(admin.Page.Locator("#jobs-link")).ToHaveAttributeAsync("href", "/jobs");
+        var unreadable = admin.Page.Locator("#unreadable-list tbody tr", new() { HasText = "21-15813" });
+        await Expect(unreadable).ToContainTextAsync("OutOfMemoryException: Insufficient memory");
+        await Expect(unreadable.Locator("td").Nth(2)).ToHaveTextAsync("3");
         await admin.ScreenshotAsync("operations");
 
         // The server goes away: the check says so, and what to do.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DeliberationFlow.Council.Common;
 using DeliberationFlow.Engine.Runtime;
 using Microsoft.EntityFrameworkCore;
@@ -96,7 +97,7 @@ public sealed class ExtractMissingPaperTexts(
         catch (TimeoutException) when (!reading.IsCompleted)
         {
             // Trying again would only leave another reading running beside this one: given up at once.
-            await GiveUpAsync(document, attempt, $"The reading took longer than {settings.Timeout:g} and was abandoned.", null, CancellationToken.None);
+            await GiveUpAsync(document, attempt, $"The reading took longer than {settings.Timeout.ToString("c", CultureInfo.InvariantCulture)} and was abandoned.", null, CancellationToken.None);
             return;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
