@@ -1670,3 +1670,35 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128114539_PaperTextExtractionAttempts') THEN
+    ALTER TABLE council.paper_file_contents ADD text_extraction_attempts integer NOT NULL DEFAULT 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128114539_PaperTextExtractionAttempts') THEN
+    ALTER TABLE council.paper_file_contents ADD text_extraction_error character varying(1000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128114539_PaperTextExtractionAttempts') THEN
+    ALTER TABLE council.paper_file_contents ADD text_given_up_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM engine.__ef_migrations_history WHERE "migration_id" = '20261128114539_PaperTextExtractionAttempts') THEN
+    INSERT INTO engine.__ef_migrations_history (migration_id, product_version)
+    VALUES ('20261128114539_PaperTextExtractionAttempts', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

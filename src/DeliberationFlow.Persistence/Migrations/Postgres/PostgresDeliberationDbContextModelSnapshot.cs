@@ -1181,6 +1181,19 @@ namespace DeliberationFlow.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("text_extracted_at");
 
+                    b.Property<int>("TextExtractionAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("text_extraction_attempts");
+
+                    b.Property<string>("TextExtractionError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("text_extraction_error");
+
+                    b.Property<DateTimeOffset?>("TextGivenUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("text_given_up_at");
+
                     b.HasKey("FileId")
                         .HasName("pk_paper_file_contents");
 

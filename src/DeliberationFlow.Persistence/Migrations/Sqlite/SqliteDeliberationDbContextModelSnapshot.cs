@@ -1170,6 +1170,19 @@ namespace DeliberationFlow.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("text_extracted_at");
 
+                    b.Property<int>("TextExtractionAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("text_extraction_attempts");
+
+                    b.Property<string>("TextExtractionError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text_extraction_error");
+
+                    b.Property<long?>("TextGivenUpAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("text_given_up_at");
+
                     b.HasKey("FileId")
                         .HasName("pk_paper_file_contents");
 
